@@ -1,0 +1,116 @@
+// Flat ESLint config of the workspace. Module boundaries are enforced by Nx tags:
+//   type:protocol  the wire contract, zero I/O            -> nothing
+//   type:util      runtime helpers (config, log, health)  -> protocol
+//   type:core      DeviceHive domain and storage          -> protocol, util
+//   type:bus       broker <-> gateway transport           -> protocol, util
+//   type:broker    aedes assembly                          -> protocol, bus, util
+//   type:gateway   NestJS request handling                 -> protocol, bus, core, util
+//   type:app       thin mains                              -> any lib
+//   type:tool      benchmarks, infrastructure scripts     -> any lib
+// and by scope: scope:broker and scope:gateway may use scope:shared and themselves only;
+// scope:standalone and scope:tools compose everything;
+// and every framework-free lib is banned from importing NestJS.
+import nx from '@nx/eslint-plugin';
+
+const frameworkFree = ['@nestjs/*'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '**/coverage', '**/tmp', '**/.nx', '**/.infra'],
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'] },
+            {
+              sourceTag: 'type:util',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:util'],
+              bannedExternalImports: frameworkFree,
+            },
+            {
+              sourceTag: 'type:core',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:util', 'type:core'],
+              bannedExternalImports: frameworkFree,
+            },
+            {
+              sourceTag: 'type:bus',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:util', 'type:bus'],
+              bannedExternalImports: frameworkFree,
+            },
+            {
+              sourceTag: 'type:broker',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:util', 'type:bus', 'type:broker'],
+              bannedExternalImports: frameworkFree,
+            },
+            {
+              sourceTag: 'type:gateway',
+              onlyDependOnLibsWithTags: [
+                'type:protocol',
+                'type:util',
+                'type:bus',
+                'type:core',
+                'type:gateway',
+              ],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: [
+                'type:protocol',
+                'type:util',
+                'type:bus',
+                'type:core',
+                'type:broker',
+                'type:gateway',
+              ],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: [
+                'type:protocol',
+                'type:util',
+                'type:bus',
+                'type:core',
+                'type:broker',
+                'type:gateway',
+              ],
+            },
+            // scopes: the broker side never reaches into the gateway side (DESIGN.md §1)
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            {
+              sourceTag: 'scope:broker',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:broker'],
+            },
+            {
+              sourceTag: 'scope:gateway',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'tools/**', '**/test/**'],
+    rules: { 'no-console': 'off' },
+  },
+];

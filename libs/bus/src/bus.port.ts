@@ -1,0 +1,73 @@
+import type {
+  DeviceEvent,
+  Principal,
+  Reply,
+  RequestMessage,
+  RequestSubscription,
+} from '@dh-mqtt/protocol';
+
+/** Version of the envelopes below; carried in every message (Kafka header `dh-schema`). */
+export const BUS_SCHEMA_VERSION = 1;
+
+/**
+ * A request on its way from a broker to a gateway (DESIGN.md §4 "Request"). The raw MQTT publish
+ * never reaches any MQTT subscriber; this envelope is all the gateway sees.
+ */
+export interface RequestEnvelope {
+  v: typeof BUS_SCHEMA_VERSION;
+  /** Correlation id, unique per request; also the de-duplication key. */
+  id: string;
+  clientId: string;
+  brokerId: string;
+  /** The session principal when the request was published; null = anonymous. */
+  principal: Principal | null;
+  /** Parsed `dh/request` payload: a JSON object with a string `action`. */
+  request: RequestMessage;
+  /** Epoch ms after which the broker has given up waiting (it replied with a timeout error). */
+  deadline: number;
+}
+
+/** What a session action changes on the broker side (ActionHandling `session`). */
+export type SessionEffect =
+  | { kind: 'authenticate'; principal: Principal }
+  | {
+      kind: 'subscribe';
+      subscription: RequestSubscription;
+      /** Stored events replayed after the reply (timestamp replay, devicehive-api.md §6.1). */
+      replay: DeviceEvent[];
+    };
+
+export interface ReplyEnvelope {
+  v: typeof BUS_SCHEMA_VERSION;
+  id: string;
+  clientId: string;
+  brokerId: string;
+  reply: Reply;
+  effect?: SessionEffect;
+}
+
+export type RequestHandler = (request: RequestEnvelope) => Promise<ReplyEnvelope>;
+export type EventHandler = (event: DeviceEvent) => Promise<void> | void;
+
+/** The broker's side of the bus. */
+export interface BrokerBus {
+  /**
+   * Sends a request and resolves with its reply. Rejects with a DhError
+   * (`DH_ERR_BACKEND_TIMEOUT` / `DH_ERR_BACKEND_UNAVAILABLE`) when no reply comes by the
+   * envelope's deadline: the caller turns that into an error reply, never silence.
+   */
+  request(request: RequestEnvelope): Promise<ReplyEnvelope>;
+  /** Device events, each delivered to exactly one broker of the group. */
+  onEvent(handler: EventHandler): void;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The gateway's side of the bus. */
+export interface GatewayBus {
+  /** Registers the request handler (one per process); requests of one client arrive in order. */
+  serve(handler: RequestHandler): void;
+  publishEvent(event: DeviceEvent): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}

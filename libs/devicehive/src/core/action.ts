@@ -1,0 +1,46 @@
+import type {
+  ActionName,
+  DeviceEvent,
+  JsonObject,
+  Principal,
+  RequestSubscription,
+} from '@dh-mqtt/protocol';
+import type { SqlClient } from '../storage/sql-client.port';
+
+/** Process-wide services every action implementation may use. */
+export interface CoreServices {
+  sql: SqlClient;
+  /** Current time; injectable for tests. */
+  now(): Date;
+  /** JWT signing key material (resolved at start from DH_JWT_SECRET or configuration). */
+  jwtSecret: string;
+}
+
+/** One call of one action. */
+export interface ActionContext extends CoreServices {
+  /** Null for an anonymous session (only the no-auth actions get here with null). */
+  principal: Principal | null;
+  /** MQTT client id of the requester (commands remember it for dh/command_update pushes). */
+  clientId: string;
+}
+
+/** What an action produced besides its reply body. */
+export interface ActionOutcome {
+  /** Fields of the success reply after action/requestId/status (devicehive-api.md §1.3). */
+  body: JsonObject;
+  /** `authenticate`: the new session principal. */
+  principal?: Principal;
+  /** `* /subscribe`: the subscription the broker registers, and the events it replays. */
+  subscription?: RequestSubscription;
+  replay?: DeviceEvent[];
+  /** Events for the push path (notification/command inserts and command updates). */
+  events?: DeviceEvent[];
+}
+
+/**
+ * An action implementation. `request` has passed the protocol DTO validation of that action.
+ * Failures throw a DhError (`@dh-mqtt/protocol`); anything else is a 500.
+ */
+export type ActionImpl = (ctx: ActionContext, request: JsonObject) => Promise<ActionOutcome>;
+
+export type ActionTable = Partial<Record<ActionName, ActionImpl>>;
