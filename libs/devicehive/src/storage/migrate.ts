@@ -14,7 +14,10 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.sql'))
     .sort()
-    .map((name) => ({ id: name.replace(/\.sql$/, ''), sql: readFileSync(join(dir, name), 'utf8') }));
+    .map((name) => ({
+      id: name.replace(/\.sql$/, ''),
+      sql: readFileSync(join(dir, name), 'utf8'),
+    }));
 }
 
 /**
