@@ -1,4 +1,5 @@
 export type {
+export type { CallContext, DeviceHivePort } from './devicehive.port';
   ActionContext,
   ActionImpl,
   ActionOutcome,

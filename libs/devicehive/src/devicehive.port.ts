@@ -1,0 +1,23 @@
+import type { ActionName, JsonObject, Principal } from '@dh-mqtt/protocol';
+import type { ActionOutcome } from './core/action';
+
+/** Who is calling: the session principal (null = anonymous) and the MQTT client id. */
+export interface CallContext {
+  principal: Principal | null;
+  clientId: string;
+}
+
+/**
+ * The DeviceHive port the gateway calls (DESIGN.md §1). Narrow on purpose: a second adapter could
+ * forward to an existing DeviceHive server over its REST API.
+ *
+ * `request` has passed the protocol's DTO validation (`validateRequest`) and the gateway has
+ * checked authentication and the action permission (devicehive-api.md §1.6 steps 1–3); the port
+ * does the target check (step 4) and the action. Failures reject with a `DhError`.
+ */
+export interface DeviceHivePort {
+  execute(action: ActionName, request: JsonObject, context: CallContext): Promise<ActionOutcome>;
+  /** True when the storage answers (readiness). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
