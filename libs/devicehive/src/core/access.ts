@@ -1,0 +1,115 @@
+import {
+  canSeeDevice,
+  DhError,
+  inScope,
+  UserRole,
+  type ActionTarget,
+  type IdScope,
+  type JsonObject,
+  type Principal,
+} from '@dh-mqtt/protocol';
+import { findDeviceById, type DeviceRecord } from '../repositories/device.repository';
+import type { SqlClient } from '../storage/sql-client.port';
+import type { ActionContext } from './action';
+import { parseId } from './request-fields';
+
+export type { DeviceRecord } from '../repositories/device.repository';
+
+/**
+ * The device with that id (networkId/deviceTypeId as numbers), or null when there is none.
+ * No visibility check: callers decide (checkTarget, handlers).
+ */
+export function findDevice(sql: SqlClient, deviceId: string): Promise<DeviceRecord | null> {
+  return findDeviceById(sql, deviceId);
+}
+
+/** The session principal; 401 `Unauthorized` for an anonymous session (§1.6 step 2). */
+export function requirePrincipal(ctx: ActionContext): Principal {
+  if (ctx.principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
+  return ctx.principal;
+}
+
+function bothWildcards(principal: Principal): boolean {
+  return principal.networkIds === '*' && principal.deviceTypeIds === '*';
+}
+
+/**
+ * The target check of devicehive-api.md §1.6 step 4, run before the action for actions whose
+ * catalogue entry names a target:
+ * - `networkId` / `deviceTypeId`: unless the token is a wildcard on that axis, the id must be in
+ *   the token's list;
+ * - `deviceId`: a token with both wildcards passes; otherwise the device must exist and be visible
+ *   (§3.6), so a nonexistent device is a 403 here and a 404 in the handler for wildcard tokens;
+ * - absent target value (or no target): passes; the handler reports the missing id.
+ * Rejects with 403 `Access is denied`, or 401 for an anonymous session.
+ */
+export async function checkTarget(
+  ctx: ActionContext,
+  target: ActionTarget | null | undefined,
+  request: JsonObject,
+): Promise<void> {
+  if (target == null) return;
+  const principal = requirePrincipal(ctx);
+  const value = request[target];
+  if (value == null) return;
+  if (target === 'deviceId') {
+    if (bothWildcards(principal)) return;
+    const device = typeof value === 'string' ? await findDevice(ctx.sql, value) : null;
+    if (device == null || !canSeeDevice(principal, device)) {
+      throw new DhError('DH_ERR_ACCESS_DENIED');
+    }
+    return;
+  }
+  const scope = target === 'networkId' ? principal.networkIds : principal.deviceTypeIds;
+  if (scope === '*') return;
+  const id = parseId(value);
+  if (id == null || !scope.includes(id)) throw new DhError('DH_ERR_ACCESS_DENIED');
+}
+
+/** Intersection of two id scopes (`'*'` is the neutral element). */
+export function intersectScopes(a: IdScope, b: IdScope): IdScope {
+  if (a === '*') return b;
+  if (b === '*') return a;
+  return a.filter((id) => b.includes(id));
+}
+
+/**
+ * Networks the principal may see (§3.6): the token's `n`, and for CLIENT users only the networks
+ * assigned to them (as captured in the principal at authentication).
+ */
+export function visibleNetworkIds(principal: Principal): IdScope {
+  return principal.role === UserRole.Admin
+    ? principal.networkIds
+    : intersectScopes(principal.networkIds, principal.userNetworkIds);
+}
+
+/**
+ * Device types the principal may see (§3.6): the token's `dt`, and for CLIENT users the assigned
+ * types unless the user may use all of them.
+ */
+export function visibleDeviceTypeIds(principal: Principal): IdScope {
+  return principal.role === UserRole.Admin
+    ? principal.deviceTypeIds
+    : intersectScopes(principal.deviceTypeIds, principal.userDeviceTypeIds);
+}
+
+/**
+ * Scopes a device must fall into to be visible (§3.6): its network visible to the principal, its
+ * type in the token's `dt` (the user's device-type assignment is not checked for devices).
+ */
+export function visibleDeviceScopes(principal: Principal): {
+  networkIds: IdScope;
+  deviceTypeIds: IdScope;
+} {
+  return { networkIds: visibleNetworkIds(principal), deviceTypeIds: principal.deviceTypeIds };
+}
+
+/** Whether a scope grants nothing at all (`device/list` etc. answer `[]` early, §3.6). */
+export function isEmptyScope(scope: IdScope): boolean {
+  return scope !== '*' && scope.length === 0;
+}
+
+/** Whether the principal may see a network, by id (§3.6). */
+export function canSeeNetworkId(principal: Principal, networkId: number): boolean {
+  return inScope(visibleNetworkIds(principal), networkId);
+}
