@@ -8,3 +8,10 @@ export {
   type RequestHandler,
   type SessionEffect,
 } from './bus.port';
+export {
+  createInProcessBus,
+  type InProcessBus,
+  type InProcessBusOptions,
+} from './in-process/in-process-bus';
+export { KeyedSerialQueue } from './internal/keyed-serial-queue';
+export { wireCopy } from './internal/wire-copy';
