@@ -1,0 +1,98 @@
+import { ConfigError } from './env-reader';
+import { DEFAULTS, loadBrokerConfig, loadGatewayConfig, loadStandaloneConfig } from './config';
+
+describe(loadStandaloneConfig.name, () => {
+  describe('when nothing is set', () => {
+    it('uses the documented defaults and leaves the optional services unset', () => {
+      const config = loadStandaloneConfig({});
+      expect(config).toMatchObject({
+        mqttPort: 1883,
+        wsPort: DEFAULTS.wsPort,
+        wsPath: '/mqtt',
+        httpPort: DEFAULTS.httpPort,
+        dataDir: './data',
+        maxPacketSize: 1_048_576,
+        logLevel: 'info',
+      });
+      expect(config.databaseUrl).toBeUndefined();
+      expect(config.redisUrl).toBeUndefined();
+      expect(config.kafkaBrokers).toBeUndefined();
+      expect(config.jwtSecret).toBeUndefined();
+      expect(config.adminPassword).toBeUndefined();
+    });
+  });
+
+  describe('when variables are set', () => {
+    it('parses them into typed values', () => {
+      const config = loadStandaloneConfig({
+        DH_MQTT_PORT: '0',
+        DH_WS_PORT: '9001',
+        DH_WS_PATH: '/ws',
+        DH_KAFKA_BROKERS: 'k1:9092, k2:9093',
+        DH_DATABASE_URL: 'postgres://u:p@db:5432/dh',
+        DH_REQUEST_TIMEOUT_MS: '250',
+        DH_LOG_LEVEL: 'debug',
+        DH_JWT_SECRET: 's3cret',
+      });
+      expect(config).toMatchObject({
+        mqttPort: 0,
+        wsPort: 9001,
+        wsPath: '/ws',
+        kafkaBrokers: ['k1:9092', 'k2:9093'],
+        databaseUrl: 'postgres://u:p@db:5432/dh',
+        requestTimeoutMs: 250,
+        logLevel: 'debug',
+        jwtSecret: 's3cret',
+      });
+    });
+
+    it('treats a blank variable as unset', () => {
+      expect(loadStandaloneConfig({ DH_MQTT_PORT: '  ' }).mqttPort).toBe(1883);
+    });
+  });
+
+  describe('when a variable is invalid', () => {
+    it.each([
+      ['DH_MQTT_PORT', 'abc'],
+      ['DH_MQTT_PORT', '70000'],
+      ['DH_HTTP_PORT', '-1'],
+      ['DH_WS_PATH', 'mqtt'],
+      ['DH_LOG_LEVEL', 'verbose'],
+      ['DH_KAFKA_BROKERS', 'localhost'],
+      ['DH_DATABASE_URL', 'mysql://x'],
+      ['DH_REDIS_URL', 'not a url'],
+      ['DH_MAX_PACKET_SIZE', '10'],
+      ['DH_REQUEST_TIMEOUT_MS', '1.5'],
+    ])('names %s in the error', (variable, value) => {
+      expect(() => loadStandaloneConfig({ [variable]: value })).toThrow(
+        expect.objectContaining({ name: 'ConfigError', variable }),
+      );
+    });
+
+    it('does not echo the value, which may be a secret', () => {
+      const url = 'mysql://admin:hunter2@db/x';
+      try {
+        loadStandaloneConfig({ DH_DATABASE_URL: url });
+        throw new Error('expected a ConfigError');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as Error).message).not.toContain('hunter2');
+      }
+    });
+
+    it('refuses a request size limit above the packet size limit', () => {
+      expect(() =>
+        loadBrokerConfig({ DH_MAX_PACKET_SIZE: '2048', DH_MAX_REQUEST_SIZE: '4096' }),
+      ).toThrow(expect.objectContaining({ variable: 'DH_MAX_REQUEST_SIZE' }));
+    });
+  });
+});
+
+describe(loadGatewayConfig.name, () => {
+  it('reads the core and Kafka settings but no MQTT ones', () => {
+    const config = loadGatewayConfig({ DH_KAFKA_BROKERS: 'k:9092', DH_DATA_DIR: '/tmp/dh' });
+    expect(config.kafkaBrokers).toEqual(['k:9092']);
+    expect(config.dataDir).toBe('/tmp/dh');
+    expect(config).not.toHaveProperty('mqttPort');
+  });
+});

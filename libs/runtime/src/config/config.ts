@@ -1,0 +1,174 @@
+import { ConfigError, EnvReader, type Env } from './env-reader';
+
+/** pino levels accepted by `DH_LOG_LEVEL`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Documented defaults (DESIGN.md §6). `DH_WS_PORT` 8083 with path `/mqtt` is the usual MQTT over
+ * WebSocket convention and stays clear of 8883 (MQTT over TLS); `DH_HTTP_PORT` 9090 serves
+ * `/healthz`, `/readyz` and `/metrics`.
+ */
+export const DEFAULTS = Object.freeze({
+  host: '0.0.0.0',
+  mqttPort: 1883,
+  wsPort: 8083,
+  wsPath: '/mqtt',
+  httpPort: 9090,
+  logLevel: 'info' as LogLevel,
+  dataDir: './data',
+  /** mqtt-api.md §7: default ≤ 1 MiB. */
+  maxPacketSize: 1_048_576,
+  /** A `dh/request` payload above this gets a 413 error reply. */
+  maxRequestSize: 262_144,
+  /** Above 23 (MQTT 3.1.1 minimum), short enough to keep reply topics small. */
+  maxClientIdLength: 128,
+  /** Requests of one client waiting behind the one in flight; more get a 429 error reply. */
+  maxPendingRequests: 100,
+  requestTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
+  shutdownTimeoutMs: 10_000,
+});
+
+/** What every process reads: bind address, health/metrics port, logging, shutdown. */
+export interface ProcessConfig {
+  /** `DH_HOST`: interface the listeners bind to. */
+  host: string;
+  /** `DH_HTTP_PORT`: `/healthz`, `/readyz`, `/metrics`. */
+  httpPort: number;
+  /** `DH_LOG_LEVEL`. */
+  logLevel: LogLevel;
+  /** `DH_SHUTDOWN_TIMEOUT_MS`: after this a graceful shutdown gives up and exits. */
+  shutdownTimeoutMs: number;
+}
+
+/** The MQTT side (broker pods and the standalone process). */
+export interface BrokerConfig extends ProcessConfig {
+  /** `DH_MQTT_PORT`: MQTT over TCP. */
+  mqttPort: number;
+  /** `DH_WS_PORT`: MQTT over WebSocket. */
+  wsPort: number;
+  /** `DH_WS_PATH`: the WebSocket upgrade path. */
+  wsPath: string;
+  /** `DH_MAX_PACKET_SIZE`: bytes; a larger MQTT packet closes the connection (mqtt-api.md §7). */
+  maxPacketSize: number;
+  /** `DH_MAX_REQUEST_SIZE`: bytes of a `dh/request` payload; larger gets a 413 error reply. */
+  maxRequestSize: number;
+  /** `DH_MAX_CLIENT_ID_LENGTH`: longer client ids get CONNACK 2. */
+  maxClientIdLength: number;
+  /** `DH_MAX_PENDING_REQUESTS`: per client, queued behind the one in flight. */
+  maxPendingRequests: number;
+  /** `DH_REQUEST_TIMEOUT_MS`: a request without a reply by then gets a 503 error reply. */
+  requestTimeoutMs: number;
+  /** `DH_CONNECT_TIMEOUT_MS`: CONNECT must arrive (and a login finish) within this. */
+  connectTimeoutMs: number;
+  /** `DH_REDIS_URL`: shared MQTT state; unset = in memory. */
+  redisUrl: string | undefined;
+  /** `DH_KAFKA_BROKERS`: unset = in-process bus (standalone only). */
+  kafkaBrokers: string[] | undefined;
+}
+
+/** The DeviceHive core (gateway pods and the standalone process). */
+export interface CoreConfig {
+  /** `DH_DATA_DIR`: PGlite data when no database URL is given. */
+  dataDir: string;
+  /** `DH_DATABASE_URL`: PostgreSQL; when set, PGlite is not used. Secret (may hold a password). */
+  databaseUrl: string | undefined;
+  /** `DH_ADMIN_PASSWORD`: bootstrap admin password on a fresh database. Secret. */
+  adminPassword: string | undefined;
+  /** `DH_JWT_SECRET`: unset = generated once and stored in the database. Secret. */
+  jwtSecret: string | undefined;
+}
+
+export type StandaloneConfig = BrokerConfig & CoreConfig;
+
+export interface GatewayConfig extends ProcessConfig, CoreConfig {
+  /** `DH_KAFKA_BROKERS`. */
+  kafkaBrokers: string[] | undefined;
+}
+
+function readProcess(env: EnvReader): ProcessConfig {
+  return {
+    host: env.string('DH_HOST', DEFAULTS.host),
+    httpPort: env.port('DH_HTTP_PORT', DEFAULTS.httpPort),
+    logLevel: env.oneOf('DH_LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
+    shutdownTimeoutMs: env.integer(
+      'DH_SHUTDOWN_TIMEOUT_MS',
+      DEFAULTS.shutdownTimeoutMs,
+      100,
+      600_000,
+    ),
+  };
+}
+
+function readBroker(env: EnvReader): BrokerConfig {
+  const maxPacketSize = env.integer(
+    'DH_MAX_PACKET_SIZE',
+    DEFAULTS.maxPacketSize,
+    1024,
+    268_435_455,
+  );
+  const maxRequestSize = env.integer(
+    'DH_MAX_REQUEST_SIZE',
+    Math.min(DEFAULTS.maxRequestSize, maxPacketSize),
+    64,
+    268_435_455,
+  );
+  if (maxRequestSize > maxPacketSize) {
+    throw new ConfigError('DH_MAX_REQUEST_SIZE', 'must not exceed DH_MAX_PACKET_SIZE');
+  }
+  return {
+    ...readProcess(env),
+    mqttPort: env.port('DH_MQTT_PORT', DEFAULTS.mqttPort),
+    wsPort: env.port('DH_WS_PORT', DEFAULTS.wsPort),
+    wsPath: env.path('DH_WS_PATH', DEFAULTS.wsPath),
+    maxPacketSize,
+    maxRequestSize,
+    maxClientIdLength: env.integer(
+      'DH_MAX_CLIENT_ID_LENGTH',
+      DEFAULTS.maxClientIdLength,
+      23,
+      65_535,
+    ),
+    maxPendingRequests: env.integer(
+      'DH_MAX_PENDING_REQUESTS',
+      DEFAULTS.maxPendingRequests,
+      0,
+      100_000,
+    ),
+    requestTimeoutMs: env.integer('DH_REQUEST_TIMEOUT_MS', DEFAULTS.requestTimeoutMs, 10, 600_000),
+    connectTimeoutMs: env.integer('DH_CONNECT_TIMEOUT_MS', DEFAULTS.connectTimeoutMs, 100, 600_000),
+    redisUrl: env.optionalUrl('DH_REDIS_URL', ['redis', 'rediss']),
+    kafkaBrokers: env.optionalHostPortList('DH_KAFKA_BROKERS'),
+  };
+}
+
+function readCore(env: EnvReader): CoreConfig {
+  return {
+    dataDir: env.string('DH_DATA_DIR', DEFAULTS.dataDir),
+    databaseUrl: env.optionalUrl('DH_DATABASE_URL', ['postgres', 'postgresql']),
+    adminPassword: env.optionalSecret('DH_ADMIN_PASSWORD'),
+    jwtSecret: env.optionalSecret('DH_JWT_SECRET'),
+  };
+}
+
+/** Config of a broker pod (`apps/broker`). Throws {@link ConfigError} naming a bad variable. */
+export function loadBrokerConfig(env: Env = process.env): BrokerConfig {
+  return readBroker(new EnvReader(env));
+}
+
+/** Config of a gateway pod (`apps/gateway`). Throws {@link ConfigError} naming a bad variable. */
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  const reader = new EnvReader(env);
+  return {
+    ...readProcess(reader),
+    ...readCore(reader),
+    kafkaBrokers: reader.optionalHostPortList('DH_KAFKA_BROKERS'),
+  };
+}
+
+/** Config of the embedded process (`apps/standalone`). Throws {@link ConfigError}. */
+export function loadStandaloneConfig(env: Env = process.env): StandaloneConfig {
+  const reader = new EnvReader(env);
+  return { ...readBroker(reader), ...readCore(reader) };
+}

@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HealthChecks } from './health-checks';
+import { createHttpServer } from './http-server';
+import { createMetricsRegistry } from './metrics';
+
+describe(createHttpServer.name, () => {
+  let server: Server;
+  let checks: HealthChecks;
+  let shuttingDown = false;
+  let base: string;
+
+  beforeEach(async () => {
+    checks = new HealthChecks();
+    shuttingDown = false;
+    server = createHttpServer({
+      checks,
+      metrics: createMetricsRegistry({ app: 'test' }),
+      isShuttingDown: () => shuttingDown,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterEach(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('is not listening when built', () => {
+    const built = createHttpServer({ checks, metrics: createMetricsRegistry() });
+    expect(built.listening).toBe(false);
+  });
+
+  it('answers /healthz with 200', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+  });
+
+  describe('when every readiness check passes', () => {
+    it('answers /readyz with 200 and names the checks', async () => {
+      checks.register('database', async () => true);
+      const res = await fetch(`${base}/readyz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        status: 'ready',
+        checks: [{ name: 'database', ok: true }],
+      });
+    });
+  });
+
+  describe('when a check fails, throws or the process is shutting down', () => {
+    it.each([
+      ['fails', () => false, false],
+      ['throws', () => Promise.reject(new Error('down')), false],
+      ['passes but shutdown started', () => true, true],
+    ])('answers /readyz with 503 when a check %s', async (_case, check, shutdown) => {
+      checks.register('bus', check);
+      shuttingDown = shutdown;
+      const res = await fetch(`${base}/readyz`);
+      expect(res.status).toBe(503);
+    });
+  });
+
+  it('serves Prometheus metrics on /metrics', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    expect(await res.text()).toContain('dh_process_cpu_user_seconds_total');
+  });
+
+  it('answers an unknown path with 404 and a POST with 405', async () => {
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
+  });
+});

@@ -1,0 +1,54 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import type { HealthChecks } from './health-checks';
+
+export interface HttpServerDeps {
+  checks: HealthChecks;
+  metrics: Registry;
+  /** Set once shutdown starts: readiness turns false so load balancers stop routing here. */
+  isShuttingDown?: () => boolean;
+}
+
+/**
+ * The health and metrics endpoint, built but not listening (main listens):
+ * `GET /healthz` liveness (200 while the event loop answers), `GET /readyz` 200/503 from the
+ * registered checks with a JSON body naming each, `GET /metrics` Prometheus text. Anything else is
+ * 404; methods other than GET/HEAD are 405.
+ */
+export function createHttpServer(deps: HttpServerDeps): Server {
+  return createServer((req, res) => {
+    handle(deps, req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerResponse) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return send(res, 405, 'text/plain', 'method not allowed\n');
+  }
+  const path = (req.url ?? '/').split('?')[0];
+  switch (path) {
+    case '/healthz':
+      return send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+    case '/readyz': {
+      if (deps.isShuttingDown?.()) {
+        return send(res, 503, 'application/json', JSON.stringify({ status: 'shutting down' }));
+      }
+      const { ready, checks } = await deps.checks.run();
+      const body = JSON.stringify({ status: ready ? 'ready' : 'not ready', checks });
+      return send(res, ready ? 200 : 503, 'application/json', body);
+    }
+    case '/metrics':
+      return send(res, 200, deps.metrics.contentType, await deps.metrics.metrics());
+    default:
+      return send(res, 404, 'text/plain', 'not found\n');
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,31 @@
+export {
+  DEFAULTS,
+  LOG_LEVELS,
+  loadBrokerConfig,
+  loadGatewayConfig,
+  loadStandaloneConfig,
+  type BrokerConfig,
+  type CoreConfig,
+  type GatewayConfig,
+  type LogLevel,
+  type ProcessConfig,
+  type StandaloneConfig,
+} from './config/config';
+export { ConfigError, EnvReader, type Env } from './config/env-reader';
+export { HealthChecks, type CheckResult, type ReadinessCheck } from './health/health-checks';
+export { createHttpServer, type HttpServerDeps } from './health/http-server';
+export { createMetricsRegistry } from './health/metrics';
+export { closeServer, listen } from './lifecycle/close-server';
+export {
+  installGracefulShutdown,
+  type GracefulShutdown,
+  type GracefulShutdownOptions,
+  type ShutdownStep,
+} from './lifecycle/graceful-shutdown';
+export {
+  createLogger,
+  REDACTED_KEYS,
+  silentLogger,
+  type Logger,
+  type LoggerOptions,
+} from './logging/logger';
