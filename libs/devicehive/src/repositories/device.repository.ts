@@ -21,6 +21,7 @@ export interface DeviceRecord {
 /** Filters of `device/list` and `device/count` (§4.3) plus the visibility scopes (§3.6). */
 export interface DeviceQuery extends NameFilter {
   networkId?: number;
+  deviceTypeId?: number;
   networkName?: string;
   networkIds: IdScope;
   deviceTypeIds: IdScope;
@@ -76,6 +77,7 @@ function deviceConditions(query: DeviceQuery): SqlBuilder {
     .whereInScope('d.device_type_id', query.deviceTypeIds)
     .whereName('d.name', query);
   if (query.networkId != null) b.where(`d.network_id = ${b.param(query.networkId)}`);
+  if (query.deviceTypeId != null) b.where(`d.device_type_id = ${b.param(query.deviceTypeId)}`);
   if (query.networkName != null) {
     b.where(
       `d.network_id IN (SELECT n.id FROM dh_network n WHERE n.name = ${b.param(query.networkName)})`,
@@ -109,7 +111,7 @@ export async function countDevices(sql: SqlClient, query: DeviceQuery): Promise<
   return toNumber(rows[0]?.n ?? 0);
 }
 
-/** Ids of the devices matching `query` (no paging), ascending: for deletion guards and views. */
+/** Every device matching `query` (no paging), by id: for deletion guards and embedded views. */
 export async function listAllDevices(sql: SqlClient, query: DeviceQuery): Promise<DeviceRecord[]> {
   return listDevices(sql, query, { field: 'id', direction: 'ASC' }, { take: 0, skip: 0 });
 }
@@ -155,4 +157,25 @@ export async function deleteDeviceById(sql: SqlClient, deviceId: string): Promis
 /** JSONB parameters travel as JSON text so both drivers store objects verbatim. */
 export function jsonParam(value: JsonObject | null | undefined): string | null {
   return value == null ? null : JSON.stringify(value);
+}
+
+/** A notification row to insert (devicehive-api.md §2.6); `timestamp` in the §1.7 format (UTC). */
+export interface NewNotification {
+  notification: string;
+  deviceId: string;
+  networkId: number;
+  deviceTypeId: number;
+  timestamp: string;
+  parameters: JsonObject | null;
+}
+
+/** Inserts a notification (server-made ones such as `$device-add`) and returns its id. */
+export async function insertNotification(sql: SqlClient, n: NewNotification): Promise<number> {
+  const { rows } = await sql.query<{ id: unknown }>(
+    `INSERT INTO dh_notification
+       (notification, device_id, network_id, device_type_id, timestamp, parameters)
+     VALUES ($1, $2, $3, $4, $5::timestamp, $6::jsonb) RETURNING id`,
+    [n.notification, n.deviceId, n.networkId, n.deviceTypeId, n.timestamp, jsonParam(n.parameters)],
+  );
+  return toNumber(rows[0]?.id);
 }

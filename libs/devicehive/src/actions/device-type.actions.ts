@@ -1,0 +1,37 @@
+import { visibleDeviceTypeIds } from '../core/access';
+import type { ActionTable } from '../core/action';
+import { deviceTypeRepository } from '../repositories/named-entity.repository';
+import { namedEntityActions } from './named-entity.actions';
+
+const deviceType = namedEntityActions({
+  repository: deviceTypeRepository,
+  idField: 'deviceTypeId',
+  objectField: 'deviceType',
+  listField: 'deviceTypes',
+  visibleIds: visibleDeviceTypeIds,
+  // CODE counts every device type, DOC only the accessible ones; §3.6 has counts apply the list
+  // predicates, so a count always matches the length of the unpaged list.
+  countVisibleOnly: true,
+  // A forced-only cascade must not hinge on what the caller sees: every device of the type counts.
+  guardVisibleDevicesOnly: false,
+  errors: {
+    idRequired: 'DEVICE_TYPE_ID_REQUIRED',
+    required: 'DEVICE_TYPE_REQUIRED',
+    notFound: 'DEVICE_TYPE_NOT_FOUND',
+    duplicate: 'DUPLICATE_DEVICE_TYPE',
+    deletionNotAllowed: 'DEVICE_TYPE_DELETION_NOT_ALLOWED',
+  },
+});
+
+/**
+ * `devicetype/*` (devicehive-api.md §4.4). The §1.6 target check (`checkTarget`) runs before
+ * `get`/`update`/`delete`; these implementations add the visibility rules of §3.6.
+ */
+export const deviceTypeActions: ActionTable = {
+  'devicetype/list': deviceType.list,
+  'devicetype/count': deviceType.count,
+  'devicetype/get': deviceType.get,
+  'devicetype/insert': deviceType.insert,
+  'devicetype/update': deviceType.update,
+  'devicetype/delete': deviceType.delete,
+};

@@ -1,0 +1,35 @@
+import { visibleNetworkIds } from '../core/access';
+import type { ActionTable } from '../core/action';
+import { networkRepository } from '../repositories/named-entity.repository';
+import { namedEntityActions } from './named-entity.actions';
+
+const network = namedEntityActions({
+  repository: networkRepository,
+  idField: 'networkId',
+  objectField: 'network',
+  listField: 'networks',
+  visibleIds: visibleNetworkIds,
+  countVisibleOnly: true,
+  // §4.5: "has (visible) devices & !force ⇒ 400"
+  guardVisibleDevicesOnly: true,
+  errors: {
+    idRequired: 'NETWORK_ID_REQUIRED',
+    required: 'NETWORK_REQUIRED',
+    notFound: 'NETWORK_NOT_FOUND',
+    duplicate: 'DUPLICATE_NETWORK',
+    deletionNotAllowed: 'NETWORK_DELETION_NOT_ALLOWED',
+  },
+});
+
+/**
+ * `network/*` (devicehive-api.md §4.5). The §1.6 target check (`checkTarget`) runs before
+ * `get`/`update`/`delete`; these implementations add the visibility rules of §3.6.
+ */
+export const networkActions: ActionTable = {
+  'network/list': network.list,
+  'network/count': network.count,
+  'network/get': network.get,
+  'network/insert': network.insert,
+  'network/update': network.update,
+  'network/delete': network.delete,
+};
