@@ -2,7 +2,7 @@ import { migrate } from './migrate';
 import { STORAGE_KINDS, openTestDatabase } from '../testing';
 
 describe(migrate.name, () => {
-  describe.each(STORAGE_KINDS.filter((k) => k === 'pglite'))('on %s', (kind) => {
+  describe.each(STORAGE_KINDS)('on %s', (kind) => {
     it('applies every migration once and is idempotent on a second start', async () => {
       const sql = await openTestDatabase(kind);
       try {

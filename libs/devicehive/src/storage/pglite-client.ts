@@ -1,7 +1,10 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite' with {
+  'resolution-mode': 'import',
+};
 import type { SqlClient } from './sql-client.port';
+import { PG_OID, parseInt8, parseInt8Array, parseUtcTimestamp, toSqlParams } from './sql-types';
 
-type Queryable = Pick<PGlite, 'query'> | Transaction;
+type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
 class PgliteSqlClient implements SqlClient {
   constructor(
@@ -10,7 +13,7 @@ class PgliteSqlClient implements SqlClient {
   ) {}
 
   async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
-    const result = await this.db.query<Row>(sql, params as unknown[]);
+    const result = await this.db.query<Row>(sql, toSqlParams(params));
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
   }
 
@@ -19,7 +22,7 @@ class PgliteSqlClient implements SqlClient {
   }
 
   async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
-    if (this.owner == null) return work(this); // already inside one: PGlite has no savepoint API
+    if (this.owner == null) return work(this); // already inside one: join it
     return this.owner.transaction((tx) => work(new PgliteSqlClient(tx, null)));
   }
 
@@ -30,11 +33,17 @@ class PgliteSqlClient implements SqlClient {
 
 /**
  * Opens the embedded database (PGlite, DESIGN.md §2): data in `dataDir`, or in memory when
- * `dataDir` is undefined (tests).
+ * `dataDir` is undefined (tests). One connection: transactions run one at a time. Rows come back
+ * with the JS types of sql-types.ts, identical to the `pg` adapter's.
  */
 export async function openPglite(dataDir?: string): Promise<SqlClient> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  const parsers = {
+    [PG_OID.INT8]: parseInt8,
+    [PG_OID.INT8_ARRAY]: parseInt8Array,
+    [PG_OID.TIMESTAMP]: parseUtcTimestamp,
+  };
+  const db = dataDir === undefined ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
   await db.waitReady;
   return new PgliteSqlClient(db, db);
 }

@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { seedBootstrapData } from './bootstrap';
+import { migrate } from './migrate';
+import { openPg, type PgOptions } from './pg-client';
+import { openPglite } from './pglite-client';
+import type { SqlClient } from './sql-client.port';
+
+export interface StorageOptions {
+  /** PostgreSQL connection URL (`DH_DATABASE_URL`); when set, PGlite is not used. */
+  databaseUrl?: string;
+  /** PGlite data folder (`DH_DATA_DIR`), created when missing; in memory when both are unset. */
+  dataDir?: string;
+  /** Password of the bootstrap admin on a fresh database (`DH_ADMIN_PASSWORD`). */
+  adminPassword?: string;
+  /** Pool settings of the PostgreSQL adapter. */
+  pg?: PgOptions;
+}
+
+/**
+ * Opens the storage of DESIGN.md §2/§5: PostgreSQL when `databaseUrl` is given, else PGlite;
+ * applies pending migrations and, on a fresh database, the bootstrap data (devicehive-api.md §7).
+ * Safe to run from several processes at once (both steps take advisory locks). Closes the
+ * connection again when a step fails.
+ */
+export async function openStorage(options: StorageOptions = {}): Promise<SqlClient> {
+  let sql: SqlClient;
+  if (options.databaseUrl) {
+    sql = openPg(options.databaseUrl, options.pg);
+  } else {
+    if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+    sql = await openPglite(options.dataDir);
+  }
+  try {
+    await migrate(sql);
+    await seedBootstrapData(sql, { adminPassword: options.adminPassword });
+    return sql;
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    throw error;
+  }
+}
