@@ -1,0 +1,85 @@
+import {
+  ALL_PERMISSIONS,
+  CLIENT_PERMISSIONS,
+  UserRole,
+  type ActionName,
+  type JsonObject,
+  type Permission,
+  type Principal,
+} from '@dh-mqtt/protocol';
+import type { ActionContext } from '../core/action';
+import type { SqlClient } from '../storage/sql-client.port';
+import { userActions } from './user.actions';
+
+/* Fixtures shared by the user action specs (test-only; not exported by the library). */
+
+/** The bootstrap admin (user 1) with an all-wildcard token. */
+export const ADMIN: Principal = {
+  userId: 1,
+  login: 'dhadmin',
+  role: UserRole.Admin,
+  permissions: ALL_PERMISSIONS,
+  networkIds: '*',
+  deviceTypeIds: '*',
+  userNetworkIds: '*',
+  userDeviceTypeIds: '*',
+};
+
+/** A CLIENT session as a login token builds it (§3.3), optionally with extra permissions. */
+export function clientPrincipal(
+  userId: number,
+  networkIds: number[],
+  extra: Permission[] = [],
+): Principal {
+  return {
+    ...ADMIN,
+    userId,
+    login: `client-${userId}`,
+    role: UserRole.Client,
+    permissions: [...CLIENT_PERMISSIONS, ...extra],
+    networkIds,
+    userNetworkIds: networkIds,
+  };
+}
+
+let counter = 0;
+
+/** A valid login (or entity name) unique within the test process. */
+export const uniqueLogin = (prefix = 'u') => `${prefix}${++counter}_${process.pid}`;
+
+/** Calls user actions on the database `db()` and creates fixtures through them. */
+export function userActionHarness(db: () => SqlClient) {
+  async function call(action: ActionName, request: JsonObject, principal: Principal = ADMIN) {
+    const impl = userActions[action];
+    if (!impl) throw new Error(`userActions has no ${action}`);
+    const ctx: ActionContext = {
+      sql: db(),
+      principal,
+      clientId: 'user-spec',
+      now: () => new Date(),
+      jwtSecret: 'secret',
+    };
+    return (await impl(ctx, request)).body;
+  }
+
+  return {
+    call,
+    /** Expects the call to fail with that reply status and exact error text. */
+    rejects: (reply: Promise<unknown>, status: number, message: string) =>
+      expect(reply).rejects.toMatchObject({ status, message }),
+    async insertUser(user: JsonObject = {}): Promise<{ id: number; login: string }> {
+      const login = uniqueLogin();
+      const reply = await call('user/insert', {
+        user: { login, role: UserRole.Client, password: 'secret1', ...user },
+      });
+      return { id: (reply['user'] as { id: number }).id, login };
+    },
+    async insertNamed(table: 'dh_network' | 'dh_device_type'): Promise<number> {
+      const { rows } = await db().query<{ id: unknown }>(
+        `INSERT INTO ${table} (name) VALUES ($1) RETURNING id`,
+        [uniqueLogin(table === 'dh_network' ? 'net' : 'dt')],
+      );
+      return Number(rows[0]?.id);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { DhError, type JsonObject } from '@dh-mqtt/protocol';
+import type { ActionContext, ActionImpl, ActionTable } from '../core/action';
+import {
+  UserAssignmentRepository,
+  type AssignmentKind,
+} from '../repositories/user-assignment.repository';
+import {
+  isForeignKeyViolation,
+  UserRepository,
+  type UserRecord,
+} from '../repositories/user.repository';
+import { requireId } from './user-request';
+import { namedView } from './user-views';
+
+const ID_FIELD = { network: 'networkId', deviceType: 'deviceTypeId' } as const;
+const ID_REQUIRED = {
+  network: 'NETWORK_ID_REQUIRED',
+  deviceType: 'DEVICE_TYPE_ID_REQUIRED',
+} as const;
+const NOT_FOUND = { network: 'NETWORK_NOT_FOUND', deviceType: 'DEVICE_TYPE_NOT_FOUND' } as const;
+const USER_NOT_ASSIGNED = {
+  network: 'USER_NETWORK_NOT_FOUND',
+  deviceType: 'USER_DEVICE_TYPE_NOT_FOUND',
+} as const;
+
+interface Target {
+  user: UserRecord;
+  /** The network or device type id. */
+  id: number;
+  text: string;
+  repo: UserAssignmentRepository;
+}
+
+/** Reads userId and the entity id (400 when missing) and loads the user (404 when unknown). */
+async function readTarget(
+  ctx: ActionContext,
+  request: JsonObject,
+  kind: AssignmentKind,
+): Promise<Target> {
+  const userId = requireId(request, 'userId', 'USER_ID_REQUIRED');
+  const { id, text } = requireId(request, ID_FIELD[kind], ID_REQUIRED[kind]);
+  const user = await new UserRepository(ctx.sql).findById(userId.id);
+  if (!user) throw new DhError('USER_NOT_FOUND', userId.text);
+  return { user, id, text, repo: new UserAssignmentRepository(ctx.sql) };
+}
+
+/** Device-type assignments only matter when the user is restricted (§4.10). */
+function checkDeviceTypesRestricted(kind: AssignmentKind, user: UserRecord): void {
+  if (kind === 'deviceType' && user.allDeviceTypesAvailable) {
+    throw new DhError('DEVICE_TYPE_ASSIGNMENT_NOT_ALLOWED');
+  }
+}
+
+/** `user/getNetwork`, `user/getDeviceType`: the reply nests the entity twice (§4.6, §4.10). */
+const getAssigned =
+  (kind: AssignmentKind, key: 'network' | 'deviceType'): ActionImpl =>
+  async (ctx, request) => {
+    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    // A user with every device type available has each existing one (§3.6).
+    const entity =
+      kind === 'deviceType' && user.allDeviceTypesAvailable
+        ? await repo.findById(kind, id)
+        : await repo.findAssigned(kind, user.id, id);
+    if (!entity) throw new DhError(USER_NOT_ASSIGNED[kind], text, user.id);
+    return { body: { [key]: { [key]: namedView(entity) } } };
+  };
+
+/** `user/assignNetwork`, `user/assignDeviceType`: idempotent (§4.6). */
+const assign =
+  (kind: AssignmentKind): ActionImpl =>
+  async (ctx, request) => {
+    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    checkDeviceTypesRestricted(kind, user);
+    if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
+    try {
+      await repo.assign(kind, user.id, id);
+    } catch (error) {
+      if (!isForeignKeyViolation(error)) throw error;
+      // The user or the entity was deleted between the checks and the insert.
+      if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
+      throw new DhError('USER_NOT_FOUND', user.id);
+    }
+    return { body: {} };
+  };
+
+/** `user/unassignNetwork`, `user/unassignDeviceType`: unassigning an unassigned entity is a no-op. */
+const unassign =
+  (kind: AssignmentKind): ActionImpl =>
+  async (ctx, request) => {
+    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    checkDeviceTypesRestricted(kind, user);
+    if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
+    await repo.unassign(kind, user.id, id);
+    return { body: {} };
+  };
+
+/** `user/getDeviceTypes`: every device type when all are available, else the assigned ones. */
+const getDeviceTypes: ActionImpl = async (ctx, request) => {
+  const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
+  const user = await new UserRepository(ctx.sql).findById(id);
+  if (!user) throw new DhError('USER_NOT_FOUND', text);
+  const repo = new UserAssignmentRepository(ctx.sql);
+  const deviceTypes = user.allDeviceTypesAvailable
+    ? await repo.listAll('deviceType')
+    : await repo.listAssigned('deviceType', id);
+  return { body: { deviceTypes: deviceTypes.map(namedView) } };
+};
+
+/**
+ * `user/allowAllDeviceTypes`, `user/disallowAllDeviceTypes`. Existing assignments are kept: they
+ * apply again once the user is restricted.
+ */
+const setAllDeviceTypes =
+  (allDeviceTypesAvailable: boolean): ActionImpl =>
+  async (ctx, request) => {
+    const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
+    if (!(await new UserRepository(ctx.sql).update(id, { allDeviceTypesAvailable }))) {
+      throw new DhError('USER_NOT_FOUND', text);
+    }
+    return { body: {} };
+  };
+
+/** The user↔network actions (§4.6) and the user↔device-type extras (§4.10). */
+export const userAssignmentActions: ActionTable = {
+  'user/getNetwork': getAssigned('network', 'network'),
+  'user/assignNetwork': assign('network'),
+  'user/unassignNetwork': unassign('network'),
+  'user/getDeviceType': getAssigned('deviceType', 'deviceType'),
+  'user/getDeviceTypes': getDeviceTypes,
+  'user/assignDeviceType': assign('deviceType'),
+  'user/unassignDeviceType': unassign('deviceType'),
+  'user/allowAllDeviceTypes': setAllDeviceTypes(true),
+  'user/disallowAllDeviceTypes': setAllDeviceTypes(false),
+};

@@ -1,0 +1,172 @@
+import { DhError, UserRole, type JsonObject, type Principal } from '@dh-mqtt/protocol';
+import type { ActionContext, ActionImpl, ActionTable } from '../core/action';
+import { UserAssignmentRepository } from '../repositories/user-assignment.repository';
+import {
+  isUniqueViolation,
+  UserRepository,
+  type UserChanges,
+} from '../repositories/user.repository';
+import { hashPassword, newSalt } from '../storage/bootstrap';
+import { userAssignmentActions } from './user-assignment.actions';
+import {
+  checkBoolean,
+  checkData,
+  checkLogin,
+  checkPassword,
+  checkRole,
+  checkStatus,
+  readUserFilter,
+  readUserListOptions,
+  requireId,
+  requireUserPayload,
+  type RequestId,
+  type UserPayload,
+} from './user-request';
+import { listedUserView, publishedUserView, submittedUserView } from './user-views';
+
+/** The session principal; the gateway only routes authenticated calls here (§1.6 step 2). */
+export function requirePrincipal(ctx: ActionContext): Principal {
+  if (ctx.principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
+  return ctx.principal;
+}
+
+const present = (value: unknown) => value !== undefined && value !== null;
+
+async function publishedUser(ctx: ActionContext, userId: number): Promise<JsonObject | undefined> {
+  const user = await new UserRepository(ctx.sql).findById(userId);
+  if (!user) return undefined;
+  const networks = await new UserAssignmentRepository(ctx.sql).listAssigned('network', userId);
+  return publishedUserView(user, networks);
+}
+
+/**
+ * `user/update` and `user/updateCurrent` (§4.6): partial update where `data` is always replaced
+ * (null when omitted, a reference quirk), the password only when non-empty, and login, role and
+ * status reserved to ADMIN callers.
+ */
+async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPayload) {
+  const caller = requirePrincipal(ctx);
+  const users = new UserRepository(ctx.sql);
+  const userId = target.id;
+  const existing = await users.findById(userId);
+  if (!existing) throw new DhError('USER_NOT_FOUND', target.text);
+  const wantsAdminChange =
+    present(payload.login) || present(payload.status) || present(payload.role);
+  if (caller.role !== UserRole.Admin && wantsAdminChange) {
+    throw new DhError('ADMIN_PERMISSIONS_REQUIRED');
+  }
+  const changes: UserChanges = { data: checkData(payload.data) };
+  if (present(payload.login)) {
+    const login = checkLogin(payload.login);
+    const holder = await users.findIdByLogin(login);
+    if (holder !== undefined && holder !== userId) throw new DhError('DUPLICATE_LOGIN');
+    changes.login = login;
+  }
+  if (present(payload.password) && payload.password !== '') {
+    const salt = newSalt();
+    changes.password = { hash: hashPassword(checkPassword(payload.password), salt), salt };
+  }
+  if (present(payload.role)) changes.role = checkRole(payload.role);
+  if (present(payload.status)) changes.status = checkStatus(payload.status);
+  if (present(payload.introReviewed)) changes.introReviewed = checkBoolean(payload.introReviewed);
+  let updated: boolean;
+  try {
+    updated = await users.update(userId, changes);
+  } catch (error) {
+    // Another request took the login between the check above and this update.
+    if (isUniqueViolation(error)) throw new DhError('DUPLICATE_LOGIN');
+    throw error;
+  }
+  if (!updated) throw new DhError('USER_NOT_FOUND', target.text);
+}
+
+const list: ActionImpl = async (ctx, request) => {
+  const users = await new UserRepository(ctx.sql).list(
+    readUserFilter(request),
+    readUserListOptions(request),
+  );
+  return { body: { users: users.map(listedUserView) } };
+};
+
+const count: ActionImpl = async (ctx, request) => {
+  const n = await new UserRepository(ctx.sql).count(readUserFilter(request));
+  return { body: { count: n } };
+};
+
+const get: ActionImpl = async (ctx, request) => {
+  const caller = requirePrincipal(ctx);
+  const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
+  // A CLIENT caller cannot see other users: same 404 as a missing one (§4.6).
+  const user =
+    caller.role === UserRole.Admin || caller.userId === id
+      ? await publishedUser(ctx, id)
+      : undefined;
+  if (!user) throw new DhError('USER_NOT_FOUND', text);
+  return { body: { user } };
+};
+
+const insert: ActionImpl = async (ctx, request) => {
+  const payload = requireUserPayload(request);
+  if (!present(payload.role)) throw new DhError('INVALID_USER_ROLE');
+  const role = checkRole(payload.role);
+  const login = checkLogin(payload.login);
+  const password = checkPassword(payload.password);
+  const salt = newSalt();
+  const user = await new UserRepository(ctx.sql).insert({
+    login,
+    passwordHash: hashPassword(password, salt),
+    passwordSalt: salt,
+    role,
+    status: present(payload.status) ? checkStatus(payload.status) : 0,
+    data: checkData(payload.data),
+    introReviewed: present(payload.introReviewed) ? checkBoolean(payload.introReviewed) : false,
+    allDeviceTypesAvailable: present(payload.allDeviceTypesAvailable)
+      ? checkBoolean(payload.allDeviceTypesAvailable)
+      : true,
+  });
+  if (!user) throw new DhError('DUPLICATE_LOGIN');
+  return { body: { user: submittedUserView(user) } };
+};
+
+const update: ActionImpl = async (ctx, request) => {
+  const payload = requireUserPayload(request);
+  await updateUser(ctx, requireId(request, 'userId', 'USER_ID_REQUIRED'), payload);
+  return { body: {} };
+};
+
+const remove: ActionImpl = async (ctx, request) => {
+  const caller = requirePrincipal(ctx);
+  const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
+  if (id === caller.userId) throw new DhError('CANT_DELETE_CURRENT_USER_KEY');
+  if (!(await new UserRepository(ctx.sql).delete(id))) throw new DhError('USER_NOT_FOUND', text);
+  return { body: {} };
+};
+
+const getCurrent: ActionImpl = async (ctx) => {
+  const current = await publishedUser(ctx, requirePrincipal(ctx).userId);
+  if (!current) throw new DhError('CAN_NOT_GET_CURRENT_USER');
+  return { body: { current } };
+};
+
+const updateCurrent: ActionImpl = async (ctx, request) => {
+  const payload = requireUserPayload(request);
+  const userId = requirePrincipal(ctx).userId;
+  await updateUser(ctx, { id: userId, text: String(userId) }, payload);
+  return { body: {} };
+};
+
+/**
+ * The `user/*` actions (devicehive-api.md §4.6, §4.10). Replies never carry the password hash,
+ * salt or loginAttempts. Permission and authentication are checked before these run (§1.6).
+ */
+export const userActions: ActionTable = {
+  'user/list': list,
+  'user/count': count,
+  'user/get': get,
+  'user/insert': insert,
+  'user/update': update,
+  'user/delete': remove,
+  'user/getCurrent': getCurrent,
+  'user/updateCurrent': updateCurrent,
+  ...userAssignmentActions,
+};
