@@ -93,6 +93,10 @@ export const ERRORS = {
     status: 404,
     text: 'Network with id %s for user with id %s was not found',
   },
+  USER_DEVICE_TYPE_NOT_FOUND: {
+    status: 404,
+    text: 'Device type with id %s for user with id %s was not found',
+  },
   INVALID_USER_ROLE: { status: 400, text: 'User role is invalid or empty' },
   DUPLICATE_LOGIN: {
     status: 403,
