@@ -1,0 +1,100 @@
+import { DhError, type DeviceEvent } from '@dh-mqtt/protocol';
+import type { ActionImpl, ActionTable } from '../core/action';
+import { requirePrincipal } from '../core/access';
+import { isJsonObject } from '../core/request-fields';
+import { parseOptionalTimestamp } from '../core/timestamp';
+import {
+  findNotification,
+  insertNotification,
+  listNotifications,
+  NOTIFICATION_SORT_COLUMNS,
+  notificationView,
+  type StoredNotification,
+} from '../repositories/notification.repository';
+import {
+  hasNetwork,
+  optionalJsonObject,
+  readEventPage,
+  readIntegerId,
+  readNameFilter,
+  readTimeRange,
+  requireDeviceId,
+  requireVisibleDevice,
+} from './event-request';
+
+/** The push event of a stored notification (mqtt-api.md §5): the full 7-field view. */
+export function notificationEvent(notification: StoredNotification): DeviceEvent {
+  return {
+    kind: 'notification/insert',
+    deviceId: notification.deviceId,
+    networkId: notification.networkId,
+    deviceTypeId: notification.deviceTypeId,
+    name: notification.notification,
+    data: notificationView(notification),
+  };
+}
+
+/**
+ * `notification/insert` (§4.8): the payload is checked before the device (reference order);
+ * stores the notification with the device's network and type and emits `notification/insert`.
+ */
+const notificationInsert: ActionImpl = async (ctx, request) => {
+  requirePrincipal(ctx);
+  const payload = request['notification'];
+  const name = isJsonObject(payload) ? payload['notification'] : undefined;
+  if (!isJsonObject(payload) || typeof name !== 'string' || name === '') {
+    throw new DhError('NOTIFICATION_REQUIRED');
+  }
+  if (name.length > 128) throw new DhError('INVALID_REQUEST_PARAMETERS');
+  const deviceId = requireDeviceId(request);
+  const device = await requireVisibleDevice(ctx, deviceId);
+  if (!hasNetwork(device)) throw new DhError('DEVICE_IS_NOT_CONNECTED_TO_NETWORK', deviceId);
+  const stored = await insertNotification(ctx.sql, {
+    notification: name,
+    deviceId,
+    networkId: device.networkId,
+    deviceTypeId: device.deviceTypeId,
+    timestamp: parseOptionalTimestamp(payload['timestamp']) ?? ctx.now(),
+    parameters: optionalJsonObject(payload['parameters']),
+  });
+  return {
+    body: { notification: { id: stored.id, timestamp: stored.timestamp } },
+    events: [notificationEvent(stored)],
+  };
+};
+
+/**
+ * `notification/get` (§4.8). The action has no target check in the reference; the device must
+ * still be visible to the caller (else 404), as for every other read of device data.
+ */
+const notificationGet: ActionImpl = async (ctx, request) => {
+  const deviceId = requireDeviceId(request);
+  const notificationId = readIntegerId(request, 'notificationId');
+  if (notificationId == null) throw new DhError('NOTIFICATION_ID_REQUIRED');
+  if (Number.isNaN(notificationId)) throw new DhError('NOTIFICATION_ID_NOT_INTEGER');
+  await requireVisibleDevice(ctx, deviceId);
+  const stored = await findNotification(ctx.sql, deviceId, notificationId);
+  if (stored == null) throw new DhError('NOTIFICATION_NOT_FOUND');
+  return { body: { notification: notificationView(stored) } };
+};
+
+/** `notification/list` (§4.8): filters and sorting as `command/list`. */
+const notificationList: ActionImpl = async (ctx, request) => {
+  const deviceId = requireDeviceId(request);
+  const page = readEventPage(request, NOTIFICATION_SORT_COLUMNS);
+  const { start, end } = readTimeRange(request);
+  await requireVisibleDevice(ctx, deviceId);
+  const notifications = await listNotifications(
+    ctx.sql,
+    { deviceId, start, end, names: readNameFilter(request, 'notification') },
+    page,
+  );
+  return { body: { notifications: notifications.map(notificationView) } };
+};
+
+/** The notification actions served by the core (subscribe lives in subscription.actions.ts). */
+export const notificationActions: ActionTable = {
+  'notification/insert': notificationInsert,
+  'notification/get': notificationGet,
+  'notification/list': notificationList,
+};

@@ -1,0 +1,243 @@
+import type { JsonObject } from '@dh-mqtt/protocol';
+import type { SqlClient } from '../storage/sql-client.port';
+import {
+  WhereBuilder,
+  jsonParam,
+  orderBy,
+  timestampColumn,
+  timestampParam,
+  type EventPage,
+  type EventScope,
+} from './command-notification.query';
+
+/**
+ * A stored command: the 12 public fields of devicehive-api.md §2.5 (timestamps already in the
+ * §1.7 format) plus the internal `isUpdated` and the inserting MQTT client.
+ */
+export interface StoredCommand {
+  id: number;
+  command: string;
+  timestamp: string;
+  lastUpdated: string;
+  userId: number | null;
+  deviceId: string;
+  networkId: number;
+  deviceTypeId: number;
+  parameters: JsonObject | null;
+  lifetime: number | null;
+  status: string | null;
+  result: JsonObject | null;
+  isUpdated: boolean;
+  originClientId: string | null;
+}
+
+export interface NewCommand {
+  command: string;
+  timestamp: Date;
+  userId: number | null;
+  deviceId: string;
+  networkId: number;
+  deviceTypeId: number;
+  parameters: JsonObject | null;
+  lifetime: number | null;
+  status: string | null;
+  result: JsonObject | null;
+  originClientId: string | null;
+}
+
+/** `command/update` changes (§4.7): absent keys keep their value, null clears. */
+export interface CommandChanges {
+  status?: string | null;
+  result?: JsonObject | null;
+}
+
+/** `command/list` filters (§4.7); all combine with AND. */
+export interface CommandFilter {
+  deviceId: string;
+  /** Inclusive bounds on `timestamp`. */
+  start: Date | null;
+  end: Date | null;
+  /** Exact names (`command`, or CODE's `names`). */
+  names: readonly string[] | null;
+  /** Case-insensitive exact match. */
+  status: string | null;
+}
+
+/** Sort fields of `command/list` (§6.2) and their columns. */
+export const COMMAND_SORT_COLUMNS: Readonly<Record<string, string>> = {
+  timestamp: 'timestamp',
+  command: 'command',
+  status: 'status',
+};
+
+const COLUMNS = `id, command, ${timestampColumn('timestamp', 'ts')},
+  ${timestampColumn('last_updated', 'last_updated')}, user_id, device_id, network_id,
+  device_type_id, parameters, lifetime, status, result, is_updated, origin_client_id`;
+
+interface CommandRow {
+  id: number | string;
+  command: string;
+  ts: string;
+  last_updated: string;
+  user_id: number | string | null;
+  device_id: string;
+  network_id: number | string;
+  device_type_id: number | string;
+  parameters: JsonObject | null;
+  lifetime: number | null;
+  status: string | null;
+  result: JsonObject | null;
+  is_updated: boolean;
+  origin_client_id: string | null;
+}
+
+function toStored(row: CommandRow): StoredCommand {
+  return {
+    id: Number(row.id),
+    command: row.command,
+    timestamp: row.ts,
+    lastUpdated: row.last_updated,
+    userId: row.user_id == null ? null : Number(row.user_id),
+    deviceId: row.device_id,
+    networkId: Number(row.network_id),
+    deviceTypeId: Number(row.device_type_id),
+    parameters: row.parameters,
+    lifetime: row.lifetime,
+    status: row.status,
+    result: row.result,
+    isUpdated: row.is_updated,
+    originClientId: row.origin_client_id,
+  };
+}
+
+/** The full public view (§2.5), in the reference key order; never `isUpdated`. */
+export function commandView(c: StoredCommand): JsonObject {
+  return {
+    id: c.id,
+    command: c.command,
+    timestamp: c.timestamp,
+    lastUpdated: c.lastUpdated,
+    userId: c.userId,
+    deviceId: c.deviceId,
+    networkId: c.networkId,
+    deviceTypeId: c.deviceTypeId,
+    parameters: c.parameters,
+    lifetime: c.lifetime,
+    status: c.status,
+    result: c.result,
+  };
+}
+
+/** Stores a new command (`last_updated` = `timestamp`, not updated). Ids come from a sequence. */
+export async function insertCommand(sql: SqlClient, c: NewCommand): Promise<StoredCommand> {
+  const { rows } = await sql.query<CommandRow>(
+    `INSERT INTO dh_command (command, timestamp, last_updated, user_id, device_id, network_id,
+       device_type_id, parameters, lifetime, status, result, is_updated, origin_client_id)
+     VALUES ($1, $2::timestamp, $2::timestamp, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb,
+       FALSE, $11)
+     RETURNING ${COLUMNS}`,
+    [
+      c.command,
+      timestampParam(c.timestamp),
+      c.userId,
+      c.deviceId,
+      c.networkId,
+      c.deviceTypeId,
+      jsonParam(c.parameters),
+      c.lifetime,
+      c.status,
+      jsonParam(c.result),
+      c.originClientId,
+    ],
+  );
+  return toStored(rows[0]!);
+}
+
+/** The command with that id on that device, or null. */
+export async function findCommand(
+  sql: SqlClient,
+  deviceId: string,
+  id: number,
+): Promise<StoredCommand | null> {
+  const { rows } = await sql.query<CommandRow>(
+    `SELECT ${COLUMNS} FROM dh_command WHERE id = $1 AND device_id = $2`,
+    [id, deviceId],
+  );
+  return rows[0] ? toStored(rows[0]) : null;
+}
+
+/** One page of a device's commands. */
+export async function listCommands(
+  sql: SqlClient,
+  filter: CommandFilter,
+  page: EventPage,
+): Promise<StoredCommand[]> {
+  const where = new WhereBuilder().add('device_id = ?', filter.deviceId);
+  if (filter.start) where.add('timestamp >= ?::timestamp', timestampParam(filter.start));
+  if (filter.end) where.add('timestamp <= ?::timestamp', timestampParam(filter.end));
+  if (filter.names) where.add('command = ANY(?::text[])', [...filter.names]);
+  if (filter.status != null) where.add('lower(status) = lower(?)', filter.status);
+  const limit = where.clause('LIMIT ? OFFSET ?', page.take, page.skip);
+  const { rows } = await sql.query<CommandRow>(
+    `SELECT ${COLUMNS} FROM dh_command ${where.toSql()} ${orderBy(page)} ${limit}`,
+    where.params,
+  );
+  return rows.map(toStored);
+}
+
+/**
+ * Applies `command/update` (§4.7): only status/result change; the command becomes updated and
+ * `last_updated` = `now`. Null when no such command exists on that device.
+ */
+export async function updateCommand(
+  sql: SqlClient,
+  deviceId: string,
+  id: number,
+  changes: CommandChanges,
+  now: Date,
+): Promise<StoredCommand | null> {
+  const { rows } = await sql.query<CommandRow>(
+    `UPDATE dh_command SET
+       status = CASE WHEN $3 THEN $4 ELSE status END,
+       result = CASE WHEN $5 THEN $6::jsonb ELSE result END,
+       is_updated = TRUE,
+       last_updated = $7::timestamp
+     WHERE id = $1 AND device_id = $2
+     RETURNING ${COLUMNS}`,
+    [
+      id,
+      deviceId,
+      'status' in changes,
+      changes.status ?? null,
+      'result' in changes,
+      jsonParam(changes.result),
+      timestampParam(now),
+    ],
+  );
+  return rows[0] ? toStored(rows[0]) : null;
+}
+
+/**
+ * Stored commands for a subscription's timestamp replay (§4.7 `command/subscribe`): inside the
+ * scope, oldest first, at most `limit`. `updatedOnly` replays updated commands by their
+ * `last_updated` (§6.5), otherwise inserts by `timestamp`.
+ */
+export async function findCommandsSince(
+  sql: SqlClient,
+  scope: EventScope,
+  since: Date,
+  limit: number,
+  updatedOnly: boolean,
+): Promise<StoredCommand[]> {
+  const timeColumn = updatedOnly ? 'last_updated' : 'timestamp';
+  const where = new WhereBuilder()
+    .addScope(scope, 'command')
+    .add(`${timeColumn} >= ?::timestamp`, timestampParam(since));
+  if (updatedOnly) where.add('is_updated');
+  const tail = where.clause(`ORDER BY ${timeColumn} ASC, id ASC LIMIT ?`, limit);
+  const { rows } = await sql.query<CommandRow>(
+    `SELECT ${COLUMNS} FROM dh_command ${where.toSql()} ${tail}`,
+    where.params,
+  );
+  return rows.map(toStored);
+}

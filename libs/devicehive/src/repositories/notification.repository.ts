@@ -1,0 +1,159 @@
+import type { JsonObject } from '@dh-mqtt/protocol';
+import type { SqlClient } from '../storage/sql-client.port';
+import {
+  WhereBuilder,
+  jsonParam,
+  orderBy,
+  timestampColumn,
+  timestampParam,
+  type EventPage,
+  type EventScope,
+} from './command-notification.query';
+
+/** A stored notification: the 7 fields of devicehive-api.md §2.6 (timestamp in §1.7 format). */
+export interface StoredNotification {
+  id: number;
+  notification: string;
+  deviceId: string;
+  networkId: number;
+  deviceTypeId: number;
+  timestamp: string;
+  parameters: JsonObject | null;
+}
+
+export interface NewNotification {
+  notification: string;
+  deviceId: string;
+  networkId: number;
+  deviceTypeId: number;
+  timestamp: Date;
+  parameters: JsonObject | null;
+}
+
+/** `notification/list` filters (§4.8); all combine with AND. */
+export interface NotificationFilter {
+  deviceId: string;
+  /** Inclusive bounds on `timestamp`. */
+  start: Date | null;
+  end: Date | null;
+  /** Exact names (`notification`, or CODE's `names`). */
+  names: readonly string[] | null;
+}
+
+/** Sort fields of `notification/list` (§6.2) and their columns. */
+export const NOTIFICATION_SORT_COLUMNS: Readonly<Record<string, string>> = {
+  timestamp: 'timestamp',
+  notification: 'notification',
+};
+
+const COLUMNS = `id, notification, device_id, network_id, device_type_id,
+  ${timestampColumn('timestamp', 'ts')}, parameters`;
+
+interface NotificationRow {
+  id: number | string;
+  notification: string;
+  device_id: string;
+  network_id: number | string;
+  device_type_id: number | string;
+  ts: string;
+  parameters: JsonObject | null;
+}
+
+function toStored(row: NotificationRow): StoredNotification {
+  return {
+    id: Number(row.id),
+    notification: row.notification,
+    deviceId: row.device_id,
+    networkId: Number(row.network_id),
+    deviceTypeId: Number(row.device_type_id),
+    timestamp: row.ts,
+    parameters: row.parameters,
+  };
+}
+
+/** The full public view (§2.6), in the reference key order. */
+export function notificationView(n: StoredNotification): JsonObject {
+  return {
+    id: n.id,
+    notification: n.notification,
+    deviceId: n.deviceId,
+    networkId: n.networkId,
+    deviceTypeId: n.deviceTypeId,
+    timestamp: n.timestamp,
+    parameters: n.parameters,
+  };
+}
+
+/** Stores a new notification. Ids come from a sequence. */
+export async function insertNotification(
+  sql: SqlClient,
+  n: NewNotification,
+): Promise<StoredNotification> {
+  const { rows } = await sql.query<NotificationRow>(
+    `INSERT INTO dh_notification (notification, device_id, network_id, device_type_id, timestamp,
+       parameters)
+     VALUES ($1, $2, $3, $4, $5::timestamp, $6::jsonb)
+     RETURNING ${COLUMNS}`,
+    [
+      n.notification,
+      n.deviceId,
+      n.networkId,
+      n.deviceTypeId,
+      timestampParam(n.timestamp),
+      jsonParam(n.parameters),
+    ],
+  );
+  return toStored(rows[0]!);
+}
+
+/** The notification with that id on that device, or null. */
+export async function findNotification(
+  sql: SqlClient,
+  deviceId: string,
+  id: number,
+): Promise<StoredNotification | null> {
+  const { rows } = await sql.query<NotificationRow>(
+    `SELECT ${COLUMNS} FROM dh_notification WHERE id = $1 AND device_id = $2`,
+    [id, deviceId],
+  );
+  return rows[0] ? toStored(rows[0]) : null;
+}
+
+/** One page of a device's notifications. */
+export async function listNotifications(
+  sql: SqlClient,
+  filter: NotificationFilter,
+  page: EventPage,
+): Promise<StoredNotification[]> {
+  const where = new WhereBuilder().add('device_id = ?', filter.deviceId);
+  if (filter.start) where.add('timestamp >= ?::timestamp', timestampParam(filter.start));
+  if (filter.end) where.add('timestamp <= ?::timestamp', timestampParam(filter.end));
+  if (filter.names) where.add('notification = ANY(?::text[])', [...filter.names]);
+  const limit = where.clause('LIMIT ? OFFSET ?', page.take, page.skip);
+  const { rows } = await sql.query<NotificationRow>(
+    `SELECT ${COLUMNS} FROM dh_notification ${where.toSql()} ${orderBy(page)} ${limit}`,
+    where.params,
+  );
+  return rows.map(toStored);
+}
+
+/**
+ * Stored notifications for a subscription's timestamp replay (§4.8 `notification/subscribe`):
+ * inside the scope, with timestamp ≥ `since`, oldest first, at most `limit`.
+ */
+export async function findNotificationsSince(
+  sql: SqlClient,
+  scope: EventScope,
+  since: Date,
+  limit: number,
+): Promise<StoredNotification[]> {
+  const where = new WhereBuilder()
+    .addScope(scope, 'notification')
+    .add('timestamp >= ?::timestamp', timestampParam(since));
+  const tail = where.clause('ORDER BY timestamp ASC, id ASC LIMIT ?', limit);
+  const { rows } = await sql.query<NotificationRow>(
+    `SELECT ${COLUMNS} FROM dh_notification ${where.toSql()} ${tail}`,
+    where.params,
+  );
+  return rows.map(toStored);
+}
