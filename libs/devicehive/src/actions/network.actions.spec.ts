@@ -1,0 +1,385 @@
+import type { ActionName, JsonObject, Principal } from '@dh-mqtt/protocol';
+import {
+  adminPrincipal,
+  clientPrincipal,
+  insertTestDevice,
+  insertTestNamedEntity,
+  insertTestUser,
+  runTestAction,
+  STORAGE_KINDS,
+  testActionContext,
+  uniqueTestName,
+  useTestDatabase,
+} from '../testing';
+import { networkActions } from './network.actions';
+
+const admin = adminPrincipal();
+
+describe.each(STORAGE_KINDS)('networkActions on %s', (kind) => {
+  const db = useTestDatabase(kind);
+  const run = (action: ActionName, request: JsonObject, principal: Principal | null = admin) =>
+    runTestAction(networkActions, action, testActionContext(db(), principal), request);
+  const names = async (request: JsonObject, principal: Principal = admin) => {
+    const result = await run('network/list', request, principal);
+    if (result.status !== 'success') throw new Error(JSON.stringify(result));
+    return (result.body['networks'] as Array<{ name: string }>).map((n) => n.name);
+  };
+  const networkRow = async (id: number) =>
+    (await db().query('SELECT name, description FROM dh_network WHERE id = $1', [id])).rows[0];
+
+  describe('network/list', () => {
+    it('replies with the listed view of every network, the bootstrap one included', async () => {
+      const result = await run('network/list', { name: 'Sample Network' });
+      expect(result).toEqual({
+        status: 'success',
+        body: {
+          networks: [{ id: 1, name: 'Sample Network', description: 'A DeviceHive Sample Network' }],
+        },
+      });
+    });
+
+    describe('when filtering by namePattern', () => {
+      const prefix = uniqueTestName('like');
+      const stored = [
+        `${prefix}-50%_off`,
+        `${prefix}-50xyoff`,
+        `${prefix}-O'Brien; DROP TABLE dh_network; --`,
+        `${prefix}-back\\slash`,
+        `${prefix}-Mixed`,
+      ];
+      beforeAll(async () => {
+        for (const name of stored) await insertTestNamedEntity(db(), 'dh_network', name);
+      });
+
+      it.each([
+        ['% matches any run', `${prefix}-50%off`, [stored[0], stored[1]]],
+        ['_ matches exactly one character', `${prefix}-50__off`, [stored[0], stored[1]]],
+        ['_ never matches two characters', `${prefix}-50_off`, []],
+        ['\\% and \\_ match the literal characters', `${prefix}-50\\%\\_off`, [stored[0]]],
+        [
+          'quotes and SQL text are inert',
+          `${prefix}-O'Brien; DROP TABLE dh_network; --`,
+          [stored[2]],
+        ],
+        ['\\\\ matches one backslash', `${prefix}-back\\\\slash`, [stored[3]]],
+        ['a lone trailing backslash is literal', `${prefix}-back\\`, []],
+        ['matching is case-sensitive', `${prefix}-mixed`, []],
+      ])('%s', async (_label, namePattern, expected) => {
+        await expect(names({ namePattern })).resolves.toEqual(expected);
+      });
+
+      it('combines name and namePattern with AND', async () => {
+        await expect(names({ namePattern: `${prefix}%`, name: stored[4] })).resolves.toEqual([
+          stored[4],
+        ]);
+        await expect(names({ namePattern: `${prefix}-50%`, name: stored[4] })).resolves.toEqual([]);
+      });
+    });
+
+    describe('when sorting and paging', () => {
+      const prefix = uniqueTestName('page');
+      const stored = Array.from(
+        { length: 23 },
+        (_, i) => `${prefix}-${String(i).padStart(2, '0')}`,
+      );
+      beforeAll(async () => {
+        for (const name of [...stored].reverse())
+          await insertTestNamedEntity(db(), 'dh_network', name);
+      });
+
+      it('returns 20 networks by default, ordered by id', async () => {
+        await expect(names({ namePattern: `${prefix}%` })).resolves.toEqual(
+          [...stored].reverse().slice(0, 20),
+        );
+      });
+
+      it('accepts sortField and sortOrder in any case', async () => {
+        await expect(
+          names({ namePattern: `${prefix}%`, sortField: 'NAME', sortOrder: 'desc', take: 3 }),
+        ).resolves.toEqual([stored[22], stored[21], stored[20]]);
+      });
+
+      it('applies take and skip; take 0 means no limit', async () => {
+        await expect(
+          names({ namePattern: `${prefix}%`, sortField: 'name', take: 2, skip: 5 }),
+        ).resolves.toEqual([stored[5], stored[6]]);
+        await expect(names({ namePattern: `${prefix}%`, take: 0 })).resolves.toHaveLength(23);
+      });
+
+      it.each([
+        [{ sortField: 'description' }, 'Invalid request parameters'],
+        [{ sortField: 'name', sortOrder: 'sideways' }, 'Unparseable sort order : sideways'],
+        [{ take: -1 }, 'Invalid request parameters'],
+      ])('replies 400 to %j', async (request, error) => {
+        await expect(run('network/list', request)).resolves.toEqual({
+          status: 'error',
+          code: 400,
+          error,
+        });
+      });
+    });
+  });
+
+  describe('for a CLIENT user assigned to one network', () => {
+    let own: number;
+    let other: number;
+    let client: Principal;
+    beforeAll(async () => {
+      own = await insertTestNamedEntity(db(), 'dh_network');
+      other = await insertTestNamedEntity(db(), 'dh_network');
+      await insertTestDevice(db(), { networkId: own, deviceTypeId: 1, id: uniqueTestName('own') });
+      const userId = await insertTestUser(db(), { networkIds: [own] });
+      client = clientPrincipal({ userId, userNetworkIds: [own] });
+    });
+
+    it('lists and counts only that network', async () => {
+      const list = await run('network/list', {}, client);
+      expect(list).toMatchObject({ status: 'success', body: { networks: [{ id: own }] } });
+      await expect(run('network/count', {}, client)).resolves.toMatchObject({
+        body: { count: 1 },
+      });
+    });
+
+    it('replies 403 to network/get of another network', async () => {
+      await expect(run('network/get', { networkId: other }, client)).resolves.toEqual({
+        status: 'error',
+        code: 403,
+        error: 'Access is denied',
+      });
+    });
+
+    it('replies 404 when a wildcard token reaches an unassigned network', async () => {
+      const wildcard = { ...client, networkIds: '*' as const };
+      await expect(run('network/get', { networkId: other }, wildcard)).resolves.toEqual({
+        status: 'error',
+        code: 404,
+        error: `Network with id = ${other} not found`,
+      });
+    });
+
+    it('lists nothing without any network access', async () => {
+      const none = clientPrincipal({ userId: client.userId, userNetworkIds: [] });
+      await expect(run('network/list', {}, none)).resolves.toEqual({
+        status: 'success',
+        body: { networks: [] },
+      });
+      await expect(run('network/count', {}, none)).resolves.toMatchObject({ body: { count: 0 } });
+    });
+  });
+
+  describe('network/count', () => {
+    it('counts the networks matching the filters', async () => {
+      const prefix = uniqueTestName('count');
+      await insertTestNamedEntity(db(), 'dh_network', `${prefix}-a`);
+      await insertTestNamedEntity(db(), 'dh_network', `${prefix}-b`);
+      await expect(run('network/count', { namePattern: `${prefix}-%` })).resolves.toEqual({
+        status: 'success',
+        body: { count: 2 },
+      });
+      await expect(run('network/count', { name: `${prefix}-a` })).resolves.toMatchObject({
+        body: { count: 1 },
+      });
+    });
+  });
+
+  describe('network/get', () => {
+    it('replies with the network and its devices in the short device view', async () => {
+      const id = await insertTestNamedEntity(db(), 'dh_network', uniqueTestName('get'), 'desc');
+      const deviceId = await insertTestDevice(db(), {
+        networkId: id,
+        deviceTypeId: 2,
+        data: { a: 1 },
+      });
+      await expect(run('network/get', { networkId: String(id) })).resolves.toEqual({
+        status: 'success',
+        body: {
+          network: {
+            id,
+            name: (await networkRow(id))?.['name'],
+            description: 'desc',
+            devices: [{ id: deviceId, name: deviceId, data: { a: 1 }, isBlocked: false }],
+          },
+        },
+      });
+    });
+
+    it('shows only devices of the token device types', async () => {
+      const id = await insertTestNamedEntity(db(), 'dh_network');
+      await insertTestDevice(db(), { networkId: id, deviceTypeId: 2 });
+      const typed = await insertTestDevice(db(), { networkId: id, deviceTypeId: 3 });
+      const result = await run(
+        'network/get',
+        { networkId: id },
+        adminPrincipal({ deviceTypeIds: [3] }),
+      );
+      expect(result).toMatchObject({ body: { network: { devices: [{ id: typed }] } } });
+    });
+
+    it.each([
+      [{}, 400, 'Network id is wrong or empty'],
+      [{ networkId: 987654 }, 404, 'Network with id = 987654 not found'],
+      [
+        { networkId: '9223372036854775808' },
+        404,
+        'Network with id = 9223372036854775808 not found',
+      ],
+      [{ networkId: -1 }, 404, 'Network with id = -1 not found'],
+    ])('replies to %j with %i', async (request, code, error) => {
+      await expect(run('network/get', request)).resolves.toEqual({ status: 'error', code, error });
+    });
+  });
+
+  describe('network/insert', () => {
+    it('creates the network and replies with its id only', async () => {
+      const name = `${uniqueTestName('ins')} O'Reilly \\ "quoted" %_ ;--`;
+      const result = await run('network/insert', { network: { name, description: 'd' } });
+      expect(result).toEqual({ status: 'success', body: { network: { id: expect.any(Number) } } });
+      const id = (result as { body: { network: { id: number } } }).body.network.id;
+      await expect(networkRow(id)).resolves.toEqual({ name, description: 'd' });
+    });
+
+    it('does not assign the creator to the new network', async () => {
+      const userId = await insertTestUser(db(), { role: 0 });
+      const result = await run(
+        'network/insert',
+        { network: { name: uniqueTestName('unassigned') } },
+        adminPrincipal({ userId }),
+      );
+      expect(result.status).toBe('success');
+      const { rows } = await db().query('SELECT 1 FROM dh_user_network WHERE user_id = $1', [
+        userId,
+      ]);
+      expect(rows).toEqual([]);
+    });
+
+    it.each([
+      [{}, 400, 'Network is required'],
+      [{ network: 'x' }, 400, 'Network is required'],
+      [
+        { network: { id: 5, name: 'x' } },
+        400,
+        'Invalid request parameters. Id cannot be specified.',
+      ],
+      [{ network: { description: 'x' } }, 400, 'name field cannot be null.'],
+      [
+        { network: { name: 'Sample Network' } },
+        403,
+        'Network cannot be created. Network with such name already exists',
+      ],
+    ])('replies to %j with %i', async (request, code, error) => {
+      await expect(run('network/insert', request)).resolves.toEqual({
+        status: 'error',
+        code,
+        error,
+      });
+    });
+  });
+
+  describe('network/update', () => {
+    it('changes only the fields present', async () => {
+      const id = await insertTestNamedEntity(db(), 'dh_network', uniqueTestName('upd'), 'before');
+      const name = uniqueTestName('renamed');
+      await expect(run('network/update', { networkId: id, network: { name } })).resolves.toEqual({
+        status: 'success',
+        body: {},
+      });
+      await expect(networkRow(id)).resolves.toEqual({ name, description: 'before' });
+      await run('network/update', { networkId: id, network: { description: null } });
+      await expect(networkRow(id)).resolves.toEqual({ name, description: null });
+    });
+
+    it.each([
+      [{ network: { name: 'x' } }, 400, 'Network id is wrong or empty'],
+      [{ networkId: 1 }, 400, 'Network is required'],
+      [{ networkId: 987654, network: { name: 'x' } }, 404, 'Network with id = 987654 not found'],
+      [
+        { networkId: 2 ** 63, network: { name: 'x' } },
+        404,
+        `Network with id = ${2 ** 63} not found`,
+      ],
+    ])('replies to %j with %i', async (request, code, error) => {
+      await expect(run('network/update', request)).resolves.toEqual({
+        status: 'error',
+        code,
+        error,
+      });
+    });
+
+    it('replies 409 when the new name is taken', async () => {
+      const id = await insertTestNamedEntity(db(), 'dh_network');
+      await expect(
+        run('network/update', { networkId: id, network: { name: 'Sample Network' } }),
+      ).resolves.toMatchObject({ status: 'error', code: 409 });
+    });
+
+    it('replies 403 to a token without that network', async () => {
+      await expect(
+        run(
+          'network/update',
+          { networkId: 1, network: { name: 'x' } },
+          adminPrincipal({ networkIds: [] }),
+        ),
+      ).resolves.toEqual({ status: 'error', code: 403, error: 'Access is denied' });
+    });
+  });
+
+  describe('network/delete', () => {
+    it('refuses a network with devices unless forced, listing the device ids', async () => {
+      const id = await insertTestNamedEntity(db(), 'dh_network');
+      const first = await insertTestDevice(db(), {
+        networkId: id,
+        deviceTypeId: 1,
+        id: uniqueTestName('a'),
+      });
+      const second = await insertTestDevice(db(), {
+        networkId: id,
+        deviceTypeId: 1,
+        id: uniqueTestName('b'),
+      });
+      await expect(run('network/delete', { networkId: id })).resolves.toEqual({
+        status: 'error',
+        code: 400,
+        error: `There are the following devices within this network: ${first}, ${second}. Please review and delete them first.`,
+      });
+      await expect(networkRow(id)).resolves.toBeDefined();
+    });
+
+    it('with force deletes the network, its devices and its user assignments', async () => {
+      const id = await insertTestNamedEntity(db(), 'dh_network');
+      const deviceId = await insertTestDevice(db(), { networkId: id, deviceTypeId: 1 });
+      const userId = await insertTestUser(db(), { networkIds: [id] });
+      await expect(run('network/delete', { networkId: id, force: true })).resolves.toEqual({
+        status: 'success',
+        body: {},
+      });
+      await expect(networkRow(id)).resolves.toBeUndefined();
+      const devices = await db().query('SELECT 1 FROM dh_device WHERE id = $1', [deviceId]);
+      const links = await db().query('SELECT 1 FROM dh_user_network WHERE user_id = $1', [userId]);
+      expect([devices.rows, links.rows]).toEqual([[], []]);
+    });
+
+    it('deletes an empty network without force', async () => {
+      const id = await insertTestNamedEntity(db(), 'dh_network');
+      await expect(run('network/delete', { networkId: id })).resolves.toMatchObject({
+        status: 'success',
+      });
+      await expect(networkRow(id)).resolves.toBeUndefined();
+    });
+
+    it.each([
+      [{}, 400, 'Network id is wrong or empty'],
+      [{ networkId: 987654 }, 404, 'Network with id = 987654 not found'],
+      [
+        { networkId: '99999999999999999999' },
+        404,
+        'Network with id = 99999999999999999999 not found',
+      ],
+    ])('replies to %j with %i', async (request, code, error) => {
+      await expect(run('network/delete', request)).resolves.toEqual({
+        status: 'error',
+        code,
+        error,
+      });
+    });
+  });
+});
