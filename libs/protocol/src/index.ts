@@ -52,3 +52,4 @@ export {
   type IdScope,
   type Principal,
 } from './principal/principal';
+export * from './topics/index';
