@@ -1,0 +1,162 @@
+import {
+  BUS_SCHEMA_VERSION,
+  type GatewayBus,
+  type ReplyEnvelope,
+  type RequestEnvelope,
+  type SessionEffect,
+} from '@dh-mqtt/bus';
+import type { ActionOutcome } from '@dh-mqtt/devicehive';
+import {
+  DhError,
+  errorReply,
+  errorReplyFrom,
+  findAction,
+  isDhError,
+  successReply,
+  type ActionName,
+  type JsonObject,
+  type Reply,
+} from '@dh-mqtt/protocol';
+import type { HandlerRegistry } from '../handlers/handler-registry';
+import type { GatewayLogger } from '../logger';
+import { authorizeAction } from './authorize-action';
+import { parseEagerIds } from './eager-ids';
+import { ReplyCache, type DedupOptions } from './reply-cache';
+import { validateRequest as defaultValidate, type ValidationResult } from './validate-request.shim';
+
+/** The protocol's DTO validation, as the dispatcher calls it. */
+export type RequestValidator = (action: ActionName, payload: JsonObject) => ValidationResult;
+
+export interface RequestDispatcherOptions {
+  handlers: HandlerRegistry;
+  /** Where device events go; awaited before the reply is returned. */
+  events: Pick<GatewayBus, 'publishEvent'>;
+  logger: GatewayLogger;
+  /** Request de-duplication by envelope id. */
+  dedup?: DedupOptions;
+  /** DTO validation (default: the protocol's `validateRequest`). */
+  validate?: RequestValidator;
+  /**
+   * The broker's request timeout, in ms: named in the error text of a request whose deadline
+   * passed before it was handled (default 10 000). The broker has already answered such a
+   * request itself; this reply only matters to a broker that is still waiting.
+   */
+  requestTimeoutMs?: number;
+  /** Clock in epoch ms (tests). */
+  now?: () => number;
+}
+
+/**
+ * Turns a request envelope into its reply envelope: the one place that knows the bus envelope
+ * (DESIGN.md §4 "Request"). In order:
+ * 0. a request already answered (same envelope id) gets the same reply, not a second run; one
+ *    whose deadline has passed gets `DH_ERR_BACKEND_TIMEOUT` without running;
+ * 1. eager id parse, devicehive-api.md §1.2 (400 `Malformed Json received.`);
+ * 2. unknown action, 400 `Illegal argument: <action>`;
+ * 3. §1.6 steps 1–3 (401 `Unauthorized`, 403 `Access is denied`);
+ * 4. DTO validation;
+ * 5. the action's handler (DeviceHive port by default);
+ * 6. the outcome's device events are published and acknowledged before the reply leaves;
+ * 7. the success reply with the session effect (`authenticate`, `* /subscribe`).
+ * A `DhError` anywhere becomes its error reply; anything else a logged 500 whose text never
+ * carries internals. `requestId` is echoed unchanged (missing → null). Never rejects.
+ */
+export class RequestDispatcher {
+  private readonly replies: ReplyCache<ReplyEnvelope>;
+  private readonly validate: RequestValidator;
+  private readonly requestTimeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RequestDispatcherOptions) {
+    this.now = options.now ?? Date.now;
+    this.replies = new ReplyCache(options.dedup, this.now);
+    this.validate = options.validate ?? defaultValidate;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  }
+
+  dispatch(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
+    return this.replies.getOrCreate(envelope.id, () => this.answer(envelope));
+  }
+
+  private async answer(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
+    const { request } = envelope;
+    const action = typeof request.action === 'string' ? request.action : null;
+    const requestId = request.requestId ?? null;
+    try {
+      if (envelope.deadline <= this.now()) {
+        throw new DhError('DH_ERR_BACKEND_TIMEOUT', this.requestTimeoutMs);
+      }
+      if (action === null) throw new DhError('DH_ERR_MALFORMED_JSON');
+      const parsed = parseEagerIds(request);
+      const spec = findAction(action);
+      if (!spec) throw new DhError('DH_ERR_ILLEGAL_ACTION', action);
+      const name = action as ActionName;
+      authorizeAction(spec, envelope.principal);
+      const validated = this.validate(name, parsed);
+      if (!validated.ok) throw validated.error;
+      const outcome = await this.options.handlers.handlerFor(name).handle(name, validated.request, {
+        principal: envelope.principal,
+        clientId: envelope.clientId,
+      });
+      await this.publishEvents(envelope, outcome);
+      return this.envelope(
+        envelope,
+        successReply(action, requestId, outcome.body),
+        effectOf(outcome),
+      );
+    } catch (error) {
+      return this.envelope(envelope, this.errorReplyFor(envelope, action, requestId, error));
+    }
+  }
+
+  private async publishEvents(envelope: RequestEnvelope, outcome: ActionOutcome): Promise<void> {
+    for (const event of outcome.events ?? []) {
+      try {
+        await this.options.events.publishEvent(event);
+      } catch (error) {
+        // The action is done but its push may be lost: the client must not get a plain success.
+        this.options.logger.error(
+          { err: error, envelopeId: envelope.id, clientId: envelope.clientId, kind: event.kind },
+          'device event could not be published',
+        );
+        throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+      }
+    }
+  }
+
+  private errorReplyFor(
+    envelope: RequestEnvelope,
+    action: string | null,
+    requestId: unknown,
+    error: unknown,
+  ): Reply {
+    if (isDhError(error)) return errorReplyFrom(action, requestId, error);
+    this.options.logger.error(
+      { err: error, action, envelopeId: envelope.id, clientId: envelope.clientId },
+      'request failed',
+    );
+    const internal = new DhError('DH_ERR_INTERNAL');
+    return errorReply(action, requestId, internal.status, internal.message);
+  }
+
+  private envelope(request: RequestEnvelope, reply: Reply, effect?: SessionEffect): ReplyEnvelope {
+    const envelope: ReplyEnvelope = {
+      v: BUS_SCHEMA_VERSION,
+      id: request.id,
+      clientId: request.clientId,
+      brokerId: request.brokerId,
+      reply,
+    };
+    if (effect) envelope.effect = effect;
+    return envelope;
+  }
+}
+
+/** The broker-side session change an outcome asks for (ActionHandling `session`). */
+function effectOf(outcome: ActionOutcome): SessionEffect | undefined {
+  if (outcome.principal) return { kind: 'authenticate', principal: outcome.principal };
+  if (outcome.subscription) {
+    return { kind: 'subscribe', subscription: outcome.subscription, replay: outcome.replay ?? [] };
+  }
+  return undefined;
+}

@@ -1,0 +1,17 @@
+import type { ActionOutcome } from '@dh-mqtt/devicehive';
+import type { ActionName, JsonObject, Principal } from '@dh-mqtt/protocol';
+
+/** Who sent the request; all a handler knows about the session. */
+export interface HandlerContext {
+  principal: Principal | null;
+  clientId: string;
+}
+
+/**
+ * The gateway side of one action (or action group): gets a request that passed the eager id
+ * parse, §1.6 steps 1–3 and the DTO validation, and returns the outcome. Knows nothing about
+ * the bus or NestJS; fails with a `DhError` (anything else becomes a logged 500).
+ */
+export interface ActionHandler {
+  handle(action: ActionName, request: JsonObject, context: HandlerContext): Promise<ActionOutcome>;
+}

@@ -1,0 +1,58 @@
+import type { GatewayBus, ReplyEnvelope, RequestEnvelope } from '@dh-mqtt/bus';
+import { DhError } from '@dh-mqtt/protocol';
+import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { GATEWAY_REQUEST_PATTERN } from './tokens';
+
+/** The context a `@MessagePattern` handler gets: `[envelope id, client id]`. */
+export class BusRequestContext extends BaseRpcContext<[string, string]> {
+  get envelopeId(): string {
+    return this.getArgByIndex(0) as string;
+  }
+  get clientId(): string {
+    return this.getArgByIndex(1) as string;
+  }
+}
+
+/**
+ * A NestJS microservice transport over a {@link GatewayBus} (Kafka in the cluster, in memory in
+ * the embedded mode): every request envelope goes to the `@MessagePattern(GATEWAY_REQUEST_PATTERN)`
+ * handler, whose result is the reply envelope. Listening starts the bus; closing closes it
+ * (requests being handled finish first).
+ */
+export class GatewayBusTransport extends Server implements CustomTransportStrategy {
+  constructor(private readonly bus: GatewayBus) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.bus.serve((envelope) => this.handle(envelope));
+      await this.bus.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.bus.close();
+  }
+
+  on(): never {
+    throw new Error('GatewayBusTransport has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return this.bus as T;
+  }
+
+  private async handle(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
+    const handler = this.getHandlerByPattern(GATEWAY_REQUEST_PATTERN);
+    // Without a controller nothing can answer; the broker turns this into a 503 reply.
+    if (!handler) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+    const context = new BusRequestContext([envelope.id, envelope.clientId]);
+    const result = await handler(envelope, context);
+    return lastValueFrom(this.transformToObservable(result)) as Promise<ReplyEnvelope>;
+  }
+}
