@@ -234,7 +234,8 @@ describe.each(STORAGE_KINDS)('networkActions on %s', (kind) => {
       const name = `${uniqueTestName('ins')} O'Reilly \\ "quoted" %_ ;--`;
       const result = await run('network/insert', { network: { name, description: 'd' } });
       expect(result).toEqual({ status: 'success', body: { network: { id: expect.any(Number) } } });
-      const id = (result as { body: { network: { id: number } } }).body.network.id;
+      if (result.status !== 'success') throw new Error(result.error);
+      const { id } = result.body['network'] as { id: number };
       await expect(networkRow(id)).resolves.toEqual({ name, description: 'd' });
     });
 

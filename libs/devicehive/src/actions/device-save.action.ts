@@ -1,0 +1,207 @@
+import {
+  canSeeDevice,
+  DhError,
+  inScope,
+  UserRole,
+  type DeviceEvent,
+  type JsonObject,
+  type Principal,
+} from '@dh-mqtt/protocol';
+import { requirePrincipal } from '../core/access';
+import type { ActionImpl } from '../core/action';
+import { isJsonObject, isStorableId, parseId } from '../core/request-fields';
+import { formatTimestamp } from '../core/timestamp';
+import {
+  findDeviceById,
+  insertDevice,
+  insertNotification,
+  updateDevice,
+  type DeviceRecord,
+} from '../repositories/device.repository';
+import {
+  assignedNetworkIds,
+  deviceTypeRepository,
+  networkRepository,
+} from '../repositories/named-entity.repository';
+import { sqlState, UNIQUE_VIOLATION } from '../repositories/query-builder';
+import type { SqlClient } from '../storage/sql-client.port';
+
+const DEVICE_ID = /^[a-zA-Z0-9-]+$/;
+const DEVICE_ID_MAX = 48;
+const NAME_MAX = 128;
+const NAME_NULL = 'name field cannot be null.';
+const NAME_LENGTH = 'Field cannot be empty. The length of name should be from 1 to 128 symbols.';
+
+/** The `device` object of a save request, validated; absent fields stay undefined. */
+interface DeviceChanges {
+  name?: string;
+  data: JsonObject | null;
+  networkId: number | null;
+  deviceTypeId: number | null;
+  isBlocked?: boolean;
+}
+
+function readDeviceId(request: JsonObject): string {
+  const deviceId = request['deviceId'];
+  if (typeof deviceId !== 'string' || deviceId === '') throw new DhError('DEVICE_ID_REQUIRED');
+  if (!DEVICE_ID.test(deviceId)) throw new DhError('DEVICE_ID_CONTAINS_INVALID_CHARACTERS');
+  if (deviceId.length > DEVICE_ID_MAX) throw new DhError('INVALID_REQUEST_PARAMETERS');
+  return deviceId;
+}
+
+function readChanges(request: JsonObject): DeviceChanges {
+  const device = request['device'];
+  // The reference answers 500 here (REF-BUG, §4.3); recommended: 400 `Device is empty`.
+  if (!isJsonObject(device)) throw new DhError('DEVICE_REQUIRED');
+  const { name, data, isBlocked } = device;
+  if (name != null && typeof name !== 'string') throw new DhError('INVALID_REQUEST_PARAMETERS');
+  if (name != null && (name.length < 1 || name.length > NAME_MAX || name.includes('\u0000'))) {
+    throw DhError.validation(NAME_LENGTH);
+  }
+  if (data != null && !isJsonObject(data)) throw new DhError('PARAMS_NOT_JSON');
+  if (isBlocked != null && typeof isBlocked !== 'boolean') {
+    throw new DhError('INVALID_REQUEST_PARAMETERS');
+  }
+  const changes: DeviceChanges = {
+    data: data ?? null,
+    networkId: parseId(device['networkId']),
+    deviceTypeId: parseId(device['deviceTypeId']),
+  };
+  if (name != null) changes.name = name;
+  if (isBlocked != null) changes.isBlocked = isBlocked;
+  return changes;
+}
+
+/**
+ * The network of the saved device (§4.3): the given one, which must exist (400) and, for a
+ * non-admin, be assigned to the user (403); else the lowest-id network assigned to the user (403
+ * when none). Beyond the reference, the network must also be inside the token's `n`: a token
+ * narrowed by token/create cannot place devices where it cannot see them.
+ */
+async function resolveNetwork(
+  tx: SqlClient,
+  principal: Principal,
+  given: number | null,
+): Promise<number> {
+  const assigned = await assignedNetworkIds(tx, principal.userId);
+  if (given != null) {
+    if (!isStorableId(given) || (await networkRepository.find(tx, given)) == null) {
+      throw new DhError('INVALID_REQUEST_PARAMETERS');
+    }
+    const allowed =
+      (principal.role === UserRole.Admin || assigned.includes(given)) &&
+      inScope(principal.networkIds, given);
+    if (!allowed) throw new DhError('NO_ACCESS_TO_NETWORK');
+    return given;
+  }
+  const fallback = assigned.find((id) => inScope(principal.networkIds, id));
+  if (fallback === undefined) throw new DhError('NO_ACCESS_TO_NETWORK');
+  return fallback;
+}
+
+/**
+ * The device type of the saved device (§4.3): the given one, which must exist (400, no access
+ * check in the reference); else the lowest-id type the token allows (403 when none).
+ */
+async function resolveDeviceType(
+  tx: SqlClient,
+  principal: Principal,
+  given: number | null,
+): Promise<number> {
+  if (given != null) {
+    if (!isStorableId(given) || (await deviceTypeRepository.find(tx, given)) == null) {
+      throw new DhError('INVALID_REQUEST_PARAMETERS');
+    }
+    return given;
+  }
+  const fallback = await deviceTypeRepository.lowestId(tx, principal.deviceTypeIds);
+  if (fallback == null) throw new DhError('NO_ACCESS_TO_DEVICE_TYPE');
+  return fallback;
+}
+
+/** Update access (§4.3): a non-admin must be assigned the device's network; all need the token. */
+async function checkUpdateAccess(
+  tx: SqlClient,
+  principal: Principal,
+  existing: DeviceRecord,
+): Promise<void> {
+  const assigned =
+    principal.role === UserRole.Admin ||
+    (await assignedNetworkIds(tx, principal.userId)).includes(existing.networkId);
+  if (!assigned || !canSeeDevice(principal, existing)) throw new DhError('NO_ACCESS_TO_DEVICE');
+}
+
+/**
+ * `device/save` (devicehive-api.md §4.3, §6.3): creates or updates the device, then stores the
+ * `$device-add` / `$device-update` notification whose parameters are the saved device, and
+ * returns it as a `notification/insert` event for the push path. One transaction.
+ */
+export const saveDevice: ActionImpl = async (ctx, request) => {
+  const principal = requirePrincipal(ctx);
+  const deviceId = readDeviceId(request);
+  const changes = readChanges(request);
+  const event = await ctx.sql
+    .transaction(async (tx): Promise<DeviceEvent> => {
+      const networkId = await resolveNetwork(tx, principal, changes.networkId);
+      const deviceTypeId = await resolveDeviceType(tx, principal, changes.deviceTypeId);
+      const existing = await findDeviceById(tx, deviceId, { forUpdate: true });
+      let device: DeviceRecord;
+      if (existing == null) {
+        if (changes.name === undefined) throw DhError.validation(NAME_NULL);
+        device = {
+          id: deviceId,
+          name: changes.name,
+          data: changes.data,
+          networkId,
+          deviceTypeId,
+          isBlocked: changes.isBlocked ?? false,
+        };
+        await insertDevice(tx, device);
+      } else {
+        await checkUpdateAccess(tx, principal, existing);
+        device = {
+          id: deviceId,
+          name: changes.name ?? existing.name,
+          // §4.3: data is always replaced, null when omitted.
+          data: changes.data,
+          networkId: changes.networkId != null ? networkId : existing.networkId,
+          deviceTypeId: changes.deviceTypeId != null ? deviceTypeId : existing.deviceTypeId,
+          isBlocked: changes.isBlocked ?? existing.isBlocked,
+        };
+        await updateDevice(tx, device);
+      }
+      const name = existing == null ? '$device-add' : '$device-update';
+      const timestamp = formatTimestamp(ctx.now());
+      const parameters = { ...device };
+      const id = await insertNotification(tx, {
+        notification: name,
+        deviceId,
+        networkId: device.networkId,
+        deviceTypeId: device.deviceTypeId,
+        timestamp,
+        parameters,
+      });
+      return {
+        kind: 'notification/insert',
+        deviceId,
+        networkId: device.networkId,
+        deviceTypeId: device.deviceTypeId,
+        name,
+        data: {
+          id,
+          notification: name,
+          deviceId,
+          networkId: device.networkId,
+          deviceTypeId: device.deviceTypeId,
+          timestamp,
+          parameters,
+        },
+      };
+    })
+    .catch((error: unknown) => {
+      // Two first saves of one new id raced: the loser retries like after a 409 (§1.4).
+      if (sqlState(error) === UNIQUE_VIOLATION) throw new DhError('DH_ERR_CONFLICT');
+      throw error;
+    });
+  return { body: {}, events: [event] };
+};
