@@ -74,6 +74,15 @@ export function userActionHarness(db: () => SqlClient) {
       });
       return { id: (reply['user'] as { id: number }).id, login };
     },
+    /** The stored password columns of a user (to check hashing; never part of a reply). */
+    async storedPassword(id: number): Promise<{ password_hash: string; password_salt: string }> {
+      const { rows } = await db().query<{ password_hash: string; password_salt: string }>(
+        'SELECT password_hash, password_salt FROM dh_user WHERE id = $1',
+        [id],
+      );
+      if (!rows[0]) throw new Error(`no user ${id}`);
+      return rows[0];
+    },
     async insertNamed(table: 'dh_network' | 'dh_device_type'): Promise<number> {
       const { rows } = await db().query<{ id: unknown }>(
         `INSERT INTO ${table} (name) VALUES ($1) RETURNING id`,

@@ -18,16 +18,9 @@ describe('userActions: user records', () => {
   describe.each(STORAGE_KINDS)('on %s', (kind) => {
     const db = useTestDatabase(kind);
 
-    const { call, rejects, insertUser, insertNamed } = userActionHarness(db);
+    const { call, rejects, storedPassword, insertUser, insertNamed } = userActionHarness(db);
     const newNetwork = () => insertNamed('dh_network');
 
-    async function storedPassword(id: number) {
-      const { rows } = await db().query<{ password_hash: string; password_salt: string }>(
-        'SELECT password_hash, password_salt FROM dh_user WHERE id = $1',
-        [id],
-      );
-      return rows[0]!;
-    }
     describe('user/insert', () => {
       it('replies the submitted view with the defaults and stores a salted hash', async () => {
         const login = uniqueLogin();

@@ -6,17 +6,10 @@ import { clientPrincipal, userActionHarness } from './user-actions.test-helpers'
 describe('userActions: user/update and user/updateCurrent', () => {
   describe.each(STORAGE_KINDS)('on %s', (kind) => {
     const db = useTestDatabase(kind);
-    const { call, rejects, insertUser } = userActionHarness(db);
+    const { call, rejects, storedPassword, insertUser } = userActionHarness(db);
 
     const getUser = async (userId: number) =>
       (await call('user/get', { userId }))['user'] as JsonObject;
-    async function storedPassword(id: number) {
-      const { rows } = await db().query<{ password_hash: string; password_salt: string }>(
-        'SELECT password_hash, password_salt FROM dh_user WHERE id = $1',
-        [id],
-      );
-      return rows[0]!;
-    }
 
     describe('user/update', () => {
       it('changes only the given fields and always replaces data', async () => {
