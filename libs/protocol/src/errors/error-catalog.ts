@@ -35,6 +35,7 @@ export const ERRORS = {
     text: 'Device Id can only contain letters, digits and dashes.',
   },
   DEVICE_REQUIRED: { status: 400, text: 'Device is empty' },
+  DEVICE_NAME_REQUIRED: { status: 400, text: 'name field cannot be null.' },
   NETWORK_ID_REQUIRED: { status: 400, text: 'Network id is wrong or empty' },
   NETWORK_REQUIRED: { status: 400, text: 'Network is required' },
   NETWORK_NOT_FOUND: { status: 404, text: 'Network with id = %s not found' },
@@ -97,6 +98,14 @@ export const ERRORS = {
     status: 404,
     text: 'Device type with id %s for user with id %s was not found',
   },
+  LOGIN_LENGTH_INVALID: {
+    status: 400,
+    text: 'Field cannot be empty. The length of login should be from 3 to 128 symbols.',
+  },
+  LOGIN_PATTERN_INVALID: {
+    status: 400,
+    text: 'Login can contain only lowercase or uppercase letters, numbers, and some special symbols (_@.)',
+  },
   INVALID_USER_ROLE: { status: 400, text: 'User role is invalid or empty' },
   DUPLICATE_LOGIN: {
     status: 403,
@@ -118,6 +127,11 @@ export const ERRORS = {
   CONFIGURATION_NAME_TOO_LONG: {
     status: 400,
     text: "Name cannot be empty. The name's length should not be more than 32 symbols.",
+  },
+  CONFIGURATION_VALUE_REQUIRED: { status: 400, text: 'value field cannot be null.' },
+  CONFIGURATION_VALUE_LENGTH: {
+    status: 400,
+    text: 'Field cannot be empty. The length of value should not be more than 128 symbols.',
   },
   CONFIG_NOT_FOUND: {
     status: 404,

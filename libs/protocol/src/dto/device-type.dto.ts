@@ -1,0 +1,107 @@
+import { EntityPageRequest } from './list.dto';
+import {
+  BoolField,
+  Forbidden,
+  NestedField,
+  SortFieldOf,
+  StringField,
+  WireIdField,
+} from './field-decorators';
+
+/** Device type name and description lengths (devicehive-api.md §2.3). */
+export const MAX_DEVICE_TYPE_NAME = 128;
+export const MAX_DEVICE_TYPE_DESCRIPTION = 128;
+
+/** Filters of `devicetype/count` (§4.4). Left to the core: visibility (§3.6). */
+export class DeviceTypeCountRequest {
+  /** Exact name. */
+  @StringField()
+  name?: string;
+
+  /** SQL LIKE pattern, case-sensitive. */
+  @StringField()
+  namePattern?: string;
+}
+
+/**
+ * `devicetype/list` (§4.4): `sortField` `id`|`name` (case-insensitive) else 400 `Invalid request
+ * parameters`; paging and `sortOrder` as every entity list. Left to the core: visibility
+ * (`[]` without device-type access).
+ */
+export class DeviceTypeListRequest extends EntityPageRequest {
+  @StringField()
+  name?: string;
+
+  @StringField()
+  namePattern?: string;
+
+  @SortFieldOf(['id', 'name'])
+  sortField?: 'id' | 'name';
+}
+
+/**
+ * `devicetype/get` (§4.4): `deviceTypeId` absent ⇒ 400 `Device type id is wrong or empty`; wrong kind ⇒ 400
+ * `Malformed Json received.` (§1.2). Left to the core: 403 (token scope), 404 DEVICE_TYPE_NOT_FOUND.
+ */
+export class DeviceTypeGetRequest {
+  @WireIdField('DEVICE_TYPE_ID_REQUIRED')
+  deviceTypeId!: number;
+}
+
+/** The `deviceType` object of `devicetype/insert`. */
+export class DeviceTypeInsertBody {
+  /** Must be absent or null: 400 `Invalid request parameters. Id cannot be specified.` */
+  @Forbidden('ID_NOT_ALLOWED')
+  id?: null;
+
+  @StringField({ required: true, min: 1, max: MAX_DEVICE_TYPE_NAME })
+  name!: string;
+
+  @StringField({ max: MAX_DEVICE_TYPE_DESCRIPTION })
+  description?: string | null;
+}
+
+/**
+ * `devicetype/insert` (§4.4): `deviceType` absent ⇒ 400 `Device type is required`; `deviceType.id` given ⇒ 400
+ * ID_NOT_ALLOWED; name absent, empty or over 128, description over 128 ⇒ 400 naming the field.
+ * Left to the core: duplicate name (403 DUPLICATE_DEVICE_TYPE).
+ */
+export class DeviceTypeInsertRequest {
+  @NestedField(() => DeviceTypeInsertBody, 'DEVICE_TYPE_REQUIRED')
+  deviceType!: DeviceTypeInsertBody;
+}
+
+/** The `deviceType` object of `devicetype/update`: only present fields change. */
+export class DeviceTypeUpdateBody {
+  @StringField({ min: 1, max: MAX_DEVICE_TYPE_NAME })
+  name?: string;
+
+  @StringField({ max: MAX_DEVICE_TYPE_DESCRIPTION })
+  description?: string | null;
+}
+
+/**
+ * `devicetype/update` (§4.4): `deviceTypeId` as for `devicetype/get`; `deviceType` absent ⇒ 400 `Device type
+ * is required` (recommended over the reference's 500); field rules as insert. Left to the core: 403 (token scope), 404 DEVICE_TYPE_NOT_FOUND,
+ * duplicate name (409).
+ */
+export class DeviceTypeUpdateRequest {
+  @WireIdField('DEVICE_TYPE_ID_REQUIRED')
+  deviceTypeId!: number;
+
+  @NestedField(() => DeviceTypeUpdateBody, 'DEVICE_TYPE_REQUIRED')
+  deviceType!: DeviceTypeUpdateBody;
+}
+
+/**
+ * `devicetype/delete` (§4.4): `deviceTypeId` as for `devicetype/get` (400 recommended over the reference's
+ * 500); `force` boolean, default false. Left to the core: 404, 400 DEVICE_TYPE_DELETION_NOT_ALLOWED
+ * when devices remain and not forced, the cascade.
+ */
+export class DeviceTypeDeleteRequest {
+  @WireIdField('DEVICE_TYPE_ID_REQUIRED')
+  deviceTypeId!: number;
+
+  @BoolField(false)
+  force = false;
+}

@@ -1,0 +1,320 @@
+import { Exclude, Transform, Type } from 'class-transformer';
+import {
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import type { ErrorCode } from '../errors/error-catalog';
+import { parseTimestamp } from '../replies/timestamp';
+import { registerJsonField, registerNestedField, type DtoClass } from './dto-schema';
+
+/**
+ * Field decorators shared by the DTOs. Each failed constraint carries a `FailureContext` that
+ * `validation-errors.ts` turns into the reply: a catalogue error (exact reference text) or a
+ * generic 400 naming the field (mqtt-api.md §4).
+ */
+
+/** Read by validation-errors.ts. */
+export interface FailureContext {
+  /** Catalogue error to reply with; absent = `Validation failed: <field> <message>`. */
+  code?: ErrorCode;
+  /** The rejected value fills the text's `%s`. */
+  withValue?: boolean;
+  /** Among the failed constraints of one field the lowest rank wins (missing = 0). */
+  rank: number;
+}
+
+/** Default and maximum page size of every list (devicehive-api.md §6.2; `take` is capped). */
+export const DEFAULT_TAKE = 20;
+export const MAX_TAKE = 1000;
+export const DEFAULT_SKIP = 0;
+/** JSON-object fields nested deeper than this are refused (storage and push serialization). */
+export const MAX_JSON_DEPTH = 64;
+
+export type SortOrder = 'ASC' | 'DESC';
+
+export function failWith(code: ErrorCode, rank = 1, withValue = false): ValidationOptions {
+  const context: FailureContext = { code, rank, withValue };
+  // class-validator maps a context only onto a constraint with a non-empty message.
+  return { message: code, context };
+}
+
+/** A generic failure; `message` completes `Validation failed: <field> …`. */
+export function invalid(message: string, rank = 2): ValidationOptions {
+  const context: FailureContext = { rank };
+  return { message, context };
+}
+
+function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
+/** A custom constraint: `test` must hold, else the failure described by `options`. */
+export function check(
+  name: string,
+  test: (value: unknown) => boolean,
+  options: ValidationOptions,
+): PropertyDecorator {
+  return ValidateBy({ name, validator: { validate: (value: unknown) => test(value) } }, options);
+}
+
+/** Absent or null fails with `code` (rank 0: reported before any other failure of the field). */
+export function Required(code: ErrorCode): PropertyDecorator {
+  return IsDefined(failWith(code, 0));
+}
+
+const presence = (required?: ErrorCode): PropertyDecorator =>
+  required ? Required(required) : IsOptional();
+
+/** Absent or null takes `value`. */
+export function Default(value: unknown): PropertyDecorator {
+  return Transform(({ value: given }) => given ?? value, { toClassOnly: true });
+}
+
+/**
+ * A 64-bit id the reference parses with Gson: a JSON integer or a numeric string (§1.2, §6.7).
+ * Returns anything else unchanged, for the validator to reject.
+ */
+export function toWireLong(value: unknown): unknown {
+  if (typeof value === 'string' && /^[+-]?\d{1,16}$/.test(value)) return Number(value);
+  return value;
+}
+
+export const isWireLong = (value: unknown): value is number => Number.isSafeInteger(value);
+
+const toLong = Transform(({ value }) => toWireLong(value), { toClassOnly: true });
+
+interface StringOptions {
+  /** Catalogue error for absent/null, or true for the generic text; omitted = optional. */
+  required?: ErrorCode | true;
+  /** Catalogue error for a wrong value; omitted = generic text. */
+  code?: ErrorCode;
+  min?: number;
+  max?: number;
+}
+
+function describeString(min: number, max?: number): string {
+  if (max != null) {
+    return min > 0
+      ? `must be a string of ${min} to ${max} characters`
+      : `must be a string of at most ${max} characters`;
+  }
+  return min > 0 ? 'must be a non-empty string' : 'must be a string';
+}
+
+/** A string field, optionally with a length range. */
+export function StringField({
+  required,
+  code,
+  min = 0,
+  max,
+}: StringOptions = {}): PropertyDecorator {
+  const ok = (v: unknown): boolean =>
+    typeof v === 'string' && v.length >= min && (max == null || v.length <= max);
+  const failure = code ? failWith(code) : invalid(describeString(min, max));
+  const present =
+    required === true
+      ? IsDefined({ ...failure, context: { ...failure.context, rank: 0 } })
+      : presence(required);
+  return compose(present, check('isText', ok, failure));
+}
+
+/**
+ * `networkId`/`deviceTypeId`: a wrong kind is a parse failure, 400 `Malformed Json received.`
+ * (§1.2), also inside nested objects such as `device/save`'s `device`.
+ */
+export function WireIdField(required?: ErrorCode): PropertyDecorator {
+  return compose(
+    toLong,
+    presence(required),
+    check('isWireLong', isWireLong, failWith('DH_ERR_MALFORMED_JSON')),
+  );
+}
+
+/** A required integer id (`userId`, `commandId`) whose absence and wrong kind share one text. */
+export function EntityIdField(code: ErrorCode): PropertyDecorator {
+  return compose(toLong, Required(code), check('isWireLong', isWireLong, failWith(code)));
+}
+
+/**
+ * An integer ≥ `min` (numeric strings accepted as for ids); absent or null takes `defaultValue`
+ * when one is given.
+ */
+export function IntField(
+  options: { required?: boolean; min?: number; defaultValue?: number } = {},
+): PropertyDecorator {
+  const { required = false, min, defaultValue } = options;
+  const message = min === 0 ? 'must be a non-negative integer' : 'must be an integer';
+  const ok = (v: unknown): boolean => isWireLong(v) && (min == null || v >= min);
+  return compose(
+    Transform(({ value }) => toWireLong(value ?? defaultValue), { toClassOnly: true }),
+    required ? IsDefined(invalid(message, 0)) : IsOptional(),
+    check('isInteger', ok, invalid(message)),
+  );
+}
+
+/** A boolean; absent or null takes `defaultValue` when one is given. */
+export function BoolField(defaultValue?: boolean): PropertyDecorator {
+  return compose(
+    ...(defaultValue == null ? [IsOptional()] : [Default(defaultValue)]),
+    check('isBoolean', (v) => typeof v === 'boolean', invalid('must be a boolean')),
+  );
+}
+
+/** An integer out of a fixed set (user role/status filters). */
+export function EnumIntField(
+  values: readonly number[],
+  message: string,
+  code?: ErrorCode,
+): PropertyDecorator {
+  return compose(IsOptional(), IsIn([...values], code ? failWith(code) : invalid(message)));
+}
+
+function jsonDepthWithin(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+/**
+ * `data`, `parameters`, `result`: a JSON object or null, kept verbatim (§1.7); anything else is
+ * 400 `'parameters' must be JSON Object!` whatever the field's name.
+ */
+export function JsonObjectField(): PropertyDecorator {
+  const isJsonObject = (v: unknown): boolean =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  return compose(
+    (target, key) => registerJsonField(target, String(key)),
+    Exclude({ toClassOnly: true }),
+    IsOptional(),
+    check('isJsonObject', isJsonObject, failWith('PARAMS_NOT_JSON')),
+    check(
+      'jsonDepth',
+      (v) => jsonDepthWithin(v, MAX_JSON_DEPTH),
+      invalid(`must not be nested deeper than ${MAX_JSON_DEPTH} levels`),
+    ),
+  );
+}
+
+/** `timestamp`, `start`, `end`, `expiration`: parsed leniently into a Date (§1.7). */
+export function TimestampField(): PropertyDecorator {
+  return compose(
+    Transform(({ value }) => (value == null ? value : (parseTimestamp(value) ?? new Date(NaN))), {
+      toClassOnly: true,
+    }),
+    IsOptional(),
+    check(
+      'isTimestamp',
+      (v) => v instanceof Date && !Number.isNaN(v.getTime()),
+      failWith('UNPARSEABLE_TIMESTAMP'),
+    ),
+  );
+}
+
+/**
+ * A wrapper object (`device`, `network`, `user`, `command`, ...): absent or null fails with
+ * `required`; a non-object is a parse failure (`Malformed Json received.`), as in the reference,
+ * which deserializes it with Gson.
+ */
+export function NestedField(type: () => DtoClass, required?: ErrorCode): PropertyDecorator {
+  const malformed = failWith('DH_ERR_MALFORMED_JSON');
+  return compose(
+    (target, key) => registerNestedField(target, String(key), type),
+    presence(required),
+    IsObject(malformed),
+    ValidateNested(malformed),
+    Type(type),
+  );
+}
+
+/** `sortField`: one of `fields`, case-insensitive (§6.2), else 400 `Invalid request parameters`. */
+export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
+  const canonical = (v: unknown): unknown =>
+    typeof v === 'string' ? (fields.find((f) => f.toLowerCase() === v.toLowerCase()) ?? v) : v;
+  return compose(
+    Transform(({ value }) => canonical(value), { toClassOnly: true }),
+    IsOptional(),
+    IsIn([...fields], failWith('INVALID_REQUEST_PARAMETERS')),
+  );
+}
+
+/** `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>` (§4.3). */
+export function SortOrderField(): PropertyDecorator {
+  const canonical = (v: unknown): unknown =>
+    typeof v === 'string' && /^(asc|desc)$/i.test(v) ? v.toUpperCase() : v;
+  return compose(
+    Transform(({ value }) => canonical(value), { toClassOnly: true }),
+    IsOptional(),
+    IsIn(['ASC', 'DESC'], failWith('UNPARSEABLE_SORT_ORDER', 1, true)),
+  );
+}
+
+/** `take`: default 20; capped at MAX_TAKE; 0 means "no limit" in the reference, i.e. the cap. */
+export function TakeField(): PropertyDecorator {
+  const clamp = (v: unknown): unknown =>
+    isWireLong(v) && v >= 0 ? Math.min(v || MAX_TAKE, MAX_TAKE) : v;
+  return compose(
+    Transform(({ value }) => clamp(value ?? DEFAULT_TAKE), { toClassOnly: true }),
+    check('isPageSize', (v) => isWireLong(v) && v >= 0, invalid('must be a non-negative integer')),
+  );
+}
+
+/** `skip`: default 0. */
+export function SkipField(): PropertyDecorator {
+  return compose(
+    Default(DEFAULT_SKIP),
+    check('isOffset', (v) => isWireLong(v) && v >= 0, invalid('must be a non-negative integer')),
+  );
+}
+
+/**
+ * `networkIds`/`deviceTypeIds` of a subscribe request: integers or numeric strings; anything
+ * else is a Gson parse failure (`Malformed Json received.`).
+ */
+export function IdListField(): PropertyDecorator {
+  const ok = (v: unknown): boolean => Array.isArray(v) && v.every(isWireLong);
+  return compose(
+    Transform(({ value }) => (Array.isArray(value) ? value.map(toWireLong) : value), {
+      toClassOnly: true,
+    }),
+    IsOptional(),
+    check('isIdList', ok, failWith('DH_ERR_MALFORMED_JSON')),
+  );
+}
+
+/** An array of strings (`names`). */
+export function StringListField(): PropertyDecorator {
+  const ok = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  return compose(IsOptional(), check('isStringList', ok, invalid('must be an array of strings')));
+}
+
+/** A field that must be absent or null (`id` of `network/insert`, `devicetype/insert`). */
+export function Forbidden(code: ErrorCode): PropertyDecorator {
+  return check('isAbsent', (v) => v == null, failWith(code, 0));
+}
+
+/** Trims strings (user login, §2.1). */
+export const Trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value), {
+  toClassOnly: true,
+});
+
+/**
+ * `deviceId` of a request: absent (when required) or empty ⇒ 400 `Device id is wrong or empty`.
+ * A non-string never gets here: `validateRequest` refuses it as malformed first (§1.2).
+ */
+export function DeviceIdField(required = true): PropertyDecorator {
+  const ok = (v: unknown): boolean => typeof v === 'string' && v !== '';
+  return compose(
+    presence(required ? 'DEVICE_ID_REQUIRED' : undefined),
+    check('isDeviceId', ok, failWith('DEVICE_ID_REQUIRED')),
+  );
+}

@@ -1,0 +1,46 @@
+import {
+  DEFAULT_SKIP,
+  DEFAULT_TAKE,
+  SkipField,
+  SortOrderField,
+  TakeField,
+  type SortOrder,
+} from './field-decorators';
+
+/**
+ * Paging shared by every list (devicehive-api.md §6.2): `take` default 20, capped at MAX_TAKE
+ * (0, "no limit" in the reference, means the cap); `skip` default 0. Wrong kinds or negatives ⇒
+ * 400 `Validation failed: take must be a non-negative integer`.
+ */
+export abstract class PageRequest {
+  @TakeField()
+  take: number = DEFAULT_TAKE;
+
+  @SkipField()
+  skip: number = DEFAULT_SKIP;
+}
+
+/**
+ * Entity lists (devices, networks, device types, users): `sortOrder` case-insensitive, default
+ * `ASC`; anything else ⇒ 400 `Unparseable sort order : <v>` (§4.3 recommendation).
+ */
+export abstract class EntityPageRequest extends PageRequest {
+  @SortOrderField()
+  sortOrder: SortOrder = 'ASC';
+}
+
+/**
+ * Command and notification lists: `sortOrder` stays absent unless given; with a `sortField` the
+ * order then defaults to `DESC` (§4.7), which `applyDefaults` resolves after validation.
+ */
+export abstract class EventPageRequest extends PageRequest {
+  @SortOrderField()
+  sortOrder?: SortOrder;
+
+  abstract sortField?: string;
+
+  /** Called by `validateRequest` on a valid request. */
+  applyDefaults(): void {
+    if (this.sortField != null && this.sortOrder == null) this.sortOrder = 'DESC';
+  }
+}

@@ -1,0 +1,107 @@
+import { EntityPageRequest } from './list.dto';
+import {
+  BoolField,
+  Forbidden,
+  NestedField,
+  SortFieldOf,
+  StringField,
+  WireIdField,
+} from './field-decorators';
+
+/** Network name and description lengths (devicehive-api.md §2.2). */
+export const MAX_NETWORK_NAME = 128;
+export const MAX_NETWORK_DESCRIPTION = 128;
+
+/** Filters of `network/count` (§4.5). Left to the core: visibility (§3.6). */
+export class NetworkCountRequest {
+  /** Exact name. */
+  @StringField()
+  name?: string;
+
+  /** SQL LIKE pattern, case-sensitive. */
+  @StringField()
+  namePattern?: string;
+}
+
+/**
+ * `network/list` (§4.5): `sortField` `id`|`name` (case-insensitive) else 400 `Invalid request
+ * parameters`; paging and `sortOrder` as every entity list. Left to the core: visibility
+ * (`[]` without network access).
+ */
+export class NetworkListRequest extends EntityPageRequest {
+  @StringField()
+  name?: string;
+
+  @StringField()
+  namePattern?: string;
+
+  @SortFieldOf(['id', 'name'])
+  sortField?: 'id' | 'name';
+}
+
+/**
+ * `network/get` (§4.5): `networkId` absent ⇒ 400 `Network id is wrong or empty`; wrong kind ⇒ 400
+ * `Malformed Json received.` (§1.2). Left to the core: 403 (token scope), 404 NETWORK_NOT_FOUND.
+ */
+export class NetworkGetRequest {
+  @WireIdField('NETWORK_ID_REQUIRED')
+  networkId!: number;
+}
+
+/** The `network` object of `network/insert`. */
+export class NetworkInsertBody {
+  /** Must be absent or null: 400 `Invalid request parameters. Id cannot be specified.` */
+  @Forbidden('ID_NOT_ALLOWED')
+  id?: null;
+
+  @StringField({ required: true, min: 1, max: MAX_NETWORK_NAME })
+  name!: string;
+
+  @StringField({ max: MAX_NETWORK_DESCRIPTION })
+  description?: string | null;
+}
+
+/**
+ * `network/insert` (§4.5): `network` absent ⇒ 400 `Network is required`; `network.id` given ⇒ 400
+ * ID_NOT_ALLOWED; name absent, empty or over 128, description over 128 ⇒ 400 naming the field.
+ * Left to the core: duplicate name (403 DUPLICATE_NETWORK).
+ */
+export class NetworkInsertRequest {
+  @NestedField(() => NetworkInsertBody, 'NETWORK_REQUIRED')
+  network!: NetworkInsertBody;
+}
+
+/** The `network` object of `network/update`: only present fields change. */
+export class NetworkUpdateBody {
+  @StringField({ min: 1, max: MAX_NETWORK_NAME })
+  name?: string;
+
+  @StringField({ max: MAX_NETWORK_DESCRIPTION })
+  description?: string | null;
+}
+
+/**
+ * `network/update` (§4.5): `networkId` as for `network/get`; `network` absent ⇒ 400 `Network is
+ * required`; field rules as insert. Left to the core: 403 (token scope), 404 NETWORK_NOT_FOUND,
+ * duplicate name (409).
+ */
+export class NetworkUpdateRequest {
+  @WireIdField('NETWORK_ID_REQUIRED')
+  networkId!: number;
+
+  @NestedField(() => NetworkUpdateBody, 'NETWORK_REQUIRED')
+  network!: NetworkUpdateBody;
+}
+
+/**
+ * `network/delete` (§4.5): `networkId` as for `network/get` (400 recommended over the reference's
+ * 500); `force` boolean, default false. Left to the core: 404, 400 NETWORK_DELETION_NOT_ALLOWED
+ * when devices remain and not forced, the cascade.
+ */
+export class NetworkDeleteRequest {
+  @WireIdField('NETWORK_ID_REQUIRED')
+  networkId!: number;
+
+  @BoolField(false)
+  force = false;
+}

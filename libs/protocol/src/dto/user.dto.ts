@@ -1,0 +1,203 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { Transform } from 'class-transformer';
+import type { UserRole, UserStatus } from '../principal/principal';
+import { EntityPageRequest } from './list.dto';
+import {
+  BoolField,
+  check,
+  Default,
+  EntityIdField,
+  failWith,
+  invalid,
+  JsonObjectField,
+  NestedField,
+  Required,
+  SortFieldOf,
+  StringField,
+  Trim,
+} from './field-decorators';
+
+/** Login and password rules (devicehive-api.md §2.1). */
+export const LOGIN_PATTERN = /^[\w@.-]+$/;
+export const PASSWORD_PATTERN = /^.{6,128}$/;
+const ROLES: readonly UserRole[] = [0, 1];
+const STATUSES: readonly UserStatus[] = [0, 1, 2];
+const STATUS_TEXT = 'must be 0 (active), 1 (locked out) or 2 (disabled)';
+
+const isLoginLength = (v: unknown): boolean =>
+  typeof v === 'string' && v.length >= 3 && v.length <= 128;
+const isPassword = (v: unknown): boolean => typeof v === 'string' && PASSWORD_PATTERN.test(v);
+
+/** Filters of `user/count` (§4.6). */
+export class UserCountRequest {
+  /** Exact login; ignored by the core when `loginPattern` is given. */
+  @StringField()
+  login?: string;
+
+  /** SQL LIKE pattern, case-sensitive. */
+  @StringField()
+  loginPattern?: string;
+
+  @IsOptional()
+  @IsIn([...ROLES], invalid('must be 0 (admin) or 1 (client)'))
+  role?: UserRole;
+
+  /** 3 (the old DELETED) is refused (§3.7). */
+  @IsOptional()
+  @IsIn([...STATUSES], invalid(STATUS_TEXT))
+  status?: UserStatus;
+}
+
+/**
+ * `user/list` (§4.6): filters as `user/count`; `sortField` `id`|`login` (case-insensitive) else 400
+ * `Invalid request parameters`; paging and `sortOrder` as every entity list.
+ */
+export class UserListRequest extends EntityPageRequest {
+  @StringField()
+  login?: string;
+
+  @StringField()
+  loginPattern?: string;
+
+  @IsOptional()
+  @IsIn([...ROLES], invalid('must be 0 (admin) or 1 (client)'))
+  role?: UserRole;
+
+  @IsOptional()
+  @IsIn([...STATUSES], invalid(STATUS_TEXT))
+  status?: UserStatus;
+
+  @SortFieldOf(['id', 'login'])
+  sortField?: 'id' | 'login';
+}
+
+/**
+ * `user/get` (§4.6): `userId` absent or not an integer ⇒ 400 `User id is wrong or empty`.
+ * Left to the core: 404 USER_NOT_FOUND (also for a CLIENT asking for another user).
+ */
+export class UserGetRequest {
+  @EntityIdField('USER_ID_REQUIRED')
+  userId!: number;
+}
+
+/**
+ * The `user` object of `user/insert`, in the reference's check order: role, status, password,
+ * login (entity-level, at persist).
+ */
+export class UserInsertBody {
+  @Required('INVALID_USER_ROLE')
+  @IsIn([...ROLES], failWith('INVALID_USER_ROLE'))
+  role!: UserRole;
+
+  @Default(0)
+  @IsIn([...STATUSES], invalid(STATUS_TEXT))
+  status: UserStatus = 0;
+
+  @Required('PASSWORD_VALIDATION_FAILED')
+  @check('isPassword', isPassword, failWith('PASSWORD_VALIDATION_FAILED'))
+  password!: string;
+
+  /** Trimmed (§2.1). */
+  @Trim
+  @Required('LOGIN_LENGTH_INVALID')
+  @check('isLoginLength', isLoginLength, failWith('LOGIN_LENGTH_INVALID'))
+  @check(
+    'isLoginGrammar',
+    (v) => typeof v !== 'string' || LOGIN_PATTERN.test(v),
+    failWith('LOGIN_PATTERN_INVALID', 2),
+  )
+  login!: string;
+
+  @JsonObjectField()
+  data?: Record<string, unknown> | null;
+
+  @BoolField(false)
+  introReviewed = false;
+
+  @BoolField(true)
+  allDeviceTypesAvailable = true;
+}
+
+/**
+ * `user/insert` (§4.6): `user` absent ⇒ 400 `User is required`; role absent or not 0/1 ⇒ 400
+ * `User role is invalid or empty`; status not 0..2 ⇒ 400 naming `user.status`; password ⇒ 400
+ * `Password can contain only from 6 to 128 symbols!`; login ⇒ 400 LOGIN_LENGTH_INVALID /
+ * LOGIN_PATTERN_INVALID; `data` ⇒ PARAMS_NOT_JSON. Left to the core: duplicate login (403
+ * DUPLICATE_LOGIN), hashing. DOC's `oldPassword` is dropped.
+ */
+export class UserInsertRequest {
+  @NestedField(() => UserInsertBody, 'USER_REQUIRED')
+  user!: UserInsertBody;
+}
+
+/** The `user` object of `user/update` and `user/updateCurrent`: absent fields stay unchanged. */
+export class UserUpdateBody {
+  @IsOptional()
+  @IsIn([...ROLES], failWith('INVALID_USER_ROLE'))
+  role?: UserRole;
+
+  @IsOptional()
+  @IsIn([...STATUSES], invalid(STATUS_TEXT))
+  status?: UserStatus;
+
+  /** Applied only when non-empty (§4.6): an empty password becomes absent. */
+  @Transform(({ value }) => (value === '' ? undefined : value), { toClassOnly: true })
+  @IsOptional()
+  @check('isPassword', isPassword, failWith('PASSWORD_VALIDATION_FAILED'))
+  password?: string;
+
+  @Trim
+  @IsOptional()
+  @check('isLoginLength', isLoginLength, failWith('LOGIN_LENGTH_INVALID'))
+  @check(
+    'isLoginGrammar',
+    (v) => typeof v !== 'string' || LOGIN_PATTERN.test(v),
+    failWith('LOGIN_PATTERN_INVALID', 2),
+  )
+  login?: string;
+
+  /** Always replaced by the core, null when omitted (§4.6 CODE quirk). */
+  @JsonObjectField()
+  data?: Record<string, unknown> | null;
+
+  @BoolField()
+  introReviewed?: boolean;
+
+  @BoolField()
+  allDeviceTypesAvailable?: boolean;
+}
+
+/**
+ * `user/update` (§4.6): `user` absent ⇒ 400 `User is required`; `userId` absent or not an integer
+ * ⇒ 400 `User id is wrong or empty`; field rules as insert. Left to the core: 404
+ * USER_NOT_FOUND, duplicate login (403), CLIENT caller changing login/role/status (403
+ * ADMIN_PERMISSIONS_REQUIRED).
+ */
+export class UserUpdateRequest {
+  @NestedField(() => UserUpdateBody, 'USER_REQUIRED')
+  user!: UserUpdateBody;
+
+  @EntityIdField('USER_ID_REQUIRED')
+  userId!: number;
+}
+
+/**
+ * `user/delete` (§4.6): `userId` as for `user/get`. Left to the core: deleting yourself (403
+ * CANT_DELETE_CURRENT_USER_KEY), 404, removing the user's assignments.
+ */
+export class UserDeleteRequest {
+  @EntityIdField('USER_ID_REQUIRED')
+  userId!: number;
+}
+
+/** `user/getCurrent` (§4.6): no fields (DOC's `userId` is ignored). Left to the core: 409. */
+export class UserGetCurrentRequest {}
+
+/**
+ * `user/updateCurrent` (§4.6): `user` absent ⇒ 400 `User is required`; field rules as update.
+ * Left to the core: which fields a CLIENT may change (403), duplicate login.
+ */
+export class UserUpdateCurrentRequest {
+  @NestedField(() => UserUpdateBody, 'USER_REQUIRED')
+  user!: UserUpdateBody;
+}
