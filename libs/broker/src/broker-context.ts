@@ -1,0 +1,27 @@
+import type { BrokerBus } from '@dh-mqtt/bus';
+import type { BrokerConfig, Logger } from '@dh-mqtt/runtime';
+import type { Aedes } from 'aedes';
+import type { SessionRegistry } from './session/session-registry';
+
+/** The broker settings the hooks read (a subset of the app's BrokerConfig). */
+export type BrokerSettings = Pick<
+  BrokerConfig,
+  | 'maxRequestSize'
+  | 'maxClientIdLength'
+  | 'maxPendingRequests'
+  | 'requestTimeoutMs'
+  | 'connectTimeoutMs'
+>;
+
+/** What every hook and delivery function shares: one per broker instance. */
+export interface BrokerContext {
+  readonly brokerId: string;
+  readonly bus: BrokerBus;
+  readonly logger: Logger;
+  readonly settings: BrokerSettings;
+  readonly sessions: SessionRegistry;
+  /** Publish packets the hooks consumed: acknowledged to the client, never routed. */
+  readonly consumed: WeakSet<object>;
+  /** Set once the aedes instance exists (hooks run only after that). */
+  aedes: Aedes;
+}

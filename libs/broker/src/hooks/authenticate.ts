@@ -1,0 +1,57 @@
+import { canOwnTopics } from '@dh-mqtt/protocol';
+import type { AedesOptions, AuthenticateError } from 'aedes';
+import type { BrokerContext } from '../broker-context';
+import { login, type LoginOutcome } from '../requests/login';
+
+type Authenticate = NonNullable<AedesOptions['authenticate']>;
+
+/** CONNACK return codes of MQTT 3.1.1 §3.2.2.3 used here. */
+export const ConnackCode = {
+  IdentifierRejected: 2,
+  ServerUnavailable: 3,
+  BadUsernameOrPassword: 4,
+  NotAuthorized: 5,
+} as const;
+
+/**
+ * Whether a client id is accepted (mqtt-api.md §7): at most `maxLength` characters and able to own
+ * reply topics — no `+`, `#`, NUL or ill-formed UTF-16. `/`, `@`, spaces and names like
+ * `__proto__` are accepted: the owner of `dh/response/{action}@{owner}` is everything after the
+ * first `@`, and sessions live in Maps. An empty id (clean session) gets an aedes-generated one.
+ */
+export function isAcceptableClientId(clientId: string, maxLength: number): boolean {
+  return clientId.length <= maxLength && canOwnTopics(clientId);
+}
+
+/**
+ * aedes `authenticate` (mqtt-api.md §3): checks the client id (CONNACK 2), opens the session,
+ * and without credentials lets it in anonymously. With a username, logs in through the gateway
+ * (`token` then `authenticate`): bad credentials → 4, locked or disabled → 5, no answer → 3.
+ */
+export function createAuthenticate(ctx: BrokerContext): Authenticate {
+  return (client, username, password, done) => {
+    if (!isAcceptableClientId(client.id, ctx.settings.maxClientIdLength)) {
+      return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
+    }
+    const session = ctx.sessions.open(client);
+    if (username === undefined && password === undefined) return done(null, true);
+    login(ctx, session, username ?? '', password?.toString('utf8') ?? '').then(
+      (outcome: LoginOutcome) => {
+        if (outcome.ok) {
+          session.principal = outcome.principal;
+          return done(null, true);
+        }
+        ctx.logger.info({ clientId: client.id, returnCode: outcome.returnCode }, 'login refused');
+        done(refusal(outcome.returnCode, 'login refused'), false);
+      },
+      (err: unknown) => {
+        ctx.logger.error({ err, clientId: client.id }, 'login failed');
+        done(refusal(ConnackCode.ServerUnavailable, 'server unavailable'), false);
+      },
+    );
+  };
+}
+
+function refusal(returnCode: number, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}

@@ -1,0 +1,7 @@
+export { createBroker, type BrokerDeps, type DhBroker } from './broker';
+export type { BrokerSettings } from './broker-context';
+export { ConnackCode, isAcceptableClientId } from './hooks/authenticate';
+export { replyTopic } from './delivery/publish-reply';
+export { parseRequest, type ParsedRequest } from './requests/parse-request';
+export { createTcpServer } from './transport/tcp-server';
+export { createWsServer, type WsServerOptions } from './transport/ws-server';

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { BUS_SCHEMA_VERSION, type ReplyEnvelope, type RequestEnvelope } from '@dh-mqtt/bus';
+import {
+  DhError,
+  errorReplyFrom,
+  isDhError,
+  type Reply,
+  type RequestMessage,
+} from '@dh-mqtt/protocol';
+import type { BrokerContext } from '../broker-context';
+import type { ClientSession } from '../session/client-session';
+
+/** Extra wait beyond the deadline before the broker stops trusting the bus to reject. */
+const DEADLINE_GRACE_MS = 250;
+
+/** Wraps a request in a bus envelope (DESIGN.md §4): unique id, owner, principal snapshot. */
+export function buildEnvelope(
+  ctx: BrokerContext,
+  session: ClientSession,
+  request: RequestMessage,
+  timeoutMs = ctx.settings.requestTimeoutMs,
+): RequestEnvelope {
+  return {
+    v: BUS_SCHEMA_VERSION,
+    id: randomUUID(),
+    clientId: session.clientId,
+    brokerId: ctx.brokerId,
+    principal: session.principal,
+    request,
+    deadline: Date.now() + timeoutMs,
+  };
+}
+
+/**
+ * Sends the envelope and resolves with the gateway's reply envelope. Never rejects on the bus'
+ * behalf: a rejection (timeout, no gateway) or a bus that stays silent past the deadline becomes
+ * the matching 503 error reply (mqtt-api.md §4: "never silence").
+ */
+export async function sendToGateway(
+  ctx: BrokerContext,
+  envelope: RequestEnvelope,
+): Promise<ReplyEnvelope> {
+  const { action, requestId } = envelope.request;
+  let timer: NodeJS.Timeout | undefined;
+  const waitMs = Math.max(0, envelope.deadline - Date.now()) + DEADLINE_GRACE_MS;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DhError('DH_ERR_BACKEND_TIMEOUT', ctx.settings.requestTimeoutMs)),
+      waitMs,
+    );
+  });
+  try {
+    return await Promise.race([ctx.bus.request(envelope), guard]);
+  } catch (err) {
+    const error = isDhError(err) ? err : new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+    if (!isDhError(err)) ctx.logger.error({ err, action }, 'bus request failed');
+    else ctx.logger.warn({ code: error.code, action, clientId: envelope.clientId }, 'no reply');
+    return {
+      v: BUS_SCHEMA_VERSION,
+      id: envelope.id,
+      clientId: envelope.clientId,
+      brokerId: envelope.brokerId,
+      reply: errorReplyFrom(action, requestId, error),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Forwards one request and applies its session effect (ActionHandling `session`: a successful
+ * `authenticate` replaces the principal, a `*\/subscribe` registers the subscription) before the
+ * reply is published, so the client's next request already sees it.
+ */
+export async function forwardRequest(
+  ctx: BrokerContext,
+  session: ClientSession,
+  request: RequestMessage,
+): Promise<Reply> {
+  const replied = await sendToGateway(ctx, buildEnvelope(ctx, session, request));
+  applyEffect(session, replied);
+  return replied.reply;
+}
+
+function applyEffect(session: ClientSession, replied: ReplyEnvelope): void {
+  const effect = replied.effect;
+  if (!effect || replied.reply.status !== 'success') return;
+  switch (effect.kind) {
+    case 'authenticate':
+      session.principal = effect.principal;
+      break;
+    case 'subscribe':
+      session.requestSubscriptions.set(effect.subscription.subscriptionId, effect.subscription);
+      break;
+  }
+}

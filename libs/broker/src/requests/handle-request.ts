@@ -1,0 +1,32 @@
+import { DhError, errorReplyFrom } from '@dh-mqtt/protocol';
+import type { BrokerContext } from '../broker-context';
+import { publishReply } from '../delivery/publish-reply';
+import type { ClientSession } from '../session/client-session';
+import { forwardRequest } from './forward-request';
+import { parseRequest } from './parse-request';
+
+/**
+ * Handles one `dh/request` publish (mqtt-api.md §4). Called synchronously from
+ * `authorizePublish`, i.e. in the order the client's packets arrived; the reply (or error reply)
+ * is published in that order too. A client with more than `maxPendingRequests` unanswered
+ * requests gets an immediate 429 instead of a place in the queue.
+ */
+export function handleRequest(ctx: BrokerContext, session: ClientSession, payload: Buffer): void {
+  const { clientId } = session;
+  const parsed = parseRequest(payload, ctx.settings.maxRequestSize);
+  if (session.pendingRequests > ctx.settings.maxPendingRequests) {
+    const action = parsed.ok ? parsed.request.action : null;
+    const requestId = parsed.ok ? parsed.request.requestId : null;
+    const reply = errorReplyFrom(action, requestId, new DhError('DH_ERR_RATE_LIMITED'));
+    void publishReply(ctx, clientId, action, reply);
+    return;
+  }
+  void session.enqueue(async () => {
+    if (!parsed.ok) {
+      await publishReply(ctx, clientId, null, parsed.reply);
+      return;
+    }
+    const reply = await forwardRequest(ctx, session, parsed.request);
+    await publishReply(ctx, clientId, parsed.request.action, reply);
+  });
+}

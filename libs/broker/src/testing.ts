@@ -1,0 +1,190 @@
+import type { AddressInfo, Server } from 'node:net';
+import {
+  BUS_SCHEMA_VERSION,
+  type BrokerBus,
+  type EventHandler,
+  type ReplyEnvelope,
+  type RequestEnvelope,
+} from '@dh-mqtt/bus';
+import { successReply } from '@dh-mqtt/protocol';
+import { silentLogger } from '@dh-mqtt/runtime';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { createBroker, type DhBroker } from './broker';
+import type { BrokerSettings } from './broker-context';
+import { createTcpServer } from './transport/tcp-server';
+
+/** Settings for tests: short timeouts, small limits. */
+export const TEST_SETTINGS: BrokerSettings = Object.freeze({
+  maxRequestSize: 4096,
+  maxClientIdLength: 128,
+  maxPendingRequests: 100,
+  requestTimeoutMs: 2_000,
+  connectTimeoutMs: 2_000,
+});
+
+/**
+ * A BrokerBus whose gateway is a function: by default it answers every request with a success
+ * echoing `{ echo: request }`. Records the envelopes it saw.
+ */
+export class FakeBrokerBus implements BrokerBus {
+  readonly requests: RequestEnvelope[] = [];
+  readonly eventHandlers: EventHandler[] = [];
+  handler: (envelope: RequestEnvelope) => Promise<ReplyEnvelope> = async (envelope) =>
+    replyTo(envelope, { echo: envelope.request });
+
+  async request(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
+    this.requests.push(structuredClone(envelope));
+    return this.handler(envelope);
+  }
+
+  onEvent(handler: EventHandler): void {
+    this.eventHandlers.push(handler);
+  }
+
+  state: 'new' | 'started' | 'closed' = 'new';
+
+  async start(): Promise<void> {
+    this.state = 'started';
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed';
+  }
+}
+
+/** A success reply envelope to `envelope` with `body`. */
+export function replyTo(
+  envelope: RequestEnvelope,
+  body: Record<string, unknown> = {},
+): ReplyEnvelope {
+  return {
+    v: BUS_SCHEMA_VERSION,
+    id: envelope.id,
+    clientId: envelope.clientId,
+    brokerId: envelope.brokerId,
+    reply: successReply(envelope.request.action, envelope.request.requestId, body),
+  };
+}
+
+export interface TestBroker {
+  broker: DhBroker;
+  bus: FakeBrokerBus;
+  /** `mqtt://127.0.0.1:<port>` */
+  url: string;
+  /** Connects an MQTT.js client (no reconnects) that `close()` ends. */
+  connect(clientId: string, options?: IClientOptions): Promise<MqttClient>;
+  close(): Promise<void>;
+}
+
+/** A broker on a fake bus, listening on a free TCP port of 127.0.0.1. */
+export async function startTestBroker(settings: Partial<BrokerSettings> = {}): Promise<TestBroker> {
+  const bus = new FakeBrokerBus();
+  const broker = await createBroker({
+    bus,
+    logger: silentLogger(),
+    config: { ...TEST_SETTINGS, ...settings },
+  });
+  const server = createTcpServer(broker);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clients: MqttClient[] = [];
+  return {
+    broker,
+    bus,
+    url,
+    async connect(clientId, options = {}) {
+      const client = await connectMqtt(url, clientId, options);
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((client) => client.endAsync(true)));
+      await broker.close();
+      await closeTcp(server);
+    },
+  };
+}
+
+/** An MQTT.js client without reconnects (tests must see refusals, not retries). */
+export function connectMqtt(
+  url: string,
+  clientId: string,
+  options: IClientOptions = {},
+): Promise<MqttClient> {
+  return connectAsync(url, { clientId, reconnectPeriod: 0, connectTimeout: 5_000, ...options });
+}
+
+function closeTcp(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** A received publish, payload parsed as JSON when it is JSON. */
+export interface Received {
+  topic: string;
+  payload: unknown;
+  qos: number;
+}
+
+/** Collects every message a client receives; `next()` waits for the next unread one. */
+export class Inbox {
+  readonly messages: Received[] = [];
+  private read = 0;
+  private waiter: (() => void) | undefined;
+
+  constructor(client: MqttClient) {
+    client.on('message', (topic, payload, packet) => {
+      let parsed: unknown = payload.toString();
+      try {
+        parsed = JSON.parse(parsed as string);
+      } catch {
+        // not JSON: keep the text
+      }
+      this.messages.push({ topic, payload: parsed, qos: packet.qos });
+      this.waiter?.();
+    });
+  }
+
+  /** The next unread message; rejects after `withinMs`. */
+  async next(withinMs = 3_000): Promise<Received> {
+    const until = Date.now() + withinMs;
+    while (this.read >= this.messages.length) {
+      const left = until - Date.now();
+      if (left <= 0) throw new Error(`no message within ${withinMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.waiter = undefined;
+    }
+    return this.messages[this.read++];
+  }
+
+  /** Waits `ms` and returns what arrived meanwhile (for "nothing arrives" assertions). */
+  async quietFor(ms: number): Promise<Received[]> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return this.messages.slice(this.read);
+  }
+}
+
+/**
+ * Subscribes and resolves with the QoS the broker granted, 128 for a refusal (MQTT.js rejects
+ * refused subscriptions; this reads the SUBACK either way).
+ */
+export async function grantedQos(
+  client: MqttClient,
+  topic: string,
+  qos: 0 | 1 = 1,
+): Promise<number> {
+  try {
+    const granted = await client.subscribeAsync(topic, { qos });
+    return granted[0]?.qos ?? -1;
+  } catch (err) {
+    const suback = (err as { packet?: { granted?: Array<number | { qos: number }> } }).packet;
+    const first = suback?.granted?.[0];
+    if (first === undefined) throw err;
+    return typeof first === 'number' ? first : first.qos;
+  }
+}
