@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { createDeviceHive, type DeviceHive, type DeviceHiveOptions } from './devicehive';
 import { openStorage } from './storage/open-storage';
 import type { SqlClient } from './storage/sql-client.port';
 
 export type StorageKind = 'pglite' | 'postgres';
+
+/** The JWT secret of test cores (Base64, like every DeviceHive secret: the key is its bytes). */
+export const TEST_JWT_SECRET = 'dGVzdC1zZWNyZXQtb2YtZGgtbXF0dA==';
 
 /** The adapters every storage behaviour suite runs against (STYLE.md: contract suites). */
 export const STORAGE_KINDS: readonly StorageKind[] = ['pglite', 'postgres'];
@@ -101,4 +105,53 @@ export {
   testActionContext,
   type ActionResult,
   uniqueTestName,
+} from './fixtures/action-fixtures';
+
+/**
+ * A DeviceHive core over a fresh test database of `kind` (closed with it), signing with
+ * {@link TEST_JWT_SECRET} unless `jwtSecret` is given.
+ */
+export async function openTestDeviceHive(
+  kind: StorageKind,
+  options: Omit<DeviceHiveOptions, 'sql' | 'databaseUrl' | 'dataDir'> = {},
+): Promise<DeviceHive> {
+  const sql = await openTestDatabase(kind, { adminPassword: options.adminPassword });
+  try {
+    return await createDeviceHive({ jwtSecret: TEST_JWT_SECRET, ...options, sql });
+  } catch (error) {
+    await sql.close();
+    throw error;
+  }
+}
+
+/** beforeAll/afterAll hooks around {@link openTestDeviceHive}; returns a getter. */
+export function useTestDeviceHive(
+  kind: StorageKind,
+  options: Omit<DeviceHiveOptions, 'sql' | 'databaseUrl' | 'dataDir'> = {},
+): () => DeviceHive {
+  let core: DeviceHive | undefined;
+  beforeAll(async () => {
+    core = await openTestDeviceHive(kind, options);
+  }, 60_000);
+  afterAll(async () => {
+    await core?.close();
+  });
+  return () => {
+    if (!core) throw new Error('test DeviceHive not open yet');
+    return core;
+  };
+}
+
+// Principal/context/row builders for action specs (network, device type, device actions);
+// they live in fixtures/action-fixtures.ts.
+export {
+  adminPrincipal,
+  clientPrincipal,
+  insertTestDevice,
+  insertTestNamedEntity,
+  insertTestUser,
+  runTestAction,
+  testActionContext,
+  uniqueTestName,
+  type ActionResult,
 } from './fixtures/action-fixtures';
