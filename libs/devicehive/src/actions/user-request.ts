@@ -25,10 +25,6 @@ export interface UserPayload {
   allDeviceTypesAvailable?: unknown;
 }
 
-const LOGIN_LENGTH_TEXT =
-  'Field cannot be empty. The length of login should be from 3 to 128 symbols.';
-const LOGIN_PATTERN_TEXT =
-  'Login can contain only lowercase or uppercase letters, numbers, and some special symbols (_@.)';
 const LOGIN_PATTERN = /^[\w@.-]+$/;
 
 /** A required id field: the parsed id (NaN when no row can have it) and its text for errors. */
@@ -62,10 +58,10 @@ export function requireUserPayload(request: JsonObject): UserPayload {
 
 /** The login trimmed (§2.1), 3–128 characters of `[\w@.-]`. */
 export function checkLogin(value: unknown): string {
-  if (typeof value !== 'string') throw DhError.validation(LOGIN_LENGTH_TEXT);
+  if (typeof value !== 'string') throw new DhError('LOGIN_LENGTH_INVALID');
   const login = value.trim();
-  if (login.length < 3 || login.length > 128) throw DhError.validation(LOGIN_LENGTH_TEXT);
-  if (!LOGIN_PATTERN.test(login)) throw DhError.validation(LOGIN_PATTERN_TEXT);
+  if (login.length < 3 || login.length > 128) throw new DhError('LOGIN_LENGTH_INVALID');
+  if (!LOGIN_PATTERN.test(login)) throw new DhError('LOGIN_PATTERN_INVALID');
   return login;
 }
 

@@ -41,8 +41,8 @@ async function publishedUser(ctx: ActionContext, userId: number): Promise<JsonOb
 
 /**
  * `user/update` and `user/updateCurrent` (§4.6): partial update where `data` is always replaced
- * (null when omitted, a reference quirk), the password only when non-empty, and login, role and
- * status reserved to ADMIN callers.
+ * (null when omitted, a reference quirk), the password only when non-empty, and login, role,
+ * status and allDeviceTypesAvailable reserved to ADMIN callers.
  */
 async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPayload) {
   const caller = requirePrincipal(ctx);
@@ -50,8 +50,14 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPa
   const userId = target.id;
   const existing = await users.findById(userId);
   if (!existing) throw new DhError('USER_NOT_FOUND', target.text);
-  const wantsAdminChange =
-    present(payload.login) || present(payload.status) || present(payload.role);
+  // A CLIENT may change only its password, data and introReviewed (§4.6); the device-type flag is
+  // guarded too, or a CLIENT could widen its own access (§3.6).
+  const wantsAdminChange = [
+    payload.login,
+    payload.status,
+    payload.role,
+    payload.allDeviceTypesAvailable,
+  ].some(present);
   if (caller.role !== UserRole.Admin && wantsAdminChange) {
     throw new DhError('ADMIN_PERMISSIONS_REQUIRED');
   }
@@ -69,6 +75,9 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPa
   if (present(payload.role)) changes.role = checkRole(payload.role);
   if (present(payload.status)) changes.status = checkStatus(payload.status);
   if (present(payload.introReviewed)) changes.introReviewed = checkBoolean(payload.introReviewed);
+  if (present(payload.allDeviceTypesAvailable)) {
+    changes.allDeviceTypesAvailable = checkBoolean(payload.allDeviceTypesAvailable);
+  }
   let updated: boolean;
   try {
     updated = await users.update(userId, changes);

@@ -56,6 +56,12 @@ describe('userActions: user/update and user/updateCurrent', () => {
         expect(await storedPassword(id)).toEqual(before);
       });
 
+      it('lets an admin restrict the device types through the update', async () => {
+        const { id } = await insertUser();
+        await call('user/update', { userId: id, user: { allDeviceTypesAvailable: false } });
+        expect(await getUser(id)).toMatchObject({ allDeviceTypesAvailable: false });
+      });
+
       it('lets an admin lift a lockout', async () => {
         const { id } = await insertUser({ status: 1 });
         await call('user/update', { userId: id, user: { status: 0 } });
@@ -110,14 +116,19 @@ describe('userActions: user/update and user/updateCurrent', () => {
           ['login', { login: 'someone_else' }],
           ['role', { role: 0 }],
           ['status', { status: 0 }],
+          ['allDeviceTypesAvailable', { allDeviceTypesAvailable: true }],
         ])('replies 403 for a change of %s', async (_, user) => {
-          const { id } = await insertUser();
+          const { id } = await insertUser({ allDeviceTypesAvailable: false });
           await rejects(
             call('user/update', { userId: id, user }, clientPrincipal(id, [], ['ManageUser'])),
             403,
             'Admin permissions required for this action',
           );
-          expect(await getUser(id)).toMatchObject({ role: 1, status: 0 });
+          expect(await getUser(id)).toMatchObject({
+            role: 1,
+            status: 0,
+            allDeviceTypesAvailable: false,
+          });
         });
       });
     });
