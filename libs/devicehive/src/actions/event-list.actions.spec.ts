@@ -64,7 +64,8 @@ describe.each(STORAGE_KINDS)('list actions on %s', (storage) => {
       const body = bodyOf(await run(list as ActionName, { deviceId, ...request }));
       return (body[replyKey] as JsonObject[]).map((e) => `${e[nameField]}@${e['timestamp']}`);
     };
-    const seeded = (...indexes: number[]) => indexes.map((i) => `${SEED[i]![0]}@${SEED[i]![1]}`);
+    const seeded = (...indexes: number[]) =>
+      indexes.map((i) => SEED[i]).map((row) => `${row?.[0]}@${row?.[1]}`);
 
     it('lists in id order without a sortField', async () => {
       expect(await listed({})).toEqual(seeded(0, 1, 2, 3));

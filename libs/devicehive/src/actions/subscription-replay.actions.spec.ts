@@ -38,7 +38,7 @@ describe.each(STORAGE_KINDS)('subscribe replay on %s', (kind) => {
       }
     }
     // Updated on 2030-02-01: the commands of day 4 and day 2 of device A.
-    for (const id of [commandIds[0]!, commandIds[2]!]) {
+    for (const id of [commandIds[0], commandIds[2]]) {
       await run(
         'command/update',
         { deviceId: world.deviceA, commandId: id, command: { status: 'done' } },

@@ -44,15 +44,21 @@ function toDate(value: unknown): Date | null {
 }
 
 function fromIsoParts(m: RegExpExecArray): Date | null {
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const [, y = '', mo = '', d = '', h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms];
-  const [year, month, day, hour, minute, second] = fields as [number, ...number[]];
-  const check = new Date(Date.UTC(2000, month!, day!, hour!, minute!, second!, ms));
+  const check = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
   check.setUTCFullYear(year); // Date.UTC maps years 0..99 to 1900..1999
   // Reject rollovers such as 2018-02-30 or 25:00.
   if (
-    check.getUTCMonth() !== month ||
+    check.getUTCMonth() !== month - 1 ||
     check.getUTCDate() !== day ||
     check.getUTCHours() !== hour ||
     check.getUTCMinutes() !== minute ||

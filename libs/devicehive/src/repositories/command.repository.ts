@@ -150,7 +150,9 @@ export async function insertCommand(sql: SqlClient, c: NewCommand): Promise<Stor
       c.originClientId,
     ],
   );
-  return toStored(rows[0]!);
+  const row = rows[0];
+  if (!row) throw new Error('INSERT ... RETURNING returned no row');
+  return toStored(row);
 }
 
 /** The command with that id on that device, or null. */

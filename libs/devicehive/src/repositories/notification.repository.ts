@@ -103,7 +103,9 @@ export async function insertNotification(
       jsonParam(n.parameters),
     ],
   );
-  return toStored(rows[0]!);
+  const row = rows[0];
+  if (!row) throw new Error('INSERT ... RETURNING returned no row');
+  return toStored(row);
 }
 
 /** The notification with that id on that device, or null. */
