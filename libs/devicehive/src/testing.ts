@@ -141,17 +141,3 @@ export function useTestDeviceHive(
     return core;
   };
 }
-
-// Principal/context/row builders for action specs (network, device type, device actions);
-// they live in fixtures/action-fixtures.ts.
-export {
-  adminPrincipal,
-  clientPrincipal,
-  insertTestDevice,
-  insertTestNamedEntity,
-  insertTestUser,
-  runTestAction,
-  testActionContext,
-  uniqueTestName,
-  type ActionResult,
-} from './fixtures/action-fixtures';
