@@ -5,8 +5,24 @@ export type {
   ActionTable,
   CoreServices,
 } from './core/action';
+export {
+  createDeviceHive,
+  mergeActionTables,
+  type CoreLogger,
+  type DeviceHive,
+  type DeviceHiveOptions,
+} from './devicehive';
 export type { CallContext, DeviceHivePort } from './devicehive.port';
+export { API_VERSION, type SystemInfoOptions } from './actions/system.actions';
+export {
+  ACCESS_TOKEN_LIFETIME_MS,
+  REFRESH_TOKEN_LIFETIME_MS,
+  TokenType,
+  type TokenPayload,
+} from './auth/jwt';
 export { hashPassword, newSalt, seedBootstrapData, SAMPLE_DEVICE_ID } from './storage/bootstrap';
 export { loadMigrations, migrate, type Migration } from './storage/migrate';
+export { openStorage, type StorageOptions } from './storage/open-storage';
+export { openPg, type PgOptions } from './storage/pg-client';
 export { openPglite } from './storage/pglite-client';
 export type { SqlClient } from './storage/sql-client.port';

@@ -1,0 +1,69 @@
+import { DhError, type JsonObject } from '@dh-mqtt/protocol';
+import type { ActionContext, ActionTable } from '../core/action';
+import {
+  deleteConfiguration,
+  findConfiguration,
+  putConfiguration,
+  type ConfigurationRecord,
+} from '../repositories/configuration.repository';
+
+const MAX_NAME_LENGTH = 32;
+const MAX_VALUE_LENGTH = 128;
+
+/** `name` of every configuration action (§4.2): missing or empty ⇒ 400. */
+function requireName(request: JsonObject): string {
+  const name = request['name'];
+  if (typeof name !== 'string' || name === '') throw new DhError('CONFIGURATION_NAME_REQUIRED');
+  return name;
+}
+
+/** `value` of `configuration/put` (§2.7, §4.2): required, 1–128 chars, non-strings stringified. */
+function requireValue(request: JsonObject): string {
+  const raw = request['value'];
+  if (raw == null) throw DhError.validation('value field cannot be null.');
+  const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  if (value.length === 0 || value.length > MAX_VALUE_LENGTH) {
+    throw DhError.validation(
+      'Field cannot be empty. The length of value should not be more than 128 symbols.',
+    );
+  }
+  return value;
+}
+
+/** The reply view (§2.7); `id` null for an entry this call created (the reference's quirk). */
+function view(record: ConfigurationRecord, created = false): JsonObject {
+  return {
+    id: created ? null : record.id,
+    name: record.name,
+    value: record.value,
+    entityVersion: record.entityVersion,
+  };
+}
+
+async function get(ctx: ActionContext, request: JsonObject) {
+  const name = requireName(request);
+  const record = await findConfiguration(ctx.sql, name);
+  if (record == null) throw new DhError('CONFIG_NOT_FOUND', name);
+  return { body: { configuration: view(record) } };
+}
+
+async function put(ctx: ActionContext, request: JsonObject) {
+  const name = requireName(request);
+  if (name.length > MAX_NAME_LENGTH) throw new DhError('CONFIGURATION_NAME_TOO_LONG');
+  const outcome = await putConfiguration(ctx.sql, name, requireValue(request));
+  if (outcome == null) throw new DhError('DH_ERR_CONFLICT');
+  return { body: { configuration: view(outcome.record, outcome.created) } };
+}
+
+async function remove(ctx: ActionContext, request: JsonObject) {
+  const name = requireName(request);
+  if (!(await deleteConfiguration(ctx.sql, name))) throw new DhError('CONFIG_NOT_FOUND', name);
+  return { body: {} };
+}
+
+/** Configuration actions (devicehive-api.md §4.2); the permission check is the caller's. */
+export const configurationActions: ActionTable = {
+  'configuration/get': get,
+  'configuration/put': put,
+  'configuration/delete': remove,
+};

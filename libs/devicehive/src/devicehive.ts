@@ -1,0 +1,160 @@
+import {
+  DhError,
+  findAction,
+  hasPermission,
+  isDhError,
+  type ActionName,
+  type ActionSpec,
+  type JsonObject,
+  type Principal,
+} from '@dh-mqtt/protocol';
+import { authActions } from './actions/auth.actions';
+import { commandActions } from './actions/command.actions';
+import { configurationActions } from './actions/configuration.actions';
+import { deviceTypeActions } from './actions/device-type.actions';
+import { deviceActions } from './actions/device.actions';
+import { networkActions } from './actions/network.actions';
+import { notificationActions } from './actions/notification.actions';
+import { subscriptionActions } from './actions/subscription.actions';
+import { createSystemActions, type SystemInfoOptions } from './actions/system.actions';
+import { userActions } from './actions/user.actions';
+import { resolveJwtSecret } from './auth/jwt-secret';
+import type { ActionContext, ActionOutcome, ActionTable, CoreServices } from './core/action';
+import { checkTarget } from './core/access';
+import type { CallContext, DeviceHivePort } from './devicehive.port';
+import { openStorage, type StorageOptions } from './storage/open-storage';
+import type { SqlClient } from './storage/sql-client.port';
+import { sqlErrorToDhError } from './storage/sql-errors';
+
+/** Where the core reports defects (pino-compatible). Never given passwords, tokens or secrets. */
+export interface CoreLogger {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export interface DeviceHiveOptions extends StorageOptions, SystemInfoOptions {
+  /** Signing secret (`DH_JWT_SECRET`); else the stored one, else a generated one (§3.2). */
+  jwtSecret?: string;
+  /** Clock; injectable for tests. */
+  now?: () => Date;
+  /** Defaults to stderr. */
+  logger?: CoreLogger;
+  /**
+   * An already migrated and bootstrapped storage to use instead of opening one (tests, or a
+   * process that shares one pool); `close()` closes it.
+   */
+  sql?: SqlClient;
+}
+
+/** The DeviceHive core: the port the gateway calls, plus its storage for operations and tests. */
+export interface DeviceHive extends DeviceHivePort {
+  readonly sql: SqlClient;
+}
+
+/** Merges action tables; an action implemented twice is a wiring defect, caught at start. */
+export function mergeActionTables(...tables: ActionTable[]): ActionTable {
+  const merged: ActionTable = {};
+  for (const table of tables) {
+    for (const [name, impl] of Object.entries(table) as Array<
+      [ActionName, ActionTable[ActionName]]
+    >) {
+      if (merged[name]) throw new Error(`action ${name} is implemented twice`);
+      merged[name] = impl;
+    }
+  }
+  return merged;
+}
+
+const stderrLogger: CoreLogger = {
+  error: (details, message) =>
+    process.stderr.write(`${JSON.stringify({ level: 'error', msg: message, ...details })}\n`),
+};
+
+/** §1.6 steps 2–3, repeated here so that no caller of the port can skip them. */
+function authorize(spec: ActionSpec, principal: Principal | null): void {
+  if (!spec.needsAuth) return;
+  if (principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
+  const required = spec.permission;
+  if (required == null) return;
+  const options = typeof required === 'string' ? [required] : required;
+  if (!options.some((permission) => hasPermission(principal, permission))) {
+    throw new DhError('DH_ERR_ACCESS_DENIED');
+  }
+}
+
+function describeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error: String(error) };
+  const { code } = error as { code?: unknown };
+  return { error: { name: error.name, message: error.message, code, stack: error.stack } };
+}
+
+/**
+ * Opens the storage (migrations, bootstrap data), resolves the JWT secret, and returns the core
+ * serving every action of the merged tables:
+ * unknown action ⇒ 400 `Illegal argument: <action>`; then §1.6 steps 2–4 (401/403), then the
+ * action. A DhError passes through; a database error becomes its reply (sql-errors.ts); anything
+ * else is logged and answered 500 `Internal server error`, without internals.
+ */
+export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise<DeviceHive> {
+  const sql = options.sql ?? (await openStorage(options));
+  let jwtSecret: string;
+  try {
+    jwtSecret = await resolveJwtSecret(sql, options.jwtSecret);
+  } catch (error) {
+    await sql.close();
+    throw error;
+  }
+  const services: CoreServices = { sql, jwtSecret, now: options.now ?? (() => new Date()) };
+  const logger = options.logger ?? stderrLogger;
+  const actions = mergeActionTables(
+    authActions,
+    createSystemActions(options),
+    configurationActions,
+    networkActions,
+    deviceTypeActions,
+    deviceActions,
+    userActions,
+    commandActions,
+    notificationActions,
+    subscriptionActions,
+  );
+
+  async function execute(
+    action: ActionName,
+    request: JsonObject,
+    context: CallContext,
+  ): Promise<ActionOutcome> {
+    const spec = findAction(action);
+    const impl = spec && Object.prototype.hasOwnProperty.call(actions, action) && actions[action];
+    if (!spec || !impl) throw new DhError('DH_ERR_ILLEGAL_ACTION', String(action));
+    const ctx: ActionContext = {
+      ...services,
+      principal: context.principal,
+      clientId: context.clientId,
+    };
+    try {
+      authorize(spec, ctx.principal);
+      await checkTarget(ctx, spec.target, request);
+      return await impl(ctx, request);
+    } catch (error) {
+      if (isDhError(error)) throw error;
+      const mapped = sqlErrorToDhError(error);
+      if (mapped) throw mapped;
+      logger.error({ action, ...describeError(error) }, 'action failed');
+      throw new DhError('DH_ERR_INTERNAL');
+    }
+  }
+
+  return {
+    sql,
+    execute,
+    async ping() {
+      try {
+        await sql.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => sql.close(),
+  };
+}
