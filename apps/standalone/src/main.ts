@@ -1,27 +1,27 @@
 import 'reflect-metadata';
-import { PROTOCOL_PLACEHOLDER } from '@dh-mqtt/protocol';
-import { Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Aedes } from 'aedes';
-import { SignJWT } from 'jose';
-import { PGlite } from '@electric-sql/pglite';
+import {
+  ConfigError,
+  createLogger,
+  installGracefulShutdown,
+  loadStandaloneConfig,
+} from '@dh-mqtt/runtime';
+import { startStandalone } from './standalone';
 
-@Injectable()
-class Svc { hi() { return 'hi'; } }
-@Injectable()
-class User { constructor(readonly svc: Svc) {} }
-@Module({ providers: [Svc, User] })
-class M {}
-
-async function main() {
-  const app = await NestFactory.createApplicationContext(M, { logger: false });
-  console.log(app.get(User).svc.hi(), PROTOCOL_PLACEHOLDER, typeof SignJWT);
-  const b = await Aedes.createBroker();
-  console.log('aedes', b.id);
-  await new Promise<void>((r) => b.close(() => r()));
-  const db = new PGlite();
-  console.log((await db.query('select 1 as x')).rows);
-  await db.close();
-  await app.close();
+/** `npm start`: the embedded default, broker + gateway + core in one process (DESIGN.md §2). */
+async function main(): Promise<void> {
+  const config = loadStandaloneConfig();
+  const logger = createLogger({ level: config.logLevel, name: 'standalone' });
+  const app = await startStandalone(config, { logger });
+  installGracefulShutdown({
+    logger,
+    steps: app.shutdownSteps,
+    timeoutMs: config.shutdownTimeoutMs,
+  });
 }
-void main();
+
+main().catch((err: unknown) => {
+  // Before the logger exists (bad configuration) stderr is all there is.
+  const message = err instanceof ConfigError ? err.message : `Failed to start: ${String(err)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import type { Server } from 'node:net';
+import { createBroker, createTcpServer, createWsServer, type DhBroker } from '@dh-mqtt/broker';
+import { createInProcessBus } from '@dh-mqtt/bus';
+import { createDeviceHive } from '@dh-mqtt/devicehive';
+import { createGateway } from '@dh-mqtt/gateway';
+import {
+  HealthChecks,
+  closeServer,
+  createHttpServer,
+  createLogger,
+  createMetricsRegistry,
+  listen,
+  type Logger,
+  type ShutdownStep,
+  type StandaloneConfig,
+} from '@dh-mqtt/runtime';
+
+/** The ports actually bound (differ from the config when it asked for 0). */
+export interface StandalonePorts {
+  mqtt: number;
+  ws: number;
+  http: number;
+}
+
+/** The embedded process, running. */
+export interface Standalone {
+  readonly ports: StandalonePorts;
+  readonly broker: DhBroker;
+  /** The close sequence, in order: listeners, broker, gateway, bus, core, health endpoint. */
+  readonly shutdownSteps: readonly ShutdownStep[];
+  /** Runs `shutdownSteps` in order (each failure logged, the next step still run). */
+  close(): Promise<void>;
+}
+
+export interface StandaloneOptions {
+  /** Defaults to a pino logger at `config.logLevel`. */
+  logger?: Logger;
+}
+
+/**
+ * Starts broker + gateway + core in one process (DESIGN.md §2, the embedded default): the core on
+ * PGlite (or PostgreSQL when `databaseUrl` is set), the in-process bus, the NestJS gateway, the
+ * aedes broker, and the MQTT/TCP, MQTT/WebSocket and health/metrics listeners. Resolves once
+ * everything listens; on a failure the parts already started are closed again.
+ */
+export async function startStandalone(
+  config: StandaloneConfig,
+  options: StandaloneOptions = {},
+): Promise<Standalone> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'standalone' });
+  // Parts register their close in start order; shutdown runs them in reverse.
+  const parts: ShutdownStep[] = [];
+  const started = (name: string, close: () => Promise<void> | void) => parts.push({ name, close });
+  let ready = false;
+  let shuttingDown = false;
+
+  try {
+    // The health endpoint comes first and goes last: /readyz says 503 until everything is up
+    // and again as soon as shutdown starts.
+    const checks = new HealthChecks();
+    checks.register('started', () => ready);
+    const http = createHttpServer({
+      checks,
+      metrics: createMetricsRegistry({ app: 'standalone' }),
+      isShuttingDown: () => shuttingDown,
+    });
+    const httpPort = await listen(http, config.httpPort, config.host);
+    started('http', () => closeServer(http));
+
+    const deviceHive = await createDeviceHive({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      adminPassword: config.adminPassword,
+      jwtSecret: config.jwtSecret,
+      logger: logger.child({ component: 'core' }),
+    });
+    started('core', () => deviceHive.close());
+    checks.register('storage', () => deviceHive.ping());
+
+    const bus = createInProcessBus({ requestTimeoutMs: config.requestTimeoutMs });
+    const gateway = await createGateway({
+      deviceHive,
+      bus: bus.gateway,
+      logger: logger.child({ component: 'gateway' }),
+      requestTimeoutMs: config.requestTimeoutMs,
+    });
+    started('gateway', () => gateway.close());
+
+    await bus.broker.start();
+    started('bus', () => bus.broker.close());
+
+    const broker = await createBroker({ bus: bus.broker, logger, config });
+    started('broker', () => broker.close());
+    checks.register('broker', () => !broker.aedes.closed);
+
+    const tcp = createTcpServer(broker);
+    const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
+    // Closed first: stop accepting; closing the broker then ends the open connections.
+    started('listeners', () => stopAccepting([tcp, ws]));
+    const mqttPort = await listen(tcp, config.mqttPort, config.host);
+    const wsPort = await listen(ws, config.wsPort, config.host);
+
+    const ports = { mqtt: mqttPort, ws: wsPort, http: httpPort };
+    ready = true;
+    logger.info({ ports, wsPath: config.wsPath, host: config.host }, 'standalone listening');
+    return assemble(ports, broker);
+  } catch (err) {
+    await runSteps(logger, [...parts].reverse());
+    throw err;
+  }
+
+  function assemble(ports: StandalonePorts, broker: DhBroker): Standalone {
+    const shutdownSteps: ShutdownStep[] = [
+      { name: 'readiness', close: () => void (shuttingDown = true) },
+      ...[...parts].reverse(),
+    ];
+    let closing: Promise<void> | undefined;
+    return {
+      ports,
+      broker,
+      shutdownSteps,
+      close: () => (closing ??= runSteps(logger, shutdownSteps)),
+    };
+  }
+}
+
+async function runSteps(logger: Logger, steps: readonly ShutdownStep[]): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step.close();
+    } catch (err) {
+      logger.error({ step: step.name, err }, 'close failed');
+    }
+  }
+}
+
+/** Stops accepting connections without waiting for the open ones (the broker ends those). */
+function stopAccepting(servers: Server[]): void {
+  for (const server of servers) {
+    if (server.listening) server.close();
+  }
+}
