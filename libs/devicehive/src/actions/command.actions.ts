@@ -138,9 +138,10 @@ const commandList: ActionImpl = async (ctx, request) => {
 
 function readChanges(payload: JsonObject): CommandChanges {
   // CODE applies only status and result; other fields of the update are ignored (§4.7).
+  // Absent (undefined, also an unset DTO field) keeps the value; JSON null clears it.
   const changes: CommandChanges = {};
-  if ('status' in payload) changes.status = optionalText(payload['status']);
-  if ('result' in payload) changes.result = optionalJsonObject(payload['result']);
+  if (payload['status'] !== undefined) changes.status = optionalText(payload['status']);
+  if (payload['result'] !== undefined) changes.result = optionalJsonObject(payload['result']);
   return changes;
 }
 
