@@ -53,3 +53,4 @@ export {
   type Principal,
 } from './principal/principal';
 export * from './topics/index';
+export * from './dto/index';

@@ -11,11 +11,11 @@ import {
   JsonObjectField,
   NestedField,
   Required,
-  SortFieldOf,
   StringField,
   StringListField,
   TimestampField,
 } from './field-decorators';
+import { SortFieldOf } from './list-fields';
 
 /** Longest command or notification name; names also become MQTT topic levels (mqtt-api.md §2). */
 export const MAX_EVENT_NAME = 128;

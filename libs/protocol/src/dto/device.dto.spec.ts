@@ -1,6 +1,6 @@
 import { DeviceSaveRequest } from './device.dto';
 import { acceptedOf, rejectionOf } from './dto-spec-helpers';
-import { MAX_TAKE } from './field-decorators';
+import { MAX_TAKE } from './list-fields';
 
 describe(DeviceSaveRequest.name, () => {
   describe('when the request is valid', () => {

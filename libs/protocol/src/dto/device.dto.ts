@@ -7,10 +7,10 @@ import {
   invalid,
   JsonObjectField,
   NestedField,
-  SortFieldOf,
   StringField,
   WireIdField,
 } from './field-decorators';
+import { SortFieldOf } from './list-fields';
 
 /** Device id grammar and length (devicehive-api.md §2.4). */
 export const DEVICE_ID_PATTERN = /^[a-zA-Z0-9-]+$/;

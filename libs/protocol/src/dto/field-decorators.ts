@@ -1,7 +1,6 @@
 import { Exclude, Transform, Type } from 'class-transformer';
 import {
   IsDefined,
-  IsIn,
   IsObject,
   IsOptional,
   ValidateBy,
@@ -28,14 +27,8 @@ export interface FailureContext {
   rank: number;
 }
 
-/** Default and maximum page size of every list (devicehive-api.md §6.2; `take` is capped). */
-export const DEFAULT_TAKE = 20;
-export const MAX_TAKE = 1000;
-export const DEFAULT_SKIP = 0;
 /** JSON-object fields nested deeper than this are refused (storage and push serialization). */
 export const MAX_JSON_DEPTH = 64;
-
-export type SortOrder = 'ASC' | 'DESC';
 
 export function failWith(code: ErrorCode, rank = 1, withValue = false): ValidationOptions {
   const context: FailureContext = { code, rank, withValue };
@@ -49,7 +42,7 @@ export function invalid(message: string, rank = 2): ValidationOptions {
   return { message, context };
 }
 
-function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
+export function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
   return (target, key) => decorators.forEach((decorate) => decorate(target, key));
 }
 
@@ -165,15 +158,6 @@ export function BoolField(defaultValue?: boolean): PropertyDecorator {
   );
 }
 
-/** An integer out of a fixed set (user role/status filters). */
-export function EnumIntField(
-  values: readonly number[],
-  message: string,
-  code?: ErrorCode,
-): PropertyDecorator {
-  return compose(IsOptional(), IsIn([...values], code ? failWith(code) : invalid(message)));
-}
-
 function jsonDepthWithin(root: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[root, 1]];
   while (stack.length) {
@@ -233,46 +217,6 @@ export function NestedField(type: () => DtoClass, required?: ErrorCode): Propert
     IsObject(malformed),
     ValidateNested(malformed),
     Type(type),
-  );
-}
-
-/** `sortField`: one of `fields`, case-insensitive (§6.2), else 400 `Invalid request parameters`. */
-export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
-  const canonical = (v: unknown): unknown =>
-    typeof v === 'string' ? (fields.find((f) => f.toLowerCase() === v.toLowerCase()) ?? v) : v;
-  return compose(
-    Transform(({ value }) => canonical(value), { toClassOnly: true }),
-    IsOptional(),
-    IsIn([...fields], failWith('INVALID_REQUEST_PARAMETERS')),
-  );
-}
-
-/** `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>` (§4.3). */
-export function SortOrderField(): PropertyDecorator {
-  const canonical = (v: unknown): unknown =>
-    typeof v === 'string' && /^(asc|desc)$/i.test(v) ? v.toUpperCase() : v;
-  return compose(
-    Transform(({ value }) => canonical(value), { toClassOnly: true }),
-    IsOptional(),
-    IsIn(['ASC', 'DESC'], failWith('UNPARSEABLE_SORT_ORDER', 1, true)),
-  );
-}
-
-/** `take`: default 20; capped at MAX_TAKE; 0 means "no limit" in the reference, i.e. the cap. */
-export function TakeField(): PropertyDecorator {
-  const clamp = (v: unknown): unknown =>
-    isWireLong(v) && v >= 0 ? Math.min(v || MAX_TAKE, MAX_TAKE) : v;
-  return compose(
-    Transform(({ value }) => clamp(value ?? DEFAULT_TAKE), { toClassOnly: true }),
-    check('isPageSize', (v) => isWireLong(v) && v >= 0, invalid('must be a non-negative integer')),
-  );
-}
-
-/** `skip`: default 0. */
-export function SkipField(): PropertyDecorator {
-  return compose(
-    Default(DEFAULT_SKIP),
-    check('isOffset', (v) => isWireLong(v) && v >= 0, invalid('must be a non-negative integer')),
   );
 }
 

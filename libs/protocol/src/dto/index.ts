@@ -1,12 +1,7 @@
 export { validateRequest, type RequestValidation } from './validate-request';
 export { REQUEST_DTOS, type ActionRequest } from './request-dtos';
-export {
-  DEFAULT_SKIP,
-  DEFAULT_TAKE,
-  MAX_JSON_DEPTH,
-  MAX_TAKE,
-  type SortOrder,
-} from './field-decorators';
+export { MAX_JSON_DEPTH } from './field-decorators';
+export { DEFAULT_SKIP, DEFAULT_TAKE, MAX_TAKE, type SortOrder } from './list-fields';
 export { EntityPageRequest, EventPageRequest, PageRequest } from './list.dto';
 export {
   AuthenticateRequest,

@@ -5,7 +5,7 @@ import {
   SortOrderField,
   TakeField,
   type SortOrder,
-} from './field-decorators';
+} from './list-fields';
 
 /**
  * Paging shared by every list (devicehive-api.md §6.2): `take` default 20, capped at MAX_TAKE

@@ -1,12 +1,6 @@
 import { EntityPageRequest } from './list.dto';
-import {
-  BoolField,
-  Forbidden,
-  NestedField,
-  SortFieldOf,
-  StringField,
-  WireIdField,
-} from './field-decorators';
+import { BoolField, Forbidden, NestedField, StringField, WireIdField } from './field-decorators';
+import { SortFieldOf } from './list-fields';
 
 /** Network name and description lengths (devicehive-api.md §2.2). */
 export const MAX_NETWORK_NAME = 128;

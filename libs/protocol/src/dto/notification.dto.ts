@@ -10,12 +10,12 @@ import {
   JsonObjectField,
   NestedField,
   Required,
-  SortFieldOf,
   StringField,
   StringListField,
   TimestampField,
   toWireLong,
 } from './field-decorators';
+import { SortFieldOf } from './list-fields';
 import { Transform } from 'class-transformer';
 
 /** The `notification` object of `notification/insert` (devicehive-api.md §4.8). */

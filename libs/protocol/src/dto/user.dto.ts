@@ -12,10 +12,10 @@ import {
   JsonObjectField,
   NestedField,
   Required,
-  SortFieldOf,
   StringField,
   Trim,
 } from './field-decorators';
+import { SortFieldOf } from './list-fields';
 
 /** Login and password rules (devicehive-api.md §2.1). */
 export const LOGIN_PATTERN = /^[\w@.-]+$/;

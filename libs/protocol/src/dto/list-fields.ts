@@ -1,0 +1,50 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional } from 'class-validator';
+import { check, compose, Default, failWith, invalid, isWireLong } from './field-decorators';
+
+/** Default and maximum page size of every list (devicehive-api.md §6.2; `take` is capped). */
+export const DEFAULT_TAKE = 20;
+export const MAX_TAKE = 1000;
+export const DEFAULT_SKIP = 0;
+
+export type SortOrder = 'ASC' | 'DESC';
+
+/** `sortField`: one of `fields`, case-insensitive (§6.2), else 400 `Invalid request parameters`. */
+export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
+  const canonical = (v: unknown): unknown =>
+    typeof v === 'string' ? (fields.find((f) => f.toLowerCase() === v.toLowerCase()) ?? v) : v;
+  return compose(
+    Transform(({ value }) => canonical(value), { toClassOnly: true }),
+    IsOptional(),
+    IsIn([...fields], failWith('INVALID_REQUEST_PARAMETERS')),
+  );
+}
+
+/** `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>` (§4.3). */
+export function SortOrderField(): PropertyDecorator {
+  const canonical = (v: unknown): unknown =>
+    typeof v === 'string' && /^(asc|desc)$/i.test(v) ? v.toUpperCase() : v;
+  return compose(
+    Transform(({ value }) => canonical(value), { toClassOnly: true }),
+    IsOptional(),
+    IsIn(['ASC', 'DESC'], failWith('UNPARSEABLE_SORT_ORDER', 1, true)),
+  );
+}
+
+/** `take`: default 20; capped at MAX_TAKE; 0 means "no limit" in the reference, i.e. the cap. */
+export function TakeField(): PropertyDecorator {
+  const clamp = (v: unknown): unknown =>
+    isWireLong(v) && v >= 0 ? Math.min(v || MAX_TAKE, MAX_TAKE) : v;
+  return compose(
+    Transform(({ value }) => clamp(value ?? DEFAULT_TAKE), { toClassOnly: true }),
+    check('isPageSize', (v) => isWireLong(v) && v >= 0, invalid('must be a non-negative integer')),
+  );
+}
+
+/** `skip`: default 0. */
+export function SkipField(): PropertyDecorator {
+  return compose(
+    Default(DEFAULT_SKIP),
+    check('isOffset', (v) => isWireLong(v) && v >= 0, invalid('must be a non-negative integer')),
+  );
+}
