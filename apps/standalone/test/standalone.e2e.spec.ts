@@ -96,6 +96,50 @@ describe(startStandalone.name, () => {
     });
   });
 
+  describe('when a client connects with the admin credentials', () => {
+    it('authenticates the session so guarded actions run as that user', async () => {
+      const client = await connectMqtt(`mqtt://127.0.0.1:${app.ports.mqtt}`, 'e2e-admin', {
+        username: 'dhadmin',
+        password: 'dhadmin_#911',
+      });
+      clients.push(client);
+      const inbox = new Inbox(client);
+      await client.subscribeAsync('dh/response/user/getCurrent@e2e-admin', { qos: 1 });
+
+      await client.publishAsync('dh/request', '{"action":"user/getCurrent","requestId":2}', {
+        qos: 1,
+      });
+
+      expect((await inbox.next(10_000)).payload).toMatchObject({
+        status: 'success',
+        requestId: 2,
+        current: { login: 'dhadmin' },
+      });
+    });
+
+    it('refuses a wrong password with CONNACK 4', async () => {
+      await expect(
+        connectMqtt(`mqtt://127.0.0.1:${app.ports.mqtt}`, 'e2e-bad', {
+          username: 'dhadmin',
+          password: 'wrong',
+        }),
+      ).rejects.toMatchObject({ code: 4 });
+    });
+  });
+
+  describe('when an anonymous client asks for a guarded action', () => {
+    it('replies 401 Unauthorized', async () => {
+      const { client, inbox } = await connect('e2e-anon');
+      await client.subscribeAsync('dh/response/user/getCurrent@e2e-anon', { qos: 1 });
+      await client.publishAsync('dh/request', '{"action":"user/getCurrent"}', { qos: 1 });
+      expect((await inbox.next(10_000)).payload).toMatchObject({
+        code: 401,
+        error: 'Unauthorized',
+        requestId: null,
+      });
+    });
+  });
+
   describe('when probed over HTTP', () => {
     it('is live and ready, and serves metrics', async () => {
       const base = `http://127.0.0.1:${app.ports.http}`;
