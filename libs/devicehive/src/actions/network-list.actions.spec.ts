@@ -44,6 +44,7 @@ describe.each(STORAGE_KINDS)('networkActions list and count on %s', (kind) => {
         `${prefix}-O'Brien; DROP TABLE dh_network; --`,
         `${prefix}-back\\slash`,
         `${prefix}-Mixed`,
+        `${prefix}-end\\`,
       ];
       beforeAll(async () => {
         for (const name of stored) await insertTestNamedEntity(db(), 'dh_network', name);
@@ -60,7 +61,7 @@ describe.each(STORAGE_KINDS)('networkActions list and count on %s', (kind) => {
           [stored[2]],
         ],
         ['\\\\ matches one backslash', `${prefix}-back\\\\slash`, [stored[3]]],
-        ['a lone trailing backslash is literal', `${prefix}-back\\`, []],
+        ['a lone trailing backslash is literal', `${prefix}%\\`, [stored[5]]],
         ['matching is case-sensitive', `${prefix}-mixed`, []],
       ])('%s', async (_label, namePattern, expected) => {
         await expect(names({ namePattern })).resolves.toEqual(expected);
