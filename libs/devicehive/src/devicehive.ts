@@ -100,7 +100,7 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
   try {
     jwtSecret = await resolveJwtSecret(sql, options.jwtSecret);
   } catch (error) {
-    await sql.close();
+    if (!options.sql) await sql.close(); // a given storage stays the caller's on failure
     throw error;
   }
   const services: CoreServices = { sql, jwtSecret, now: options.now ?? (() => new Date()) };
