@@ -70,7 +70,11 @@ describe(createGateway.name, () => {
         .request(
           buildRequestEnvelope({
             principal: buildPrincipal(),
-            request: { action: 'notification/insert', deviceId: 'd1' },
+            request: {
+              action: 'notification/insert',
+              deviceId: 'd1',
+              notification: { notification: 'temperature', parameters: { value: 21 } },
+            },
           }),
         )
         .then(() => order.push('reply'));

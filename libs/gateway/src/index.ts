@@ -3,9 +3,11 @@ export { authorizeAction } from './dispatch/authorize-action';
 export { parseEagerIds } from './dispatch/eager-ids';
 export { ReplyCache, type DedupOptions } from './dispatch/reply-cache';
 export {
+  protocolValidator,
   RequestDispatcher,
   type RequestDispatcherOptions,
   type RequestValidator,
+  type ValidationResult,
 } from './dispatch/request-dispatcher';
 export type { ActionHandler, HandlerContext } from './handlers/action-handler';
 export { DeviceHiveHandler } from './handlers/devicehive.handler';

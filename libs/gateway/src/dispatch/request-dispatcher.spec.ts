@@ -5,6 +5,12 @@ import { HandlerRegistry } from '../handlers/handler-registry';
 import { buildPrincipal, FakeDeviceHive, FakeGatewayBus, RecordingLogger } from '../testing';
 import { RequestDispatcher, type RequestDispatcherOptions } from './request-dispatcher';
 
+/** The dispatcher's steps are under test here, not the DTOs: accept what passes the rest. */
+const acceptAll = (_action: string, payload: JsonObject) => ({
+  ok: true as const,
+  request: payload,
+});
+
 function setup(options: Partial<RequestDispatcherOptions> = {}) {
   const deviceHive = new FakeDeviceHive();
   const bus = new FakeGatewayBus();
@@ -13,6 +19,7 @@ function setup(options: Partial<RequestDispatcherOptions> = {}) {
     handlers: HandlerRegistry.forDeviceHive(deviceHive),
     events: bus,
     logger,
+    validate: acceptAll,
     ...options,
   });
   return { dispatcher, deviceHive, bus, logger };
@@ -261,6 +268,31 @@ describe(RequestDispatcher.name, () => {
 
       expect(validate).toHaveBeenCalledWith('device/list', { action: 'device/list', networkId: 3 });
       expect(deviceHive.calls[0]?.request).toMatchObject({ networkId: 3, take: 20 });
+    });
+  });
+
+  describe('when the protocol DTOs validate (the default)', () => {
+    it('replies 400 naming the bad field and does not execute', async () => {
+      const { dispatcher, deviceHive } = setup({ validate: undefined });
+
+      const { reply } = await dispatcher.dispatch(
+        envelope({ action: 'device/list', requestId: 8, take: -1 }),
+      );
+
+      expect(reply).toMatchObject({ action: 'device/list', requestId: 8, code: 400 });
+      expect(reply['error']).toMatch(/take/);
+      expect(deviceHive.calls).toEqual([]);
+    });
+
+    it('executes a valid request', async () => {
+      const { dispatcher, deviceHive } = setup({ validate: undefined });
+
+      const { reply } = await dispatcher.dispatch(
+        envelope({ action: 'device/list', requestId: 8, take: 5 }),
+      );
+
+      expect(reply.status).toBe('success');
+      expect(deviceHive.calls[0]?.request).toMatchObject({ take: 5 });
     });
   });
 

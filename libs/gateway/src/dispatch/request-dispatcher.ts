@@ -13,6 +13,7 @@ import {
   findAction,
   isDhError,
   successReply,
+  validateRequest,
   type ActionName,
   type JsonObject,
   type Reply,
@@ -22,10 +23,18 @@ import type { GatewayLogger } from '../logger';
 import { authorizeAction } from './authorize-action';
 import { parseEagerIds } from './eager-ids';
 import { ReplyCache, type DedupOptions } from './reply-cache';
-import { validateRequest as defaultValidate, type ValidationResult } from './validate-request.shim';
 
-/** The protocol's DTO validation, as the dispatcher calls it. */
+/** The outcome of DTO validation, as the dispatcher sees it. */
+export type ValidationResult = { ok: true; request: JsonObject } | { ok: false; error: DhError };
+
+/** DTO validation of one request (default: the protocol's `validateRequest`). */
 export type RequestValidator = (action: ActionName, payload: JsonObject) => ValidationResult;
+
+/** `validateRequest` of `@dh-mqtt/protocol`; its typed request goes to the port as JSON. */
+export const protocolValidator: RequestValidator = (action, payload) => {
+  const result = validateRequest(action, payload);
+  return result.ok ? { ok: true, request: result.request as unknown as JsonObject } : result;
+};
 
 export interface RequestDispatcherOptions {
   handlers: HandlerRegistry;
@@ -70,7 +79,7 @@ export class RequestDispatcher {
   constructor(private readonly options: RequestDispatcherOptions) {
     this.now = options.now ?? Date.now;
     this.replies = new ReplyCache(options.dedup, this.now);
-    this.validate = options.validate ?? defaultValidate;
+    this.validate = options.validate ?? protocolValidator;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
