@@ -129,9 +129,16 @@ describe('device/get and device/delete', () => {
 });
 
 describe('device/list', () => {
-  it('applies the paging defaults and ASC order', () => {
-    expect(acceptedOf('device/list', {})).toMatchObject({ take: 20, skip: 0, sortOrder: 'ASC' });
-  });
+  it.each([[{}], [{ take: null, skip: null, sortOrder: null }]])(
+    'with %j applies the paging defaults and ASC order',
+    (payload) => {
+      expect(acceptedOf('device/list', payload)).toMatchObject({
+        take: 20,
+        skip: 0,
+        sortOrder: 'ASC',
+      });
+    },
+  );
 
   it('canonicalizes sortField and sortOrder case-insensitively', () => {
     const request = acceptedOf('device/list', {

@@ -1,14 +1,18 @@
 import { getMetadataStorage } from 'class-validator';
 
+/** Converts a raw field's wire value before validation. */
+export type RawConverter = (value: unknown) => unknown;
+
 /**
  * What class-validator's metadata does not say about a DTO class: which fields hold a nested DTO
- * and which hold a free JSON object. `validateRequest` uses it to copy only declared fields out of
- * the wire payload (no `__proto__`/`constructor` keys, bounded nesting) before class-transformer
- * sees it, and to keep JSON objects verbatim instead of letting class-transformer walk them.
+ * and which are "raw" (free JSON objects, lists) that class-transformer must not walk: it recurses
+ * into hostile depth and spends microseconds per array element. `validateRequest` uses it to copy
+ * only declared fields out of the wire payload (no `__proto__`/`constructor` keys) before
+ * class-transformer sees it, and to put raw fields back verbatim (or converted) afterwards.
  */
 interface ClassSchema {
   nested: Map<string, () => DtoClass>;
-  json: Set<string>;
+  raw: Map<string, RawConverter | undefined>;
 }
 
 /** A DTO constructor. */
@@ -20,7 +24,7 @@ const fieldCache = new WeakMap<object, readonly string[]>();
 function ownSchema(ctor: object): ClassSchema {
   let schema = schemas.get(ctor);
   if (!schema) {
-    schema = { nested: new Map(), json: new Set() };
+    schema = { nested: new Map(), raw: new Map() };
     schemas.set(ctor, schema);
   }
   return schema;
@@ -31,18 +35,18 @@ export function registerNestedField(prototype: object, key: string, type: () => 
   ownSchema(prototype.constructor).nested.set(key, type);
 }
 
-/** Records that `key` of the class owning `prototype` holds a free JSON object. */
-export function registerJsonField(prototype: object, key: string): void {
-  ownSchema(prototype.constructor).json.add(key);
+/** Records that `key` of the class owning `prototype` is raw, optionally with a converter. */
+export function registerRawField(prototype: object, key: string, convert?: RawConverter): void {
+  ownSchema(prototype.constructor).raw.set(key, convert);
 }
 
-/** Nested and JSON fields of a class, its base classes included. */
+/** Nested and raw fields of a class, its base classes included. */
 function schemaOf(cls: DtoClass): ClassSchema {
-  const merged: ClassSchema = { nested: new Map(), json: new Set() };
+  const merged: ClassSchema = { nested: new Map(), raw: new Map() };
   for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     const own = schemas.get(c);
     own?.nested.forEach((type, key) => merged.nested.has(key) || merged.nested.set(key, type));
-    own?.json.forEach((key) => merged.json.add(key));
+    own?.raw.forEach((convert, key) => merged.raw.has(key) || merged.raw.set(key, convert));
   }
   return merged;
 }
@@ -67,9 +71,9 @@ const hasOwn = (object: object, key: string): boolean =>
 
 /**
  * Copies the declared fields of `cls` out of a wire object. Nested DTO fields are copied the same
- * way; JSON fields are kept by reference; any other object or array value is flattened one level
- * (its nested objects become `{}`) since no scalar or list field accepts objects: the value still
- * fails validation, but class-transformer never recurses into hostile depth.
+ * way; raw fields are kept by reference (or converted); an object or array in any other field
+ * becomes an empty one, since no scalar field accepts them: the value still fails validation, but
+ * class-transformer never walks hostile depth or length.
  */
 export function pickDeclaredFields(
   cls: DtoClass,
@@ -81,9 +85,8 @@ export function pickDeclaredFields(
     if (!hasOwn(raw, key)) continue;
     const value = raw[key];
     const nested = schema.nested.get(key);
-    if (schema.json.has(key)) picked[key] = value;
+    if (schema.raw.has(key)) picked[key] = (schema.raw.get(key) ?? identity)(value);
     else if (nested) picked[key] = pickNested(nested(), value);
-    else if (Array.isArray(value)) picked[key] = value.map((item) => shallow(item));
     else picked[key] = shallow(value);
   }
   return picked;
@@ -95,29 +98,32 @@ function pickNested(cls: DtoClass, value: unknown): unknown {
   return Array.isArray(value) ? [] : value;
 }
 
+const identity = (value: unknown): unknown => value;
+
+/** No scalar field accepts an object or array: an empty one fails the same way, cheaply. */
 function shallow(value: unknown): unknown {
   if (Array.isArray(value)) return [];
   return isRecord(value) ? {} : value;
 }
 
 /**
- * Puts the JSON fields of `picked` back onto the instance built by class-transformer (they are
+ * Puts the raw fields of `picked` back onto the instance built by class-transformer (they are
  * excluded from its transformation), recursing into nested DTOs.
  */
-export function restoreJsonFields(
+export function restoreRawFields(
   cls: DtoClass,
   instance: object,
   picked: Record<string, unknown>,
 ): void {
   const schema = schemaOf(cls);
   const target = instance as Record<string, unknown>;
-  for (const key of schema.json) {
+  for (const key of schema.raw.keys()) {
     if (hasOwn(picked, key)) target[key] = picked[key];
   }
   for (const [key, type] of schema.nested) {
     const sub = picked[key];
     if (hasOwn(picked, key) && isRecord(sub) && isRecord(target[key])) {
-      restoreJsonFields(type(), target[key] as object, sub);
+      restoreRawFields(type(), target[key] as object, sub);
     }
   }
 }

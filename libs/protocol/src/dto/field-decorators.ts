@@ -9,7 +9,12 @@ import {
 } from 'class-validator';
 import type { ErrorCode } from '../errors/error-catalog';
 import { parseTimestamp } from '../replies/timestamp';
-import { registerJsonField, registerNestedField, type DtoClass } from './dto-schema';
+import {
+  registerNestedField,
+  registerRawField,
+  type DtoClass,
+  type RawConverter,
+} from './dto-schema';
 
 /**
  * Field decorators shared by the DTOs. Each failed constraint carries a `FailureContext` that
@@ -78,6 +83,21 @@ export function toWireLong(value: unknown): unknown {
 }
 
 export const isWireLong = (value: unknown): value is number => Number.isSafeInteger(value);
+
+/** `toWireLong` on every element of an array; anything else unchanged. */
+export const toWireLongs = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(toWireLong) : value;
+
+/**
+ * A field class-transformer must not walk (free JSON objects, lists): copied verbatim, or through
+ * `convert`, by `validateRequest` (see dto-schema.ts).
+ */
+export function RawField(convert?: RawConverter): PropertyDecorator {
+  return compose(
+    (target, key) => registerRawField(target, String(key), convert),
+    Exclude({ toClassOnly: true }),
+  );
+}
 
 const toLong = Transform(({ value }) => toWireLong(value), { toClassOnly: true });
 
@@ -177,8 +197,7 @@ export function JsonObjectField(): PropertyDecorator {
   const isJsonObject = (v: unknown): boolean =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
   return compose(
-    (target, key) => registerJsonField(target, String(key)),
-    Exclude({ toClassOnly: true }),
+    RawField(),
     IsOptional(),
     check('isJsonObject', isJsonObject, failWith('PARAMS_NOT_JSON')),
     check(
@@ -227,9 +246,7 @@ export function NestedField(type: () => DtoClass, required?: ErrorCode): Propert
 export function IdListField(): PropertyDecorator {
   const ok = (v: unknown): boolean => Array.isArray(v) && v.every(isWireLong);
   return compose(
-    Transform(({ value }) => (Array.isArray(value) ? value.map(toWireLong) : value), {
-      toClassOnly: true,
-    }),
+    RawField(toWireLongs),
     IsOptional(),
     check('isIdList', ok, failWith('DH_ERR_MALFORMED_JSON')),
   );
@@ -238,7 +255,11 @@ export function IdListField(): PropertyDecorator {
 /** An array of strings (`names`). */
 export function StringListField(): PropertyDecorator {
   const ok = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
-  return compose(IsOptional(), check('isStringList', ok, invalid('must be an array of strings')));
+  return compose(
+    RawField(),
+    IsOptional(),
+    check('isStringList', ok, invalid('must be an array of strings')),
+  );
 }
 
 /** A field that must be absent or null (`id` of `network/insert`, `devicetype/insert`). */

@@ -20,12 +20,15 @@ export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
   );
 }
 
-/** `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>` (§4.3). */
-export function SortOrderField(): PropertyDecorator {
+/**
+ * `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>` (§4.3);
+ * absent or null takes `defaultOrder`.
+ */
+export function SortOrderField(defaultOrder?: SortOrder): PropertyDecorator {
   const canonical = (v: unknown): unknown =>
     typeof v === 'string' && /^(asc|desc)$/i.test(v) ? v.toUpperCase() : v;
   return compose(
-    Transform(({ value }) => canonical(value), { toClassOnly: true }),
+    Transform(({ value }) => canonical(value ?? defaultOrder), { toClassOnly: true }),
     IsOptional(),
     IsIn(['ASC', 'DESC'], failWith('UNPARSEABLE_SORT_ORDER', 1, true)),
   );

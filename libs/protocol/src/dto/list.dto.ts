@@ -25,7 +25,7 @@ export abstract class PageRequest {
  * `ASC`; anything else ⇒ 400 `Unparseable sort order : <v>` (§4.3 recommendation).
  */
 export abstract class EntityPageRequest extends PageRequest {
-  @SortOrderField()
+  @SortOrderField('ASC')
   sortOrder: SortOrder = 'ASC';
 }
 

@@ -1,4 +1,3 @@
-import { Transform } from 'class-transformer';
 import { IsOptional } from 'class-validator';
 import {
   check,
@@ -8,7 +7,8 @@ import {
   NestedField,
   Required,
   TimestampField,
-  toWireLong,
+  RawField,
+  toWireLongs,
 } from './field-decorators';
 
 const isString = (v: unknown): boolean => typeof v === 'string';
@@ -59,10 +59,6 @@ const isPermissionList = (v: unknown): boolean => Array.isArray(v) && v.every(is
 /** Network/device-type ids (numbers or numeric strings) or `"*"` (§4.1 token/create). */
 const isScopeList = (v: unknown): boolean =>
   Array.isArray(v) && v.every((id) => id === '*' || Number.isSafeInteger(id));
-const toScopeIds = Transform(
-  ({ value }) => (Array.isArray(value) ? value.map(toWireLong) : value),
-  { toClassOnly: true },
-);
 
 /** The `payload` of `token/create` (§4.1). */
 export class TokenCreatePayload {
@@ -70,6 +66,7 @@ export class TokenCreatePayload {
   userId!: number;
 
   /** Absent ⇒ the token grants nothing (`[1]`); `[]` ⇒ the client set at use time. */
+  @RawField()
   @IsOptional()
   @check(
     'isPermissionList',
@@ -79,13 +76,13 @@ export class TokenCreatePayload {
   actions?: Array<string | number>;
 
   /** `["*"]` = all networks; absent ⇒ no network access. */
-  @toScopeIds
+  @RawField(toWireLongs)
   @IsOptional()
   @check('isScopeList', isScopeList, invalid('must be an array of ids or "*"'))
   networkIds?: Array<number | '*'>;
 
   /** `["*"]` = all device types; absent ⇒ null. */
-  @toScopeIds
+  @RawField(toWireLongs)
   @IsOptional()
   @check('isScopeList', isScopeList, invalid('must be an array of ids or "*"'))
   deviceTypeIds?: Array<number | '*'>;

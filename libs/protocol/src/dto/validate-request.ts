@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { findAction, type ActionName } from '../actions/action-catalog';
 import { DhError } from '../errors/error-catalog';
-import { pickDeclaredFields, restoreJsonFields, type DtoClass } from './dto-schema';
+import { pickDeclaredFields, restoreRawFields, type DtoClass } from './dto-schema';
 import { isWireLong, toWireLong } from './field-decorators';
 import { REQUEST_DTOS, type ActionRequest } from './request-dtos';
 import { toDhError } from './validation-errors';
@@ -67,7 +67,7 @@ export function validateRequest<A extends ActionName>(
     const dto: DtoClass = REQUEST_DTOS[action];
     const picked = pickDeclaredFields(dto, payload);
     const request = plainToInstance(dto, picked);
-    restoreJsonFields(dto, request, picked);
+    restoreRawFields(dto, request, picked);
     const errors = validateSync(request, {
       whitelist: true,
       forbidUnknownValues: false,
