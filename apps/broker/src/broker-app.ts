@@ -39,7 +39,7 @@ export async function startBrokerApp(
     metrics: createMetricsRegistry({ app: 'broker' }),
     isShuttingDown: () => shuttingDown,
   });
-  const tcp = createTcpServer(broker);
+  const tcp = createTcpServer(broker, { maxPacketSize: config.maxPacketSize });
   const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
   const ports = {
     http: await listen(http, config.httpPort, config.host),

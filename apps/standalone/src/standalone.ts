@@ -93,7 +93,7 @@ export async function startStandalone(
     started('broker', () => broker.close());
     checks.register('broker', () => !broker.aedes.closed);
 
-    const tcp = createTcpServer(broker);
+    const tcp = createTcpServer(broker, { maxPacketSize: config.maxPacketSize });
     const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
     // Closed first: stop accepting; closing the broker then ends the open connections.
     started('listeners', () => stopAccepting([tcp, ws]));

@@ -3,5 +3,6 @@ export type { BrokerSettings } from './broker-context';
 export { ConnackCode, isAcceptableClientId } from './hooks/authenticate';
 export { replyTopic } from './delivery/publish-reply';
 export { parseRequest, type ParsedRequest } from './requests/parse-request';
-export { createTcpServer } from './transport/tcp-server';
+export { PacketSizeGuard, guardPacketSize } from './transport/packet-size-guard';
+export { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 export { createWsServer, type WsServerOptions } from './transport/ws-server';

@@ -11,7 +11,7 @@ import { silentLogger } from '@dh-mqtt/runtime';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { createBroker, type DhBroker } from './broker';
 import type { BrokerSettings } from './broker-context';
-import { createTcpServer } from './transport/tcp-server';
+import { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 
 /** Settings for tests: short timeouts, small limits. */
 export const TEST_SETTINGS: BrokerSettings = Object.freeze({
@@ -77,14 +77,17 @@ export interface TestBroker {
 }
 
 /** A broker on a fake bus, listening on a free TCP port of 127.0.0.1. */
-export async function startTestBroker(settings: Partial<BrokerSettings> = {}): Promise<TestBroker> {
+export async function startTestBroker(
+  settings: Partial<BrokerSettings> = {},
+  transport: TcpServerOptions = { maxPacketSize: 1_048_576 },
+): Promise<TestBroker> {
   const bus = new FakeBrokerBus();
   const broker = await createBroker({
     bus,
     logger: silentLogger(),
     config: { ...TEST_SETTINGS, ...settings },
   });
-  const server = createTcpServer(broker);
+  const server = createTcpServer(broker, transport);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients: MqttClient[] = [];

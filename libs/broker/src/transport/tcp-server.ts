@@ -1,12 +1,22 @@
 import { createServer, type Server } from 'node:net';
 import type { DhBroker } from '../broker';
+import { guardPacketSize } from './packet-size-guard';
+
+export interface TcpServerOptions {
+  /** Largest MQTT packet accepted, in bytes; a larger one closes the connection (§7). */
+  maxPacketSize?: number;
+}
 
 /**
  * MQTT over TCP, built but not listening. `noDelay` on every socket: with Nagle on, each
  * request/reply round trip stalls ~40 ms on delayed ACK (BENCHMARKING.md).
  */
-export function createTcpServer(broker: Pick<DhBroker, 'handle'>): Server {
+export function createTcpServer(
+  broker: Pick<DhBroker, 'handle'>,
+  options: TcpServerOptions = {},
+): Server {
+  const { maxPacketSize } = options;
   return createServer({ noDelay: true }, (socket) => {
-    broker.handle(socket);
+    broker.handle(maxPacketSize ? guardPacketSize(socket, maxPacketSize) : socket);
   });
 }
