@@ -1,7 +1,25 @@
 import { DhError } from '@dh-mqtt/protocol';
 import type { MqttClient } from 'mqtt';
 import { createBroker } from './broker';
-import { Inbox, grantedQos, replyTo, startTestBroker, type TestBroker } from './testing';
+import {
+  Inbox,
+  connectMqtt,
+  grantedQos,
+  replyTo,
+  startTestBroker,
+  type TestBroker,
+} from './testing';
+
+async function eventually(check: () => void, withinMs = 3_000): Promise<void> {
+  for (const until = Date.now() + withinMs; ;) {
+    try {
+      return check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
 
 const subscribe = (client: MqttClient, topic: string, qos: 0 | 1 = 1) =>
   client.subscribeAsync(topic, { qos });
@@ -258,6 +276,27 @@ describe(createBroker.name, () => {
       release.splice(0).forEach((open) => open());
       expect((await inbox.next()).payload).toMatchObject({ requestId: 1, status: 'success' });
       expect((await inbox.next()).payload).toMatchObject({ requestId: 2, status: 'success' });
+    });
+  });
+
+  describe('when a client with a last will on dh/request vanishes', () => {
+    it('forwards the will as a request of that client and routes it to nobody', async () => {
+      const spy = await t.connect('spy');
+      const spyInbox = new Inbox(spy);
+      await subscribe(spy, '#');
+      const doomed = await connectMqtt(t.url, 'doomed', {
+        will: {
+          topic: 'dh/request',
+          payload: Buffer.from('{"action":"server/info","requestId":"will"}'),
+          qos: 1,
+          retain: false,
+        },
+      });
+      doomed.stream.destroy();
+      await eventually(() => expect(t.bus.requests.map((r) => r.clientId)).toEqual(['doomed']));
+      expect(t.bus.requests[0].request).toEqual({ action: 'server/info', requestId: 'will' });
+      expect(await spyInbox.quietFor(100)).toEqual([]);
+      await doomed.endAsync(true);
     });
   });
 
