@@ -1,6 +1,6 @@
 import { adminPrincipal, clientPrincipal } from './fixtures/action-fixtures';
 import { call, rejection } from './auth/auth.test-helpers';
-import { createDeviceHive, type CoreLogger } from './devicehive';
+import { createDeviceHive, type CoreLogger, type DeviceHive } from './devicehive';
 import { sqlErrorToDhError } from './storage/sql-errors';
 import { STORAGE_KINDS, openTestDatabase, useTestDatabase, useTestDeviceHive } from './testing';
 
@@ -81,9 +81,12 @@ describe(createDeviceHive.name, () => {
     });
 
     describe('JWT secret resolution (devicehive-api.md §3.2)', () => {
-      const storedSecret = async (core: { sql: { query: Function } }) =>
-        (await core.sql.query(`SELECT value FROM dh_configuration WHERE name = 'jwt.secret'`))
-          .rows[0]?.value;
+      const storedSecret = async (core: DeviceHive) =>
+        (
+          await core.sql.query<{ value: string }>(
+            `SELECT value FROM dh_configuration WHERE name = 'jwt.secret'`,
+          )
+        ).rows[0]?.value;
 
       it(
         'stores a given secret, else keeps the stored one, else generates one',
