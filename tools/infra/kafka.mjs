@@ -1,0 +1,312 @@
+// A real Apache Kafka for tests and local runs, without Docker (DESIGN.md §7): the official jars
+// from Maven Central (tools/infra/kafka/pom.xml, cached in .infra/kafka-jars), one KRaft node
+// (broker + controller) in a temp dir, on free ports. Plain Node ESM: used by jest globalSetup,
+// by infra.mjs and by the CLI
+//   node tools/infra/kafka.mjs     # prints DH_KAFKA_BROKERS=..., stops on Ctrl-C
+// Kafka 3.9, not 4.x: kafkajs 2.2.4 uses protocol versions that Kafka 4.0 removed (KIP-896).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import kafkajs from 'kafkajs';
+import { infraDir, repoRoot } from './paths.mjs';
+import { isAlive, stopPid } from './pids.mjs';
+import { aptInstall, freePort, run } from './process-utils.mjs';
+
+const POM = join('tools', 'infra', 'kafka', 'pom.xml');
+const READY_TIMEOUT_MS = 90_000;
+
+/** The Kafka version pinned in the pom (one place to change it). */
+export function kafkaVersion() {
+  const pom = readFileSync(join(repoRoot(), POM), 'utf8');
+  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom);
+  if (!match) throw new Error(`${POM} has no <kafka.version>`);
+  return match[1];
+}
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** @param {(line: string) => void} log */
+async function ensureTools(log) {
+  const missing = [];
+  if (!onPath('java')) missing.push('default-jre-headless');
+  if (!onPath('mvn')) missing.push('maven');
+  if (missing.length === 0) return;
+  log(`[infra] Kafka needs java and mvn; installing ${missing.join(', ')}`);
+  await aptInstall(missing, log);
+}
+
+/**
+ * The folder of the Kafka server jars, fetched with Maven on first use. Concurrent callers each
+ * fetch into a folder of their own and the first rename wins, so no one sees a half-filled cache.
+ * @param {(line: string) => void} log
+ * @returns {Promise<string>}
+ */
+export async function ensureKafkaJars(log = (line) => console.log(line)) {
+  const version = kafkaVersion();
+  const jarsDir = join(infraDir(), 'kafka-jars');
+  const marker = `kafka_2.13-${version}.jar`;
+  if (existsSync(join(jarsDir, marker))) return jarsDir;
+  await ensureTools(log);
+  log(`[infra] fetching the Apache Kafka ${version} jars with Maven into ${jarsDir}`);
+  mkdirSync(infraDir(), { recursive: true });
+  const staging = mkdtempSync(join(infraDir(), 'kafka-jars.tmp-'));
+  try {
+    await run(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-f',
+        join(repoRoot(), POM),
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${staging}`,
+        '-DincludeScope=runtime',
+      ],
+      { timeoutMs: 600_000 },
+    );
+    if (!existsSync(join(staging, marker))) throw new Error(`mvn did not produce ${marker}`);
+    // An outdated cache (other Kafka version) is replaced as a whole.
+    if (existsSync(jarsDir) && !existsSync(join(jarsDir, marker))) {
+      rmSync(jarsDir, { recursive: true, force: true });
+    }
+    try {
+      renameSync(staging, jarsDir);
+    } catch (error) {
+      if (!existsSync(join(jarsDir, marker))) throw error;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return jarsDir;
+}
+
+/** A KRaft cluster id: 16 random bytes, base64url without padding (what StorageTool prints). */
+function clusterId() {
+  return randomBytes(16).toString('base64url');
+}
+
+function serverProperties({ dataDir, port, controllerPort }) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${join(dataDir, 'logs')}`,
+    'num.partitions=1',
+    // The bus creates its topics; a typo in a topic name must fail, not create a topic.
+    'auto.create.topics.enable=false',
+    'offsets.topic.replication.factor=1',
+    // Fewer internal partitions: a new group's coordinator loads in a blink.
+    'offsets.topic.num.partitions=4',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'transaction.state.log.num.partitions=4',
+    'group.initial.rebalance.delay.ms=0',
+    'log.retention.hours=24',
+    '',
+  ].join('\n');
+}
+
+const LOG4J = [
+  'log4j.rootLogger=WARN, stdout',
+  'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+  'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+  'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+  'log4j.logger.kafka.server.KafkaRaftServer=INFO',
+  '',
+].join('\n');
+
+function javaArgs(jarsDir, dataDir, mainClass, args, heap) {
+  return [
+    `-Xmx${heap}`,
+    '-Xss1m',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${join(dataDir, 'log4j.properties')}`,
+    '-cp',
+    `${jarsDir}/*`,
+    mainClass,
+    ...args,
+  ];
+}
+
+/** Resolves once a client can talk to the broker at `brokers`; rejects when `exited()` says so. */
+async function waitUntilReady(brokers, exited, timeoutMs) {
+  const { Kafka, logLevel } = kafkajs;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const exit = exited();
+    if (exit) throw exit;
+    const admin = new Kafka({
+      clientId: 'dh-infra',
+      brokers: [brokers],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      retry: { retries: 0 },
+    }).admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return;
+    } catch (error) {
+      if (Date.now() > until) {
+        throw new Error(`Kafka at ${brokers} not ready after ${timeoutMs} ms: ${error.message}`);
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function logTail(file, lines = 30) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Starts a throw-away single-node KRaft Kafka on 127.0.0.1 and two free ports (client and
+ * controller).
+ * @param {{
+ *   log?: (line: string) => void,
+ *   stopOnExit?: boolean,
+ *   detached?: boolean,
+ *   heap?: string,
+ * }} [options]
+ *   `stopOnExit` (default true) kills the server and removes its files when this process exits;
+ *   `detached` (default false) lets the server outlive this process (`infra:up`);
+ *   `heap` is the JVM -Xmx (default 512m).
+ * @returns {Promise<{ brokers: string, port: number, controllerPort: number, pid: number,
+ *   dataDir: string, stop(): Promise<void> }>}
+ */
+export async function startKafka(options = {}) {
+  const log = options.log ?? ((line) => console.log(line));
+  const heap = options.heap ?? '512m';
+  const jarsDir = await ensureKafkaJars(log);
+  const dataDir = mkdtempSync(join(tmpdir(), 'dh-kafka-'));
+  const logFile = join(dataDir, 'server.log');
+  writeFileSync(join(dataDir, 'log4j.properties'), LOG4J);
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child;
+  const killSync = () => {
+    if (child?.pid && isAlive(child.pid)) process.kill(child.pid, 'SIGKILL');
+  };
+  const cleanupOnExit = () => {
+    killSync();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const controllerPort = await freePort();
+      const properties = join(dataDir, 'server.properties');
+      rmSync(join(dataDir, 'logs'), { recursive: true, force: true });
+      writeFileSync(properties, serverProperties({ dataDir, port, controllerPort }));
+      await run(
+        'java',
+        javaArgs(
+          jarsDir,
+          dataDir,
+          'kafka.tools.StorageTool',
+          ['format', '-t', clusterId(), '-c', properties],
+          '256m',
+        ),
+        { timeoutMs: 120_000 },
+      );
+      const out = openSync(logFile, 'a');
+      child = spawn('java', javaArgs(jarsDir, dataDir, 'kafka.Kafka', [properties], heap), {
+        stdio: ['ignore', out, out],
+        detached: options.detached ?? false,
+      });
+      closeSync(out);
+      /** @type {Error | undefined} */
+      let exitError;
+      child.once('exit', (code, signal) => {
+        exitError = new Error(
+          `Kafka exited during start (${signal ?? `exit ${code}`}); ${logFile}:\n${logTail(logFile)}`,
+        );
+      });
+      const brokers = `127.0.0.1:${port}`;
+      try {
+        await waitUntilReady(brokers, () => exitError, READY_TIMEOUT_MS);
+      } catch (error) {
+        killSync();
+        // Another program may have taken a port between freePort() and the bind.
+        if (attempt < 3 && /Address already in use/.test(logTail(logFile, 200))) continue;
+        throw error;
+      }
+      if (options.detached) child.unref();
+      if (options.stopOnExit ?? true) process.once('exit', cleanupOnExit);
+      const pid = /** @type {number} */ (child.pid);
+      log(`[infra] Kafka ${kafkaVersion()} (KRaft) on ${brokers}, data in ${dataDir}`);
+      let stopped = false;
+      return {
+        brokers,
+        port,
+        controllerPort,
+        pid,
+        dataDir,
+        async stop() {
+          if (stopped) return;
+          stopped = true;
+          process.removeListener('exit', cleanupOnExit);
+          await stopPid(pid);
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    }
+  } catch (error) {
+    cleanupOnExit();
+    throw error;
+  }
+}
+
+/**
+ * The Kafka of a test run: `DH_TEST_KAFKA_BROKERS` when set (nothing started, stop is a no-op),
+ * else a fresh server from startKafka().
+ * @param {{ log?: (line: string) => void }} [options]
+ */
+export async function startTestKafka(options = {}) {
+  const given = process.env.DH_TEST_KAFKA_BROKERS;
+  if (given) return { brokers: given, stop: () => Promise.resolve() };
+  return startKafka(options);
+}
+
+// CLI: the basename check (not import.meta) and no top-level await keep this file loadable as
+// CommonJS by jest's transform.
+async function main() {
+  const server = await startKafka();
+  console.log(`DH_KAFKA_BROKERS=${server.brokers}`);
+  const shutdown = () => server.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && basename(process.argv[1]) === 'kafka.mjs') {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
