@@ -1,5 +1,12 @@
 import type { Server } from 'node:net';
-import { createBroker, createTcpServer, createWsServer, type DhBroker } from '@dh-mqtt/broker';
+import {
+  createBroker,
+  createTcpServer,
+  createTlsServer,
+  createWsServer,
+  readTlsFiles,
+  type DhBroker,
+} from '@dh-mqtt/broker';
 import type { BrokerBus } from '@dh-mqtt/bus';
 import {
   HealthChecks,
@@ -14,7 +21,8 @@ import {
 
 /** A running broker pod. */
 export interface BrokerApp {
-  readonly ports: { mqtt: number; ws: number; http: number };
+  /** `tls` only when a certificate is configured. */
+  readonly ports: { mqtt: number; ws: number; http: number; tls?: number };
   readonly broker: DhBroker;
   /** In order: readiness off, stop accepting, broker, bus, health endpoint. */
   readonly shutdownSteps: readonly ShutdownStep[];
@@ -41,10 +49,14 @@ export async function startBrokerApp(
   });
   const tcp = createTcpServer(broker, { maxPacketSize: config.maxPacketSize });
   const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
-  const ports = {
+  const tls = config.tls
+    ? createTlsServer(broker, { ...readTlsFiles(config.tls), maxPacketSize: config.maxPacketSize })
+    : undefined;
+  const ports: BrokerApp['ports'] = {
     http: await listen(http, config.httpPort, config.host),
     mqtt: await listen(tcp, config.mqttPort, config.host),
     ws: await listen(ws, config.wsPort, config.host),
+    ...(tls && config.tls ? { tls: await listen(tls, config.tls.port, config.host) } : {}),
   };
   logger.info({ ports, wsPath: config.wsPath, host: config.host }, 'broker listening');
   return {
@@ -52,7 +64,7 @@ export async function startBrokerApp(
     broker,
     shutdownSteps: [
       { name: 'readiness', close: () => void (shuttingDown = true) },
-      { name: 'listeners', close: () => stopAccepting([tcp, ws]) },
+      { name: 'listeners', close: () => stopAccepting(tls ? [tcp, ws, tls] : [tcp, ws]) },
       { name: 'broker', close: () => broker.close() },
       { name: 'bus', close: () => bus.close() },
       { name: 'http', close: () => closeServer(http) },

@@ -1,5 +1,12 @@
 import type { Server } from 'node:net';
-import { createBroker, createTcpServer, createWsServer, type DhBroker } from '@dh-mqtt/broker';
+import {
+  createBroker,
+  createTcpServer,
+  createTlsServer,
+  createWsServer,
+  readTlsFiles,
+  type DhBroker,
+} from '@dh-mqtt/broker';
 import { createInProcessBus } from '@dh-mqtt/bus';
 import { createDeviceHive } from '@dh-mqtt/devicehive';
 import { createGateway } from '@dh-mqtt/gateway';
@@ -20,6 +27,8 @@ export interface StandalonePorts {
   mqtt: number;
   ws: number;
   http: number;
+  /** MQTT over TLS; absent when no certificate is configured. */
+  tls?: number;
 }
 
 /** The embedded process, running. */
@@ -95,12 +104,19 @@ export async function startStandalone(
 
     const tcp = createTcpServer(broker, { maxPacketSize: config.maxPacketSize });
     const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
+    const tls = config.tls
+      ? createTlsServer(broker, {
+          ...readTlsFiles(config.tls),
+          maxPacketSize: config.maxPacketSize,
+        })
+      : undefined;
     // Closed first: stop accepting; closing the broker then ends the open connections.
-    started('listeners', () => stopAccepting([tcp, ws]));
+    started('listeners', () => stopAccepting(tls ? [tcp, ws, tls] : [tcp, ws]));
     const mqttPort = await listen(tcp, config.mqttPort, config.host);
     const wsPort = await listen(ws, config.wsPort, config.host);
 
-    const ports = { mqtt: mqttPort, ws: wsPort, http: httpPort };
+    const ports: StandalonePorts = { mqtt: mqttPort, ws: wsPort, http: httpPort };
+    if (tls && config.tls) ports.tls = await listen(tls, config.tls.port, config.host);
     ready = true;
     logger.info({ ports, wsPath: config.wsPath, host: config.host }, 'standalone listening');
     return assemble(ports, broker);

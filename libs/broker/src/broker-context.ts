@@ -11,7 +11,9 @@ export type BrokerSettings = Pick<
   | 'maxPendingRequests'
   | 'requestTimeoutMs'
   | 'connectTimeoutMs'
->;
+> &
+  /** `$SYS/#` for admins only unless false (mqtt-api.md §7); default true. */
+  Partial<Pick<BrokerConfig, 'sysTopicsAdminOnly'>>;
 
 /** What every hook and delivery function shares: one per broker instance. */
 export interface BrokerContext {

@@ -6,3 +6,4 @@ export { parseRequest, type ParsedRequest } from './requests/parse-request';
 export { PacketSizeGuard, guardPacketSize } from './transport/packet-size-guard';
 export { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 export { createWsServer, type WsServerOptions } from './transport/ws-server';
+export { createTlsServer, readTlsFiles, type TlsServerOptions } from './transport/tls-server';

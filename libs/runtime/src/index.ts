@@ -10,6 +10,7 @@ export {
   type LogLevel,
   type ProcessConfig,
   type StandaloneConfig,
+  type TlsConfig,
 } from './config/config';
 export { ConfigError, EnvReader, type Env } from './config/env-reader';
 export { HealthChecks, type CheckResult, type ReadinessCheck } from './health/health-checks';

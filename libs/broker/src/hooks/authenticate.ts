@@ -2,6 +2,7 @@ import { canOwnTopics } from '@dh-mqtt/protocol';
 import type { AedesOptions, AuthenticateError } from 'aedes';
 import type { BrokerContext } from '../broker-context';
 import { login, type LoginOutcome } from '../requests/login';
+import { isAcceptableWireText } from './wire-text';
 
 type Authenticate = NonNullable<AedesOptions['authenticate']>;
 
@@ -15,12 +16,12 @@ export const ConnackCode = {
 
 /**
  * Whether a client id is accepted (mqtt-api.md §7): at most `maxLength` characters and able to own
- * reply topics — no `+`, `#`, NUL or ill-formed UTF-16. `/`, `@`, spaces and names like
+ * reply topics — no `+`, `#`, NUL or ill-formed UTF-8 (U+FFFD, see `wire-text.ts`). `/`, `@`, spaces and names like
  * `__proto__` are accepted: the owner of `dh/response/{action}@{owner}` is everything after the
  * first `@`, and sessions live in Maps. An empty id (clean session) gets an aedes-generated one.
  */
 export function isAcceptableClientId(clientId: string, maxLength: number): boolean {
-  return clientId.length <= maxLength && canOwnTopics(clientId);
+  return clientId.length <= maxLength && canOwnTopics(clientId) && isAcceptableWireText(clientId);
 }
 
 /**

@@ -1,14 +1,9 @@
-import {
-  DhError,
-  EVENT_KIND_OF_TOPIC,
-  errorReplyFrom,
-  isEventKind,
-  parseTopic,
-} from '@dh-mqtt/protocol';
-import type { AedesOptions, Client, PublishPacket } from 'aedes';
+import { isEventKind, parseTopic, validatePublishTopic, type EventTopic } from '@dh-mqtt/protocol';
+import type { AedesOptions, PublishPacket } from 'aedes';
 import type { BrokerContext } from '../broker-context';
-import { publishReply } from '../delivery/publish-reply';
+import { handleNativePublish } from '../native/native-publish';
 import { handleRequest } from '../requests/handle-request';
+import { isAcceptableWireText } from './wire-text';
 
 type AuthorizePublish = NonNullable<AedesOptions['authorizePublish']>;
 
@@ -18,30 +13,30 @@ type AuthorizePublish = NonNullable<AedesOptions['authorizePublish']>;
  * negative PUBACK) and never routed, because the routing gate (`DhAedes.publish`) drops packets
  * marked here:
  * - `dh/request`: handled as a request (parsed and forwarded in arrival order);
+ * - concrete event topics: native publishing, the matching action run with the session principal
+ *   and answered on `dh/response/{action}@{clientId}` (`native/native-publish.ts`);
  * - `dh/response/...`: a forged reply, dropped;
- * - event topics: native publishing needs an authenticated session; an anonymous one gets
- *   401 `Unauthorized` on `dh/response/{action}@{clientId}`;
- * - unknown `dh/<word>`, `$` topics (including `$SYS`): dropped.
- * A topic that is not valid MQTT (NUL, ill-formed UTF-8) closes the connection, as aedes does for
- * wildcards [MQTT-4.7.3-2].
+ * - unknown `dh/<word>`, malformed `dh/...`, `$` topics (including `$SYS`): dropped.
+ * Last wills pass here too (aedes authorizes a will before publishing it), with the session of the
+ * connection that left it, so a will on `dh/request` or an event topic runs with its principal.
+ * A topic that is not valid MQTT (NUL, ill-formed UTF-8) closes the connection [MQTT-1.5.3-1,
+ * MQTT-1.5.3-2], as aedes does itself for wildcards [MQTT-3.3.2-2] and too many levels.
  */
 export function createAuthorizePublish(ctx: BrokerContext): AuthorizePublish {
   return (client, packet, callback) => {
     const topic = packet.topic;
-    if (!isReserved(topic)) {
-      const check = parseTopic(topic);
-      return callback(
-        check.kind === 'invalid' ? new Error(`invalid topic: ${check.reason}`) : null,
-      );
-    }
+    const check = validatePublishTopic(topic);
+    if (!check.valid) return callback(new Error(`invalid topic: ${check.reason}`));
+    if (!isAcceptableWireText(topic)) return callback(new Error('invalid topic: ill-formed UTF-8'));
+    if (!isReserved(topic)) return callback(null);
+    const parsed = parseTopic(topic);
     ctx.consumed.add(packet);
     const session = ctx.sessions.get(client);
     if (!client || !session) return callback(null);
-    const parsed = parseTopic(topic);
     if (parsed.kind === 'request') {
       handleRequest(ctx, session, toBuffer(packet.payload));
     } else if (isEventKind(parsed.kind)) {
-      nativePublish(ctx, client, session.principal !== null, EVENT_KIND_OF_TOPIC[parsed.kind]);
+      handleNativePublish(ctx, session, parsed as EventTopic, toBuffer(packet.payload));
     } else {
       ctx.logger.debug(
         { clientId: client.id, kind: parsed.kind },
@@ -55,19 +50,6 @@ export function createAuthorizePublish(ctx: BrokerContext): AuthorizePublish {
 /** `dh`, `dh/...` and `$...`: topics no client publishes to directly. */
 export function isReserved(topic: string): boolean {
   return topic.startsWith('dh/') || topic === 'dh' || topic.startsWith('$');
-}
-
-function nativePublish(
-  ctx: BrokerContext,
-  client: Client,
-  authenticated: boolean,
-  action: string,
-): void {
-  // mqtt-api.md §6: anonymous or unauthorized publishes are dropped with an error reply.
-  const error = authenticated
-    ? new DhError('DH_ERR_ACCESS_DENIED')
-    : new DhError('DH_ERR_UNAUTHORIZED');
-  void publishReply(ctx, client.id, action, errorReplyFrom(action, null, error));
 }
 
 function toBuffer(payload: PublishPacket['payload']): Buffer {

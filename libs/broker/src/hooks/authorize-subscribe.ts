@@ -3,43 +3,54 @@ import {
   UserRole,
   canSeeDeviceType,
   canSeeNetwork,
+  eventFilterScope,
   hasPermission,
   isEventKind,
   parseFilter,
   type EventFilter,
   type Principal,
+  type TopicFilter,
 } from '@dh-mqtt/protocol';
 import type { AedesOptions } from 'aedes';
-import type { BrokerContext } from '../broker-context';
+import type { BrokerContext, BrokerSettings } from '../broker-context';
+import { isAcceptableWireText } from './wire-text';
 
 type AuthorizeSubscribe = NonNullable<AedesOptions['authorizeSubscribe']>;
 
 /**
  * aedes `authorizeSubscribe` (mqtt-api.md §2, §3, §7). A refused filter gets SUBACK 0x80; the
- * connection stays open.
+ * connection stays open. A filter with NUL or ill-formed UTF-8 closes it instead
+ * [MQTT-1.5.3-1, MQTT-1.5.3-2].
  * - `dh/request` (and `dh/request/#`): refused for everyone.
  * - `dh/response/...@{owner}`: only the owner. Response filters with a wildcard are accepted;
  *   `authorizeForward` keeps other clients' replies out. Anonymous sessions may subscribe to their
  *   own replies of any action (they need the 401 replies of guarded actions too).
  * - event filters: authenticated sessions with the Get permission only, and no concrete network
- *   or device type outside the principal's scope.
+ *   or device type outside the principal's scope (`eventFilterScope`).
  * - `dh/#`, `dh/+/...`: authenticated sessions only; `#`, `+/...`: everyone (they match
- *   DeviceHive topics, but delivery is checked per packet).
- * - `$SYS/...`: admins only; other `$` filters: refused. Ordinary filters: accepted.
+ *   DeviceHive topics, but delivery is checked per packet, and `#` never matches `$` topics).
+ * - unknown or malformed `dh/...`: refused.
+ * - `$SYS/...`: admins only (everyone when `sysTopicsAdminOnly` is false); other `$` filters:
+ *   refused. Ordinary filters: accepted.
+ * Client ids and usernames never enter a pattern here: only the parsed owner is compared, so a
+ * `+` or `#` in them cannot widen anything (and such client ids are refused at CONNECT).
  */
 export function createAuthorizeSubscribe(ctx: BrokerContext): AuthorizeSubscribe {
   return (client, subscription, callback) => {
+    const text = subscription.topic;
+    if (!isAcceptableWireText(text)) return callback(new Error('ill-formed topic filter'), null);
     const principal = ctx.sessions.get(client)?.principal ?? null;
-    const allowed = mayFilter(parseFilter(subscription.topic), client.id, principal);
+    const allowed = mayFilter(parseFilter(text), client.id, principal, ctx.settings);
     if (!allowed) ctx.logger.debug({ clientId: client.id }, 'subscription refused');
     callback(null, allowed ? subscription : null);
   };
 }
 
 function mayFilter(
-  filter: ReturnType<typeof parseFilter>,
+  filter: TopicFilter,
   clientId: string,
   principal: Principal | null,
+  settings: BrokerSettings,
 ): boolean {
   switch (filter.kind) {
     case 'ordinary':
@@ -52,7 +63,10 @@ function mayFilter(
     case 'wildcard':
       return filter.scope === 'any' || principal !== null;
     case 'sys':
-      return filter.root === '$SYS' && principal?.role === UserRole.Admin;
+      return (
+        filter.root === '$SYS' &&
+        (settings.sysTopicsAdminOnly === false || principal?.role === UserRole.Admin)
+      );
     default:
       return isEventKind(filter.kind) && mayFilterEvents(filter, clientId, principal);
   }
@@ -64,10 +78,8 @@ function mayFilterEvents(filter: EventFilter, clientId: string, principal: Princ
   const permission =
     filter.kind === 'notification' ? Permission.GetDeviceNotification : Permission.GetDeviceCommand;
   if (!hasPermission(principal, permission)) return false;
-  if (typeof filter.networkId === 'number' && !canSeeNetwork(principal, filter.networkId)) {
-    return false;
-  }
-  return (
-    typeof filter.deviceTypeId !== 'number' || canSeeDeviceType(principal, filter.deviceTypeId)
-  );
+  const scope = eventFilterScope(filter);
+  if (scope === null) return false;
+  if (scope.networkId !== null && !canSeeNetwork(principal, scope.networkId)) return false;
+  return scope.deviceTypeId === null || canSeeDeviceType(principal, scope.deviceTypeId);
 }

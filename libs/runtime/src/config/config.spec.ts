@@ -96,3 +96,30 @@ describe(loadGatewayConfig.name, () => {
     expect(config).not.toHaveProperty('mqttPort');
   });
 });
+
+describe(`${loadBrokerConfig.name} TLS and $SYS`, () => {
+  it('has no TLS listener and admin-only $SYS by default', () => {
+    expect(loadBrokerConfig({})).toMatchObject({ tls: undefined, sysTopicsAdminOnly: true });
+  });
+
+  it('reads the TLS paths with port 8883 by default', () => {
+    expect(loadBrokerConfig({ DH_TLS_CERT: '/c.pem', DH_TLS_KEY: '/k.pem' }).tls).toEqual({
+      port: 8883,
+      certPath: '/c.pem',
+      keyPath: '/k.pem',
+      caPath: undefined,
+    });
+  });
+
+  it.each([
+    [{ DH_TLS_CERT: '/c.pem' }, 'DH_TLS_KEY'],
+    [{ DH_TLS_KEY: '/k.pem' }, 'DH_TLS_CERT'],
+    [{ DH_SYS_TOPICS_ADMIN_ONLY: 'yes' }, 'DH_SYS_TOPICS_ADMIN_ONLY'],
+  ])('refuses %j naming %s', (env, variable) => {
+    expect(() => loadBrokerConfig(env)).toThrow(expect.objectContaining({ variable }));
+  });
+
+  it('lets DH_SYS_TOPICS_ADMIN_ONLY=false open $SYS', () => {
+    expect(loadBrokerConfig({ DH_SYS_TOPICS_ADMIN_ONLY: 'false' }).sysTopicsAdminOnly).toBe(false);
+  });
+});

@@ -28,7 +28,23 @@ export const DEFAULTS = Object.freeze({
   requestTimeoutMs: 10_000,
   connectTimeoutMs: 10_000,
   shutdownTimeoutMs: 10_000,
+  /** MQTT over TLS (IANA), used when a certificate is configured. */
+  tlsPort: 8883,
+  /** mqtt-api.md §7: `$SYS/#` readable by admins only. */
+  sysTopicsAdminOnly: true,
 });
+
+/** MQTT over TLS (mqtt-api.md §1): PEM file paths, read when the listener starts. */
+export interface TlsConfig {
+  /** `DH_TLS_PORT`. */
+  port: number;
+  /** `DH_TLS_CERT`: certificate chain (PEM). */
+  certPath: string;
+  /** `DH_TLS_KEY`: private key (PEM). */
+  keyPath: string;
+  /** `DH_TLS_CA`: optional CA bundle (PEM), e.g. for an intermediate chain. */
+  caPath: string | undefined;
+}
 
 /** What every process reads: bind address, health/metrics port, logging, shutdown. */
 export interface ProcessConfig {
@@ -66,6 +82,10 @@ export interface BrokerConfig extends ProcessConfig {
   redisUrl: string | undefined;
   /** `DH_KAFKA_BROKERS`: unset = in-process bus (standalone only). */
   kafkaBrokers: string[] | undefined;
+  /** `DH_TLS_CERT` + `DH_TLS_KEY` (+ `DH_TLS_PORT`, `DH_TLS_CA`); unset = no TLS listener. */
+  tls: TlsConfig | undefined;
+  /** `DH_SYS_TOPICS_ADMIN_ONLY` (`true`/`false`): `false` lets every session read `$SYS/#`. */
+  sysTopicsAdminOnly: boolean;
 }
 
 /** The DeviceHive core (gateway pods and the standalone process). */
@@ -140,6 +160,28 @@ function readBroker(env: EnvReader): BrokerConfig {
     connectTimeoutMs: env.integer('DH_CONNECT_TIMEOUT_MS', DEFAULTS.connectTimeoutMs, 100, 600_000),
     redisUrl: env.optionalUrl('DH_REDIS_URL', ['redis', 'rediss']),
     kafkaBrokers: env.optionalHostPortList('DH_KAFKA_BROKERS'),
+    tls: readTls(env),
+    sysTopicsAdminOnly:
+      env.oneOf(
+        'DH_SYS_TOPICS_ADMIN_ONLY',
+        ['true', 'false'],
+        String(DEFAULTS.sysTopicsAdminOnly),
+      ) === 'true',
+  };
+}
+
+/** Both paths or neither: a certificate without its key (or the reverse) is a mistake. */
+function readTls(env: EnvReader): TlsConfig | undefined {
+  const certPath = env.optionalString('DH_TLS_CERT');
+  const keyPath = env.optionalString('DH_TLS_KEY');
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined) throw new ConfigError('DH_TLS_CERT', 'must be set with DH_TLS_KEY');
+  if (keyPath === undefined) throw new ConfigError('DH_TLS_KEY', 'must be set with DH_TLS_CERT');
+  return {
+    port: env.port('DH_TLS_PORT', DEFAULTS.tlsPort),
+    certPath,
+    keyPath,
+    caPath: env.optionalString('DH_TLS_CA'),
   };
 }
 

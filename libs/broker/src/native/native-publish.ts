@@ -1,0 +1,101 @@
+import {
+  DhError,
+  Permission,
+  canSeeDeviceType,
+  canSeeNetwork,
+  errorReply,
+  errorReplyFrom,
+  isErrorReply,
+  type EventTopic,
+  type Principal,
+  type Reply,
+} from '@dh-mqtt/protocol';
+import type { BrokerContext } from '../broker-context';
+import { publishReply } from '../delivery/publish-reply';
+import { buildEnvelope, forwardRequest, sendToGateway } from '../requests/forward-request';
+import type { ClientSession } from '../session/client-session';
+import { nativeRequest } from './native-request';
+
+/** 400 text when the topic's network or device type is not the device's (mqtt-api.md §6). */
+export const TOPIC_MISMATCH_TEXT = "Topic levels do not match the device's network and device type";
+
+/**
+ * Handles one publish on a concrete event topic (mqtt-api.md §6), queued with the client's
+ * requests so it runs in publish order with the principal the session has by then (a last will
+ * too: the session outlives the connection until the will is handled). The outcome, success or
+ * error, goes to `dh/response/{action}@{clientId}` with `requestId: null`:
+ * anonymous → 401; malformed → 400/413; a network or device type outside the principal's scope →
+ * 403 without a backend call; topic levels that are not the device's → 400
+ * {@link TOPIC_MISMATCH_TEXT}; otherwise the gateway's reply to the action.
+ */
+export function handleNativePublish(
+  ctx: BrokerContext,
+  session: ClientSession,
+  topic: EventTopic,
+  payload: Buffer,
+): void {
+  const { clientId } = session;
+  const native = nativeRequest(topic, payload, ctx.settings.maxRequestSize);
+  const { action } = native;
+  if (session.pendingRequests > ctx.settings.maxPendingRequests) {
+    void publishReply(
+      ctx,
+      clientId,
+      action,
+      errorReplyFrom(action, null, new DhError('DH_ERR_RATE_LIMITED')),
+    );
+    return;
+  }
+  void session.enqueue(async () => {
+    const reply = await outcome();
+    await publishReply(ctx, clientId, action, reply);
+  });
+
+  async function outcome(): Promise<Reply> {
+    const principal = session.principal;
+    if (principal === null) return errorReplyFrom(action, null, new DhError('DH_ERR_UNAUTHORIZED'));
+    if (!native.ok) return errorReplyFrom(action, null, native.error);
+    if (
+      !canSeeNetwork(principal, topic.networkId) ||
+      !canSeeDeviceType(principal, topic.deviceTypeId)
+    ) {
+      return errorReplyFrom(action, null, new DhError('DH_ERR_ACCESS_DENIED'));
+    }
+    const mismatch = await checkDeviceScope(ctx, session, principal, topic, action);
+    if (mismatch) return mismatch;
+    return forwardRequest(ctx, session, native.request);
+  }
+}
+
+/**
+ * Whether the topic's network and device type are the device's: a `device/get` run with the
+ * session principal plus `GetDevice` (a device token may lack it; the reply is only compared, never
+ * shown), so the device is looked up within the principal's own network and device-type scope.
+ * Returns the error reply to send instead of the action, or null when the levels match.
+ * The check and the action are two backend calls: a device moved between them is inserted for on
+ * its new network (README, "Native publishing").
+ */
+async function checkDeviceScope(
+  ctx: BrokerContext,
+  session: ClientSession,
+  principal: Principal,
+  topic: EventTopic,
+  action: string,
+): Promise<Reply | null> {
+  const lookup = hasGetDevice(principal)
+    ? principal
+    : { ...principal, permissions: [...principal.permissions, Permission.GetDevice] };
+  const envelope = buildEnvelope(ctx, session, { action: 'device/get', deviceId: topic.deviceId });
+  envelope.principal = lookup;
+  const { reply } = await sendToGateway(ctx, envelope);
+  if (isErrorReply(reply)) return errorReply(action, null, reply.code, reply.error);
+  const device = reply['device'] as { networkId?: unknown; deviceTypeId?: unknown } | undefined;
+  if (device?.networkId === topic.networkId && device?.deviceTypeId === topic.deviceTypeId) {
+    return null;
+  }
+  return errorReplyFrom(action, null, new DhError('DH_ERR_VALIDATION', TOPIC_MISMATCH_TEXT));
+}
+
+function hasGetDevice(principal: Principal): boolean {
+  return principal.permissions.includes(Permission.GetDevice);
+}
