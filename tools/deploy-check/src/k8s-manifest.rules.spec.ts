@@ -86,7 +86,7 @@ describe(validateManifests.name, () => {
       ],
       [
         'a container port that disagrees with DH_MQTT_PORT',
-        (o) => (container(o).ports![0].containerPort = 1884),
+        (o) => ((container(o).ports ?? [])[0].containerPort = 1884),
         'port mqtt is 1884 but DH_MQTT_PORT is 1883',
       ],
       [
@@ -97,9 +97,9 @@ describe(validateManifests.name, () => {
       [
         'a secret in the ConfigMap',
         (o) =>
-          ((o.find((c) => c.kind === 'ConfigMap') as { data: Record<string, string> }).data[
-            'DH_ADMIN_PASSWORD'
-          ] = 'x'),
+          ((
+            o.find((c) => c.kind === 'ConfigMap') as unknown as { data: Record<string, string> }
+          ).data['DH_ADMIN_PASSWORD'] = 'x'),
         'holds the secret DH_ADMIN_PASSWORD',
       ],
       [

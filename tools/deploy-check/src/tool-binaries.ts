@@ -22,7 +22,7 @@ function succeeds(command: string, args: string[]): string | undefined {
 
 function goInstall(target: string, log: Log, options: { cwd?: string } = {}): void {
   mkdirSync(TOOL_BIN_DIR, { recursive: true });
-  log(`deploy-check: go ${target} (first run on this machine, cached in .infra/bin)`);
+  log(`deploy-check: go install ${target} into .infra/bin (cached; rebuilt only when changed)`);
   const run = spawnSync('go', ['install', target], {
     cwd: options.cwd,
     env: { ...process.env, GOBIN: TOOL_BIN_DIR, GOFLAGS: '-buildvcs=false' },
