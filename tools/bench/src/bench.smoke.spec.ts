@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ScenarioResult } from './scenarios/scenario.types';
+
+const ROOT = resolve(__dirname, '../../..');
+
+interface BenchOutput {
+  environment: { cores: number; node: string };
+  scenarios: ScenarioResult[];
+  failures: { scenario: string; error: string }[];
+}
+
+/**
+ * `npm run bench -- --smoke`, as CI runs it: every scenario with tiny loads for about a second.
+ * Checks that the suite works end to end (systems start, load flows, nothing is lost), not how
+ * fast anything is.
+ */
+describe('bench --smoke', () => {
+  let dir: string;
+  let output: BenchOutput;
+  let log: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dh-bench-smoke-'));
+    const file = join(dir, 'result.json');
+    const run = spawnSync(
+      process.execPath,
+      [join(ROOT, 'tools/bench/run.mjs'), '--smoke', '--out', file],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 170_000,
+      },
+    );
+    log = `${run.stdout}\n${run.stderr}`;
+    output = JSON.parse(readFileSync(file, 'utf8')) as BenchOutput;
+  }, 180_000);
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const scenario = (name: string) => {
+    const found = output.scenarios.find((s) => s.scenario === name);
+    if (!found) throw new Error(`scenario ${name} missing from the result\n${log}`);
+    return found;
+  };
+
+  it('runs every scenario without a failure and prints the machine', () => {
+    expect(output.failures).toEqual([]);
+    expect(output.environment.cores).toBeGreaterThan(0);
+    expect(log).toContain('machine:');
+  });
+
+  it.each(['native', 'round-trip', 'telemetry', 'connections'])(
+    'measures %s with deliveries on every run, no loss and no errors',
+    (name) => {
+      const result = scenario(name);
+      expect(result.measurements.length).toBeGreaterThan(0);
+      for (const m of result.measurements) {
+        expect({
+          run: `${m.system} ${m.variant}`,
+          delivered: m.perSec > 0,
+          loss: m.loss,
+          errors: m.errors,
+        }).toEqual({
+          run: `${m.system} ${m.variant}`,
+          delivered: true,
+          loss: 0,
+          errors: 0,
+        });
+        expect(m.latencyMs.p50).toBeGreaterThan(0);
+        expect(m.latencyMs.p99).toBeGreaterThanOrEqual(m.latencyMs.p50 ?? 0);
+      }
+    },
+  );
+
+  it('compares our broker with plain aedes and reports mosquitto, never silently skipping it', () => {
+    const result = scenario('native');
+    const systems = new Set(result.measurements.map((m) => m.system));
+    expect(systems).toContain('dh-mqtt');
+    expect(systems).toContain('aedes');
+    const mosquitto =
+      systems.has('mosquitto') || result.unavailable.some((u) => u.name === 'mosquitto');
+    expect(mosquitto).toBe(true);
+    expect(result.targets.map((t) => t.name)).toEqual([
+      'QoS 1 throughput dh-mqtt / aedes',
+      'QoS 1 throughput dh-mqtt / mosquitto',
+    ]);
+  });
+
+  it('measures the round trip next to the raw echo floor', () => {
+    const systems = new Set(scenario('round-trip').measurements.map((m) => m.system));
+    expect([...systems].sort()).toEqual(['dh-mqtt', 'echo via aedes']);
+  });
+
+  it('reports the broker memory per connection at every step', () => {
+    for (const m of scenario('connections').measurements) {
+      expect(m.extra?.bytesPerConnection).toEqual(expect.any(Number));
+    }
+  });
+
+  it('reports the cluster as measured or as not available, with a reason', () => {
+    const cluster = scenario('cluster');
+    expect(cluster.measurements.length > 0 || cluster.unavailable.length > 0).toBe(true);
+  });
+});

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { REPO_ROOT } from './paths';
+
+export const SCENARIO_NAMES = [
+  'native',
+  'round-trip',
+  'telemetry',
+  'connections',
+  'cluster',
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** Command line of `npm run bench -- [options]`. */
+export interface CliOptions {
+  smoke: boolean;
+  scenarios: ScenarioName[];
+  rounds: number;
+  out: string;
+  cpuProfDir?: string;
+}
+
+export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<name>]] [--rounds <n>] [--out <file.json>] [--cpu-prof <dir>]
+  scenarios: ${SCENARIO_NAMES.join(', ')} (default: all)
+  --smoke     tiny loads, ~1 s per run, 1 round: checks that every scenario works (CI)
+  --rounds    rounds per scenario, systems alternated (default 3, smoke 1)
+  --cpu-prof  run the standalone under node --cpu-prof, profiles written to <dir>`;
+
+export function parseOptions(argv: readonly string[]): CliOptions {
+  const args = [...argv];
+  const options: CliOptions = {
+    smoke: false,
+    scenarios: [...SCENARIO_NAMES],
+    rounds: 0,
+    out: '',
+  };
+  while (args.length) {
+    const arg = args.shift() as string;
+    const value = () => {
+      const v = args.shift();
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (arg) {
+      case '--smoke':
+        options.smoke = true;
+        break;
+      case '--scenario':
+        options.scenarios = value()
+          .split(',')
+          .map((name) => {
+            if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
+              throw new Error(`unknown scenario ${name}\n${USAGE}`);
+            }
+            return name as ScenarioName;
+          });
+        break;
+      case '--rounds':
+        options.rounds = Number(value());
+        if (!Number.isInteger(options.rounds) || options.rounds < 1)
+          throw new Error('--rounds ≥ 1');
+        break;
+      case '--out':
+        options.out = value();
+        break;
+      case '--cpu-prof':
+        options.cpuProfDir = value();
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  options.rounds ||= options.smoke ? 1 : 3;
+  options.out ||= join(
+    REPO_ROOT,
+    'tmp/bench',
+    `bench-${options.smoke ? 'smoke-' : ''}${Date.now()}.json`,
+  );
+  return options;
+}

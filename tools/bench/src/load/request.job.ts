@@ -1,0 +1,157 @@
+import type { MqttClient } from 'mqtt';
+import type { LoadResult, RequestJob, RunTiming } from './load.types';
+import { connectClient, endAll, pace } from './mqtt-client';
+import { Counters, runWindow } from './window';
+
+/** Topic the echo responder listens on; the requester's client id is the last level. */
+export const ECHO_REQUEST_PREFIX = 'bench/echo/req/';
+export const ECHO_REPLY_PREFIX = 'bench/echo/res/';
+
+interface Requester {
+  id: string;
+  client: MqttClient;
+  /** requestId → send time (ms, performance.now()). */
+  pending: Map<number, number>;
+}
+
+/**
+ * Request → reply round trips through `dh/request` (or the echo floor). Latency is measured per
+ * request id from publish to reply in the same process. With `subscribePushes`, each inserted
+ * notification carries its send time and the worker's own subscriber times the push.
+ */
+export class RequestLoad {
+  private requesters: Requester[] = [];
+  private pushSubscriber: MqttClient | undefined;
+  private readonly counters = new Counters();
+  private nextId = 1;
+  private readonly notificationName: string;
+
+  constructor(
+    private readonly job: RequestJob,
+    private readonly workerIndex: number,
+  ) {
+    this.notificationName = `bench-${job.clientIdPrefix}-w${workerIndex}`;
+  }
+
+  async setup(): Promise<void> {
+    const { job } = this;
+    if (job.subscribePushes) {
+      const topic = `dh/notification/+/+/${job.deviceId}/${this.notificationName}`;
+      this.pushSubscriber = await connectClient(
+        job.url,
+        `${job.clientIdPrefix}-w${this.workerIndex}-push`,
+        job.credentials,
+      );
+      const granted = await this.pushSubscriber.subscribeAsync(topic, { qos: 1 });
+      if (granted[0]?.qos === 128) throw new Error(`push subscription refused: ${topic}`);
+      this.pushSubscriber.on('message', (_topic, payload) => this.onPush(payload));
+    }
+    for (let i = 0; i < job.clients; i += 1) {
+      const id = `${job.clientIdPrefix}-w${this.workerIndex}-${i}`;
+      const client = await connectClient(job.url, id, job.credentials);
+      const replyTopic =
+        job.request === 'echo' ? `${ECHO_REPLY_PREFIX}${id}` : `dh/response/${job.request}@${id}`;
+      await client.subscribeAsync(replyTopic, { qos: 0 });
+      const requester: Requester = { id, client, pending: new Map() };
+      client.on('message', (_topic, payload) => this.onReply(requester, payload));
+      client.on('error', (err) => this.counters.error(String(err)));
+      this.requesters.push(requester);
+    }
+  }
+
+  run(timing: RunTiming): Promise<LoadResult> {
+    const { job, counters } = this;
+    let running = false;
+    let stopPacer = () => undefined as void;
+    const start = () => {
+      running = true;
+      if (job.ratePerSec > 0) {
+        let next = 0;
+        stopPacer = pace(job.ratePerSec, (due) => {
+          for (let i = 0; i < due; i += 1)
+            this.send(this.requesters[next++ % this.requesters.length]);
+        });
+        return;
+      }
+      for (const requester of this.requesters) {
+        for (let i = 0; i < job.window; i += 1) this.send(requester);
+      }
+    };
+    this.onSettled = (requester) => {
+      if (running && job.ratePerSec === 0) this.send(requester);
+    };
+    const stop = () => {
+      running = false;
+      stopPacer();
+    };
+    const { total } = counters;
+    const settled = () =>
+      total.received >= total.sent && (!job.subscribePushes || total.pushes >= total.acked);
+    return runWindow(counters, timing, start, stop, settled, job.subscribePushes);
+  }
+
+  async close(): Promise<void> {
+    const clients = this.requesters.map((r) => r.client);
+    await endAll(this.pushSubscriber ? [...clients, this.pushSubscriber] : clients);
+  }
+
+  private onSettled: (requester: Requester) => void = () => undefined;
+
+  private send(requester: Requester): void {
+    const requestId = this.nextId++;
+    const sentAt = performance.now();
+    requester.pending.set(requestId, sentAt);
+    this.counters.count('sent');
+    const { job } = this;
+    if (job.request === 'echo') {
+      const body = JSON.stringify({ action: 'server/info', requestId });
+      requester.client.publish(`${ECHO_REQUEST_PREFIX}${requester.id}`, body, { qos: 0 });
+      return;
+    }
+    requester.client.publish('dh/request', JSON.stringify(this.body(requestId, sentAt)), {
+      qos: 0,
+    });
+  }
+
+  private body(requestId: number, sentAt: number): Record<string, unknown> {
+    const { job } = this;
+    switch (job.request) {
+      case 'device/get':
+        return { action: 'device/get', requestId, deviceId: job.deviceId };
+      case 'notification/insert':
+        return {
+          action: 'notification/insert',
+          requestId,
+          deviceId: job.deviceId,
+          notification: { notification: this.notificationName, parameters: { t: sentAt } },
+        };
+      default:
+        return { action: job.request, requestId };
+    }
+  }
+
+  private onReply(requester: Requester, payload: Buffer): void {
+    const reply = JSON.parse(payload.toString('utf8')) as {
+      requestId?: number;
+      status?: string;
+      error?: unknown;
+    };
+    const sentAt = requester.pending.get(reply.requestId ?? -1);
+    if (sentAt === undefined) return;
+    requester.pending.delete(reply.requestId as number);
+    this.counters.count('received');
+    this.counters.latencyMs(performance.now() - sentAt);
+    if (this.job.request === 'echo' || reply.status === 'success') this.counters.count('acked');
+    else this.counters.error(`${this.job.request}: ${JSON.stringify(reply.error ?? reply)}`);
+    this.onSettled(requester);
+  }
+
+  private onPush(payload: Buffer): void {
+    const push = JSON.parse(payload.toString('utf8')) as {
+      notification?: { parameters?: { t?: number } };
+    };
+    const sentAt = push.notification?.parameters?.t;
+    this.counters.count('pushes');
+    if (typeof sentAt === 'number') this.counters.pushLatencyMs(performance.now() - sentAt);
+  }
+}

@@ -1,0 +1,136 @@
+import type { JobSpec, RunTiming } from '../load/load.types';
+import { summarize, WorkerPool } from '../load/worker-pool';
+import { ratioSpread, spread } from '../report/stats';
+import { CpuMeter } from '../systems/proc-stat';
+import type { RunningSystem } from '../systems/system';
+import type { Measurement, Row, TargetCheck } from './scenario.types';
+
+export interface RunRequest {
+  round: number;
+  variant: string;
+  /** Name in the tables when it differs from the broker's (`echo via aedes`). */
+  label?: string;
+  system: RunningSystem;
+  specs: JobSpec[];
+  timing: RunTiming;
+  lossAgainst?: 'acked' | 'sent';
+  /** The metric compared: deliveries/replies (`received`) or acknowledged/successful (`acked`). */
+  rate?: 'received' | 'acked';
+}
+
+/**
+ * One measured run: forks the generators, sets them up, runs them together while the broker's
+ * CPU is metered over the window, sums their results.
+ */
+export async function measure(request: RunRequest): Promise<Measurement> {
+  const pool = await WorkerPool.start(request.specs);
+  const meter = new CpuMeter(request.system.pid);
+  let cpu: { cpuSeconds: number; coreShare: number } | undefined;
+  try {
+    const results = await pool.run(request.timing, {
+      begin: () => meter.start(),
+      end: () => (cpu = meter.stop()),
+    });
+    const summary = summarize(results, request.lossAgainst);
+    const perSec = request.rate === 'acked' ? summary.ackedPerSec : summary.perSec;
+    const messages = perSec * (request.timing.durationMs / 1000);
+    return {
+      round: request.round,
+      system: request.label ?? request.system.name,
+      variant: request.variant,
+      perSec,
+      latencyMs: summary.latencyMs,
+      loss: summary.loss,
+      errors: summary.errors,
+      errorSample: summary.errorSample,
+      cpuUsPerMsg: cpu && messages ? round((cpu.cpuSeconds * 1e6) / messages) : null,
+      brokerCores: cpu ? round(cpu.coreShare) : null,
+      pushes: summary.pushes ?? null,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Systems in a different order each round, so drift on a shared machine hits them all alike. */
+export function rotate<T>(items: readonly T[], round: number): T[] {
+  const k = round % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/** One row per (variant, system): medians over the rounds, worst loss and errors. */
+export function aggregate(measurements: readonly Measurement[]): Row[] {
+  const groups = new Map<string, Measurement[]>();
+  for (const m of measurements) {
+    const key = `${m.variant}\u0000${m.system}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  return [...groups.values()].map((runs) => {
+    const median = (pick: (m: Measurement) => number | null | undefined) => {
+      const values = runs.map(pick).filter((v): v is number => typeof v === 'number');
+      return values.length ? spread(values).median : null;
+    };
+    const withPushes = runs.filter((m) => m.pushes);
+    return {
+      variant: runs[0].variant,
+      system: runs[0].system,
+      perSec: spread(runs.map((m) => m.perSec)),
+      p50: median((m) => m.latencyMs.p50),
+      p99: median((m) => m.latencyMs.p99),
+      loss: Math.max(...runs.map((m) => m.loss)),
+      errors: Math.max(...runs.map((m) => m.errors)),
+      cpuUsPerMsg: median((m) => m.cpuUsPerMsg),
+      ...(withPushes.length
+        ? {
+            pushP50: median((m) => m.pushes?.latencyMs.p50),
+            pushP99: median((m) => m.pushes?.latencyMs.p99),
+            pushLoss: Math.max(...withPushes.map((m) => m.pushes?.loss ?? 0)),
+          }
+        : {}),
+      note: runs.find((m) => m.errorSample)?.errorSample,
+    };
+  });
+}
+
+/** Per-round throughput ratio of two (variant, system) pairs, checked against `min`. */
+export function ratioTarget(
+  measurements: readonly Measurement[],
+  name: string,
+  ours: { variant: string; system: string },
+  reference: { variant: string; system: string },
+  min: number,
+): TargetCheck {
+  const pick = (which: { variant: string; system: string }) => {
+    const byRound = new Map<number, number>();
+    for (const m of measurements) {
+      if (m.variant === which.variant && m.system === which.system) byRound.set(m.round, m.perSec);
+    }
+    return byRound;
+  };
+  const a = pick(ours);
+  const b = pick(reference);
+  const rounds = [...a.keys()].filter((r) => b.has(r)).sort((x, y) => x - y);
+  const value = ratioSpread(
+    rounds.map((r) => a.get(r) ?? 0),
+    rounds.map((r) => b.get(r) ?? 0),
+  );
+  return { name, target: `≥ ${min}×`, value, met: value ? value.median >= min : null };
+}
+
+/** An absolute target (`≥` or `≤` a threshold) on per-round values. */
+export function absoluteTarget(
+  name: string,
+  values: readonly number[],
+  op: '>=' | '<=',
+  threshold: number,
+  unit: string,
+  note?: string,
+): TargetCheck {
+  const value = values.length ? spread(values) : null;
+  const met = value ? (op === '>=' ? value.median >= threshold : value.median <= threshold) : null;
+  return { name, target: `${op === '>=' ? '≥' : '≤'} ${threshold} ${unit}`, value, met, note };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,70 @@
+import type { Percentiles } from '../report/histogram';
+import type { Spread } from '../report/stats';
+
+/** Settings every scenario reads (smoke or full). */
+export interface BenchContext {
+  smoke: boolean;
+  rounds: number;
+  /** Directory for `node --cpu-prof` of the standalone; unset = no profiling. */
+  cpuProfDir?: string;
+  log(line: string): void;
+}
+
+/** One run of one system in one round. */
+export interface Measurement {
+  round: number;
+  system: string;
+  variant: string;
+  /** Deliveries (or replies, or persisted inserts) per second in the measured window. */
+  perSec: number;
+  latencyMs: Percentiles;
+  loss: number;
+  errors: number;
+  errorSample?: string;
+  /** Broker CPU per delivered message, µs (`/proc/<pid>/stat` over the window). */
+  cpuUsPerMsg: number | null;
+  /** Broker CPU over the window as a share of one core. */
+  brokerCores: number | null;
+  pushes?: { perSec: number; loss: number; latencyMs: Percentiles } | null;
+  extra?: Record<string, number | string | null>;
+}
+
+/** Medians of one (variant, system) over the rounds. */
+export interface Row {
+  variant: string;
+  system: string;
+  perSec: Spread;
+  p50: number | null;
+  p99: number | null;
+  loss: number;
+  errors: number;
+  cpuUsPerMsg: number | null;
+  pushP50?: number | null;
+  pushP99?: number | null;
+  pushLoss?: number;
+  note?: string;
+}
+
+/** A target of the issue, checked on same-run ratios (or an absolute figure). */
+export interface TargetCheck {
+  name: string;
+  target: string;
+  /** Per-round ratios (or values) and their spread; null when it could not be measured. */
+  value: Spread | null;
+  met: boolean | null;
+  note?: string;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  /** Load shape, payload, QoS, duration, warm-up: printed and stored with the numbers. */
+  loadShape: Record<string, string | number | boolean>;
+  systems: Record<string, { version: string; settings: Record<string, string | number | boolean> }>;
+  unavailable: { name: string; reason: string }[];
+  measurements: Measurement[];
+  rows: Row[];
+  targets: TargetCheck[];
+  notes: string[];
+}
+
+export type Scenario = (ctx: BenchContext) => Promise<ScenarioResult>;

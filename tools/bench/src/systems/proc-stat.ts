@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may contain spaces: fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / clockTicks();
+}
+
+/** Resident set size of a process in bytes, from `/proc/<pid>/status`. */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** The soft limit of open files of a process (`/proc/<pid>/limits`). */
+export function openFilesLimit(pid: number): number {
+  const limits = readFileSync(`/proc/${pid}/limits`, 'utf8');
+  const match = /^Max open files\s+(\d+)/m.exec(limits);
+  return match ? Number(match[1]) : Infinity;
+}
+
+/** Counts CPU time of a process over a window. */
+export class CpuMeter {
+  private startCpu = 0;
+  private startAt = 0;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    this.startCpu = cpuSeconds(this.pid);
+    this.startAt = performance.now();
+  }
+
+  /** CPU seconds used since `start()` and the share of one core over the wall time. */
+  stop(): { cpuSeconds: number; coreShare: number } {
+    const used = cpuSeconds(this.pid) - this.startCpu;
+    const wall = (performance.now() - this.startAt) / 1000;
+    return { cpuSeconds: used, coreShare: wall > 0 ? used / wall : 0 };
+  }
+}

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageVersion, STANDALONE_MAIN } from '../paths';
+import { freePort } from './free-port';
+import { spawnServer, type RunningSystem } from './system';
+
+/** The bootstrap admin of a fresh database (devicehive-api.md §7). */
+export const BOOTSTRAP_ADMIN = { username: 'dhadmin', password: 'dhadmin_#911' };
+
+export interface StandaloneOptions {
+  /** Directory for `node --cpu-prof` output; unset = no profiling. */
+  cpuProfDir?: string;
+}
+
+/**
+ * Our embedded product (broker with every hook, in-process bus, NestJS gateway, core on PGlite)
+ * as its own process, built by `tools/bench/run.mjs`, on free ports and a fresh data directory.
+ */
+export async function startStandalone(options: StandaloneOptions = {}): Promise<RunningSystem> {
+  const [mqtt, ws, http] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'dh-bench-'));
+  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const env = {
+    ...process.env,
+    DH_HOST: '127.0.0.1',
+    DH_MQTT_PORT: String(mqtt),
+    DH_WS_PORT: String(ws),
+    DH_HTTP_PORT: String(http),
+    DH_DATA_DIR: dataDir,
+    DH_LOG_LEVEL: 'warn',
+    DH_ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+  };
+  const proc = await spawnServer(process.execPath, [...nodeArgs, STANDALONE_MAIN], mqtt, env);
+  return {
+    name: 'dh-mqtt',
+    version: `aedes ${packageVersion('aedes')}, PGlite ${packageVersion('@electric-sql/pglite')}`,
+    url: `mqtt://127.0.0.1:${mqtt}`,
+    pid: proc.pid,
+    credentials: BOOTSTRAP_ADMIN,
+    settings: {
+      process: 'embedded (broker + in-process bus + gateway + PGlite)',
+      hooks: 'all (authenticate, authorizePublish/Subscribe/Forward)',
+      tcpNoDelay: true,
+      login: 'every client logs in as dhadmin',
+      cpuProfile: options.cpuProfDir ?? false,
+    },
+    stop: async () => {
+      await proc.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
