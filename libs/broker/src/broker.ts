@@ -8,6 +8,7 @@ import { createAuthenticate } from './hooks/authenticate';
 import { createAuthorizeForward } from './hooks/authorize-forward';
 import { createAuthorizePublish } from './hooks/authorize-publish';
 import { createAuthorizeSubscribe } from './hooks/authorize-subscribe';
+import { startPushes } from './pushes/start-pushes';
 import { SessionRegistry } from './session/session-registry';
 
 export interface BrokerDeps {
@@ -65,6 +66,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   ctx.aedes = aedes;
   observe(aedes, logger);
   await aedes.listen();
+  await startPushes(ctx);
 
   let closing: Promise<void> | undefined;
   return {

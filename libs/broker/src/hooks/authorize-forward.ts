@@ -1,50 +1,45 @@
-import {
-  Permission,
-  canSeeDevice,
-  hasPermission,
-  isEventKind,
-  parseTopic,
-  type EventTopic,
-  type Principal,
-} from '@dh-mqtt/protocol';
+import { isEventKind, parseTopic, type EventTopic } from '@dh-mqtt/protocol';
 import type { AedesOptions } from 'aedes';
 import type { BrokerContext } from '../broker-context';
+import { mayReceiveEvent } from '../delivery/event-access';
+import { isDirectPacket } from '../pushes/direct-push';
+import { commandOriginOf, type RoutedPacket } from '../pushes/event-packet';
 
 type AuthorizeForward = NonNullable<AedesOptions['authorizeForward']>;
 
 /**
  * aedes `authorizeForward`: the last check before a packet is written to one subscriber, whatever
  * filter matched it (`#` included), also for offline queues replayed on reconnect.
- * - `dh/request`: never (mqtt-api.md §8: nobody reads others' requests).
- * - `dh/response/...@{owner}` and other owned topics: the owner only (mqtt-api.md §2, §4).
- * - event topics: sessions whose principal may see that device's events (mqtt-api.md §5).
+ * - a copy of a packet the connection already got (overlapping filters): never — this replaces
+ *   aedes' counter dedupe, see `delivery/delivery-window.ts` (mqtt-api.md §5 "exactly once");
+ * - `dh/request`: never (mqtt-api.md §8: nobody reads others' requests);
+ * - `dh/response/...@{owner}` and other owned topics: the owner only (mqtt-api.md §2, §4);
+ * - event topics: sessions whose principal may see that device's events, per subscriber and per
+ *   event (mqtt-api.md §5); `dh/command_update` routed by filter only to the connection whose
+ *   client id inserted the command (a persistent session resumed under that id included);
+ *   pushes written directly (request-made subscriptions) were matched when pushed;
  * - any other `dh/...`: never. Ordinary and `$` topics: as routed.
  */
 export function createAuthorizeForward(ctx: BrokerContext): AuthorizeForward {
   return (client, packet) => {
+    const session = ctx.sessions.get(client);
+    if (session && !session.delivered.firstDelivery(packet)) return null;
     const topic = packet.topic;
     if (!topic.startsWith('dh/')) return packet;
     const parsed = parseTopic(topic);
     switch (parsed.kind) {
       case 'response':
         return parsed.owner === client.id ? packet : null;
-      default:
+      default: {
         if (!isEventKind(parsed.kind)) return null;
-        return mayReceive(parsed as EventTopic, client.id, ctx.sessions.get(client)?.principal)
-          ? packet
-          : null;
+        const event = parsed as EventTopic;
+        if (event.owner !== null && event.owner !== client.id) return null;
+        if (!mayReceiveEvent(session?.principal, event.kind, event)) return null;
+        if (event.kind !== 'command_update' || isDirectPacket(packet as RoutedPacket)) {
+          return packet;
+        }
+        return commandOriginOf(packet as RoutedPacket) === client.id ? packet : null;
+      }
     }
   };
-}
-
-function mayReceive(
-  event: EventTopic,
-  clientId: string,
-  principal: Principal | null | undefined,
-): boolean {
-  if (!principal) return false;
-  if (event.owner !== null && event.owner !== clientId) return false;
-  const permission =
-    event.kind === 'notification' ? Permission.GetDeviceNotification : Permission.GetDeviceCommand;
-  return hasPermission(principal, permission) && canSeeDevice(principal, event);
 }

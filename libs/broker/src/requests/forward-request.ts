@@ -90,7 +90,7 @@ function applyEffect(session: ClientSession, replied: ReplyEnvelope): void {
       session.principal = effect.principal;
       break;
     case 'subscribe':
-      session.requestSubscriptions.set(effect.subscription.subscriptionId, effect.subscription);
+      session.addRequestSubscription(effect.subscription, effect.replay);
       break;
   }
 }

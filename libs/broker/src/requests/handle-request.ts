@@ -1,7 +1,9 @@
 import { DhError, errorReplyFrom } from '@dh-mqtt/protocol';
 import type { BrokerContext } from '../broker-context';
 import { publishReply } from '../delivery/publish-reply';
+import { activateRequestSubscriptions } from '../pushes/local-pushes';
 import type { ClientSession } from '../session/client-session';
+import { answerInBroker } from '../session/subscription-actions';
 import { forwardRequest } from './forward-request';
 import { parseRequest } from './parse-request';
 
@@ -26,7 +28,11 @@ export function handleRequest(ctx: BrokerContext, session: ClientSession, payloa
       await publishReply(ctx, clientId, null, parsed.reply);
       return;
     }
-    const reply = await forwardRequest(ctx, session, parsed.request);
+    const reply =
+      answerInBroker(session, parsed.request) ??
+      (await forwardRequest(ctx, session, parsed.request));
     await publishReply(ctx, clientId, parsed.request.action, reply);
+    // mqtt-api.md §5: a new subscription's replay and pushes follow its reply.
+    activateRequestSubscriptions(ctx, session);
   });
 }

@@ -1,4 +1,19 @@
-import type { Principal, RequestSubscription } from '@dh-mqtt/protocol';
+import type { DeviceEvent, Principal, RequestSubscription } from '@dh-mqtt/protocol';
+import type { Client } from 'aedes';
+import { DeliveryWindow } from '../delivery/delivery-window';
+
+/** Live events a subscription not yet activated may hold (devicehive-api.md §6.1 replay window). */
+const MAX_HELD_EVENTS = 100;
+
+/**
+ * A request-made subscription between the gateway's reply and its activation: live matches are
+ * held here so the client gets reply → replay → live, in that order (mqtt-api.md §5).
+ */
+export interface PendingSubscription {
+  readonly subscription: RequestSubscription;
+  readonly replay: readonly DeviceEvent[];
+  readonly held: DeviceEvent[];
+}
 
 /**
  * What the broker knows about one MQTT connection beyond aedes' own state (DESIGN.md §1: nothing
@@ -8,13 +23,28 @@ import type { Principal, RequestSubscription } from '@dh-mqtt/protocol';
 export class ClientSession {
   /** Null = anonymous (mqtt-api.md §3); replaced by a successful `authenticate`. */
   principal: Principal | null = null;
-  /** Request-made subscriptions (`notification/subscribe`, `command/subscribe`), by id. */
+  /**
+   * Active request-made subscriptions (`notification/subscribe`, `command/subscribe`), by id.
+   * Connection-scoped (devicehive-api.md §6.1): they end with the connection, persistent session
+   * or not.
+   */
   readonly requestSubscriptions = new Map<number, RequestSubscription>();
-
+  /** Subscriptions whose reply is not published yet, by id. */
+  readonly pendingSubscriptions = new Map<number, PendingSubscription>();
+  /** Which routed packets this connection already got (exactly-once, mqtt-api.md §5). */
+  readonly delivered = new DeliveryWindow();
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
 
-  constructor(readonly clientId: string) {}
+  /**
+   * @param client the aedes connection (null only in unit tests of request handling)
+   * @param onPushTarget called when the session starts needing pod-local pushes
+   */
+  constructor(
+    readonly clientId: string,
+    readonly client: Client | null = null,
+    private readonly onPushTarget: (session: ClientSession) => void = () => undefined,
+  ) {}
 
   /** Requests accepted and not yet answered (the one in flight included). */
   get pendingRequests(): number {
@@ -39,4 +69,49 @@ export class ClientSession {
   idle(): Promise<void> {
     return this.tail;
   }
+
+  /**
+   * Registers a subscription the gateway just created; it holds live matches until
+   * {@link activateSubscriptions} runs after the reply.
+   */
+  addRequestSubscription(subscription: RequestSubscription, replay: readonly DeviceEvent[]): void {
+    this.pendingSubscriptions.set(subscription.subscriptionId, {
+      subscription,
+      replay,
+      held: [],
+    });
+    this.onPushTarget(this);
+  }
+
+  /** Keeps a live event for a pending subscription; beyond the cap the oldest is dropped. */
+  hold(pending: PendingSubscription, event: DeviceEvent): void {
+    if (pending.held.length >= MAX_HELD_EVENTS) pending.held.shift();
+    pending.held.push(event);
+  }
+
+  /**
+   * Makes every pending subscription active and returns what each must deliver first: its replay,
+   * then the live events held meanwhile that the replay did not already contain.
+   */
+  activateSubscriptions(): Array<{ subscription: RequestSubscription; events: DeviceEvent[] }> {
+    const activated = [];
+    for (const { subscription, replay, held } of this.pendingSubscriptions.values()) {
+      const replayed = new Set(replay.map(eventKey));
+      const events = [...replay, ...held.filter((event) => !replayed.has(eventKey(event)))];
+      this.requestSubscriptions.set(subscription.subscriptionId, subscription);
+      activated.push({ subscription, events });
+    }
+    this.pendingSubscriptions.clear();
+    return activated;
+  }
+
+  /** Whether pod-local pushes still have anything to do for this session. */
+  hasRequestSubscriptions(): boolean {
+    return this.requestSubscriptions.size > 0 || this.pendingSubscriptions.size > 0;
+  }
+}
+
+/** Identity of a stored event: its kind and the id of the notification or command. */
+function eventKey(event: DeviceEvent): string {
+  return `${event.kind}\u0000${String(event.data['id'])}`;
 }

@@ -1,4 +1,5 @@
 import type { Client } from 'aedes';
+import { disableCounterDedupe } from '../delivery/delivery-window';
 import { ClientSession } from './client-session';
 
 /**
@@ -7,12 +8,14 @@ import { ClientSession } from './client-session';
  */
 export class SessionRegistry {
   private readonly sessions = new WeakMap<Client, ClientSession>();
+  private readonly targets = new Set<ClientSession>();
 
   /** The session of `client`, created on first use (CONNECT). */
   open(client: Client): ClientSession {
     let session = this.sessions.get(client);
     if (!session) {
-      session = new ClientSession(client.id);
+      disableCounterDedupe(client);
+      session = new ClientSession(client.id, client, (s) => this.targets.add(s));
       this.sessions.set(client, session);
     }
     return session;
@@ -20,5 +23,23 @@ export class SessionRegistry {
 
   get(client: Client | null | undefined): ClientSession | undefined {
     return client ? this.sessions.get(client) : undefined;
+  }
+
+  /**
+   * Sessions that want pod-local pushes (request-made subscriptions or private event filters),
+   * so an event costs nothing for the other connections.
+   */
+  pushTargets(): Iterable<ClientSession> {
+    return this.targets;
+  }
+
+  /** Adds a session with a private event filter (mqtt-api.md §2) to {@link pushTargets}. */
+  addPushTarget(session: ClientSession): void {
+    this.targets.add(session);
+  }
+
+  /** Removes a session from {@link pushTargets} (connection closed, nothing left to push). */
+  removePushTarget(session: ClientSession): void {
+    this.targets.delete(session);
   }
 }

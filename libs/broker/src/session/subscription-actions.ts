@@ -1,0 +1,145 @@
+import {
+  DhError,
+  Permission,
+  errorReplyFrom,
+  eventFilterToSubscription,
+  findAction,
+  hasPermission,
+  successReply,
+  validateRequest,
+  type Principal,
+  type Reply,
+  type RequestMessage,
+  type RequestSubscription,
+  type SubscriptionType,
+} from '@dh-mqtt/protocol';
+import { eventFiltersOf } from '../pushes/mqtt-filters';
+import type { ClientSession } from './client-session';
+
+/** A `subscription/list` element (devicehive-api.md §2.8); MQTT topic subscriptions add `topic`. */
+export interface SubscriptionInfo {
+  subscriptionId: number | null;
+  type: SubscriptionType;
+  deviceId: string | null;
+  networkIds: number[] | null;
+  deviceTypeIds: number[] | null;
+  names: string[] | null;
+  timestamp: string | null;
+  topic?: string;
+}
+
+const TYPE_PERMISSION: Readonly<Record<SubscriptionType, Permission>> = {
+  command: Permission.GetDeviceCommand,
+  notification: Permission.GetDeviceNotification,
+};
+
+/**
+ * Answers the actions the catalogue marks `handling: 'broker'` from this connection's state,
+ * without a bus round trip (devicehive-api.md §4.7–§4.9): `notification/unsubscribe`,
+ * `command/unsubscribe`, `subscription/list`. Anonymous → 401 `Unauthorized`, missing permission
+ * → 403 `Access is denied` (§1.6). Returns null for every other action.
+ */
+export function answerInBroker(session: ClientSession, request: RequestMessage): Reply | null {
+  const { action, requestId } = request;
+  if (findAction(action)?.handling !== 'broker') return null;
+  const principal = session.principal;
+  if (principal === null)
+    return errorReplyFrom(action, requestId, new DhError('DH_ERR_UNAUTHORIZED'));
+  switch (action) {
+    case 'notification/unsubscribe':
+      return unsubscribe(session, principal, request, 'notification');
+    case 'command/unsubscribe':
+      return unsubscribe(session, principal, request, 'command');
+    default:
+      return listSubscriptions(session, principal, request);
+  }
+}
+
+/**
+ * `*\/unsubscribe` (§4.7): by id, a subscription of that type on this connection, else 404
+ * `Subscription with id <id> was not found`; without id, every subscription of that type.
+ * MQTT topic subscriptions are left alone: MQTT UNSUBSCRIBE ends those.
+ */
+function unsubscribe(
+  session: ClientSession,
+  principal: Principal,
+  request: RequestMessage,
+  type: SubscriptionType,
+): Reply {
+  const { action, requestId } = request;
+  if (!hasPermission(principal, TYPE_PERMISSION[type])) {
+    return errorReplyFrom(action, requestId, new DhError('DH_ERR_ACCESS_DENIED'));
+  }
+  const validated = validateRequest(action as 'command/unsubscribe', request);
+  if (!validated.ok) return errorReplyFrom(action, requestId, validated.error);
+  const id = validated.request.subscriptionId;
+  const all = [...session.requestSubscriptions.values()].filter((s) => s.type === type);
+  const gone = id == null ? all : all.filter((s) => s.subscriptionId === Number(id));
+  if (id != null && gone.length === 0) {
+    return errorReplyFrom(action, requestId, new DhError('SUBSCRIPTION_NOT_FOUND', String(id)));
+  }
+  for (const subscription of gone) session.requestSubscriptions.delete(subscription.subscriptionId);
+  return successReply(action, requestId);
+}
+
+/**
+ * `subscription/list` (§4.9): this connection's subscriptions of both origins (mqtt-api.md §5) —
+ * request-made ones as the client asked for them, then MQTT event filters translated with
+ * `eventFilterToSubscription` (`subscriptionId` and `timestamp` null, `topic` = the filter;
+ * `dh/command_update/…` lists as `command`). Command ones only with `GetDeviceCommand`,
+ * notification ones only with `GetDeviceNotification`; neither → 403. A `type` other than
+ * `command`/`notification` lists nothing.
+ */
+function listSubscriptions(
+  session: ClientSession,
+  principal: Principal,
+  request: RequestMessage,
+): Reply {
+  const { action, requestId } = request;
+  const allowed = (type: SubscriptionType) => hasPermission(principal, TYPE_PERMISSION[type]);
+  if (!allowed('command') && !allowed('notification')) {
+    return errorReplyFrom(action, requestId, new DhError('DH_ERR_ACCESS_DENIED'));
+  }
+  const validated = validateRequest('subscription/list', request);
+  if (!validated.ok) return errorReplyFrom(action, requestId, validated.error);
+  const wanted = validated.request.type;
+  const listed = (type: SubscriptionType) => allowed(type) && (wanted == null || wanted === type);
+  const subscriptions: SubscriptionInfo[] = [
+    ...[...session.requestSubscriptions.values()].map(requestMadeInfo),
+    ...topicInfos(session),
+  ].filter((info) => listed(info.type));
+  return successReply(action, requestId, { subscriptions });
+}
+
+function requestMadeInfo(s: RequestSubscription): SubscriptionInfo {
+  return {
+    subscriptionId: s.subscriptionId,
+    type: s.type,
+    deviceId: s.deviceId,
+    networkIds: s.networkIds,
+    deviceTypeIds: s.deviceTypeIds,
+    names: s.names,
+    timestamp: s.timestamp,
+  };
+}
+
+function topicInfos(session: ClientSession): SubscriptionInfo[] {
+  if (!session.client) return [];
+  return eventFiltersOf(session.client).flatMap(({ topic, filter }) => {
+    const info = eventFilterToSubscription(filter);
+    if (!info) return [];
+    const { type, deviceId, networkIds, deviceTypeIds, names } = info;
+    return [
+      {
+        subscriptionId: null,
+        type,
+        deviceId,
+        networkIds,
+        deviceTypeIds,
+        names,
+        timestamp: null,
+        topic,
+      },
+    ];
+  });
+}
