@@ -15,3 +15,24 @@ export {
 } from './in-process/in-process-bus';
 export { KeyedSerialQueue } from './internal/keyed-serial-queue';
 export { wireCopy } from './internal/wire-copy';
+export {
+  KAFKA_GROUPS,
+  KAFKA_HEADERS,
+  KAFKA_SCHEMA_HEADER_VALUE,
+  KAFKA_TOPICS,
+  namespaced,
+  type KafkaTopicRole,
+  type KafkaTopicSpec,
+  type ReplyFailure,
+} from './kafka-topics';
+export {
+  createKafkaBrokerBus,
+  type KafkaBrokerBus,
+  type KafkaBrokerBusOptions,
+} from './kafka/kafka-broker-bus';
+export {
+  createKafkaGatewayBus,
+  type KafkaGatewayBus,
+  type KafkaGatewayBusOptions,
+} from './kafka/kafka-gateway-bus';
+export { type KafkaBusCounters, type KafkaBusOptions } from './kafka/kafka-bus-options';

@@ -1,0 +1,112 @@
+import { BUS_SCHEMA_VERSION } from './bus.port';
+
+/**
+ * A Kafka topic of the bus: declared once, here, with its key and value (STYLE.md "Names").
+ * The `.v1` suffix follows the value schema: a breaking change gets a new topic, never a new
+ * meaning for an old one. Cards for operators: docs/kafka-topics.md.
+ */
+export interface KafkaTopicSpec {
+  /** Topic name without the namespace prefix. */
+  readonly name: string;
+  /** What the record key holds (it also picks the partition, hence the ordering scope). */
+  readonly key: string;
+  /** What the record value holds (UTF-8 JSON). */
+  readonly value: string;
+  /** Partitions created when the bus creates the topic. */
+  readonly defaultPartitions: number;
+  /** `retention.ms` set when the bus creates the topic; undefined = the broker's default. */
+  readonly retentionMs: number | undefined;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The topics of the broker↔gateway bus (DESIGN.md §4). */
+export const KAFKA_TOPICS = {
+  /**
+   * Broker → gateway. Key: MQTT client id, so one client's requests share a partition and are
+   * handled in order (mqtt-api.md §4). Value: `RequestEnvelope`. Headers: schema, broker id,
+   * reply partition. Requests outlive their deadline by far less than an hour.
+   */
+  requests: {
+    name: 'dh.requests.v1',
+    key: 'MQTT client id',
+    value: 'RequestEnvelope',
+    defaultPartitions: 12,
+    retentionMs: HOUR_MS,
+  },
+  /**
+   * Gateway → the broker that sent the request, on the partition named by the request's
+   * `dh-reply-partition` header (docs/adr/0005-reply-routing.md). Key: MQTT client id.
+   * Value: `ReplyEnvelope`, or `ReplyFailure` when the `dh-failure` header is set.
+   */
+  replies: {
+    name: 'dh.replies.v1',
+    key: 'MQTT client id',
+    value: 'ReplyEnvelope | ReplyFailure',
+    defaultPartitions: 32,
+    retentionMs: HOUR_MS,
+  },
+  /**
+   * Gateway → broker group (and any other consumer: a product feature, DESIGN.md §1): device
+   * notifications, commands and command updates. Key: device id, so each device's events keep
+   * their order across the three kinds. Value: `DeviceEvent`; header `dh-event-kind` repeats
+   * its `kind` for consumers that filter without parsing.
+   */
+  events: {
+    name: 'dh.events.v1',
+    key: 'device id',
+    value: 'DeviceEvent',
+    defaultPartitions: 12,
+    retentionMs: undefined,
+  },
+} as const satisfies Record<string, KafkaTopicSpec>;
+
+export type KafkaTopicRole = keyof typeof KAFKA_TOPICS;
+
+/** Record headers of the bus (values are UTF-8 strings). */
+export const KAFKA_HEADERS = {
+  /** Every record: the envelope schema version, `BUS_SCHEMA_VERSION`. */
+  schema: 'dh-schema',
+  /** Requests and replies: the broker pod that waits for the reply. */
+  brokerId: 'dh-broker-id',
+  /** Requests: the partition of `dh.replies.v1` the sending broker reads. */
+  replyPartition: 'dh-reply-partition',
+  /** Replies: an error code (`DH_ERR_*`) instead of a reply envelope. */
+  failure: 'dh-failure',
+  /** Events: the event kind (`notification/insert`, `command/insert`, `command/update`). */
+  eventKind: 'dh-event-kind',
+} as const;
+
+/** The value of the `dh-schema` header this code writes and accepts. */
+export const KAFKA_SCHEMA_HEADER_VALUE = String(BUS_SCHEMA_VERSION);
+
+/** Consumer groups of the bus. */
+export const KAFKA_GROUPS = {
+  /** All gateway pods: each request is handled by one gateway. */
+  gatewayRequests: 'dh.gateway.requests.v1',
+  /** All broker pods: each event is published into the MQTT fabric by one broker. */
+  brokerEvents: 'dh.broker.events.v1',
+  /**
+   * One short-lived group per broker process, pinned to its reply partition (ADR 0005). It never
+   * commits offsets, so Kafka forgets it soon after the process stops.
+   */
+  brokerReplies: (brokerId: string, instanceId: string): string =>
+    `dh.broker.replies.v1.${brokerId}.${instanceId}`,
+} as const;
+
+/**
+ * The value of a `dh.replies.v1` record with a `dh-failure` header: the gateway could not produce
+ * a reply envelope (its handler threw), and the broker answers with that error at once.
+ */
+export interface ReplyFailure {
+  v: typeof BUS_SCHEMA_VERSION;
+  id: string;
+  clientId: string;
+  brokerId: string;
+  code: string;
+}
+
+/** The full topic or group name under `namespace` (default none; tests use one per test). */
+export function namespaced(namespace: string, name: string): string {
+  return `${namespace}${name}`;
+}

@@ -1,0 +1,183 @@
+import type { Logger } from '@dh-mqtt/runtime';
+import type { Consumer, EachMessagePayload, Kafka, PartitionAssigner } from 'kafkajs';
+import { CLIENT_RETRY } from './kafka-bus-options';
+
+export interface GroupConsumerOptions {
+  kafka: Kafka;
+  logger: Logger;
+  groupId: string;
+  topic: string;
+  /** Where a partition without a committed offset starts (true: the oldest record). */
+  fromBeginning: boolean;
+  autoCommit: boolean;
+  sessionTimeoutMs: number;
+  maxFetchWaitMs: number;
+  partitionAssigners?: PartitionAssigner[];
+  eachMessage(payload: EachMessagePayload): Promise<void>;
+  /**
+   * Called synchronously when the consumer has joined its group, before its first fetch: the
+   * place for `consumer.seek()` (kafkajs applies seeks at the next fetch).
+   */
+  onJoin?(partitions: number[], consumer: Consumer): void;
+  /** Joined or left the group (readiness). */
+  onStateChange?(): void;
+  /** Delay before a consumer that failed for good is created again (default 1 000 ms). */
+  recreateDelayMs?: number;
+}
+
+const JOIN_TIMEOUT_MS = 30_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One kafkajs consumer in a group, kept running: `start()` resolves once it has joined (rejects
+ * when it cannot, for the caller's start-up retry); afterwards kafkajs restarts it after
+ * retriable failures, and a consumer that failed for good is replaced after a delay. `joined`
+ * is false from a failure until the next successful join.
+ */
+export class GroupConsumer {
+  private consumer: Consumer | undefined;
+  private joinedGroup = false;
+  private stopped = false;
+  private recreateTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: GroupConsumerOptions) {}
+
+  get joined(): boolean {
+    return this.joinedGroup;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    const consumer = this.create();
+    this.consumer = consumer;
+    const joined = new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+      consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topic: this.options.topic,
+        fromBeginning: this.options.fromBeginning,
+      });
+      await consumer.run({
+        autoCommit: this.options.autoCommit,
+        eachMessage: this.options.eachMessage,
+      });
+      await withTimeout(joined, JOIN_TIMEOUT_MS, `joining group ${this.options.groupId}`);
+    } catch (error) {
+      this.consumer = undefined;
+      await this.disconnect(consumer);
+      throw error;
+    }
+  }
+
+  /** Leaves the group and disconnects (bounded: a Kafka that is down does not block it). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.recreateTimer);
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    this.setJoined(false);
+    if (consumer) await this.disconnect(consumer);
+  }
+
+  /** Stops fetching (records already fetched may still be handed to eachMessage). */
+  pause(): void {
+    this.consumer?.pause([{ topic: this.options.topic }]);
+  }
+
+  /** Commits offsets of the topic; false when the consumer cannot (not running, rebalanced). */
+  async commit(offsets: Array<{ partition: number; offset: string }>): Promise<boolean> {
+    const consumer = this.consumer;
+    if (!consumer || offsets.length === 0) return offsets.length === 0;
+    try {
+      await consumer.commitOffsets(offsets.map((o) => ({ topic: this.options.topic, ...o })));
+      return true;
+    } catch (error) {
+      this.options.logger.debug(
+        { err: error, groupId: this.options.groupId },
+        'offset commit failed',
+      );
+      return false;
+    }
+  }
+
+  private create(): Consumer {
+    const { kafka, groupId, topic } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)),
+      maxWaitTimeInMs: this.options.maxFetchWaitMs,
+      allowAutoTopicCreation: false,
+      retry: { ...CLIENT_RETRY, retries: 5 },
+      ...(this.options.partitionAssigners
+        ? { partitionAssigners: this.options.partitionAssigners }
+        : {}),
+    });
+    // Failures before the first join are start()'s to report; later ones are this class's.
+    let hasJoined = false;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      hasJoined = true;
+      const partitions = payload.memberAssignment[topic] ?? [];
+      this.options.onJoin?.(partitions, consumer);
+      this.setJoined(true);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.setJoined(false);
+      if (this.stopped || consumer !== this.consumer || !hasJoined) return;
+      this.options.logger.error(
+        { err: payload.error, groupId, restart: payload.restart },
+        payload.restart ? 'Kafka consumer failed; kafkajs restarts it' : 'Kafka consumer failed',
+      );
+      if (!payload.restart) this.scheduleRecreate();
+    });
+    consumer.on(consumer.events.STOP, () => this.setJoined(false));
+    return consumer;
+  }
+
+  /** A consumer kafkajs gave up on: disconnect it and start a new one, until one joins. */
+  private scheduleRecreate(): void {
+    clearTimeout(this.recreateTimer);
+    this.recreateTimer = setTimeout(() => {
+      const old = this.consumer;
+      void (async () => {
+        if (old) await this.disconnect(old);
+        if (this.stopped) return;
+        try {
+          await this.start();
+        } catch (error) {
+          this.options.logger.error(
+            { err: error, groupId: this.options.groupId },
+            'Kafka consumer restart failed',
+          );
+          if (!this.stopped) this.scheduleRecreate();
+        }
+      })();
+    }, this.options.recreateDelayMs ?? 1_000);
+  }
+
+  private setJoined(joined: boolean): void {
+    if (this.joinedGroup === joined) return;
+    this.joinedGroup = joined;
+    this.options.onStateChange?.();
+  }
+
+  private async disconnect(consumer: Consumer): Promise<void> {
+    await withTimeout(consumer.disconnect(), 10_000, 'disconnecting a Kafka consumer').catch(
+      (error: unknown) =>
+        this.options.logger.warn(
+          { err: error, groupId: this.options.groupId },
+          'Kafka consumer did not disconnect cleanly',
+        ),
+    );
+  }
+}

@@ -1,0 +1,361 @@
+import { randomUUID } from 'node:crypto';
+import { DhError } from '@dh-mqtt/protocol';
+import { silentLogger } from '@dh-mqtt/runtime';
+import type { Admin, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { BrokerBus, EventHandler, ReplyEnvelope } from '../bus.port';
+import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
+import { wireCopy } from '../internal/wire-copy';
+import { KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
+import { GroupConsumer } from './group-consumer';
+import {
+  ACKS_ALL,
+  CLIENT_RETRY,
+  createKafkaClient,
+  emptyCounters,
+  PRODUCER_CONFIG,
+  resolveOptions,
+  type KafkaBusCounters,
+  type KafkaBusOptions,
+} from './kafka-bus-options';
+import { busHeaders, decodeEvent, decodeReply, headerText } from './message-codec';
+import { pinnedPartitionAssigner, replyPartitionFor } from './reply-partition';
+import { startWithRetry } from './start-retry';
+import {
+  endOffsets,
+  ensureTopics,
+  partitionCount,
+  topicOf,
+  uncommittedPartitions,
+} from './topic-admin';
+
+export interface KafkaBrokerBusOptions extends KafkaBusOptions {
+  /** This broker pod's id: written into each request, replies come back to it. */
+  brokerId: string;
+  /** The reply partition this pod reads (default: a hash of `brokerId`; ADR 0005). */
+  replyPartition?: number;
+  /** Upper bound of a reply wait in ms, whatever the deadline says (default 30 000). */
+  maxReplyWaitMs?: number;
+}
+
+/** The broker's end of the Kafka bus, with what a health endpoint and metrics need. */
+export interface KafkaBrokerBus extends BrokerBus {
+  /** Connected, in its groups and able to send: requests can get replies. */
+  readonly ready: boolean;
+  /** The partition of the reply topic this broker reads; undefined until started. */
+  readonly replyPartition: number | undefined;
+  counters(): KafkaBusCounters;
+}
+
+interface Waiter {
+  resolve(reply: ReplyEnvelope): void;
+  reject(error: DhError): void;
+}
+
+const DEFAULT_MAX_REPLY_WAIT_MS = 30_000;
+
+/**
+ * The broker side of the bus over Kafka (DESIGN.md §4, ADR 0005):
+ * - `request()` writes the envelope to `dh.requests.v1` keyed by client id, with this pod's
+ *   reply partition in a header, and waits for the reply on that partition of `dh.replies.v1`,
+ *   which only this pod's own group reads; no reply by the deadline → `DH_ERR_BACKEND_TIMEOUT`,
+ *   Kafka refusing the request or the reply path down → `DH_ERR_BACKEND_UNAVAILABLE`;
+ * - events of `dh.events.v1` are read by the group of all broker pods, so each event reaches
+ *   the handlers of exactly one pod (which publishes it into the shared MQTT fabric);
+ * - `start()` waits for Kafka, retrying with backoff (never rejects while Kafka is merely
+ *   unreachable; `ready` stays false); malformed records are logged, counted and skipped.
+ */
+export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBrokerBus {
+  const opts = resolveOptions(options, 'dh-broker');
+  const { brokerId } = options;
+  const maxWaitMs = options.maxReplyWaitMs ?? DEFAULT_MAX_REPLY_WAIT_MS;
+  const logger = (options.logger ?? silentLogger()).child({
+    component: 'kafka-broker-bus',
+    brokerId,
+  });
+  const counters = emptyCounters();
+  const pending = new Map<string, Waiter>();
+  const sends = new KeyedSerialQueue();
+  const eventHandlers: EventHandler[] = [];
+  const topics = {
+    requests: topicOf(opts, 'requests'),
+    replies: topicOf(opts, 'replies'),
+    events: topicOf(opts, 'events'),
+  };
+  const replyGroup = namespaced(
+    opts.namespace,
+    KAFKA_GROUPS.brokerReplies(brokerId, randomUUID().slice(0, 8)),
+  );
+  const eventGroup = namespaced(opts.namespace, KAFKA_GROUPS.brokerEvents);
+  const closing = new AbortController();
+  let state: 'new' | 'starting' | 'started' | 'closed' = 'new';
+  let starting: Promise<void> | undefined;
+  let kafka: Kafka | undefined;
+  let admin: Admin | undefined;
+  let producer: Producer | undefined;
+  let replyConsumer: GroupConsumer | undefined;
+  let eventConsumer: GroupConsumer | undefined;
+  let replyPartition: number | undefined;
+  /** Where the reply consumer resumes after a (re)join: past the last reply it read. */
+  let nextReplyOffset = '0';
+  let producerHealthy = true;
+
+  function malformed(payload: EachMessagePayload, reason: string): void {
+    counters.malformed += 1;
+    const { topic, partition, message } = payload;
+    logger.warn(
+      { topic, partition, offset: message.offset, reason },
+      'skipped a malformed Kafka record',
+    );
+  }
+
+  async function onReply(payload: EachMessagePayload): Promise<void> {
+    const { message } = payload;
+    nextReplyOffset = (BigInt(message.offset) + 1n).toString();
+    const target = headerText(message.headers, KAFKA_HEADERS.brokerId);
+    if (target !== undefined && target !== brokerId) {
+      counters.foreignReplies += 1;
+      return;
+    }
+    const decoded = decodeReply(message);
+    if (!decoded.ok) return malformed(payload, decoded.reason);
+    const reply = decoded.value;
+    const id = reply.kind === 'reply' ? reply.envelope.id : reply.id;
+    const waiter = pending.get(id);
+    if (!waiter) {
+      counters.orphanReplies += 1;
+      return;
+    }
+    if (reply.kind === 'reply') waiter.resolve(reply.envelope);
+    else waiter.reject(new DhError(reply.code));
+  }
+
+  async function onEventRecord(payload: EachMessagePayload): Promise<void> {
+    const decoded = decodeEvent(payload.message);
+    if (!decoded.ok) return malformed(payload, decoded.reason);
+    for (const [index, handler] of eventHandlers.entries()) {
+      const event = index === 0 ? decoded.value : wireCopy(decoded.value);
+      try {
+        await handler(event);
+      } catch (error) {
+        counters.handlerErrors += 1;
+        logger.error(
+          { err: error, deviceId: event.deviceId, kind: event.kind },
+          'event handler failed',
+        );
+      }
+    }
+  }
+
+  function client(): Kafka {
+    kafka ??= createKafkaClient(opts, logger);
+    return kafka;
+  }
+
+  async function startEvents(connectedAdmin: Admin): Promise<void> {
+    // A group with no committed offset (first start ever) begins at the end as it was before
+    // start() resolved: every event published after that is delivered, none from before.
+    const ends = await endOffsets(connectedAdmin, topics.events);
+    const fresh = await uncommittedPartitions(connectedAdmin, eventGroup, topics.events);
+    let firstJoin = true;
+    const consumer = new GroupConsumer({
+      kafka: client(),
+      logger,
+      groupId: eventGroup,
+      topic: topics.events,
+      // Partitions added later start at their beginning: everything in them is news.
+      fromBeginning: true,
+      autoCommit: true,
+      sessionTimeoutMs: opts.sessionTimeoutMs,
+      maxFetchWaitMs: opts.maxFetchWaitMs,
+      eachMessage: onEventRecord,
+      onJoin(partitions, kafkaConsumer) {
+        if (!firstJoin) return;
+        firstJoin = false;
+        for (const partition of partitions) {
+          const end = ends.get(partition);
+          if (fresh.has(partition) && end !== undefined) {
+            kafkaConsumer.seek({ topic: topics.events, partition, offset: end });
+          }
+        }
+      },
+    });
+    eventConsumer = consumer;
+    await consumer.start();
+  }
+
+  async function connect(): Promise<void> {
+    admin = client().admin({ retry: CLIENT_RETRY });
+    await admin.connect();
+    await ensureTopics(admin, opts, ['requests', 'replies', 'events']);
+    const partitions = await partitionCount(admin, topics.replies);
+    const partition = replyPartitionFor(brokerId, partitions, options.replyPartition);
+    nextReplyOffset = (await endOffsets(admin, topics.replies)).get(partition) ?? '0';
+    replyPartition = partition;
+    producer = client().producer(PRODUCER_CONFIG);
+    await producer.connect();
+    replyConsumer = new GroupConsumer({
+      kafka: client(),
+      logger,
+      groupId: replyGroup,
+      topic: topics.replies,
+      fromBeginning: false,
+      autoCommit: false,
+      sessionTimeoutMs: opts.sessionTimeoutMs,
+      maxFetchWaitMs: opts.maxFetchWaitMs,
+      partitionAssigners: [pinnedPartitionAssigner(topics.replies, partition)],
+      eachMessage: onReply,
+      onJoin(_partitions, kafkaConsumer) {
+        kafkaConsumer.seek({ topic: topics.replies, partition, offset: nextReplyOffset });
+      },
+    });
+    await replyConsumer.start();
+    if (eventHandlers.length > 0) await startEvents(admin);
+  }
+
+  async function disconnectAll(): Promise<void> {
+    const consumers = [replyConsumer, eventConsumer];
+    replyConsumer = undefined;
+    eventConsumer = undefined;
+    await Promise.all(consumers.map((c) => c?.stop()));
+    const clients = [producer, admin];
+    producer = undefined;
+    admin = undefined;
+    await Promise.all(clients.map((c) => c?.disconnect().catch(() => undefined)));
+  }
+
+  function isReady(): boolean {
+    return (
+      state === 'started' &&
+      producerHealthy &&
+      replyConsumer?.joined === true &&
+      (eventHandlers.length === 0 || eventConsumer?.joined === true)
+    );
+  }
+
+  const bus: KafkaBrokerBus = {
+    get ready() {
+      return isReady();
+    },
+    get replyPartition() {
+      return replyPartition;
+    },
+    counters: () => ({ ...counters }),
+
+    request(request) {
+      if (state !== 'started') return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      const waitMs = Math.min(request.deadline - Date.now(), maxWaitMs);
+      if (waitMs <= 0) {
+        return Promise.reject(
+          new DhError('DH_ERR_BACKEND_TIMEOUT', Math.max(0, Math.round(waitMs))),
+        );
+      }
+      const sender = producer;
+      if (!sender || replyConsumer?.joined !== true || replyPartition === undefined) {
+        // No reply could reach us: say so now rather than at the deadline.
+        return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      }
+      const partition = replyPartition;
+      return new Promise<ReplyEnvelope>((resolve, reject) => {
+        const waiter: Waiter = {
+          resolve(reply) {
+            if (pending.get(request.id) !== waiter) return;
+            pending.delete(request.id);
+            clearTimeout(timer);
+            resolve(reply);
+          },
+          reject(error) {
+            if (pending.get(request.id) !== waiter) return;
+            pending.delete(request.id);
+            clearTimeout(timer);
+            reject(error);
+          },
+        };
+        const timer = setTimeout(
+          () => waiter.reject(new DhError('DH_ERR_BACKEND_TIMEOUT', Math.round(waitMs))),
+          waitMs,
+        );
+        pending.set(request.id, waiter);
+        // One client's sends go one after another: concurrent kafkajs sends may overtake each
+        // other, and the gateway must see the client's requests in order (mqtt-api.md §4).
+        void sends
+          .run(request.clientId, () =>
+            sender.send({
+              topic: topics.requests,
+              acks: ACKS_ALL,
+              messages: [
+                {
+                  key: request.clientId,
+                  value: JSON.stringify(request),
+                  headers: busHeaders({
+                    [KAFKA_HEADERS.brokerId]: brokerId,
+                    [KAFKA_HEADERS.replyPartition]: String(partition),
+                  }),
+                },
+              ],
+            }),
+          )
+          .then(
+            () => void (producerHealthy = true),
+            (error: unknown) => {
+              producerHealthy = false;
+              counters.produceErrors += 1;
+              logger.warn({ err: error, id: request.id }, 'Kafka did not accept a request');
+              waiter.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+            },
+          );
+      });
+    },
+
+    onEvent(handler) {
+      eventHandlers.push(handler);
+      // Handlers registered after start(): the pod joins the event group now, not before it
+      // can deliver (a pod in the group without handlers would drop its share of the events).
+      if (eventHandlers.length === 1 && state === 'started') {
+        void startWithRetry({
+          attempt: () => (admin ? startEvents(admin) : Promise.reject(new Error('not connected'))),
+          undo: async () => {
+            await eventConsumer?.stop();
+            eventConsumer = undefined;
+          },
+          ...opts.startRetry,
+          logger,
+          brokers: opts.brokers,
+          signal: closing.signal,
+          onFailure: () => void (counters.connectFailures += 1),
+        }).catch(() => undefined);
+      }
+    },
+
+    start() {
+      if (state === 'closed') return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      if (starting) return starting;
+      state = 'starting';
+      starting = startWithRetry({
+        attempt: connect,
+        undo: disconnectAll,
+        ...opts.startRetry,
+        logger,
+        brokers: opts.brokers,
+        signal: closing.signal,
+        onFailure: () => void (counters.connectFailures += 1),
+      }).then(() => {
+        if (state !== 'starting') return;
+        state = 'started';
+        logger.info({ replyPartition, topics }, 'Kafka broker bus started');
+      });
+      return starting;
+    },
+
+    async close() {
+      if (state === 'closed') return;
+      state = 'closed';
+      closing.abort(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      for (const waiter of [...pending.values()]) {
+        waiter.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      }
+      await starting?.catch(() => undefined);
+      await disconnectAll();
+    },
+  };
+  return bus;
+}

@@ -1,0 +1,162 @@
+import type { Logger } from '@dh-mqtt/runtime';
+import { Kafka, logLevel, type logCreator, type ProducerConfig, type RetryOptions } from 'kafkajs';
+import type { KafkaTopicRole } from '../kafka-topics';
+
+/** Settings shared by both ends of the Kafka bus. */
+export interface KafkaBusOptions {
+  /** Bootstrap servers, `host:port` (DH_KAFKA_BROKERS). */
+  brokers: readonly string[];
+  /** kafkajs client id, shown in Kafka's logs and metrics (default `dh-broker` / `dh-gateway`). */
+  clientId?: string;
+  /**
+   * Prefix of every topic and group name (default ''): several deployments on one Kafka, and
+   * one isolated bus per test.
+   */
+  namespace?: string;
+  logger?: Logger;
+  /** Create missing topics at start (default true); false when operators manage topics. */
+  createTopics?: boolean;
+  /** Partitions of topics the bus creates (defaults in KAFKA_TOPICS). */
+  partitions?: Partial<Record<KafkaTopicRole, number>>;
+  /** Replication factor of topics the bus creates (default -1: the broker's default). */
+  replicationFactor?: number;
+  /** Start-up retry while Kafka is unreachable: first delay and cap, in ms (250 / 10 000). */
+  startRetry?: { initialMs?: number; maxMs?: number };
+  /** TCP connect timeout in ms (default 3 000). */
+  connectionTimeoutMs?: number;
+  /**
+   * Longest wait of a consumer fetch in ms (default 1 000): bounds how long close() waits for a
+   * fetch in flight; a fetch returns as soon as records arrive whatever this says.
+   */
+  maxFetchWaitMs?: number;
+  /** Consumer group session timeout in ms (default 30 000; Kafka accepts 6 000 and more). */
+  sessionTimeoutMs?: number;
+}
+
+/** What the bus counted since it was created (malformed records are skipped, never retried). */
+export interface KafkaBusCounters {
+  /** Records skipped because their headers or JSON value do not match the schema. */
+  malformed: number;
+  /** Replies for a request this broker no longer waits for (timed out, or sent before a restart). */
+  orphanReplies: number;
+  /** Replies for another broker that shares this broker's reply partition (ADR 0005). */
+  foreignReplies: number;
+  /** Requests the gateway dropped because their deadline had passed (the broker answered 503). */
+  expiredRequests: number;
+  /** Event handlers or request handlers that threw. */
+  handlerErrors: number;
+  /** Records Kafka did not accept (a request or event that failed with 503, a lost reply). */
+  produceErrors: number;
+  /** Failed attempts to connect at start or after a consumer failed for good. */
+  connectFailures: number;
+}
+
+export function emptyCounters(): KafkaBusCounters {
+  return {
+    malformed: 0,
+    orphanReplies: 0,
+    foreignReplies: 0,
+    expiredRequests: 0,
+    handlerErrors: 0,
+    produceErrors: 0,
+    connectFailures: 0,
+  };
+}
+
+/** Options with their defaults filled in. */
+export interface ResolvedKafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  namespace: string;
+  createTopics: boolean;
+  partitions: Partial<Record<KafkaTopicRole, number>>;
+  replicationFactor: number;
+  startRetry: { initialMs: number; maxMs: number };
+  connectionTimeoutMs: number;
+  maxFetchWaitMs: number;
+  sessionTimeoutMs: number;
+}
+
+export function resolveOptions(
+  options: KafkaBusOptions,
+  defaultClientId: string,
+): ResolvedKafkaBusOptions {
+  if (options.brokers.length === 0) throw new Error('the Kafka bus needs at least one broker');
+  return {
+    brokers: [...options.brokers],
+    clientId: options.clientId ?? defaultClientId,
+    namespace: options.namespace ?? '',
+    createTopics: options.createTopics ?? true,
+    partitions: options.partitions ?? {},
+    replicationFactor: options.replicationFactor ?? -1,
+    startRetry: {
+      initialMs: options.startRetry?.initialMs ?? 250,
+      maxMs: options.startRetry?.maxMs ?? 10_000,
+    },
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
+    maxFetchWaitMs: options.maxFetchWaitMs ?? 1_000,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+  };
+}
+
+/**
+ * Consumers and the admin client fail fast: the bus's own start-up loop and kafkajs' consumer
+ * restart own the long retries, so an unreachable Kafka is reported within seconds.
+ */
+export const CLIENT_RETRY: RetryOptions = {
+  retries: 3,
+  initialRetryTime: 200,
+  maxRetryTime: 2_000,
+};
+
+/**
+ * Producer settings for no loss (docs/kafka-topics.md "Producer settings"): acks=-1 on every send;
+ * kafkajs' idempotent producer (a retried batch is written once, per partition and producer
+ * session) with maxInFlightRequests=1, which kafkajs needs to keep the order. Retries are bounded
+ * so that a send to a Kafka that is down fails within seconds and the caller answers 503, instead
+ * of queueing without end; once they are exhausted the send is reported failed, never dropped
+ * silently.
+ */
+export const PRODUCER_CONFIG: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+};
+
+/** Acknowledgement of every send: all in-sync replicas. */
+export const ACKS_ALL = -1;
+
+/** The kafkajs warning PRODUCER_CONFIG triggers on purpose (logged at debug, not warn). */
+const EXPECTED_WARNING =
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/** kafkajs' log lines through the bus's logger (kafkajs' info is chatty: debug here). */
+function logCreatorFor(logger: Logger): logCreator {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, ...fields } = log;
+      const line = { kafkajs: namespace, ...fields };
+      if (level === logLevel.ERROR) logger.error(line, message);
+      else if (level === logLevel.WARN && message !== EXPECTED_WARNING) logger.warn(line, message);
+      else if (level === logLevel.WARN || level === logLevel.INFO) logger.debug(line, message);
+      else logger.trace(line, message);
+    };
+}
+
+export function createKafkaClient(options: ResolvedKafkaBusOptions, logger: Logger): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs,
+    requestTimeout: 10_000,
+    retry: CLIENT_RETRY,
+    // kafkajs builds a log entry per request at DEBUG: only ask for what the logger keeps.
+    logLevel: logger.isLevelEnabled('trace')
+      ? logLevel.DEBUG
+      : logger.isLevelEnabled('debug')
+        ? logLevel.INFO
+        : logLevel.WARN,
+    logCreator: logCreatorFor(logger),
+  });
+}

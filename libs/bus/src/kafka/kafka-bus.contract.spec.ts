@@ -1,0 +1,17 @@
+import { busContractSuite } from '../testing';
+import { createKafkaBrokerBus } from './kafka-broker-bus';
+import { createKafkaGatewayBus } from './kafka-gateway-bus';
+import { testKafkaOptions } from './kafka-test-setup';
+
+// The same suite as the in-process bus, on a real Kafka (DESIGN.md §2, §7).
+busContractSuite(
+  'Kafka bus',
+  () => {
+    const options = testKafkaOptions();
+    return {
+      broker: createKafkaBrokerBus({ ...options, brokerId: 'broker-1' }),
+      gateway: createKafkaGatewayBus(options),
+    };
+  },
+  { testTimeoutMs: 30_000 },
+);

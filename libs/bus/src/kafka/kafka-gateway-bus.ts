@@ -1,0 +1,301 @@
+import { DhError, type ErrorCode } from '@dh-mqtt/protocol';
+import { silentLogger } from '@dh-mqtt/runtime';
+import type { Admin, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { GatewayBus, RequestEnvelope, RequestHandler } from '../bus.port';
+import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
+import { KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
+import { GroupConsumer } from './group-consumer';
+import {
+  ACKS_ALL,
+  CLIENT_RETRY,
+  createKafkaClient,
+  emptyCounters,
+  PRODUCER_CONFIG,
+  resolveOptions,
+  type KafkaBusCounters,
+  type KafkaBusOptions,
+} from './kafka-bus-options';
+import { busHeaders, decodeRequest, replyFailure, type DecodedRequest } from './message-codec';
+import { OffsetTracker } from './offset-tracker';
+import { startWithRetry } from './start-retry';
+import { ensureTopics, topicOf } from './topic-admin';
+
+export interface KafkaGatewayBusOptions extends KafkaBusOptions {
+  /** Requests this pod handles at once across all clients (default 256); fetching waits beyond. */
+  maxInFlight?: number;
+}
+
+/** The gateway's end of the Kafka bus, with what a health endpoint and metrics need. */
+export interface KafkaGatewayBus extends GatewayBus {
+  /** Connected, in the request group (once serving) and able to send. */
+  readonly ready: boolean;
+  counters(): KafkaBusCounters;
+}
+
+const COMMIT_DELAY_MS = 100;
+
+/**
+ * The gateway side of the bus over Kafka (DESIGN.md §4, ADR 0005):
+ * - all gateway pods read `dh.requests.v1` as one group, so each request is handled by one pod;
+ *   a client's requests are handled one after another, different clients concurrently even on
+ *   one partition; offsets are committed only past requests that are done (at least once);
+ * - a request whose deadline has passed is dropped (the broker already answered 503);
+ * - the reply goes to the partition of `dh.replies.v1` named by the request's header; a handler
+ *   that throws becomes a `dh-failure: DH_ERR_INTERNAL` record, so the broker answers at once;
+ * - `publishEvent` writes `dh.events.v1` keyed by device id and resolves once Kafka has it
+ *   (acks=all); it rejects with `DH_ERR_BACKEND_UNAVAILABLE` when Kafka does not take it.
+ */
+export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGatewayBus {
+  const opts = resolveOptions(options, 'dh-gateway');
+  const maxInFlight = options.maxInFlight ?? 256;
+  const logger = (options.logger ?? silentLogger()).child({ component: 'kafka-gateway-bus' });
+  const counters = emptyCounters();
+  const topics = {
+    requests: topicOf(opts, 'requests'),
+    replies: topicOf(opts, 'replies'),
+    events: topicOf(opts, 'events'),
+  };
+  const requestGroup = namespaced(opts.namespace, KAFKA_GROUPS.gatewayRequests);
+  const queue = new KeyedSerialQueue();
+  const tracker = new OffsetTracker();
+  const closing = new AbortController();
+  let state: 'new' | 'starting' | 'started' | 'closing' | 'closed' = 'new';
+  let starting: Promise<void> | undefined;
+  let requestHandler: RequestHandler | undefined;
+  let kafka: Kafka | undefined;
+  let admin: Admin | undefined;
+  let producer: Producer | undefined;
+  let requestConsumer: GroupConsumer | undefined;
+  let producerHealthy = true;
+  let commitTimer: NodeJS.Timeout | undefined;
+  let capacityWaiters: Array<() => void> = [];
+
+  function client(): Kafka {
+    kafka ??= createKafkaClient(opts, logger);
+    return kafka;
+  }
+
+  async function send(
+    topic: string,
+    message: { key: string; value: string; headers: Record<string, string>; partition?: number },
+  ): Promise<void> {
+    const sender = producer;
+    if (!sender) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+    try {
+      await sender.send({ topic, acks: ACKS_ALL, messages: [message] });
+      producerHealthy = true;
+    } catch (error) {
+      producerHealthy = false;
+      counters.produceErrors += 1;
+      throw error;
+    }
+  }
+
+  async function flushCommits(): Promise<void> {
+    clearTimeout(commitTimer);
+    commitTimer = undefined;
+    const commits = tracker.takeCommits();
+    if (commits.length > 0 && !(await requestConsumer?.commit(commits))) tracker.restore(commits);
+  }
+
+  function scheduleCommit(): void {
+    commitTimer ??= setTimeout(() => void flushCommits(), COMMIT_DELAY_MS);
+  }
+
+  async function handle(
+    envelope: RequestEnvelope,
+    replyTo: DecodedRequest['replyTo'],
+  ): Promise<void> {
+    // Queued behind a slow request of the same client past its deadline: the client already
+    // has its 503, and handling it now would surprise it.
+    if (Date.now() >= envelope.deadline) {
+      counters.expiredRequests += 1;
+      return;
+    }
+    const handler = requestHandler as RequestHandler;
+    let value: string;
+    let failure: ErrorCode | undefined;
+    try {
+      value = JSON.stringify(await handler(envelope));
+    } catch (error) {
+      // The dispatcher turns every failure into an error reply; reaching this means the handler
+      // itself is broken, and the broker must still answer the client.
+      counters.handlerErrors += 1;
+      logger.error({ err: error, id: envelope.id }, 'request handler failed');
+      failure = 'DH_ERR_INTERNAL';
+      value = JSON.stringify(replyFailure(envelope, failure));
+    }
+    const headers = busHeaders({
+      [KAFKA_HEADERS.brokerId]: replyTo.brokerId,
+      ...(failure ? { [KAFKA_HEADERS.failure]: failure } : {}),
+    });
+    try {
+      await send(topics.replies, {
+        key: envelope.clientId,
+        partition: replyTo.partition,
+        value,
+        headers,
+      });
+    } catch (error) {
+      logger.error(
+        { err: error, id: envelope.id },
+        'reply lost: Kafka did not accept it; the broker answers 503 at the deadline',
+      );
+    }
+  }
+
+  async function onRequest(payload: EachMessagePayload): Promise<void> {
+    // Closing: leave the record uncommitted, another gateway handles it.
+    if (state !== 'started') return;
+    const { partition, message } = payload;
+    tracker.begin(partition, message.offset);
+    const done = (): void => {
+      tracker.end(partition, message.offset);
+      scheduleCommit();
+      for (const wake of capacityWaiters.splice(0)) wake();
+    };
+    const decoded = decodeRequest(message);
+    if (!decoded.ok) {
+      counters.malformed += 1;
+      logger.warn(
+        { topic: payload.topic, partition, offset: message.offset, reason: decoded.reason },
+        'skipped a malformed Kafka record',
+      );
+      return done();
+    }
+    const { envelope, replyTo } = decoded.value;
+    if (Date.now() >= envelope.deadline) {
+      counters.expiredRequests += 1;
+      return done();
+    }
+    void queue.run(envelope.clientId, () => handle(envelope, replyTo)).finally(done);
+    // Back-pressure: stop taking records while too many are in flight.
+    while (tracker.inFlight >= maxInFlight && state === 'started') {
+      await new Promise<void>((resolve) => capacityWaiters.push(resolve));
+    }
+  }
+
+  async function startRequests(): Promise<void> {
+    const consumer = new GroupConsumer({
+      kafka: client(),
+      logger,
+      groupId: requestGroup,
+      topic: topics.requests,
+      // A brand-new group reads what is there: expired requests are dropped by their deadline,
+      // the others are answered (a broker may have started first).
+      fromBeginning: true,
+      autoCommit: false,
+      sessionTimeoutMs: opts.sessionTimeoutMs,
+      maxFetchWaitMs: opts.maxFetchWaitMs,
+      eachMessage: onRequest,
+      onJoin: (partitions) => tracker.retain(partitions),
+    });
+    requestConsumer = consumer;
+    await consumer.start();
+  }
+
+  async function connect(): Promise<void> {
+    admin = client().admin({ retry: CLIENT_RETRY });
+    await admin.connect();
+    await ensureTopics(admin, opts, ['requests', 'replies', 'events']);
+    producer = client().producer(PRODUCER_CONFIG);
+    await producer.connect();
+    if (requestHandler) await startRequests();
+  }
+
+  async function disconnectAll(): Promise<void> {
+    const consumer = requestConsumer;
+    requestConsumer = undefined;
+    await consumer?.stop();
+    const clients = [producer, admin];
+    producer = undefined;
+    admin = undefined;
+    await Promise.all(clients.map((c) => c?.disconnect().catch(() => undefined)));
+  }
+
+  function retryOptions(): Omit<Parameters<typeof startWithRetry>[0], 'attempt' | 'undo'> {
+    return {
+      ...opts.startRetry,
+      logger,
+      brokers: opts.brokers,
+      signal: closing.signal,
+      onFailure: () => void (counters.connectFailures += 1),
+    };
+  }
+
+  const bus: KafkaGatewayBus = {
+    get ready() {
+      return (
+        state === 'started' &&
+        producerHealthy &&
+        (requestHandler === undefined || requestConsumer?.joined === true)
+      );
+    },
+    counters: () => ({ ...counters }),
+
+    serve(handler) {
+      const first = requestHandler === undefined;
+      requestHandler = handler;
+      if (first && state === 'started') {
+        void startWithRetry({
+          attempt: startRequests,
+          undo: async () => {
+            await requestConsumer?.stop();
+            requestConsumer = undefined;
+          },
+          ...retryOptions(),
+        }).catch(() => undefined);
+      }
+    },
+
+    async publishEvent(event) {
+      // Allowed while closing: a request being finished may still publish its events.
+      if (state !== 'started' && state !== 'closing')
+        throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+      try {
+        await send(topics.events, {
+          key: event.deviceId,
+          value: JSON.stringify(event),
+          headers: busHeaders({ [KAFKA_HEADERS.eventKind]: event.kind }),
+        });
+      } catch (error) {
+        logger.warn(
+          { err: error, deviceId: event.deviceId, kind: event.kind },
+          'Kafka did not accept an event',
+        );
+        throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+      }
+    },
+
+    start() {
+      if (state === 'closing' || state === 'closed') {
+        return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      }
+      if (starting) return starting;
+      state = 'starting';
+      starting = startWithRetry({ attempt: connect, undo: disconnectAll, ...retryOptions() }).then(
+        () => {
+          if (state !== 'starting') return;
+          state = 'started';
+          logger.info({ topics, group: requestGroup }, 'Kafka gateway bus started');
+        },
+      );
+      return starting;
+    },
+
+    async close() {
+      if (state === 'closing' || state === 'closed') return;
+      state = 'closing';
+      closing.abort(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      await starting?.catch(() => undefined);
+      requestConsumer?.pause();
+      for (const wake of capacityWaiters.splice(0)) wake();
+      // Graceful: requests already taken are answered, then their offsets committed.
+      await queue.drain();
+      await flushCommits();
+      state = 'closed';
+      await disconnectAll();
+    },
+  };
+  return bus;
+}
