@@ -6,7 +6,13 @@ import {
   type ReplyEnvelope,
   type RequestEnvelope,
 } from '@dh-mqtt/bus';
-import { successReply } from '@dh-mqtt/protocol';
+import {
+  ALL_PERMISSIONS,
+  UserRole,
+  successReply,
+  type DeviceEvent,
+  type Principal,
+} from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { createBroker, type DhBroker } from './broker';
@@ -41,6 +47,11 @@ export class FakeBrokerBus implements BrokerBus {
     this.eventHandlers.push(handler);
   }
 
+  /** Hands an event to the brokers' handlers as the bus would; resolves once they ran. */
+  async emit(event: DeviceEvent): Promise<void> {
+    for (const handler of this.eventHandlers) await handler(structuredClone(event));
+  }
+
   state: 'new' | 'started' | 'closed' = 'new';
 
   async start(): Promise<void> {
@@ -63,6 +74,54 @@ export function replyTo(
     clientId: envelope.clientId,
     brokerId: envelope.brokerId,
     reply: successReply(envelope.request.action, envelope.request.requestId, body),
+  };
+}
+
+/** A principal: an admin with every permission and no scope limit, unless overridden. */
+export function buildPrincipal(overrides: Partial<Principal> = {}): Principal {
+  return {
+    userId: 1,
+    login: 'dhadmin',
+    role: UserRole.Admin,
+    permissions: ALL_PERMISSIONS,
+    networkIds: '*',
+    deviceTypeIds: '*',
+    userNetworkIds: '*',
+    userDeviceTypeIds: '*',
+    ...overrides,
+  };
+}
+
+/**
+ * Makes `bus` log users in by login (CONNECT username; any password): `token` answers an access
+ * token equal to the login, `authenticate` installs `principals[login]`; an unknown login is
+ * refused with 401. Other requests go to `next` (default: the echo handler).
+ */
+export function acceptLogins(
+  bus: FakeBrokerBus,
+  principals: ReadonlyMap<string, Principal>,
+  next: FakeBrokerBus['handler'] = bus.handler,
+): void {
+  bus.handler = async (envelope) => {
+    const { action } = envelope.request;
+    const login = String(envelope.request[action === 'token' ? 'login' : 'token'] ?? '');
+    const principal = principals.get(login);
+    if (action !== 'token' && action !== 'authenticate') return next(envelope);
+    if (!principal) {
+      return {
+        ...replyTo(envelope),
+        reply: {
+          action,
+          requestId: null,
+          code: 401,
+          status: 'error',
+          error: 'Invalid credentials',
+        },
+      };
+    }
+    return action === 'token'
+      ? replyTo(envelope, { accessToken: login, refreshToken: login })
+      : { ...replyTo(envelope), effect: { kind: 'authenticate', principal } };
   };
 }
 

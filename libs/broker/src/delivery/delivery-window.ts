@@ -46,7 +46,7 @@ const NO_COUNTERS: Record<string, number> = new Proxy(Object.create(null), {
  * Turns off aedes' own duplicate filter for this connection. aedes keeps, per client, the highest
  * `brokerCounter` delivered from each broker and drops anything numbered lower; but a QoS 1
  * publish waits for the offline-queue store while a later QoS 0 one does not, so the QoS 1 packet
- * arrives second and is silently lost (`delivery-window.spec.ts` reproduces it; mqtt-api.md §8
+ * arrives second and is silently lost (`pushes.spec.ts` has the regression test; mqtt-api.md §8
  * "overlapping subscriptions lost pushes"). {@link DeliveryWindow} in `authorizeForward` replaces
  * it. Must run before the connection gets any packet: the session registry calls it on CONNECT.
  */
