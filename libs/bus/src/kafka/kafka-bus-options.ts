@@ -1,5 +1,12 @@
 import type { Logger } from '@dh-mqtt/runtime';
-import { Kafka, logLevel, type logCreator, type ProducerConfig, type RetryOptions } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type ISocketFactory,
+  type logCreator,
+  type ProducerConfig,
+  type RetryOptions,
+} from 'kafkajs';
 import type { KafkaTopicRole } from '../kafka-topics';
 
 /** Settings shared by both ends of the Kafka bus. */
@@ -31,6 +38,8 @@ export interface KafkaBusOptions {
   maxFetchWaitMs?: number;
   /** Consumer group session timeout in ms (default 30 000; Kafka accepts 6 000 and more). */
   sessionTimeoutMs?: number;
+  /** How kafkajs opens its TCP/TLS sockets (default: kafkajs' own); tests inject outages here. */
+  socketFactory?: ISocketFactory;
 }
 
 /** What the bus counted since it was created (malformed records are skipped, never retried). */
@@ -75,6 +84,7 @@ export interface ResolvedKafkaBusOptions {
   connectionTimeoutMs: number;
   maxFetchWaitMs: number;
   sessionTimeoutMs: number;
+  socketFactory: ISocketFactory | undefined;
 }
 
 export function resolveOptions(
@@ -96,6 +106,7 @@ export function resolveOptions(
     connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
     maxFetchWaitMs: options.maxFetchWaitMs ?? 1_000,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+    socketFactory: options.socketFactory,
   };
 }
 
@@ -151,6 +162,7 @@ export function createKafkaClient(options: ResolvedKafkaBusOptions, logger: Logg
     connectionTimeout: options.connectionTimeoutMs,
     requestTimeout: 10_000,
     retry: CLIENT_RETRY,
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     // kafkajs builds a log entry per request at DEBUG: only ask for what the logger keeps.
     logLevel: logger.isLevelEnabled('trace')
       ? logLevel.DEBUG

@@ -68,7 +68,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   let requestConsumer: GroupConsumer | undefined;
   let producerHealthy = true;
   let commitTimer: NodeJS.Timeout | undefined;
-  let capacityWaiters: Array<() => void> = [];
+  const capacityWaiters: Array<() => void> = [];
 
   function client(): Kafka {
     kafka ??= createKafkaClient(opts, logger);

@@ -1,3 +1,6 @@
+import { Socket, connect } from 'node:net';
+import { createLogger, type Logger } from '@dh-mqtt/runtime';
+import { Kafka, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
 import type { KafkaBusOptions } from './kafka-bus-options';
 
 let sequence = 0;
@@ -24,4 +27,74 @@ export function testKafkaOptions(): Required<Pick<KafkaBusOptions, 'brokers' | '
     maxFetchWaitMs: 100,
     sessionTimeoutMs: 6_000,
   };
+}
+
+/** A plain kafkajs producer on the test Kafka, for records the bus would never write. */
+export async function rawProducer(): Promise<Producer> {
+  const kafka = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  return producer;
+}
+
+/** A switch between a bus and Kafka: `cut()` drops every connection and refuses new ones. */
+export interface NetworkFault {
+  socketFactory: ISocketFactory;
+  cut(): void;
+  restore(): void;
+}
+
+export function networkFault(): NetworkFault {
+  const sockets = new Set<Socket>();
+  let down = false;
+  const refused = (): Error =>
+    Object.assign(new Error('connect ECONNREFUSED (simulated outage)'), { code: 'ECONNREFUSED' });
+  return {
+    socketFactory: ({ host, port, onConnect }) => {
+      if (down) {
+        const socket = new Socket();
+        process.nextTick(() => socket.destroy(refused()));
+        return socket;
+      }
+      const socket = connect({ host, port }, onConnect);
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      return socket;
+    },
+    cut() {
+      down = true;
+      for (const socket of sockets) socket.destroy(refused());
+    },
+    restore() {
+      down = false;
+    },
+  };
+}
+
+/** Resolves once `check` passes, polling; fails with its last error after `withinMs`. */
+export async function eventually(
+  check: () => void | Promise<void>,
+  withinMs = 10_000,
+): Promise<void> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** A logger whose JSON lines a test can read. */
+export function capturedLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    level: 'info',
+    name: 'test',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+  });
+  return { logger, lines };
 }

@@ -1,0 +1,151 @@
+import { isDhError } from '@dh-mqtt/protocol';
+import type { Producer } from 'kafkajs';
+import type { RequestEnvelope } from '../bus.port';
+import { KAFKA_HEADERS, KAFKA_SCHEMA_HEADER_VALUE } from '../kafka-topics';
+import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
+import { createKafkaBrokerBus } from './kafka-broker-bus';
+import { createKafkaGatewayBus } from './kafka-gateway-bus';
+import { capturedLogger, eventually, rawProducer, testKafkaOptions } from './kafka-test-setup';
+
+jest.setTimeout(30_000);
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+function closeLater<T extends { close(): Promise<void> } | Producer>(thing: T): T {
+  closers.push(() => ('disconnect' in thing ? thing.disconnect() : thing.close()));
+  return thing;
+}
+
+/** A fresh namespace with a broker (started) and a gateway (not started). */
+async function setUp() {
+  const options = testKafkaOptions();
+  const { logger, lines } = capturedLogger();
+  const gateway = closeLater(createKafkaGatewayBus({ ...options, logger }));
+  const broker = closeLater(createKafkaBrokerBus({ ...options, brokerId: 'broker-1' }));
+  await broker.start();
+  const request = (overrides: Partial<RequestEnvelope> = {}) =>
+    buildRequestEnvelope({ deadline: Date.now() + 10_000, ...overrides });
+  return { options, gateway, broker, request, lines };
+}
+
+const schema = { [KAFKA_HEADERS.schema]: KAFKA_SCHEMA_HEADER_VALUE };
+
+describe(createKafkaGatewayBus.name, () => {
+  describe('when a record on the request topic is malformed', () => {
+    it('logs, counts and skips it, and keeps answering the client', async () => {
+      const { options, gateway, broker, request, lines } = await setUp();
+      const handled: string[] = [];
+      gateway.serve(async (env) => {
+        handled.push(env.id);
+        return buildReplyEnvelope(env);
+      });
+      await gateway.start();
+      const producer = closeLater(await rawProducer());
+      const valid = request();
+      const routing = { ...schema, [KAFKA_HEADERS.replyPartition]: String(broker.replyPartition) };
+
+      await producer.send({
+        topic: `${options.namespace}dh.requests.v1`,
+        messages: [
+          { key: valid.clientId, value: '\u0000garbage', headers: routing },
+          {
+            key: valid.clientId,
+            value: JSON.stringify({ ...valid, request: [] }),
+            headers: routing,
+          },
+          { key: valid.clientId, value: JSON.stringify(valid), headers: schema },
+        ],
+      });
+      const reply = await broker.request(valid);
+
+      expect(reply.id).toBe(valid.id);
+      expect(handled).toEqual([valid.id]);
+      expect(gateway.counters().malformed).toBe(3);
+      expect(lines.filter((l) => l['msg'] === 'skipped a malformed Kafka record')).toEqual([
+        expect.objectContaining({ reason: expect.stringMatching(/^value is not JSON/) }),
+        expect.objectContaining({ reason: 'request.action is not a non-empty string' }),
+        expect.objectContaining({ reason: 'header dh-reply-partition is not a partition' }),
+      ]);
+    });
+  });
+
+  describe('when the request handler throws', () => {
+    it('answers DH_ERR_INTERNAL at once instead of letting the broker wait for the deadline', async () => {
+      const { gateway, broker, request } = await setUp();
+      gateway.serve(async () => {
+        throw new Error('handler bug');
+      });
+      await gateway.start();
+      const started = Date.now();
+
+      const error = await broker.request(request()).catch((e: unknown) => e);
+
+      expect(isDhError(error) && error.code).toBe('DH_ERR_INTERNAL');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(gateway.counters().handlerErrors).toBe(1);
+    });
+  });
+
+  describe('when a request reaches the gateway after its deadline', () => {
+    it('drops it unhandled and counts it', async () => {
+      const { options, gateway, broker, request } = await setUp();
+      const handled: string[] = [];
+      gateway.serve(async (env) => {
+        handled.push(env.id);
+        return buildReplyEnvelope(env);
+      });
+      await gateway.start();
+      const producer = closeLater(await rawProducer());
+      const expired = request({ deadline: Date.now() - 1 });
+      const routing = { ...schema, [KAFKA_HEADERS.replyPartition]: String(broker.replyPartition) };
+
+      await producer.send({
+        topic: `${options.namespace}dh.requests.v1`,
+        messages: [{ key: expired.clientId, value: JSON.stringify(expired), headers: routing }],
+      });
+      const next = request();
+      await broker.request(next);
+
+      expect(handled).toEqual([next.id]);
+      expect(gateway.counters().expiredRequests).toBe(1);
+    });
+  });
+
+  describe('when the first gateway starts after a broker sent a request', () => {
+    it('answers the request if its deadline has not passed', async () => {
+      const { gateway, broker, request } = await setUp();
+      const reply = broker.request(request({ deadline: Date.now() + 20_000 }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      gateway.serve(async (env) => buildReplyEnvelope(env, { late: true }));
+      await gateway.start();
+
+      await expect(reply).resolves.toMatchObject({ reply: { late: true } });
+    });
+  });
+
+  describe('when requests are answered', () => {
+    it('commits their offsets, so a gateway that replaces it does not handle them again', async () => {
+      const { options, gateway, broker, request } = await setUp();
+      gateway.serve(async (env) => buildReplyEnvelope(env));
+      await gateway.start();
+      await broker.request(request());
+      await gateway.close();
+      const handledBySecond: string[] = [];
+      const second = closeLater(createKafkaGatewayBus(options));
+      second.serve(async (env) => {
+        handledBySecond.push(env.id);
+        return buildReplyEnvelope(env);
+      });
+      await second.start();
+      const next = request();
+
+      await broker.request(next);
+
+      await eventually(() => expect(handledBySecond).toEqual([next.id]));
+    });
+  });
+});
