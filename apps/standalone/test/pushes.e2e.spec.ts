@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Inbox, connectMqtt } from '@dh-mqtt/broker/testing';
+import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
+import type { MqttClient } from 'mqtt';
+import { startStandalone, type Standalone } from '../src/standalone';
+
+jest.setTimeout(60_000);
+
+/** The bootstrap device (devicehive-api.md §7): network 1, device type 1. */
+const DEVICE = 'e50d6085-2aba-48e9-b1c3-73c673e414be';
+const QUIET_MS = 300;
+
+describe(`${startStandalone.name} pushes (mqtt-api.md §5)`, () => {
+  let app: Standalone;
+  let dataDir: string;
+  const clients: MqttClient[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'dh-standalone-pushes-'));
+    const config = loadStandaloneConfig({
+      DH_HOST: '127.0.0.1',
+      DH_MQTT_PORT: '0',
+      DH_WS_PORT: '0',
+      DH_HTTP_PORT: '0',
+      DH_DATA_DIR: dataDir,
+      DH_JWT_SECRET: 'e2e-secret-of-enough-length-0123456789',
+    });
+    app = await startStandalone(config, { logger: silentLogger() });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.endAsync(true)));
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The bootstrap admin, logged in on CONNECT, listening to its own replies. */
+  async function admin(clientId: string): Promise<{ client: MqttClient; inbox: Inbox }> {
+    const client = await connectMqtt(`mqtt://127.0.0.1:${app.ports.mqtt}`, clientId, {
+      username: 'dhadmin',
+      password: 'dhadmin_#911',
+    });
+    clients.push(client);
+    const inbox = new Inbox(client);
+    await client.subscribeAsync(`dh/response/#`, { qos: 1 });
+    return { client, inbox };
+  }
+
+  /** Publishes a request and returns its reply's payload (the next message on `inbox`). */
+  async function ask(client: MqttClient, inbox: Inbox, body: object) {
+    await client.publishAsync('dh/request', JSON.stringify(body), { qos: 1 });
+    const reply = await inbox.next(10_000);
+    expect(reply.payload).toMatchObject({ status: 'success' });
+    return reply.payload as Record<string, unknown>;
+  }
+
+  describe('when one client inserts a notification and another listens on dh/notification/#', () => {
+    it('pushes it once, with the stored notification, at QoS 1', async () => {
+      const listener = await admin('e2e-listener');
+      await listener.client.subscribeAsync(['dh/notification/#', 'dh/notification/1/#'], {
+        qos: 1,
+      });
+      const sender = await admin('e2e-sender');
+
+      const reply = await ask(sender.client, sender.inbox, {
+        action: 'notification/insert',
+        requestId: 1,
+        deviceId: DEVICE,
+        notification: { notification: 'temperature', parameters: { t: 21.5 } },
+      });
+
+      const push = await listener.inbox.next(10_000);
+      expect(push).toEqual({
+        topic: `dh/notification/1/1/${DEVICE}/temperature`,
+        qos: 1,
+        payload: {
+          action: 'notification/insert',
+          notification: {
+            id: (reply['notification'] as { id: number }).id,
+            notification: 'temperature',
+            deviceId: DEVICE,
+            networkId: 1,
+            deviceTypeId: 1,
+            timestamp: expect.any(String),
+            parameters: { t: 21.5 },
+          },
+          subscriptionId: null,
+        },
+      });
+      expect(await listener.inbox.quietFor(QUIET_MS)).toEqual([]);
+    });
+  });
+
+  describe('when a client subscribes by request and a notification is inserted', () => {
+    it('pushes it with the subscriptionId the core returned', async () => {
+      const { client, inbox } = await admin('e2e-request-sub');
+      const { subscriptionId } = await ask(client, inbox, {
+        action: 'notification/subscribe',
+        deviceId: DEVICE,
+        names: ['humidity'],
+      });
+
+      await client.publishAsync(
+        'dh/request',
+        JSON.stringify({
+          action: 'notification/insert',
+          deviceId: DEVICE,
+          notification: { notification: 'humidity', parameters: { h: 40 } },
+        }),
+        { qos: 1 },
+      );
+
+      // The in-process bus runs the event before the gateway replies: push first, then reply.
+      const arrived = [await inbox.next(10_000), await inbox.next(10_000)];
+      expect(arrived.map((m) => m.topic).sort()).toEqual([
+        `dh/notification/1/1/${DEVICE}/humidity`,
+        'dh/response/notification/insert@e2e-request-sub',
+      ]);
+      expect(arrived.find((m) => m.topic.startsWith('dh/notification/'))?.payload).toMatchObject({
+        action: 'notification/insert',
+        subscriptionId,
+      });
+      const list = await ask(client, inbox, { action: 'subscription/list' });
+      expect(list['subscriptions']).toEqual([
+        expect.objectContaining({ subscriptionId, type: 'notification', deviceId: DEVICE }),
+      ]);
+    });
+  });
+
+  describe('when a command is updated', () => {
+    it('pushes the command_update to the inserting connection only', async () => {
+      const inserter = await admin('e2e-inserter');
+      const bystander = await admin('e2e-bystander');
+      const device = await admin('e2e-device');
+      await inserter.client.subscribeAsync('dh/command_update/#', { qos: 1 });
+      await bystander.client.subscribeAsync('dh/command_update/#', { qos: 1 });
+
+      const inserted = await ask(inserter.client, inserter.inbox, {
+        action: 'command/insert',
+        deviceId: DEVICE,
+        command: { command: 'blink' },
+      });
+      const commandId = (inserted['command'] as { id: number }).id;
+      await ask(device.client, device.inbox, {
+        action: 'command/update',
+        deviceId: DEVICE,
+        commandId,
+        command: { status: 'done', result: { ok: true } },
+      });
+
+      expect(await inserter.inbox.next(10_000)).toMatchObject({
+        topic: `dh/command_update/1/1/${DEVICE}/blink`,
+        payload: {
+          action: 'command/update',
+          command: { id: commandId, status: 'done', result: { ok: true } },
+          subscriptionId: null,
+        },
+      });
+      expect(await bystander.inbox.quietFor(QUIET_MS)).toEqual([]);
+    });
+  });
+});
