@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Top self-time functions of a V8 .cpuprofile (from `npm run bench -- --cpu-prof <dir>`):
+//   node tools/bench/profile-top.mjs <file.cpuprofile> [count]
+// Self time = samples whose top frame is the function; grouped by function, file and line.
+import { readFileSync } from 'node:fs';
+
+const [file, count = '25'] = process.argv.slice(2);
+if (!file) {
+  process.stderr.write('usage: profile-top.mjs <file.cpuprofile> [count]\n');
+  process.exit(2);
+}
+const profile = JSON.parse(readFileSync(file, 'utf8'));
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const deltas = profile.timeDeltas;
+const selfUs = new Map();
+profile.samples.forEach((id, i) => {
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0));
+});
+const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+const groups = new Map();
+for (const [id, us] of selfUs) {
+  const { functionName, url, lineNumber } = byId.get(id).callFrame;
+  const where = url
+    ? `${url.replace(/^.*node_modules\//, '').replace(/^.*dist\/bench\//, '')}:${lineNumber + 1}`
+    : '';
+  const key = `${functionName || '(anonymous)'} ${where}`.trim();
+  groups.set(key, (groups.get(key) ?? 0) + us);
+}
+const rows = [...groups].sort((a, b) => b[1] - a[1]).slice(0, Number(count));
+process.stdout.write(`total ${(total / 1e6).toFixed(1)} s sampled\n`);
+for (const [key, us] of rows) {
+  process.stdout.write(`${((us / total) * 100).toFixed(1).padStart(5)} %  ${key}\n`);
+}
+// Self time summed per package (or our lib), to see which layer costs what.
+const layers = new Map();
+for (const [id, us] of selfUs) {
+  const url = byId.get(id).callFrame.url;
+  const match =
+    /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url) ??
+    /dist\/bench\/(libs\/[^/]+|apps\/[^/]+)/.exec(url);
+  const layer = match
+    ? match[1]
+    : url
+      ? url.startsWith('node:')
+        ? 'node core'
+        : 'other'
+      : 'native/GC/idle';
+  layers.set(layer, (layers.get(layer) ?? 0) + us);
+}
+process.stdout.write('\nby layer\n');
+for (const [layer, us] of [...layers].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+  process.stdout.write(`${((us / total) * 100).toFixed(1).padStart(5)} %  ${layer}\n`);
+}
