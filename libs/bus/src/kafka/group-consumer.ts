@@ -21,8 +21,12 @@ export interface GroupConsumerOptions {
   onJoin?(partitions: number[], consumer: Consumer): void;
   /** Joined or left the group (readiness). */
   onStateChange?(): void;
-  /** Delay before a consumer that failed for good is created again (default 1 000 ms). */
-  recreateDelayMs?: number;
+  /**
+   * Pause before a failed consumer is restarted: first and cap in ms, doubling in between and
+   * back to the first after a successful join (kafkajs alone would retry every few hundred ms
+   * for as long as Kafka is away).
+   */
+  restartDelay: { initialMs: number; maxMs: number };
 }
 
 const JOIN_TIMEOUT_MS = 30_000;
@@ -46,8 +50,12 @@ export class GroupConsumer {
   private joinedGroup = false;
   private stopped = false;
   private recreateTimer: NodeJS.Timeout | undefined;
+  private restartDelayMs: number;
+  private readonly stopping = new AbortController();
 
-  constructor(private readonly options: GroupConsumerOptions) {}
+  constructor(private readonly options: GroupConsumerOptions) {
+    this.restartDelayMs = options.restartDelay.initialMs;
+  }
 
   get joined(): boolean {
     return this.joinedGroup;
@@ -82,6 +90,7 @@ export class GroupConsumer {
   /** Leaves the group and disconnects (bounded: a Kafka that is down does not block it). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.recreateTimer);
     const consumer = this.consumer;
     this.consumer = undefined;
@@ -118,7 +127,7 @@ export class GroupConsumer {
       heartbeatInterval: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)),
       maxWaitTimeInMs: this.options.maxFetchWaitMs,
       allowAutoTopicCreation: false,
-      retry: { ...CLIENT_RETRY, retries: 5 },
+      retry: { ...CLIENT_RETRY, retries: 5, restartOnFailure: () => this.pauseBeforeRestart() },
       ...(this.options.partitionAssigners
         ? { partitionAssigners: this.options.partitionAssigners }
         : {}),
@@ -127,6 +136,7 @@ export class GroupConsumer {
     let hasJoined = false;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       hasJoined = true;
+      this.restartDelayMs = this.options.restartDelay.initialMs;
       const partitions = payload.memberAssignment[topic] ?? [];
       this.options.onJoin?.(partitions, consumer);
       this.setJoined(true);
@@ -142,6 +152,23 @@ export class GroupConsumer {
     });
     consumer.on(consumer.events.STOP, () => this.setJoined(false));
     return consumer;
+  }
+
+  /** kafkajs' restartOnFailure: waits the current backoff; no restart once stopped. */
+  private async pauseBeforeRestart(): Promise<boolean> {
+    const delay = this.restartDelayMs;
+    this.restartDelayMs = Math.min(delay * 2, this.options.restartDelay.maxMs);
+    const signal = this.stopping.signal;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, delay);
+      signal.addEventListener('abort', done);
+    });
+    return !this.stopped;
   }
 
   /** A consumer kafkajs gave up on: disconnect it and start a new one, until one joins. */
@@ -162,7 +189,7 @@ export class GroupConsumer {
           if (!this.stopped) this.scheduleRecreate();
         }
       })();
-    }, this.options.recreateDelayMs ?? 1_000);
+    }, this.restartDelayMs);
   }
 
   private setJoined(joined: boolean): void {

@@ -167,6 +167,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       autoCommit: true,
       sessionTimeoutMs: opts.sessionTimeoutMs,
       maxFetchWaitMs: opts.maxFetchWaitMs,
+      restartDelay: opts.startRetry,
       eachMessage: onEventRecord,
       onJoin(partitions, kafkaConsumer) {
         if (!firstJoin) return;
@@ -202,6 +203,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       autoCommit: false,
       sessionTimeoutMs: opts.sessionTimeoutMs,
       maxFetchWaitMs: opts.maxFetchWaitMs,
+      restartDelay: opts.startRetry,
       partitionAssigners: [pinnedPartitionAssigner(topics.replies, partition)],
       eachMessage: onReply,
       onJoin(_partitions, kafkaConsumer) {

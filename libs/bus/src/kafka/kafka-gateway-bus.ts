@@ -187,6 +187,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       autoCommit: false,
       sessionTimeoutMs: opts.sessionTimeoutMs,
       maxFetchWaitMs: opts.maxFetchWaitMs,
+      restartDelay: opts.startRetry,
       eachMessage: onRequest,
       onJoin: (partitions) => tracker.retain(partitions),
     });
