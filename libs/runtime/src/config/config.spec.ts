@@ -123,3 +123,52 @@ describe(`${loadBrokerConfig.name} TLS and $SYS`, () => {
     expect(loadBrokerConfig({ DH_SYS_TOPICS_ADMIN_ONLY: 'false' }).sysTopicsAdminOnly).toBe(false);
   });
 });
+
+describe(`${loadBrokerConfig.name} limits (mqtt-api.md §7)`, () => {
+  it('uses the documented defaults, loopback exempt from the connect rate', () => {
+    expect(loadBrokerConfig({})).toMatchObject({
+      maxTopicLevels: 100,
+      maxSubscriptionsPerClient: 1_000,
+      maxInflight: 1_000,
+      maxOfflineQueue: 10_000,
+      sessionExpirySeconds: 604_800,
+      requestRate: 1_000,
+      requestBurst: 2_000,
+      connectRatePerIp: 200,
+      connectBurstPerIp: 1_000,
+      connectRateExempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+    });
+  });
+
+  it.each([
+    ['DH_MAX_TOPIC_LEVELS', '12', 'maxTopicLevels', 12],
+    ['DH_MAX_SUBSCRIPTIONS_PER_CLIENT', '5', 'maxSubscriptionsPerClient', 5],
+    ['DH_MAX_INFLIGHT', '20', 'maxInflight', 20],
+    ['DH_MAX_OFFLINE_QUEUE', '50', 'maxOfflineQueue', 50],
+    ['DH_SESSION_EXPIRY_SECONDS', '0', 'sessionExpirySeconds', 0],
+    ['DH_REQUEST_RATE', '0', 'requestRate', 0],
+    ['DH_REQUEST_BURST', '7', 'requestBurst', 7],
+    ['DH_CONNECT_RATE_PER_IP', '3', 'connectRatePerIp', 3],
+    ['DH_CONNECT_BURST_PER_IP', '4', 'connectBurstPerIp', 4],
+    ['DH_CONNECT_RATE_EXEMPT', 'none', 'connectRateExempt', []],
+    ['DH_CONNECT_RATE_EXEMPT', '10.0.0.1, ::1', 'connectRateExempt', ['10.0.0.1', '::1']],
+  ])('reads %s=%j', (variable, value, key, expected) => {
+    expect(loadBrokerConfig({ [variable]: value })).toHaveProperty(key, expected);
+  });
+
+  it.each([
+    ['DH_MAX_TOPIC_LEVELS', '101'],
+    ['DH_MAX_TOPIC_LEVELS', '7'],
+    ['DH_MAX_SUBSCRIPTIONS_PER_CLIENT', '0'],
+    ['DH_MAX_INFLIGHT', '65536'],
+    ['DH_MAX_OFFLINE_QUEUE', '0'],
+    ['DH_SESSION_EXPIRY_SECONDS', '-1'],
+    ['DH_REQUEST_BURST', '0'],
+    ['DH_CONNECT_RATE_PER_IP', 'fast'],
+    ['DH_CONNECT_RATE_EXEMPT', 'localhost'],
+  ])('refuses %s=%j naming it', (variable, value) => {
+    expect(() => loadBrokerConfig({ [variable]: value })).toThrow(
+      expect.objectContaining({ name: 'ConfigError', variable }),
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError, EnvReader, type Env } from './env-reader';
 
 /** pino levels accepted by `DH_LOG_LEVEL`. */
@@ -32,6 +33,24 @@ export const DEFAULTS = Object.freeze({
   tlsPort: 8883,
   /** mqtt-api.md §7: `$SYS/#` readable by admins only. */
   sysTopicsAdminOnly: true,
+  /** aedes' own ceiling (its topic matchers hold 100 words); DeviceHive topics use at most 7. */
+  maxTopicLevels: 100,
+  /** MQTT filters plus request-made subscriptions of one connection. */
+  maxSubscriptionsPerClient: 1_000,
+  /** Unacknowledged QoS 1 messages written to one connection; more wait in its queue. */
+  maxInflight: 1_000,
+  /** QoS 1 messages queued per session (offline, or behind the in-flight window). */
+  maxOfflineQueue: 10_000,
+  /** A persistent session not back within 7 days is removed; 0 = never. */
+  sessionExpirySeconds: 604_800,
+  /** `dh/request` + native publishes per client per second (token bucket); 0 = unlimited. */
+  requestRate: 1_000,
+  requestBurst: 2_000,
+  /** New connections per source address per second (token bucket); 0 = unlimited. */
+  connectRatePerIp: 200,
+  connectBurstPerIp: 1_000,
+  /** Loopback is exempt: a local proxy or benchmark shares one address (docs/reliability.md). */
+  connectRateExempt: Object.freeze(['127.0.0.1', '::1', '::ffff:127.0.0.1']) as readonly string[],
 });
 
 /** MQTT over TLS (mqtt-api.md §1): PEM file paths, read when the listener starts. */
@@ -86,6 +105,26 @@ export interface BrokerConfig extends ProcessConfig {
   tls: TlsConfig | undefined;
   /** `DH_SYS_TOPICS_ADMIN_ONLY` (`true`/`false`): `false` lets every session read `$SYS/#`. */
   sysTopicsAdminOnly: boolean;
+  /** `DH_MAX_TOPIC_LEVELS` (8–100): deeper topics and filters close the connection. */
+  maxTopicLevels: number;
+  /** `DH_MAX_SUBSCRIPTIONS_PER_CLIENT`: SUBACK 0x80 / 429 reply past it. */
+  maxSubscriptionsPerClient: number;
+  /** `DH_MAX_INFLIGHT`: unacknowledged QoS 1 messages per connection; more wait queued. */
+  maxInflight: number;
+  /** `DH_MAX_OFFLINE_QUEUE`: QoS 1 messages queued per session; newer ones are refused. */
+  maxOfflineQueue: number;
+  /** `DH_SESSION_EXPIRY_SECONDS`: persistent sessions away longer are removed; 0 = never. */
+  sessionExpirySeconds: number;
+  /** `DH_REQUEST_RATE` per client per second (0 = unlimited); excess gets a 429 reply. */
+  requestRate: number;
+  /** `DH_REQUEST_BURST`: requests a client may send at once before `requestRate` applies. */
+  requestBurst: number;
+  /** `DH_CONNECT_RATE_PER_IP` per second (0 = unlimited); excess sockets are closed. */
+  connectRatePerIp: number;
+  /** `DH_CONNECT_BURST_PER_IP`: connections an address may open at once. */
+  connectBurstPerIp: number;
+  /** `DH_CONNECT_RATE_EXEMPT`: comma-separated addresses never limited; `none` for none. */
+  connectRateExempt: readonly string[];
 }
 
 /** The DeviceHive core (gateway pods and the standalone process). */
@@ -167,7 +206,60 @@ function readBroker(env: EnvReader): BrokerConfig {
         ['true', 'false'],
         String(DEFAULTS.sysTopicsAdminOnly),
       ) === 'true',
+    ...readLimits(env),
   };
+}
+
+/** The limits of mqtt-api.md §7 (docs/reliability.md lists what happens past each). */
+function readLimits(env: EnvReader) {
+  return {
+    maxTopicLevels: env.integer('DH_MAX_TOPIC_LEVELS', DEFAULTS.maxTopicLevels, 8, 100),
+    maxSubscriptionsPerClient: env.integer(
+      'DH_MAX_SUBSCRIPTIONS_PER_CLIENT',
+      DEFAULTS.maxSubscriptionsPerClient,
+      1,
+      1_000_000,
+    ),
+    maxInflight: env.integer('DH_MAX_INFLIGHT', DEFAULTS.maxInflight, 1, 65_535),
+    maxOfflineQueue: env.integer('DH_MAX_OFFLINE_QUEUE', DEFAULTS.maxOfflineQueue, 1, 10_000_000),
+    sessionExpirySeconds: env.integer(
+      'DH_SESSION_EXPIRY_SECONDS',
+      DEFAULTS.sessionExpirySeconds,
+      0,
+      315_360_000,
+    ),
+    requestRate: env.integer('DH_REQUEST_RATE', DEFAULTS.requestRate, 0, 10_000_000),
+    requestBurst: env.integer('DH_REQUEST_BURST', DEFAULTS.requestBurst, 1, 10_000_000),
+    connectRatePerIp: env.integer(
+      'DH_CONNECT_RATE_PER_IP',
+      DEFAULTS.connectRatePerIp,
+      0,
+      1_000_000,
+    ),
+    connectBurstPerIp: env.integer(
+      'DH_CONNECT_BURST_PER_IP',
+      DEFAULTS.connectBurstPerIp,
+      1,
+      10_000_000,
+    ),
+    connectRateExempt: readAddressList(env, 'DH_CONNECT_RATE_EXEMPT', DEFAULTS.connectRateExempt),
+  };
+}
+
+/** Comma-separated IP addresses; `none` = an empty list. */
+function readAddressList(
+  env: EnvReader,
+  name: string,
+  fallback: readonly string[],
+): readonly string[] {
+  const text = env.optionalString(name);
+  if (text === undefined) return fallback;
+  if (text === 'none') return [];
+  const items = text.split(',').map((item) => item.trim());
+  if (items.some((item) => isIP(item) === 0)) {
+    throw new ConfigError(name, 'must be a comma-separated list of IP addresses, or none');
+  }
+  return items;
 }
 
 /** Both paths or neither: a certificate without its key (or the reverse) is a mistake. */
