@@ -1,15 +1,28 @@
 import { formatErrorTopic, formatResponseTopic, isResponseAction } from '@dh-mqtt/protocol';
 import type { BrokerContext } from '../broker-context';
 
+/** aedes' default `maxTopicLevels`: it refuses to route a topic deeper than this. */
+const AEDES_DEFAULT_MAX_TOPIC_LEVELS = 100;
+
 /**
  * The topic a reply to `action` goes to: `dh/response/{action}@{clientId}`, or the reserved
- * `dh/response/error@{clientId}` when there is no action or it cannot name a topic (`@`, `+`,
- * `#`, empty levels: mqtt-api.md §4).
+ * `dh/response/error@{clientId}` when there is no action or it cannot name a routable topic
+ * (`@`, `+`, `#`, empty levels, longer than an MQTT topic may be, or deeper than the broker
+ * routes: mqtt-api.md §4) — every request gets its reply somewhere.
  */
-export function replyTopic(action: string | null, clientId: string): string {
-  return action !== null && isResponseAction(action)
-    ? formatResponseTopic(action, clientId)
-    : formatErrorTopic(clientId);
+export function replyTopic(
+  action: string | null,
+  clientId: string,
+  maxTopicLevels: number = AEDES_DEFAULT_MAX_TOPIC_LEVELS,
+): string {
+  if (action === null || !isResponseAction(action)) return formatErrorTopic(clientId);
+  let topic: string;
+  try {
+    topic = formatResponseTopic(action, clientId);
+  } catch {
+    return formatErrorTopic(clientId); // RangeError: over the 65535-byte topic limit
+  }
+  return topic.split('/').length > maxTopicLevels ? formatErrorTopic(clientId) : topic;
 }
 
 /**
@@ -24,7 +37,9 @@ export function publishReply(
   action: string | null,
   reply: object,
 ): Promise<void> {
-  const topic = replyTopic(action, clientId);
+  // aedes sets `maxTopicLevels` on the instance (clamped option); its typings omit it.
+  const levels = (ctx.aedes as unknown as { maxTopicLevels?: number }).maxTopicLevels;
+  const topic = replyTopic(action, clientId, levels);
   return new Promise((resolve) => {
     ctx.aedes.publish(
       {

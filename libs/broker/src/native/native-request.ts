@@ -6,6 +6,7 @@ import {
   type JsonObject,
   type RequestMessage,
 } from '@dh-mqtt/protocol';
+import { MAX_REQUEST_DEPTH, nestedDeeperThan } from '../requests/parse-request';
 
 /**
  * What a native publish (mqtt-api.md §6) amounts to: the action it stands for and either the
@@ -64,7 +65,11 @@ export function nativeRequest(topic: EventTopic, payload: Buffer, maxBytes: numb
 function parseObject(payload: Buffer): JsonObject | null {
   try {
     const value: unknown = JSON.parse(payload.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
+    // Too deep to copy safely further down: treated as malformed (see parseRequest).
+    return typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      !nestedDeeperThan(value, MAX_REQUEST_DEPTH)
       ? (value as JsonObject)
       : null;
   } catch {

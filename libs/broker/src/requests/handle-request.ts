@@ -25,7 +25,7 @@ export function handleRequest(ctx: BrokerContext, session: ClientSession, payloa
   }
   void session.enqueue(async () => {
     if (!parsed.ok) {
-      await publishReply(ctx, clientId, null, parsed.reply);
+      await publishReply(ctx, clientId, parsed.action, parsed.reply);
       return;
     }
     const reply =

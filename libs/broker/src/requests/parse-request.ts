@@ -1,4 +1,10 @@
-import { DhError, errorReplyFrom, type JsonObject, type RequestMessage } from '@dh-mqtt/protocol';
+import {
+  DhError,
+  errorReplyFrom,
+  MAX_JSON_DEPTH,
+  type JsonObject,
+  type RequestMessage,
+} from '@dh-mqtt/protocol';
 
 /**
  * The outcome of reading a `dh/request` payload (mqtt-api.md §4, ADR 0002): a request to forward,
@@ -6,36 +12,70 @@ import { DhError, errorReplyFrom, type JsonObject, type RequestMessage } from '@
  */
 export type ParsedRequest =
   | { readonly ok: true; readonly request: RequestMessage }
-  | { readonly ok: false; readonly reply: JsonObject };
+  | {
+      readonly ok: false;
+      /** The topic-routing action of the error reply; null = the reserved error topic. */
+      readonly action: string | null;
+      readonly reply: JsonObject;
+    };
 
 const MALFORMED = new DhError('DH_ERR_MALFORMED_JSON');
+
+/** Depth allowed for a whole request: the DTOs' per-field MAX_JSON_DEPTH plus room for wrappers. */
+export const MAX_REQUEST_DEPTH = MAX_JSON_DEPTH + 8;
 
 /**
  * Checks size, JSON, object-ness and a string `action`, in that order.
  * - over `maxBytes`: 413 with action and requestId null (the payload is not parsed at all);
  * - not JSON, or JSON but not an object: the reference body
  *   `{"code":400,"status":"error","error":"Malformed Json received."}` (devicehive-api.md §1.3);
- * - an object without a string `action`: the same 400 with `"action":null` and its `requestId`.
+ * - an object without a string `action`: the same 400 with `"action":null` and its `requestId`;
+ * - a request nested deeper than MAX_REQUEST_DEPTH: 400 on the action's response topic. Such values
+ *   would overflow the stack of `JSON.stringify` further down (bus copies, reply echo), so they
+ *   stop here; a too-deep `requestId` is answered with `requestId: null`.
  */
 export function parseRequest(payload: Buffer, maxBytes: number): ParsedRequest {
   if (payload.length > maxBytes) {
     const err = new DhError('DH_ERR_PAYLOAD_TOO_LARGE', payload.length, maxBytes);
-    return { ok: false, reply: errorReplyFrom(null, null, err) };
+    return { ok: false, action: null, reply: errorReplyFrom(null, null, err) };
   }
   let value: unknown;
   try {
     value = JSON.parse(payload.toString('utf8'));
   } catch {
-    return { ok: false, reply: unroutable() };
+    return { ok: false, action: null, reply: unroutable() };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, reply: unroutable() };
+    return { ok: false, action: null, reply: unroutable() };
   }
   const request = value as JsonObject;
   if (typeof request['action'] !== 'string') {
-    return { ok: false, reply: errorReplyFrom(null, request['requestId'], MALFORMED) };
+    const requestId = nestedDeeperThan(request['requestId'], MAX_REQUEST_DEPTH)
+      ? null
+      : request['requestId'];
+    return { ok: false, action: null, reply: errorReplyFrom(null, requestId, MALFORMED) };
+  }
+  if (nestedDeeperThan(request, MAX_REQUEST_DEPTH)) {
+    const action = request['action'];
+    const requestId = nestedDeeperThan(request['requestId'], MAX_REQUEST_DEPTH)
+      ? null
+      : request['requestId'];
+    const err = new DhError('DH_ERR_JSON_TOO_DEEP', MAX_REQUEST_DEPTH);
+    return { ok: false, action, reply: errorReplyFrom(action, requestId, err) };
   }
   return { ok: true, request: request as RequestMessage };
+}
+
+/** Iterative (a recursive walk is what overflows): true when `value` nests deeper than `max`. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function unroutable(): JsonObject {

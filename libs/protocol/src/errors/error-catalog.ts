@@ -17,7 +17,15 @@ export const ERRORS = {
     status: 413,
     text: 'Request is too large: %s bytes, the limit is %s',
   },
+  DH_ERR_JSON_TOO_DEEP: {
+    status: 400,
+    text: 'Malformed Json received: nested deeper than %s levels',
+  },
   DH_ERR_RATE_LIMITED: { status: 429, text: 'Too many requests' },
+  DH_ERR_TOO_MANY_SUBSCRIPTIONS: {
+    status: 429,
+    text: 'Too many subscriptions: the limit is %s per connection',
+  },
   DH_ERR_BACKEND_TIMEOUT: { status: 503, text: 'Service unavailable: no reply within %s ms' },
   DH_ERR_BACKEND_UNAVAILABLE: { status: 503, text: 'Service unavailable' },
   DH_ERR_INTERNAL: { status: 500, text: 'Internal server error' },
