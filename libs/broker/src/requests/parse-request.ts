@@ -69,8 +69,8 @@ export function parseRequest(payload: Buffer, maxBytes: number): ParsedRequest {
 /** Iterative (a recursive walk is what overflows): true when `value` nests deeper than `max`. */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [current, depth] = item;
     if (typeof current !== 'object' || current === null) continue;
     if (depth >= max) return true;
     for (const child of Object.values(current)) stack.push([child, depth + 1]);
