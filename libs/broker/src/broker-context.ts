@@ -1,6 +1,7 @@
 import type { BrokerBus } from '@dh-mqtt/bus';
 import type { BrokerConfig, Logger } from '@dh-mqtt/runtime';
 import type { Aedes } from 'aedes';
+import type { BrokerLimits, LimitSettings } from './limits/broker-limits';
 import type { SessionRegistry } from './session/session-registry';
 
 /** The broker settings the hooks read (a subset of the app's BrokerConfig). */
@@ -13,7 +14,9 @@ export type BrokerSettings = Pick<
   | 'connectTimeoutMs'
 > &
   /** `$SYS/#` for admins only unless false (mqtt-api.md §7); default true. */
-  Partial<Pick<BrokerConfig, 'sysTopicsAdminOnly'>>;
+  Partial<Pick<BrokerConfig, 'sysTopicsAdminOnly'>> &
+  /** The limits of mqtt-api.md §7; each left out takes its documented default. */
+  Partial<LimitSettings>;
 
 /** What every hook and delivery function shares: one per broker instance. */
 export interface BrokerContext {
@@ -22,6 +25,8 @@ export interface BrokerContext {
   readonly logger: Logger;
   readonly settings: BrokerSettings;
   readonly sessions: SessionRegistry;
+  /** Limit state and counters (`limits/*`, docs/reliability.md). */
+  readonly limits: BrokerLimits;
   /** Publish packets the hooks consumed: acknowledged to the client, never routed. */
   readonly consumed: WeakSet<object>;
   /** Set once the aedes instance exists (hooks run only after that). */

@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { BrokerBus } from '@dh-mqtt/bus';
 import type { Logger } from '@dh-mqtt/runtime';
 import type { Aedes, Client } from 'aedes';
+import type { Registry } from 'prom-client';
 import type { BrokerContext, BrokerSettings } from './broker-context';
 import { DhAedes } from './dh-aedes';
 import { createAuthenticate } from './hooks/authenticate';
 import { createAuthorizeForward } from './hooks/authorize-forward';
 import { createAuthorizePublish } from './hooks/authorize-publish';
 import { createAuthorizeSubscribe } from './hooks/authorize-subscribe';
+import { BrokerLimits, resolveLimitSettings } from './limits/broker-limits';
+import { createLimitMetrics } from './limits/limit-metrics';
+import { limitOfflineQueue } from './limits/offline-queue';
+import { startSessionExpiry } from './limits/session-expiry';
+import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
 import { startPushes } from './pushes/start-pushes';
 import { SessionRegistry } from './session/session-registry';
 
@@ -17,6 +23,15 @@ export interface BrokerDeps {
   config: BrokerSettings;
   /** Broker id (aedes id, `brokerId` of envelopes); a random UUID by default. */
   id?: string;
+  /**
+   * Shared MQTT state of the cluster (`createRedisMqttState`); in memory when absent. The broker
+   * closes `mq` on `close()`, not `persistence` (its owner destroys it afterwards).
+   */
+  mqttState?: { persistence?: object; mq?: object };
+  /** The app's Prometheus registry: limit hits are counted there (`dh_broker_limit_hits_total`). */
+  metrics?: Registry;
+  /** Stored queue length of a session for `DH_MAX_OFFLINE_QUEUE` with a shared persistence. */
+  offlineQueueLength?: (clientId: string) => Promise<number>;
 }
 
 /** A ready DeviceHive MQTT broker: feed it connections (`handle`), it does not listen itself. */
@@ -41,40 +56,72 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   const id = deps.id ?? randomUUID();
   const logger = deps.logger.child({ component: 'broker', brokerId: id });
   const consumed = new WeakSet<object>();
+  const limitSettings = resolveLimitSettings(deps.config);
+  const limitMetrics = createLimitMetrics(deps.metrics);
   const ctx: BrokerContext = {
     brokerId: id,
     bus: deps.bus,
     logger,
     settings: deps.config,
     sessions: new SessionRegistry(),
+    limits: new BrokerLimits(limitSettings, limitMetrics),
     consumed,
     aedes: undefined as unknown as Aedes,
   };
   const aedes = new DhAedes(
     {
       id,
+      persistence: deps.mqttState?.persistence,
+      mq: deps.mqttState?.mq,
       connectTimeout: deps.config.connectTimeoutMs,
       // mqtt-api.md §7: a stalled subscriber must not block delivery to everyone else.
       drainTimeout: 30_000,
       authenticate: createAuthenticate(ctx),
       authorizePublish: createAuthorizePublish(ctx),
       authorizeSubscribe: createAuthorizeSubscribe(ctx),
-      authorizeForward: createAuthorizeForward(ctx),
+      authorizeForward: withInflightWindow(ctx, createAuthorizeForward(ctx)),
+      maxTopicLevels: limitSettings.maxTopicLevels,
     },
     consumed,
   );
   ctx.aedes = aedes;
   observe(aedes, logger);
   await aedes.listen();
+  const stateful = aedes as DhAedes & { persistence: object };
+  stateful.persistence = limitOfflineQueue(stateful.persistence, {
+    maxQueued: limitSettings.maxOfflineQueue,
+    metrics: limitMetrics,
+    queueLength: deps.offlineQueueLength,
+  });
+  observeLimitErrors(ctx);
+  const expiry = startSessionExpiry(aedes, {
+    expirySeconds: limitSettings.sessionExpirySeconds,
+    metrics: limitMetrics,
+    logger,
+  });
   await startPushes(ctx);
+  const handle: Aedes['handle'] = (conn, req) => {
+    // mqtt-api.md §7: a flood from one address is cut before aedes allocates a client for it.
+    if (!ctx.limits.admitConnection(remoteAddressOf(conn as object, req))) {
+      conn.destroy();
+      return undefined as unknown as Client;
+    }
+    const client = aedes.handle(conn, req);
+    ctx.limits.inflight.install(client);
+    return client;
+  };
 
   let closing: Promise<void> | undefined;
   return {
     id,
     aedes,
-    handle: aedes.handle,
+    handle,
     connectedClients: () => aedes.connectedClients,
-    close: () => (closing ??= new Promise<void>((resolve) => aedes.close(() => resolve()))),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        expiry.stop();
+        aedes.close(() => resolve());
+      })),
   };
 }
 

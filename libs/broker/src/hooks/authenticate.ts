@@ -32,6 +32,12 @@ export function isAcceptableClientId(clientId: string, maxLength: number): boole
 export function createAuthenticate(ctx: BrokerContext): Authenticate {
   return (client, username, password, done) => {
     if (!isAcceptableClientId(client.id, ctx.settings.maxClientIdLength)) {
+      if (client.id.length > ctx.settings.maxClientIdLength)
+        ctx.limits.metrics.hit('client_id_length');
+      return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
+    }
+    if (!fitsReplyTopics(client.id, ctx.limits.settings.maxTopicLevels)) {
+      ctx.limits.metrics.hit('topic_levels');
       return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
     }
     const session = ctx.sessions.open(client);
@@ -51,6 +57,17 @@ export function createAuthenticate(ctx: BrokerContext): Authenticate {
       },
     );
   };
+}
+
+/**
+ * Whether `dh/response/{a}/{b}@{clientId}` (4 levels + the id's own `/`) stays within
+ * `DH_MAX_TOPIC_LEVELS`: aedes refuses to route deeper topics, so such a client would never get a
+ * reply.
+ */
+function fitsReplyTopics(clientId: string, maxTopicLevels: number): boolean {
+  let levels = 4;
+  for (let i = 0; i < clientId.length; i++) if (clientId.charCodeAt(i) === 0x2f) levels++;
+  return levels <= maxTopicLevels;
 }
 
 function refusal(returnCode: number, message: string): AuthenticateError {

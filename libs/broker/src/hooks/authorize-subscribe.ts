@@ -39,8 +39,12 @@ export function createAuthorizeSubscribe(ctx: BrokerContext): AuthorizeSubscribe
   return (client, subscription, callback) => {
     const text = subscription.topic;
     if (!isAcceptableWireText(text)) return callback(new Error('ill-formed topic filter'), null);
-    const principal = ctx.sessions.get(client)?.principal ?? null;
-    const allowed = mayFilter(parseFilter(text), client.id, principal, ctx.settings);
+    const session = ctx.sessions.get(client);
+    const principal = session?.principal ?? null;
+    const allowed =
+      mayFilter(parseFilter(text), client.id, principal, ctx.settings) &&
+      // DH_MAX_SUBSCRIPTIONS_PER_CLIENT (mqtt-api.md §7): counted only once otherwise allowed.
+      (session === undefined || ctx.limits.admitFilter(session, text));
     if (!allowed) ctx.logger.debug({ clientId: client.id }, 'subscription refused');
     callback(null, allowed ? subscription : null);
   };

@@ -37,7 +37,7 @@ export function handleNativePublish(
   const { clientId } = session;
   const native = nativeRequest(topic, payload, ctx.settings.maxRequestSize);
   const { action } = native;
-  if (session.pendingRequests > ctx.settings.maxPendingRequests) {
+  if (!ctx.limits.admitRequest(session, ctx.settings.maxPendingRequests)) {
     void publishReply(
       ctx,
       clientId,

@@ -11,12 +11,13 @@ import { parseRequest } from './parse-request';
  * Handles one `dh/request` publish (mqtt-api.md §4). Called synchronously from
  * `authorizePublish`, i.e. in the order the client's packets arrived; the reply (or error reply)
  * is published in that order too. A client with more than `maxPendingRequests` unanswered
- * requests gets an immediate 429 instead of a place in the queue.
+ * requests, or over `DH_REQUEST_RATE`, gets an immediate 429 instead of a place in the queue; a
+ * subscribe past `DH_MAX_SUBSCRIPTIONS_PER_CLIENT` gets 429 without reaching the gateway.
  */
 export function handleRequest(ctx: BrokerContext, session: ClientSession, payload: Buffer): void {
   const { clientId } = session;
   const parsed = parseRequest(payload, ctx.settings.maxRequestSize);
-  if (session.pendingRequests > ctx.settings.maxPendingRequests) {
+  if (!ctx.limits.admitRequest(session, ctx.settings.maxPendingRequests)) {
     const action = parsed.ok ? parsed.request.action : null;
     const requestId = parsed.ok ? parsed.request.requestId : null;
     const reply = errorReplyFrom(action, requestId, new DhError('DH_ERR_RATE_LIMITED'));
@@ -30,6 +31,7 @@ export function handleRequest(ctx: BrokerContext, session: ClientSession, payloa
     }
     const reply =
       answerInBroker(session, parsed.request) ??
+      ctx.limits.refuseRequestSubscription(session, parsed.request) ??
       (await forwardRequest(ctx, session, parsed.request));
     await publishReply(ctx, clientId, parsed.request.action, reply);
     // mqtt-api.md §5: a new subscription's replay and pushes follow its reply.

@@ -56,6 +56,10 @@ export function guardPacketSize(socket: Duplex, maxBytes: number): Duplex {
   const guard = new PacketSizeGuard(maxBytes);
   socket.pipe(guard);
   const conn = Duplex.from({ readable: guard, writable: socket });
+  // DH_CONNECT_RATE_PER_IP limits by the peer address: keep it on the stream aedes gets.
+  (conn as Duplex & { remoteAddress?: string }).remoteAddress = (
+    socket as Duplex & { remoteAddress?: string }
+  ).remoteAddress;
   guard.on('error', (err) => {
     socket.destroy();
     conn.destroy(err);
