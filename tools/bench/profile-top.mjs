@@ -16,6 +16,8 @@ const selfUs = new Map();
 profile.samples.forEach((id, i) => {
   selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0));
 });
+// Percentages are of busy time: the idle samples (waiting for I/O) are left out.
+for (const [id] of selfUs) if (byId.get(id).callFrame.functionName === '(idle)') selfUs.delete(id);
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 const groups = new Map();
 for (const [id, us] of selfUs) {
@@ -27,7 +29,7 @@ for (const [id, us] of selfUs) {
   groups.set(key, (groups.get(key) ?? 0) + us);
 }
 const rows = [...groups].sort((a, b) => b[1] - a[1]).slice(0, Number(count));
-process.stdout.write(`total ${(total / 1e6).toFixed(1)} s sampled\n`);
+process.stdout.write(`total ${(total / 1e6).toFixed(1)} s busy (idle excluded)\n`);
 for (const [key, us] of rows) {
   process.stdout.write(`${((us / total) * 100).toFixed(1).padStart(5)} %  ${key}\n`);
 }
@@ -40,11 +42,13 @@ for (const [id, us] of selfUs) {
     /dist\/bench\/(libs\/[^/]+|apps\/[^/]+)/.exec(url);
   const layer = match
     ? match[1]
-    : url
-      ? url.startsWith('node:')
+    : url.startsWith('wasm://')
+      ? 'WebAssembly (PGlite)'
+      : url.startsWith('node:')
         ? 'node core'
-        : 'other'
-      : 'native/GC/idle';
+        : url
+          ? 'other'
+          : 'native bindings, GC';
   layers.set(layer, (layers.get(layer) ?? 0) + us);
 }
 process.stdout.write('\nby layer\n');
