@@ -103,6 +103,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   const handle: Aedes['handle'] = (conn, req) => {
     // mqtt-api.md §7: a flood from one address is cut before aedes allocates a client for it.
     if (!ctx.limits.admitConnection(remoteAddressOf(conn as object, req))) {
+      conn.on('error', () => undefined);
       conn.destroy();
       return undefined as unknown as Client;
     }

@@ -15,7 +15,7 @@ import {
 } from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
-import { createBroker, type DhBroker } from './broker';
+import { createBroker, type BrokerDeps, type DhBroker } from './broker';
 import type { BrokerSettings } from './broker-context';
 import { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 
@@ -139,9 +139,11 @@ export interface TestBroker {
 export async function startTestBroker(
   settings: Partial<BrokerSettings> = {},
   transport: TcpServerOptions = { maxPacketSize: 1_048_576 },
+  deps: Pick<BrokerDeps, 'metrics'> = {},
 ): Promise<TestBroker> {
   const bus = new FakeBrokerBus();
   const broker = await createBroker({
+    ...deps,
     bus,
     logger: silentLogger(),
     config: { ...TEST_SETTINGS, ...settings },
