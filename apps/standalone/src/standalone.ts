@@ -68,9 +68,10 @@ export async function startStandalone(
     // and again as soon as shutdown starts.
     const checks = new HealthChecks();
     checks.register('started', () => ready);
+    const metrics = createMetricsRegistry({ app: 'standalone' });
     const http = createHttpServer({
       checks,
-      metrics: createMetricsRegistry({ app: 'standalone' }),
+      metrics,
       isShuttingDown: () => shuttingDown,
     });
     const httpPort = await listen(http, config.httpPort, config.host);
@@ -98,7 +99,7 @@ export async function startStandalone(
     await bus.broker.start();
     started('bus', () => bus.broker.close());
 
-    const broker = await createBroker({ bus: bus.broker, logger, config });
+    const broker = await createBroker({ bus: bus.broker, logger, config, metrics });
     started('broker', () => broker.close());
     checks.register('broker', () => !broker.aedes.closed);
 
