@@ -7,3 +7,8 @@ export { PacketSizeGuard, guardPacketSize } from './transport/packet-size-guard'
 export { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 export { createWsServer, type WsServerOptions } from './transport/ws-server';
 export { createTlsServer, readTlsFiles, type TlsServerOptions } from './transport/tls-server';
+export {
+  createRedisMqttState,
+  type RedisMqttState,
+  type RedisMqttStateOptions,
+} from './cluster/redis-mqtt-state';

@@ -12,6 +12,7 @@ export {
   type StandaloneConfig,
   type TlsConfig,
 } from './config/config';
+export { loadClusterConfig, type ClusterConfig } from './config/cluster-config';
 export { ConfigError, EnvReader, type Env } from './config/env-reader';
 export { HealthChecks, type CheckResult, type ReadinessCheck } from './health/health-checks';
 export { createHttpServer, type HttpServerDeps } from './health/http-server';

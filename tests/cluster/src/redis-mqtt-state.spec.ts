@@ -1,0 +1,131 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createBroker, createRedisMqttState, createTcpServer } from '@dh-mqtt/broker';
+import { FakeBrokerBus, Inbox, TEST_SETTINGS, connectMqtt } from '@dh-mqtt/broker/testing';
+import { silentLogger } from '@dh-mqtt/runtime';
+import { Redis } from 'ioredis';
+import type { MqttClient } from 'mqtt';
+import { testRedisUrl } from './support/cluster-env';
+import { connectWithInbox } from './support/mqtt-clients';
+
+/** One broker pod in this process: aedes on the Redis state, a TCP listener on a free port. */
+async function startPod(redisUrl: string, brokerId: string) {
+  const state = createRedisMqttState({ url: redisUrl, brokerId });
+  await state.ready();
+  const broker = await createBroker({
+    bus: new FakeBrokerBus(),
+    logger: silentLogger(),
+    config: TEST_SETTINGS,
+    id: brokerId,
+    mqttState: state,
+  });
+  const server = createTcpServer(broker, { maxPacketSize: 1_048_576 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await broker.close();
+      await state.close();
+    },
+  };
+}
+
+type Pod = Awaited<ReturnType<typeof startPod>>;
+
+describe(createRedisMqttState.name, () => {
+  // A Redis database of its own, so keys left by other suites cannot leak in.
+  const redisUrl = `${testRedisUrl()}/5`;
+  let pods: Pod[] = [];
+  let clients: MqttClient[] = [];
+
+  const connect = async (pod: Pod, clientId: string, clean = true) => {
+    const client = await connectMqtt(pod.url, clientId, { clean });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    const redis = new Redis(redisUrl);
+    await redis.flushdb();
+    redis.disconnect();
+  });
+
+  describe('when two pods share one Redis', () => {
+    beforeEach(async () => {
+      pods = [await startPod(redisUrl, 'pod-a'), await startPod(redisUrl, 'pod-b')];
+    });
+
+    afterEach(async () => {
+      await Promise.all(clients.map((client) => client.endAsync(true)));
+      clients = [];
+      await Promise.all(pods.map((pod) => pod.close()));
+    });
+
+    it('delivers a QoS 1 publish made on one pod once to a subscriber on the other', async () => {
+      const subscriber = await connect(pods[0], 'sub-across');
+      const inbox = new Inbox(subscriber);
+      await subscriber.subscribeAsync('plant/across/#', { qos: 1 });
+      const publisher = await connect(pods[1], 'pub-across');
+
+      await publisher.publishAsync('plant/across/t1', 'one', { qos: 1 });
+      await publisher.publishAsync('plant/across/t1', 'two', { qos: 1 });
+
+      expect((await inbox.next()).payload).toBe('one');
+      expect((await inbox.next()).payload).toBe('two');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(inbox.messages.map((m) => m.payload)).toEqual(['one', 'two']);
+    });
+
+    it('hands a persistent session resumed on the other pod the QoS 1 messages it missed', async () => {
+      const first = await connect(pods[0], 'resumer', false);
+      await first.subscribeAsync('plant/resume/#', { qos: 1 });
+      await first.endAsync();
+      const publisher = await connect(pods[1], 'pub-resume');
+      for (const text of ['m1', 'm2', 'm3']) {
+        await publisher.publishAsync('plant/resume/level', text, { qos: 1 });
+      }
+
+      const { client: resumed, inbox } = await connectWithInbox(pods[1].url, 'resumer', {
+        clean: false,
+      });
+      clients.push(resumed);
+      const received = [await inbox.next(), await inbox.next(), await inbox.next()];
+
+      expect(received.map((m) => [m.topic, m.payload, m.qos])).toEqual([
+        ['plant/resume/level', 'm1', 1],
+        ['plant/resume/level', 'm2', 1],
+        ['plant/resume/level', 'm3', 1],
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(inbox.messages).toHaveLength(3);
+    });
+  });
+
+  describe('when Redis is unreachable', () => {
+    let silent: Server;
+    let port: number;
+
+    beforeEach(async () => {
+      // A port nobody answers on: a server that is opened and closed again.
+      silent = createServer();
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      port = (silent.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+
+    it('is not ready, keeps retrying, and rejects the wait once closed', async () => {
+      const state = createRedisMqttState({
+        url: `redis://127.0.0.1:${port}`,
+        brokerId: 'pod-offline',
+        retry: { initialMs: 20, maxMs: 100 },
+      });
+      const outcome = expect(state.ready()).rejects.toThrow('closed before it was ready');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      expect(state.isReady()).toBe(false);
+      await state.close();
+      await outcome;
+    });
+  });
+});

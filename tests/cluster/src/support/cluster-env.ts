@@ -1,0 +1,19 @@
+/** The services and build of the run, set by global-setup.mjs (or given by the environment). */
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(
+      `${name} is not set: run the cluster suites through their jest config ` +
+        '(tests/cluster/jest.config.cjs), whose globalSetup starts the services',
+    );
+  }
+  return value;
+}
+
+/** `redis://127.0.0.1:<port>` without a database index. */
+export const testRedisUrl = (): string => required('DH_TEST_REDIS_URL').replace(/\/\d*$/, '');
+export const testKafkaBrokers = (): string => required('DH_TEST_KAFKA_BROKERS');
+/** The server's maintenance database URL; suites create databases of their own on it. */
+export const testDatabaseUrl = (): string => required('DH_TEST_DATABASE_URL');
+/** The folder the apps were built into (`<dist>/apps/broker/src/main.js`). */
+export const clusterDist = (): string => required('DH_TEST_CLUSTER_DIST');
