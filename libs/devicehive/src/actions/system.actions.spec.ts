@@ -35,10 +35,10 @@ describe(createSystemActions.name, () => {
 
   describe('when Kafka brokers are configured', () => {
     it('answers cluster/info with them and no ZooKeeper', async () => {
-      const actions = createSystemActions({ kafkaBrokers: ['k1:9092', 'k2:9092'] });
+      const actions = createSystemActions({ kafkaBrokers: ['k1:19092', 'k2:19092'] });
       await expect(actions['cluster/info']?.(ctx, {})).resolves.toEqual({
         body: {
-          clusterInfo: { 'bootstrap.servers': 'k1:9092,k2:9092', 'zookeeper.connect': null },
+          clusterInfo: { 'bootstrap.servers': 'k1:19092,k2:19092', 'zookeeper.connect': null },
         },
       });
     });

@@ -6,7 +6,7 @@ describe(loadStandaloneConfig.name, () => {
     it('uses the documented defaults and leaves the optional services unset', () => {
       const config = loadStandaloneConfig({});
       expect(config).toMatchObject({
-        mqttPort: 1883,
+        mqttPort: 1883, // the documented default (DESIGN.md §6)
         wsPort: DEFAULTS.wsPort,
         wsPath: '/mqtt',
         httpPort: DEFAULTS.httpPort,
@@ -28,8 +28,8 @@ describe(loadStandaloneConfig.name, () => {
         DH_MQTT_PORT: '0',
         DH_WS_PORT: '9001',
         DH_WS_PATH: '/ws',
-        DH_KAFKA_BROKERS: 'k1:9092, k2:9093',
-        DH_DATABASE_URL: 'postgres://u:p@db:5432/dh',
+        DH_KAFKA_BROKERS: 'k1:19092, k2:19093',
+        DH_DATABASE_URL: 'postgres://u:p@db:15432/dh',
         DH_REQUEST_TIMEOUT_MS: '250',
         DH_LOG_LEVEL: 'debug',
         DH_JWT_SECRET: 's3cret',
@@ -38,8 +38,8 @@ describe(loadStandaloneConfig.name, () => {
         mqttPort: 0,
         wsPort: 9001,
         wsPath: '/ws',
-        kafkaBrokers: ['k1:9092', 'k2:9093'],
-        databaseUrl: 'postgres://u:p@db:5432/dh',
+        kafkaBrokers: ['k1:19092', 'k2:19093'],
+        databaseUrl: 'postgres://u:p@db:15432/dh',
         requestTimeoutMs: 250,
         logLevel: 'debug',
         jwtSecret: 's3cret',
@@ -47,6 +47,7 @@ describe(loadStandaloneConfig.name, () => {
     });
 
     it('treats a blank variable as unset', () => {
+      // a blank value falls back to the documented default
       expect(loadStandaloneConfig({ DH_MQTT_PORT: '  ' }).mqttPort).toBe(1883);
     });
   });
