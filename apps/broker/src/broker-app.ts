@@ -6,6 +6,7 @@ import {
   createWsServer,
   readTlsFiles,
   type DhBroker,
+  type RedisMqttState,
 } from '@dh-mqtt/broker';
 import type { BrokerBus } from '@dh-mqtt/bus';
 import {
@@ -18,60 +19,170 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@dh-mqtt/runtime';
+import { drainable } from './request-drain';
 
-/** A running broker pod. */
+/** The bus of a broker pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
+export type PodBus = BrokerBus & { readonly ready?: boolean };
+
+export interface BrokerAppDeps {
+  bus: PodBus;
+  logger: Logger;
+  /** Shared MQTT state of the cluster (`createRedisMqttState`); in memory when absent. */
+  mqttState?: RedisMqttState;
+  /** aedes id and `brokerId` of envelopes; must match the bus's and the state's. */
+  brokerId?: string;
+}
+
+/** The ports actually bound (differ from the config when it asked for 0). */
+export interface BrokerPorts {
+  mqtt: number;
+  ws: number;
+  http: number;
+  /** Only when a certificate is configured. */
+  tls?: number;
+}
+
+/** A broker pod, built: the health endpoint listens at once, the rest comes with `start()`. */
 export interface BrokerApp {
-  /** `tls` only when a certificate is configured. */
-  readonly ports: { mqtt: number; ws: number; http: number; tls?: number };
-  readonly broker: DhBroker;
-  /** In order: readiness off, stop accepting, broker, bus, health endpoint. */
+  /** The health endpoint's port, bound by `listenHealth()`. */
+  readonly healthPort: number | undefined;
+  /** Set once `start()` has finished. */
+  readonly ports: BrokerPorts | undefined;
+  readonly broker: DhBroker | undefined;
+  /** Binds `/healthz`, `/readyz` (503 until started) and `/metrics`; resolves with the port. */
+  listenHealth(): Promise<number>;
+  /**
+   * Waits for Redis and Kafka (each retried with backoff, logged, never thrown while merely
+   * unreachable), then builds the broker and binds the MQTT listeners. Rejects when shutdown
+   * starts first, or on a real fault (a port taken, a bad certificate).
+   */
+  start(): Promise<BrokerPorts>;
+  /**
+   * The graceful drain, in order, valid at any point of the start: readiness off, stop accepting
+   * connections, let requests in flight get their replies (bounded), disconnect the sessions
+   * (persistent ones stay in Redis and resume on another pod), close the bus, the Redis state
+   * and the health endpoint.
+   */
   readonly shutdownSteps: readonly ShutdownStep[];
 }
 
-/**
- * Starts a broker pod on `bus` (which it starts and, on shutdown, closes): the aedes broker, the
- * MQTT/TCP, MQTT/WebSocket and health/metrics listeners.
- */
-export async function startBrokerApp(
-  config: BrokerConfig,
-  deps: { bus: BrokerBus; logger: Logger },
-): Promise<BrokerApp> {
-  const { bus, logger } = deps;
-  let shuttingDown = false;
-  await bus.start();
-  const broker = await createBroker({ bus, logger, config });
+/** Time for a reply that has left the bus to travel through Redis to its client. */
+const REPLY_SETTLE_MS = 250;
+
+/** Builds a broker pod (DESIGN.md §1): nothing listens before `listenHealth()` / `start()`. */
+export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): BrokerApp {
+  const { logger, mqttState } = deps;
+  const bus = drainable(deps.bus);
+  const metrics = createMetricsRegistry({ app: 'broker' });
   const checks = new HealthChecks();
-  checks.register('broker', () => !broker.aedes.closed);
-  const http = createHttpServer({
-    checks,
-    metrics: createMetricsRegistry({ app: 'broker' }),
-    isShuttingDown: () => shuttingDown,
-  });
-  const tcp = createTcpServer(broker, { maxPacketSize: config.maxPacketSize });
-  const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
-  const tls = config.tls
-    ? createTlsServer(broker, { ...readTlsFiles(config.tls), maxPacketSize: config.maxPacketSize })
-    : undefined;
-  const ports: BrokerApp['ports'] = {
-    http: await listen(http, config.httpPort, config.host),
-    mqtt: await listen(tcp, config.mqttPort, config.host),
-    ws: await listen(ws, config.wsPort, config.host),
-    ...(tls && config.tls ? { tls: await listen(tls, config.tls.port, config.host) } : {}),
+  let started = false;
+  let shuttingDown = false;
+  let broker: DhBroker | undefined;
+  let ports: BrokerPorts | undefined;
+  let healthPort: number | undefined;
+  let listeners: Server[] = [];
+
+  checks.register('started', () => started);
+  if (mqttState) checks.register('redis', () => mqttState.isReady());
+  if (deps.bus.ready !== undefined) checks.register('kafka', () => deps.bus.ready === true);
+  checks.register('broker', () => broker !== undefined && !broker.aedes.closed);
+  const http = createHttpServer({ checks, metrics, isShuttingDown: () => shuttingDown });
+
+  const abortIfShuttingDown = () => {
+    if (shuttingDown) throw new Error('shutdown started before the broker was up');
   };
-  logger.info({ ports, wsPath: config.wsPath, host: config.host }, 'broker listening');
+
+  async function start(): Promise<BrokerPorts> {
+    if (mqttState) {
+      logger.info('waiting for Redis');
+      await mqttState.ready();
+    }
+    abortIfShuttingDown();
+    logger.info('waiting for the bus');
+    await bus.start();
+    abortIfShuttingDown();
+    broker = await createBroker({
+      bus,
+      logger,
+      config,
+      metrics,
+      id: deps.brokerId,
+      mqttState,
+      offlineQueueLength: mqttState?.offlineQueueLength,
+    });
+    abortIfShuttingDown();
+    const tcp = createTcpServer(broker, { maxPacketSize: config.maxPacketSize });
+    const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
+    const tls = config.tls
+      ? createTlsServer(broker, {
+          ...readTlsFiles(config.tls),
+          maxPacketSize: config.maxPacketSize,
+        })
+      : undefined;
+    listeners = tls ? [tcp, ws, tls] : [tcp, ws];
+    const bound: BrokerPorts = {
+      http: healthPort ?? 0,
+      mqtt: await listen(tcp, config.mqttPort, config.host),
+      ws: await listen(ws, config.wsPort, config.host),
+    };
+    if (tls && config.tls) bound.tls = await listen(tls, config.tls.port, config.host);
+    ports = bound;
+    started = true;
+    logger.info(
+      { ports, wsPath: config.wsPath, host: config.host, brokerId: broker.id },
+      'broker listening',
+    );
+    return bound;
+  }
+
+  async function drainRequests(): Promise<void> {
+    if (bus.inFlight() === 0) return;
+    const budgetMs = Math.max(
+      0,
+      Math.min(config.requestTimeoutMs + 500, config.shutdownTimeoutMs - 2_000),
+    );
+    logger.info({ inFlight: bus.inFlight(), budgetMs }, 'waiting for requests in flight');
+    const done = await bus.drained(budgetMs);
+    if (!done) logger.warn({ inFlight: bus.inFlight() }, 'requests still in flight at shutdown');
+    await new Promise((resolve) => setTimeout(resolve, REPLY_SETTLE_MS));
+  }
+
   return {
-    ports,
-    broker,
+    get healthPort() {
+      return healthPort;
+    },
+    get ports() {
+      return ports;
+    },
+    get broker() {
+      return broker;
+    },
+    listenHealth: async () => (healthPort ??= await listen(http, config.httpPort, config.host)),
+    start,
     shutdownSteps: [
       { name: 'readiness', close: () => void (shuttingDown = true) },
-      { name: 'listeners', close: () => stopAccepting(tls ? [tcp, ws, tls] : [tcp, ws]) },
-      { name: 'broker', close: () => broker.close() },
+      { name: 'listeners', close: () => stopAccepting(listeners) },
+      { name: 'requests', close: drainRequests },
+      { name: 'broker', close: () => broker?.close() },
       { name: 'bus', close: () => bus.close() },
+      { name: 'redis', close: () => mqttState?.close() },
       { name: 'http', close: () => closeServer(http) },
     ],
   };
 }
 
+/** {@link createBrokerApp}, health endpoint and start in one (tests, simple mains). */
+export async function startBrokerApp(
+  config: BrokerConfig,
+  deps: BrokerAppDeps,
+): Promise<BrokerApp & { ports: BrokerPorts; broker: DhBroker }> {
+  const app = createBrokerApp(config, deps);
+  await app.listenHealth();
+  await app.start();
+  return app as BrokerApp & { ports: BrokerPorts; broker: DhBroker };
+}
+
+/** Stops accepting connections without waiting for the open ones (the broker ends those). */
 function stopAccepting(servers: Server[]): void {
   for (const server of servers) if (server.listening) server.close();
 }

@@ -1,38 +1,62 @@
-import type { BrokerBus } from '@dh-mqtt/bus';
+import 'reflect-metadata';
+import { createRedisMqttState } from '@dh-mqtt/broker';
+import { createKafkaBrokerBus } from '@dh-mqtt/bus';
 import {
   ConfigError,
   createLogger,
   installGracefulShutdown,
   loadBrokerConfig,
-  type BrokerConfig,
+  loadClusterConfig,
 } from '@dh-mqtt/runtime';
-import { startBrokerApp } from './broker-app';
+import { createBrokerApp } from './broker-app';
 
 /**
- * The bus of a broker pod. Only Kafka makes sense here (the in-process bus has no gateway on the
- * other end); the Kafka bus comes with its own issue, until then this refuses to start.
+ * `npm run start:broker`: one broker pod of the cluster (DESIGN.md §1, §6). Kafka is required (the
+ * gateways are on its other end); Redis is what lets several pods share sessions, so without
+ * `DH_REDIS_URL` the pod runs alone with its MQTT state in memory, and says so.
  */
-function busFromConfig(config: BrokerConfig): BrokerBus {
+async function main(): Promise<void> {
+  const config = loadBrokerConfig();
+  const cluster = loadClusterConfig();
   if (!config.kafkaBrokers) {
     throw new ConfigError(
       'DH_KAFKA_BROKERS',
       'is not set: a broker pod reaches the gateways through Kafka (run `npm start` for the embedded mode)',
     );
   }
-  throw new Error('the Kafka bus is not implemented yet; run `npm start` for the embedded mode');
-}
-
-/** `npm run start:broker`: one broker pod of the cluster (DESIGN.md §1). */
-async function main(): Promise<void> {
-  const config = loadBrokerConfig();
-  const bus = busFromConfig(config);
-  const logger = createLogger({ level: config.logLevel, name: 'broker' });
-  const app = await startBrokerApp(config, { bus, logger });
-  installGracefulShutdown({
+  const logger = createLogger({ level: config.logLevel, name: 'broker' }).child({
+    brokerId: cluster.brokerId,
+  });
+  if (!config.redisUrl) {
+    logger.warn(
+      'DH_REDIS_URL is not set: MQTT sessions live in this pod only; run a single broker pod',
+    );
+  }
+  const bus = createKafkaBrokerBus({
+    brokers: config.kafkaBrokers,
+    brokerId: cluster.brokerId,
+    namespace: cluster.kafkaNamespace,
+    sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
+    logger: logger.child({ component: 'bus' }),
+  });
+  const mqttState = config.redisUrl
+    ? createRedisMqttState({ url: config.redisUrl, brokerId: cluster.brokerId, logger })
+    : undefined;
+  const app = createBrokerApp(config, { bus, logger, mqttState, brokerId: cluster.brokerId });
+  // Signals are handled from here on: a pod stopped while it still waits for Redis or Kafka
+  // shuts down cleanly instead of being killed mid-connect.
+  const shutdown = installGracefulShutdown({
     logger,
     steps: app.shutdownSteps,
     timeoutMs: config.shutdownTimeoutMs,
   });
+  await app.listenHealth();
+  try {
+    await app.start();
+  } catch (err) {
+    if (shutdown.shuttingDown) return;
+    throw err;
+  }
 }
 
 main().catch((err: unknown) => {

@@ -1,34 +1,58 @@
-// The gateway role of the cluster (DESIGN.md §1): a NestJS microservice serving brokers over
-// Kafka. The Kafka bus comes with the cluster issue; until then this main refuses to start with
-// a message that says so, rather than pretending to serve. `npm start` runs everything in one
-// process (broker + gateway + core over the in-process bus).
 import 'reflect-metadata';
-import { ConfigError, createLogger, loadGatewayConfig, type GatewayConfig } from '@dh-mqtt/runtime';
+import { createKafkaGatewayBus } from '@dh-mqtt/bus';
+import {
+  ConfigError,
+  createLogger,
+  installGracefulShutdown,
+  loadClusterConfig,
+  loadGatewayConfig,
+} from '@dh-mqtt/runtime';
+import { createGatewayApp } from './gateway-app';
 
-const EXIT_CONFIG = 2;
-const EXIT_UNAVAILABLE = 1;
-
-function main(): number {
-  let config: GatewayConfig;
-  try {
-    config = loadGatewayConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`gateway: ${error.message}\n`);
-    return EXIT_CONFIG;
-  }
-  const logger = createLogger({ name: 'gateway', level: config.logLevel });
+/**
+ * `npm run start:gateway`: one gateway pod of the cluster (DESIGN.md §1, §6), serving the broker
+ * pods over Kafka with the DeviceHive core on PostgreSQL. Without `DH_DATABASE_URL` the core is
+ * on PGlite in `DH_DATA_DIR`, which only one process can open: a single gateway pod, for trials.
+ */
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const cluster = loadClusterConfig();
   if (!config.kafkaBrokers) {
-    logger.fatal(
-      'the gateway role serves brokers over Kafka: set DH_KAFKA_BROKERS (or run `npm start` for the embedded single process)',
+    throw new ConfigError(
+      'DH_KAFKA_BROKERS',
+      'is not set: the gateway role serves brokers over Kafka (run `npm start` for the embedded mode)',
     );
-    return EXIT_CONFIG;
   }
-  logger.fatal(
-    { kafkaBrokers: config.kafkaBrokers },
-    'the Kafka bus is not implemented yet (cluster issue): the gateway cannot serve brokers; use `npm start` for the embedded single process',
-  );
-  return EXIT_UNAVAILABLE;
+  const logger = createLogger({ level: config.logLevel, name: 'gateway' });
+  if (!config.databaseUrl) {
+    logger.warn(
+      { dataDir: config.dataDir },
+      'DH_DATABASE_URL is not set: the core runs on PGlite in DH_DATA_DIR; run a single gateway pod',
+    );
+  }
+  const bus = createKafkaGatewayBus({
+    brokers: config.kafkaBrokers,
+    namespace: cluster.kafkaNamespace,
+    sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
+    logger: logger.child({ component: 'bus' }),
+  });
+  const app = createGatewayApp(config, { bus, logger });
+  const shutdown = installGracefulShutdown({
+    logger,
+    steps: app.shutdownSteps,
+    timeoutMs: config.shutdownTimeoutMs,
+  });
+  await app.listenHealth();
+  try {
+    await app.start();
+  } catch (err) {
+    if (shutdown.shuttingDown) return;
+    throw err;
+  }
 }
 
-process.exitCode = main();
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? err.message : `Failed to start: ${String(err)}`;
+  process.stderr.write(`gateway: ${message}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient types of an untyped package, not a module to import
 /// <reference path="./aedes-persistence-redis.d.ts" />
 import { silentLogger, type Logger } from '@dh-mqtt/runtime';
 import createPersistence from 'aedes-persistence-redis';
@@ -28,6 +29,8 @@ export interface RedisMqttState {
   readonly persistence: object;
   /** For aedes `mq`; closed by the broker's `close()`, or here when no broker took it. */
   readonly mq: object;
+  /** Offline QoS 1 messages stored for a session (`createBroker`'s `offlineQueueLength`). */
+  offlineQueueLength(clientId: string): Promise<number>;
   /** True while all three Redis connections are ready (readiness probe). */
   isReady(): boolean;
   /**
@@ -128,6 +131,8 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
     persistence,
     mq,
     isReady,
+    // aedes-persistence-redis 12 keeps a session's queue in the list `outgoing:<clientId>`.
+    offlineQueueLength: (clientId) => db.llen(`outgoing:${encodeURIComponent(clientId)}`),
     ready: () =>
       new Promise<void>((resolve, reject) => {
         const check = () => {

@@ -1,0 +1,133 @@
+import type { GatewayBus } from '@dh-mqtt/bus';
+import { createDeviceHive, type DeviceHive } from '@dh-mqtt/devicehive';
+import { createGateway, type Gateway } from '@dh-mqtt/gateway';
+import {
+  HealthChecks,
+  closeServer,
+  createHttpServer,
+  createMetricsRegistry,
+  listen,
+  type GatewayConfig,
+  type Logger,
+  type ShutdownStep,
+} from '@dh-mqtt/runtime';
+
+/** The bus of a gateway pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
+export type PodBus = GatewayBus & { readonly ready?: boolean };
+
+export interface GatewayAppDeps {
+  bus: PodBus;
+  logger: Logger;
+  /** Opens the core (default `createDeviceHive` on the config); retried while it fails. */
+  openDeviceHive?: () => Promise<DeviceHive>;
+  /** Backoff of those retries, in ms (default 500 doubling up to 10 000). */
+  retry?: { initialMs: number; maxMs: number };
+}
+
+/** A gateway pod, built: the health endpoint listens at once, the rest comes with `start()`. */
+export interface GatewayApp {
+  /** Binds `/healthz`, `/readyz` (503 until serving) and `/metrics`; resolves with the port. */
+  listenHealth(): Promise<number>;
+  /**
+   * Opens the core on PostgreSQL (retried with backoff while the database is unreachable:
+   * logged, never thrown), then serves requests from the bus (which itself waits for Kafka).
+   * Rejects only when shutdown starts first.
+   */
+  start(): Promise<void>;
+  /**
+   * Readiness off; stop taking requests and let those being handled finish (their replies and
+   * events are sent, their offsets committed, so no other pod runs them again); close the bus,
+   * the core and the health endpoint.
+   */
+  readonly shutdownSteps: readonly ShutdownStep[];
+}
+
+/** Builds a gateway pod (DESIGN.md §1): the NestJS gateway on the bus, the core on PostgreSQL. */
+export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): GatewayApp {
+  const { bus, logger } = deps;
+  const retry = deps.retry ?? { initialMs: 500, maxMs: 10_000 };
+  const openDeviceHive =
+    deps.openDeviceHive ??
+    (() =>
+      createDeviceHive({
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        adminPassword: config.adminPassword,
+        jwtSecret: config.jwtSecret,
+        logger: logger.child({ component: 'core' }),
+      }));
+  const checks = new HealthChecks();
+  let deviceHive: DeviceHive | undefined;
+  let gateway: Gateway | undefined;
+  let serving = false;
+  let shuttingDown = false;
+  let wake: (() => void) | undefined;
+
+  checks.register('serving', () => serving);
+  checks.register('storage', () => deviceHive?.ping() ?? false);
+  if (bus.ready !== undefined) checks.register('kafka', () => bus.ready === true);
+  const http = createHttpServer({
+    checks,
+    metrics: createMetricsRegistry({ app: 'gateway' }),
+    isShuttingDown: () => shuttingDown,
+  });
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      wake = done;
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+    });
+
+  async function openCore(): Promise<DeviceHive> {
+    let delay = retry.initialMs;
+    for (let attempt = 1; ; attempt++) {
+      if (shuttingDown) throw new Error('shutdown started before the core was open');
+      try {
+        const core = await openDeviceHive();
+        if (attempt > 1) logger.info({ attempt }, 'database reachable');
+        return core;
+      } catch (err) {
+        logger.error(
+          { err: (err as Error).message, attempt, retryInMs: delay },
+          `database unreachable or not ready: ${(err as Error).message}; retrying in ${delay} ms`,
+        );
+        await pause(delay);
+        delay = Math.min(delay * 2, retry.maxMs);
+      }
+    }
+  }
+
+  return {
+    listenHealth: () => listen(http, config.httpPort, config.host),
+    async start() {
+      deviceHive = await openCore();
+      if (shuttingDown) throw new Error('shutdown started before the gateway was up');
+      logger.info('waiting for the bus');
+      gateway = await createGateway({
+        deviceHive,
+        bus,
+        logger: logger.child({ component: 'gateway' }),
+      });
+      serving = true;
+      logger.info('gateway serving');
+    },
+    shutdownSteps: [
+      {
+        name: 'readiness',
+        close: () => {
+          shuttingDown = true;
+          wake?.();
+        },
+      },
+      // Closing the gateway closes its transport, the bus; without a gateway, close the bus here.
+      { name: 'gateway', close: () => (gateway ? gateway.close() : bus.close()) },
+      { name: 'core', close: () => deviceHive?.close() },
+      { name: 'http', close: () => closeServer(http) },
+    ],
+  };
+}
