@@ -19,6 +19,7 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@dh-mqtt/runtime';
+import { deduplicateEvents } from './event-dedup';
 import { drainable } from './request-drain';
 
 /** The bus of a broker pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
@@ -72,7 +73,7 @@ const REPLY_SETTLE_MS = 250;
 /** Builds a broker pod (DESIGN.md §1): nothing listens before `listenHealth()` / `start()`. */
 export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): BrokerApp {
   const { logger, mqttState } = deps;
-  const bus = drainable(deps.bus);
+  const bus = drainable(mqttState ? deduplicateEvents(deps.bus, mqttState.claimOnce) : deps.bus);
   const metrics = createMetricsRegistry({ app: 'broker' });
   const checks = new HealthChecks();
   let started = false;

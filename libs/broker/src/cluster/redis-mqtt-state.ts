@@ -31,6 +31,12 @@ export interface RedisMqttState {
   readonly mq: object;
   /** Offline QoS 1 messages stored for a session (`createBroker`'s `offlineQueueLength`). */
   offlineQueueLength(clientId: string): Promise<number>;
+  /**
+   * True the first time `key` is claimed within `ttlMs` across every pod sharing this Redis,
+   * false after that; true as well when Redis does not answer (fail open: a duplicate is better
+   * than a loss).
+   */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
   /** True while all three Redis connections are ready (readiness probe). */
   isReady(): boolean;
   /**
@@ -133,6 +139,14 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
     isReady,
     // aedes-persistence-redis 12 keeps a session's queue in the list `outgoing:<clientId>`.
     offlineQueueLength: (clientId) => db.llen(`outgoing:${encodeURIComponent(clientId)}`),
+    claimOnce: async (key, ttlMs) => {
+      try {
+        return (await db.set(`dh:once:${key}`, options.brokerId, 'PX', ttlMs, 'NX')) === 'OK';
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'Redis claim failed; going ahead');
+        return true;
+      }
+    },
     ready: () =>
       new Promise<void>((resolve, reject) => {
         const check = () => {

@@ -1,0 +1,28 @@
+import type { DeviceEvent } from '@dh-mqtt/protocol';
+import { FakeBrokerBus } from '@dh-mqtt/broker/testing';
+import { deduplicateEvents } from '../src/event-dedup';
+
+const event = (id: number): DeviceEvent => ({
+  kind: 'notification/insert',
+  deviceId: 'd1',
+  networkId: 1,
+  deviceTypeId: 1,
+  name: 'temp',
+  data: { id, notification: 'temp' },
+});
+
+describe(deduplicateEvents.name, () => {
+  describe('when the same event is delivered twice (to this pod or another)', () => {
+    it('hands it to the handler once', async () => {
+      const claimed = new Set<string>();
+      const claimOnce = async (key: string) => !claimed.has(key) && Boolean(claimed.add(key));
+      const inner = new FakeBrokerBus();
+      const seen: unknown[] = [];
+      deduplicateEvents(inner, claimOnce).onEvent((e) => void seen.push(e.data['id']));
+
+      for (const e of [event(1), event(1), event(2), event(1)]) await inner.eventHandlers[0](e);
+
+      expect(seen).toEqual([1, 2]);
+    });
+  });
+});
