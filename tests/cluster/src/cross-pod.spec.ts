@@ -1,0 +1,120 @@
+import { SAMPLE_DEVICE, startCluster, type TestCluster } from './support/cluster';
+import { DhClient, eventually } from './support/dh-client';
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+/** Inserts `count` notifications `{from, seq}` one after another; resolves with the replies. */
+async function insertNotifications(device: DhClient, from: string, count: number) {
+  const statuses: unknown[] = [];
+  for (const seq of range(count)) {
+    const reply = await device.request('notification/insert', {
+      deviceId: SAMPLE_DEVICE,
+      notification: { notification: 'reading', parameters: { from, seq } },
+    });
+    statuses.push(reply.body['status']);
+  }
+  return statuses;
+}
+
+describe('a cluster of 2 broker pods and 2 gateway pods', () => {
+  let cluster: TestCluster;
+  let clients: DhClient[] = [];
+  const connect = async (...args: Parameters<typeof DhClient.connect>) => {
+    const client = await DhClient.connect(...args);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    cluster = await startCluster({ name: 'cross-pod', redisDb: 7 });
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.map((client) => client.end()));
+    clients = [];
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  describe('when a device on one pod inserts notifications', () => {
+    it('pushes each one exactly once, in order, to subscribers on both pods', async () => {
+      const [podA, podB] = cluster.brokers;
+      const onA = await connect(podA.mqttUrl, 'sub-on-a');
+      const onB = await connect(podB.mqttUrl, 'sub-on-b');
+      for (const subscriber of [onA, onB]) {
+        await subscriber.mqtt.subscribeAsync(`dh/notification/+/+/${SAMPLE_DEVICE}/#`, { qos: 1 });
+      }
+      const device = await connect(podB.mqttUrl, 'device-on-b');
+
+      const statuses = await insertNotifications(device, 'device-on-b', 20);
+
+      expect(statuses).toEqual(range(20).map(() => 'success'));
+      for (const subscriber of [onA, onB]) {
+        await eventually(
+          () => subscriber.pushes.length >= 20,
+          10_000,
+          () => `${subscriber.clientId} got ${subscriber.pushes.length} of 20 pushes`,
+        );
+      }
+      // Late duplicates would arrive right behind the last push.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const subscriber of [onA, onB]) {
+        expect(subscriber.sequences()).toEqual(range(20).map((seq) => ['device-on-b', seq]));
+      }
+    });
+  });
+
+  describe('when clients on both pods send requests at once', () => {
+    it('answers every request once, on the pod its client is connected to', async () => {
+      const senders = await Promise.all(
+        cluster.brokers.flatMap((pod, p) =>
+          [0, 1].map((c) => connect(pod.mqttUrl, `sender-${p}-${c}`)),
+        ),
+      );
+
+      const replies = await Promise.all(
+        senders.flatMap((sender) => range(10).map(() => sender.request('server/info'))),
+      );
+
+      expect(replies.map((reply) => reply.body['status'])).toEqual(replies.map(() => 'success'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const sender of senders) {
+        expect([...sender.replies.values()].map((seen) => seen.length)).toEqual(
+          range(10).map(() => 1),
+        );
+      }
+    });
+  });
+
+  describe('when a persistent session resumes on the other pod', () => {
+    it('delivers the QoS 1 pushes queued while it was away, each once', async () => {
+      const [podA, podB] = cluster.brokers;
+      const away = await DhClient.connect(podA.mqttUrl, 'persistent-sub', {
+        clean: false,
+        subscribeReplies: false,
+      });
+      await away.mqtt.subscribeAsync(`dh/notification/+/+/${SAMPLE_DEVICE}/#`, { qos: 1 });
+      await away.mqtt.endAsync();
+      const device = await connect(podA.mqttUrl, 'device-for-queue');
+      await insertNotifications(device, 'while-away', 5);
+
+      const resumed = await connect(podB.mqttUrl, 'persistent-sub', {
+        clean: false,
+        subscribeReplies: false,
+      });
+
+      await eventually(
+        () => resumed.pushes.length >= 5,
+        10_000,
+        () => `the resumed session got ${resumed.pushes.length} of 5 queued pushes`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(resumed.sequences()).toEqual(range(5).map((seq) => ['while-away', seq]));
+      expect(resumed.pushes.every((push) => push.topic.startsWith('dh/notification/1/1/'))).toBe(
+        true,
+      );
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { clusterDist } from './cluster-env';
+
+export type PodRole = 'broker' | 'gateway';
+
+/** A free TCP port of 127.0.0.1 (bound, read, released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** One app process of the cluster, started from the build (`node <dist>/apps/<role>/...`). */
+export class PodProcess {
+  readonly child: ChildProcess;
+  /** Everything the process wrote, for failure messages. */
+  output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(
+    readonly role: PodRole,
+    readonly name: string,
+    readonly ports: { http: number; mqtt?: number },
+    env: Record<string, string>,
+  ) {
+    const main = join(clusterDist(), 'apps', role, 'src', 'main.js');
+    this.child = spawn(process.execPath, [main], {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString();
+      if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
+    };
+    this.child.stdout?.on('data', collect);
+    this.child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get mqttUrl(): string {
+    if (this.ports.mqtt === undefined) throw new Error(`${this.name} has no MQTT port`);
+    return `mqtt://127.0.0.1:${this.ports.mqtt}`;
+  }
+
+  /** GET on the health endpoint: the status code, or 0 when nothing answers. */
+  async probe(path: '/readyz' | '/healthz'): Promise<number> {
+    try {
+      const res = await fetch(`http://127.0.0.1:${this.ports.http}${path}`, {
+        signal: AbortSignal.timeout(3_000),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Resolves once `/readyz` answers 200; throws with the pod's output after `timeoutMs`. */
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      if (!this.alive) throw new Error(`${this.name} exited while starting:\n${this.tail()}`);
+      if ((await this.probe('/readyz')) === 200) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${this.name} not ready after ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  /** Sends `signal` and waits for the exit (SIGKILL after `timeoutMs`). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000) {
+    if (!this.alive) return this.exited;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The last lines of output. */
+  tail(lines = 40): string {
+    return this.output.split('\n').slice(-lines).join('\n');
+  }
+}
