@@ -12,6 +12,8 @@ export interface SeenReply {
 export interface SeenPush {
   topic: string;
   body: Record<string, unknown>;
+  /** MQTT DUP flag: a QoS 1 retransmission of a packet not acknowledged before a reconnect. */
+  dup: boolean;
 }
 
 let nextRequestId = 1;
@@ -30,7 +32,7 @@ export class DhClient {
     readonly mqtt: MqttClient,
     readonly clientId: string,
   ) {
-    mqtt.on('message', (topic, payload) => this.onMessage(topic, payload));
+    mqtt.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.dup));
   }
 
   /**
@@ -89,9 +91,13 @@ export class DhClient {
     });
   }
 
-  /** Pushes whose `parameters.seq` (notifications) is set, as `[publisher, seq]` pairs. */
-  sequences(): Array<[string, number]> {
+  /**
+   * Pushes whose `parameters.seq` (notifications) is set, as `[publisher, seq]` pairs; without
+   * the DUP-flagged retransmissions unless `withRetransmissions`.
+   */
+  sequences(withRetransmissions = false): Array<[string, number]> {
     return this.pushes.flatMap((push) => {
+      if (push.dup && !withRetransmissions) return [];
       const notification = push.body['notification'] as
         { parameters?: { from?: string; seq?: number } } | undefined;
       const p = notification?.parameters;
@@ -103,7 +109,7 @@ export class DhClient {
     await this.mqtt.endAsync(true);
   }
 
-  private onMessage(topic: string, payload: Buffer): void {
+  private onMessage(topic: string, payload: Buffer, dup: boolean): void {
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(payload.toString()) as Record<string, unknown>;
@@ -120,7 +126,7 @@ export class DhClient {
       this.waiters.delete(requestId);
       waiter?.(reply);
     } else {
-      this.pushes.push({ topic, body });
+      this.pushes.push({ topic, body, dup });
     }
   }
 }

@@ -1,0 +1,63 @@
+import { SAMPLE_DEVICE } from './cluster';
+import type { DhClient } from './dh-client';
+
+/** One request of a traffic loop and what came of it. */
+export interface Outcome {
+  seq: number;
+  /** `success`, `error`, or `none` when no reply came at all. */
+  status: 'success' | 'error' | 'none';
+  code: number | undefined;
+  sentAt: number;
+  /** Reply time; undefined when none came. */
+  repliedAt: number | undefined;
+}
+
+/**
+ * Sends `notification/insert` requests `{from: client id, seq}` one after another until `stopAt`
+ * (epoch ms), each waiting for its reply (or `replyTimeoutMs`), and returns every outcome.
+ */
+export async function insertUntil(
+  sender: DhClient,
+  stopAt: number,
+  replyTimeoutMs = 15_000,
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (let seq = 1; Date.now() < stopAt; seq++) {
+    const sentAt = Date.now();
+    try {
+      const reply = await sender.request(
+        'notification/insert',
+        {
+          deviceId: SAMPLE_DEVICE,
+          notification: { notification: 'reading', parameters: { from: sender.clientId, seq } },
+        },
+        replyTimeoutMs,
+      );
+      const status = reply.body['status'] === 'success' ? 'success' : 'error';
+      const code = reply.body['code'] as number | undefined;
+      outcomes.push({ seq, status, code, sentAt, repliedAt: reply.at });
+    } catch {
+      outcomes.push({ seq, status: 'none', code: undefined, sentAt, repliedAt: undefined });
+    }
+    // A modest rate: the point is continuity across the fault, not load.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return outcomes;
+}
+
+/** The longest time between a request and its reply (how long the fault stalled a client). */
+export function longestWait(outcomes: Outcome[]): number {
+  return Math.max(0, ...outcomes.map((o) => (o.repliedAt ?? o.sentAt) - o.sentAt));
+}
+
+/** Seqs that were pushed more than once to one subscriber. */
+export function duplicates(pairs: Array<[string, number]>): string[] {
+  const seen = new Set<string>();
+  const twice: string[] = [];
+  for (const [from, seq] of pairs) {
+    const key = `${from}#${seq}`;
+    if (seen.has(key)) twice.push(key);
+    seen.add(key);
+  }
+  return twice;
+}
