@@ -17,3 +17,5 @@ export const testKafkaBrokers = (): string => required('DH_TEST_KAFKA_BROKERS');
 export const testDatabaseUrl = (): string => required('DH_TEST_DATABASE_URL');
 /** The folder the apps were built into (`<dist>/apps/broker/src/main.js`). */
 export const clusterDist = (): string => required('DH_TEST_CLUSTER_DIST');
+/** The pid of the run's Kafka server, to freeze it (SIGSTOP) in the faults suite. */
+export const testKafkaPid = (): number => Number(required('DH_TEST_KAFKA_PID'));

@@ -3,9 +3,10 @@
 // after `npm run infra:up && source .infra/env`), and one build of both apps into their own
 // dist folder (not dist/broker or dist/gateway, which the build targets may be writing now).
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestKafka } from '../../../../tools/infra/kafka.mjs';
-import { repoRoot } from '../../../../tools/infra/paths.mjs';
+import { infraDir, repoRoot } from '../../../../tools/infra/paths.mjs';
 import { startTestPostgres } from '../../../../tools/infra/postgres.mjs';
 import { startTestRedis } from '../../../../tools/infra/redis.mjs';
 
@@ -25,6 +26,18 @@ function build(root, outDir) {
   });
 }
 
+/**
+ * The pid of the Kafka server (the faults suite freezes it): ours, or the one `npm run infra:up`
+ * started when its state file names the same address.
+ */
+function kafkaPid(server) {
+  if (server.pid) return server.pid;
+  const state = join(infraDir(), 'state.json');
+  if (!existsSync(state)) return undefined;
+  const kafka = JSON.parse(readFileSync(state, 'utf8')).kafka;
+  return kafka?.brokers === server.brokers ? kafka.pid : undefined;
+}
+
 export default async function setup() {
   const root = repoRoot();
   const outDir = join('dist', 'cluster-tests');
@@ -42,6 +55,8 @@ export default async function setup() {
   const postgres = await track(startTestPostgres({ log }));
   await build(root, outDir);
   process.env.DH_TEST_KAFKA_BROKERS = (await kafka).brokers;
+  const pid = kafkaPid(await kafka);
+  if (pid) process.env.DH_TEST_KAFKA_PID = String(pid);
   process.env.DH_TEST_REDIS_URL = redis.url;
   process.env.DH_TEST_DATABASE_URL = postgres.url;
   process.env.DH_TEST_CLUSTER_DIST = join(root, outDir);
