@@ -25,7 +25,8 @@ export async function requireVisibleDevice(
   deviceId: string,
 ): Promise<DeviceRecord> {
   const principal = requirePrincipal(ctx);
-  const device = await findDevice(ctx.sql, deviceId);
+  const checked = ctx.checkedDevice;
+  const device = checked?.id === deviceId ? checked : await findDevice(ctx.sql, deviceId);
   if (device == null || !canSeeDevice(principal, device)) {
     throw new DhError('DEVICE_NOT_FOUND', deviceId);
   }

@@ -135,6 +135,12 @@ describe.each(STORAGE_KINDS)('access checks on %s', (kind) => {
         ).resolves.toBeUndefined();
       });
 
+      it('hands the device it loaded to the action, so the action need not load it again', async () => {
+        const ctx = testActionContext(db(), client);
+        await checkTarget(ctx, 'deviceId', { deviceId: ownDevice });
+        expect(ctx.checkedDevice).toMatchObject({ id: ownDevice, networkId: ownNetwork });
+      });
+
       it.each([
         ['an unknown device', () => 'no-such-device'],
         ['a device of an unassigned network', () => otherDevice],

@@ -41,7 +41,8 @@ function bothWildcards(principal: Principal): boolean {
  * - `deviceId`: a token with both wildcards passes; otherwise the device must exist and be visible
  *   (§3.6), so a nonexistent device is a 403 here and a 404 in the handler for wildcard tokens;
  * - absent target value (or no target): passes; the handler reports the missing id.
- * Rejects with 403 `Access is denied`, or 401 for an anonymous session.
+ * Rejects with 403 `Access is denied`, or 401 for an anonymous session. A device it loads is kept
+ * in `ctx.checkedDevice` for the action.
  */
 export async function checkTarget(
   ctx: ActionContext,
@@ -58,6 +59,7 @@ export async function checkTarget(
     if (device == null || !canSeeDevice(principal, device)) {
       throw new DhError('DH_ERR_ACCESS_DENIED');
     }
+    ctx.checkedDevice = device;
     return;
   }
   const scope = target === 'networkId' ? principal.networkIds : principal.deviceTypeIds;

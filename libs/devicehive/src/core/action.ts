@@ -5,6 +5,7 @@ import type {
   Principal,
   RequestSubscription,
 } from '@dh-mqtt/protocol';
+import type { DeviceRecord } from '../repositories/device.repository';
 import type { SqlClient } from '../storage/sql-client.port';
 
 /** Process-wide services every action implementation may use. */
@@ -22,6 +23,11 @@ export interface ActionContext extends CoreServices {
   principal: Principal | null;
   /** MQTT client id of the requester (commands remember it for dh/command_update pushes). */
   clientId: string;
+  /**
+   * The device the target check (devicehive-api.md §1.6 step 4) loaded and found visible in this
+   * call, so that the action does not look it up a second time. Unset when no check loaded one.
+   */
+  checkedDevice?: DeviceRecord;
 }
 
 /** What an action produced besides its reply body. */
