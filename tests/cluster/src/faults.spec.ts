@@ -1,6 +1,6 @@
 import { startCluster, type TestCluster } from './support/cluster';
 import { testKafkaPid } from './support/cluster-env';
-import { DhClient } from './support/dh-client';
+import { DhClient, eventually } from './support/dh-client';
 import { freePort, type PodProcess } from './support/pod-process';
 import { TcpGate } from './support/tcp-gate';
 
@@ -46,14 +46,19 @@ describe('faults of the services a cluster depends on', () => {
       const nowhere = `127.0.0.1:${await freePort()}`;
       const broker = await cluster.addBroker({ DH_KAFKA_BROKERS: nowhere });
       const gateway = await cluster.addGateway({ DH_KAFKA_BROKERS: nowhere });
-      await sleep(4_000);
+      const unreachable = new RegExp(`Kafka unreachable at ${nowhere}`);
+      // Three attempts each: the first ones back off by a few hundred ms, later ones by seconds.
+      await eventually(
+        () => [broker, gateway].every((pod) => retryDelays(pod, unreachable).length >= 3),
+        30_000,
+        () => `fewer than 3 logged attempts:\n${broker.tail(10)}\n${gateway.tail(10)}`,
+      );
 
       for (const pod of [broker, gateway]) {
         expect(pod.alive).toBe(true);
         expect(await pod.probe('/healthz')).toBe(200);
         expect(await pod.probe('/readyz')).toBe(503);
-        const delays = retryDelays(pod, new RegExp(`Kafka unreachable at ${nowhere}`));
-        expect(delays.length).toBeGreaterThanOrEqual(2);
+        const delays = retryDelays(pod, unreachable);
         expect(delays).toEqual([...delays].sort((a, b) => a - b));
         expect(await pod.stop('SIGTERM', 10_000)).toEqual({ code: 0, signal: null });
       }
