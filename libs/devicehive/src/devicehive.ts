@@ -21,6 +21,7 @@ import { userActions } from './actions/user.actions';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import type { ActionContext, ActionOutcome, ActionTable, CoreServices } from './core/action';
 import { checkTarget } from './core/access';
+import { deviceCacheFor, invalidatesDevices } from './core/device-cache';
 import type { CallContext, DeviceHivePort } from './devicehive.port';
 import { openStorage, type StorageOptions } from './storage/open-storage';
 import type { SqlClient } from './storage/sql-client.port';
@@ -103,7 +104,13 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
     if (!options.sql) await sql.close(); // a given storage stays the caller's on failure
     throw error;
   }
-  const services: CoreServices = { sql, jwtSecret, now: options.now ?? (() => new Date()) };
+  const devices = deviceCacheFor(sql);
+  const services: CoreServices = {
+    sql,
+    jwtSecret,
+    now: options.now ?? (() => new Date()),
+    devices,
+  };
   const logger = options.logger ?? stderrLogger;
   const actions = mergeActionTables(
     authActions,
@@ -141,6 +148,9 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       if (mapped) throw mapped;
       logger.error({ action, ...describeError(error) }, 'action failed');
       throw new DhError('DH_ERR_INTERNAL');
+    } finally {
+      // After the write committed (or failed): lookups from now on read the database again.
+      if (devices && invalidatesDevices(action)) devices.invalidate();
     }
   }
 

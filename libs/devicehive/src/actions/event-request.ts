@@ -26,7 +26,8 @@ export async function requireVisibleDevice(
 ): Promise<DeviceRecord> {
   const principal = requirePrincipal(ctx);
   const checked = ctx.checkedDevice;
-  const device = checked?.id === deviceId ? checked : await findDevice(ctx.sql, deviceId);
+  const device =
+    checked?.id === deviceId ? checked : await findDevice(ctx.sql, deviceId, ctx.devices);
   if (device == null || !canSeeDevice(principal, device)) {
     throw new DhError('DEVICE_NOT_FOUND', deviceId);
   }

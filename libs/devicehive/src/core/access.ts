@@ -11,16 +11,22 @@ import {
 import { findDeviceById, type DeviceRecord } from '../repositories/device.repository';
 import type { SqlClient } from '../storage/sql-client.port';
 import type { ActionContext } from './action';
+import type { DeviceCache } from './device-cache';
 import { parseId } from './request-fields';
 
 export type { DeviceRecord } from '../repositories/device.repository';
 
 /**
- * The device with that id (networkId/deviceTypeId as numbers), or null when there is none.
- * No visibility check: callers decide (checkTarget, handlers).
+ * The device with that id (networkId/deviceTypeId as numbers), or null when there is none; through
+ * `cache` when given (a frozen, shared record). No visibility check: callers decide (checkTarget,
+ * handlers).
  */
-export function findDevice(sql: SqlClient, deviceId: string): Promise<DeviceRecord | null> {
-  return findDeviceById(sql, deviceId);
+export function findDevice(
+  sql: SqlClient,
+  deviceId: string,
+  cache?: DeviceCache | null,
+): Promise<DeviceRecord | null> {
+  return cache ? cache.find(sql, deviceId) : findDeviceById(sql, deviceId);
 }
 
 /** The session principal; 401 `Unauthorized` for an anonymous session (§1.6 step 2). */
@@ -55,7 +61,7 @@ export async function checkTarget(
   if (value == null) return;
   if (target === 'deviceId') {
     if (bothWildcards(principal)) return;
-    const device = typeof value === 'string' ? await findDevice(ctx.sql, value) : null;
+    const device = typeof value === 'string' ? await findDevice(ctx.sql, value, ctx.devices) : null;
     if (device == null || !canSeeDevice(principal, device)) {
       throw new DhError('DH_ERR_ACCESS_DENIED');
     }

@@ -6,6 +6,7 @@ import type {
   RequestSubscription,
 } from '@dh-mqtt/protocol';
 import type { DeviceRecord } from '../repositories/device.repository';
+import type { DeviceCache } from './device-cache';
 import type { SqlClient } from '../storage/sql-client.port';
 
 /** Process-wide services every action implementation may use. */
@@ -15,6 +16,8 @@ export interface CoreServices {
   now(): Date;
   /** JWT signing key material (resolved at start from DH_JWT_SECRET or configuration). */
   jwtSecret: string;
+  /** Devices by id when the storage is exclusive (device-cache.ts); absent = always query. */
+  devices?: DeviceCache | null;
 }
 
 /** One call of one action. */

@@ -7,6 +7,8 @@ import { PG_OID, parseInt8, parseInt8Array, parseUtcTimestamp, toSqlParams } fro
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
 class PgliteSqlClient implements SqlClient {
+  readonly exclusive = true;
+
   constructor(
     private readonly db: Queryable,
     private readonly owner: PGlite | null,

@@ -13,4 +13,10 @@ export interface SqlClient {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * True when this process is the database's only client (PGlite: one process opens a data
+   * directory), so in-process caches of rows stay correct when this process's own writes
+   * invalidate them. Absent or false for a shared server (PostgreSQL).
+   */
+  readonly exclusive?: boolean;
 }

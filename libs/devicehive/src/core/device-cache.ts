@@ -1,0 +1,108 @@
+import type { ActionName } from '@dh-mqtt/protocol';
+import { findDeviceById, type DeviceRecord } from '../repositories/device.repository';
+import type { SqlClient } from '../storage/sql-client.port';
+
+/**
+ * Actions that never change a dh_device row (nor the networks and device types devices cascade
+ * from). Every other action invalidates the device cache when it ends: an action added later is
+ * safe by default, at the price of a cache refill.
+ */
+const ACTIONS_KEEPING_DEVICES: ReadonlySet<ActionName> = new Set<ActionName>([
+  'authenticate',
+  'token',
+  'token/refresh',
+  'token/create',
+  'server/info',
+  'cluster/info',
+  'server/cacheInfo',
+  'device/get',
+  'device/list',
+  'device/count',
+  'network/get',
+  'network/list',
+  'network/count',
+  'devicetype/get',
+  'devicetype/list',
+  'devicetype/count',
+  'notification/insert',
+  'notification/get',
+  'notification/list',
+  'notification/subscribe',
+  'notification/unsubscribe',
+  'command/insert',
+  'command/get',
+  'command/list',
+  'command/update',
+  'command/subscribe',
+  'command/unsubscribe',
+  'subscription/list',
+]);
+
+/** Whether `action` may change devices, so the device cache must forget what it holds. */
+export function invalidatesDevices(action: ActionName): boolean {
+  return !ACTIONS_KEEPING_DEVICES.has(action);
+}
+
+/** Upper bound of cached devices; beyond it the oldest entry goes (telemetry reuses few ids). */
+const MAX_ENTRIES = 10_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * Devices by id for the target check and the event actions (one SELECT saved per insert).
+ *
+ * Only correct while this process is the database's only writer (`SqlClient.exclusive`: PGlite):
+ * `invalidate()` runs after every action that may change devices (see `invalidatesDevices`), and a
+ * lookup that overlapped an invalidation does not store its row, so no read older than a completed
+ * device write is served afterwards. Another process's writes (PostgreSQL, the cluster) are not
+ * seen, hence no cache there. Cached records are frozen: callers share them. Unknown ids are not
+ * cached.
+ */
+export class DeviceCache {
+  private readonly entries = new Map<string, DeviceRecord>();
+  private generation = 0;
+
+  /** The device with that id (from the cache, else the database), or null. */
+  async find(sql: SqlClient, deviceId: string): Promise<DeviceRecord | null> {
+    const hit = this.entries.get(deviceId);
+    if (hit) return hit;
+    const generation = this.generation;
+    const device = await findDeviceById(sql, deviceId);
+    if (device && generation === this.generation) {
+      if (this.entries.size >= MAX_ENTRIES) {
+        const oldest = this.entries.keys().next();
+        if (!oldest.done) this.entries.delete(oldest.value);
+      }
+      this.entries.set(deviceId, deepFreeze(device));
+    }
+    return device;
+  }
+
+  /** Forgets every device, including what lookups in flight are about to return. */
+  invalidate(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+}
+
+const caches = new WeakMap<SqlClient, DeviceCache>();
+
+/**
+ * The device cache of a database handle, shared by every core on that handle; null unless the
+ * handle is `exclusive`.
+ */
+export function deviceCacheFor(sql: SqlClient): DeviceCache | null {
+  if (!sql.exclusive) return null;
+  let cache = caches.get(sql);
+  if (!cache) {
+    cache = new DeviceCache();
+    caches.set(sql, cache);
+  }
+  return cache;
+}
