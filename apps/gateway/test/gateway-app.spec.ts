@@ -1,0 +1,70 @@
+import { BUS_SCHEMA_VERSION, createInProcessBus } from '@dh-mqtt/bus';
+import type { DeviceHive } from '@dh-mqtt/devicehive';
+import { openTestDeviceHive } from '@dh-mqtt/devicehive/testing';
+import { loadGatewayConfig, silentLogger } from '@dh-mqtt/runtime';
+import { createGatewayApp } from '../src/gateway-app';
+
+const config = loadGatewayConfig({ DH_HOST: '127.0.0.1', DH_HTTP_PORT: '0' });
+
+describe(createGatewayApp.name, () => {
+  describe('when the database is unreachable for the first attempts', () => {
+    it('stays unready while retrying, then serves requests without a restart', async () => {
+      const bus = createInProcessBus({ requestTimeoutMs: 5_000 });
+      let attempts = 0;
+      let core: DeviceHive | undefined;
+      const app = createGatewayApp(config, {
+        bus: bus.gateway,
+        logger: silentLogger(),
+        retry: { initialMs: 20, maxMs: 50 },
+        openDeviceHive: async () => {
+          attempts += 1;
+          if (attempts < 3) throw new Error('connect ECONNREFUSED 127.0.0.1:5');
+          core = await openTestDeviceHive('pglite');
+          return core;
+        },
+      });
+      const port = await app.listenHealth();
+      const readyz = async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+      expect(await readyz()).toBe(503);
+
+      await app.start();
+      await bus.broker.start();
+
+      expect(attempts).toBe(3);
+      expect(await readyz()).toBe(200);
+      const reply = await bus.broker.request({
+        v: BUS_SCHEMA_VERSION,
+        id: 'r1',
+        clientId: 'c1',
+        brokerId: 'b1',
+        principal: null,
+        request: { action: 'server/info', requestId: 1 },
+        deadline: Date.now() + 5_000,
+      });
+      expect(reply.reply).toMatchObject({ status: 'success', requestId: 1 });
+
+      for (const step of app.shutdownSteps) await step.close();
+      await bus.broker.close();
+      await expect(core?.ping()).resolves.toBe(false);
+    }, 60_000);
+  });
+
+  describe('when shutdown starts while the database is still unreachable', () => {
+    it('stops retrying and rejects the start', async () => {
+      const bus = createInProcessBus({ requestTimeoutMs: 5_000 });
+      const app = createGatewayApp(config, {
+        bus: bus.gateway,
+        logger: silentLogger(),
+        retry: { initialMs: 10_000, maxMs: 10_000 },
+        openDeviceHive: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5')),
+      });
+      await app.listenHealth();
+      const started = app.start();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      for (const step of app.shutdownSteps) await step.close();
+
+      await expect(started).rejects.toThrow('shutdown started');
+    });
+  });
+});
