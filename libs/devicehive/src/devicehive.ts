@@ -22,6 +22,7 @@ import { resolveJwtSecret } from './auth/jwt-secret';
 import type { ActionContext, ActionOutcome, ActionTable, CoreServices } from './core/action';
 import { checkTarget } from './core/access';
 import { deviceCacheFor, invalidatesDevices } from './core/device-cache';
+import { NotificationBatcher } from './repositories/notification-batcher';
 import type { CallContext, DeviceHivePort } from './devicehive.port';
 import { openStorage, type StorageOptions } from './storage/open-storage';
 import type { SqlClient } from './storage/sql-client.port';
@@ -105,11 +106,14 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
     throw error;
   }
   const devices = deviceCacheFor(sql);
+  // PGlite has one connection; on a pool a few batches may be written side by side.
+  const notifications = new NotificationBatcher(sql, { maxInFlight: sql.exclusive ? 1 : 4 });
   const services: CoreServices = {
     sql,
     jwtSecret,
     now: options.now ?? (() => new Date()),
     devices,
+    notifications,
   };
   const logger = options.logger ?? stderrLogger;
   const actions = mergeActionTables(
@@ -165,6 +169,9 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
         return false;
       }
     },
-    close: () => sql.close(),
+    async close() {
+      await notifications.idle(); // answer the inserts already accepted
+      await sql.close();
+    },
   };
 }

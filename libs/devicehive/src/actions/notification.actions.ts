@@ -36,7 +36,9 @@ export function notificationEvent(notification: StoredNotification): DeviceEvent
 
 /**
  * `notification/insert` (§4.8): the payload is checked before the device (reference order);
- * stores the notification with the device's network and type and emits `notification/insert`.
+ * stores the notification with the device's network and type (group-committed with concurrent
+ * inserts when the core has a batcher; the reply waits for the commit) and emits
+ * `notification/insert`.
  */
 const notificationInsert: ActionImpl = async (ctx, request) => {
   requirePrincipal(ctx);
@@ -49,14 +51,18 @@ const notificationInsert: ActionImpl = async (ctx, request) => {
   const deviceId = requireDeviceId(request);
   const device = await requireVisibleDevice(ctx, deviceId);
   if (!hasNetwork(device)) throw new DhError('DEVICE_IS_NOT_CONNECTED_TO_NETWORK', deviceId);
-  const stored = await insertNotification(ctx.sql, {
+  const row = {
     notification: name,
     deviceId,
     networkId: device.networkId,
     deviceTypeId: device.deviceTypeId,
     timestamp: parseOptionalTimestamp(payload['timestamp']) ?? ctx.now(),
     parameters: optionalJsonObject(payload['parameters']),
-  });
+  };
+  // Validated above: a row handed to the batcher fails only for what the database rejects.
+  const stored = ctx.notifications
+    ? await ctx.notifications.insert(row)
+    : await insertNotification(ctx.sql, row);
   return {
     body: { notification: { id: stored.id, timestamp: stored.timestamp } },
     events: [notificationEvent(stored)],

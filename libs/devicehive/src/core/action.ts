@@ -6,6 +6,7 @@ import type {
   RequestSubscription,
 } from '@dh-mqtt/protocol';
 import type { DeviceRecord } from '../repositories/device.repository';
+import type { NotificationBatcher } from '../repositories/notification-batcher';
 import type { DeviceCache } from './device-cache';
 import type { SqlClient } from '../storage/sql-client.port';
 
@@ -18,6 +19,8 @@ export interface CoreServices {
   jwtSecret: string;
   /** Devices by id when the storage is exclusive (device-cache.ts); absent = always query. */
   devices?: DeviceCache | null;
+  /** Group commit of notification inserts (notification-batcher.ts); absent = one INSERT each. */
+  notifications?: NotificationBatcher | null;
 }
 
 /** One call of one action. */

@@ -1,4 +1,5 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
+import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
 import {
   WhereBuilder,
@@ -84,28 +85,59 @@ export function notificationView(n: StoredNotification): JsonObject {
   };
 }
 
-/** Stores a new notification. Ids come from a sequence. */
-export async function insertNotification(
+const INSERT_COLUMNS =
+  'INSERT INTO dh_notification (notification, device_id, network_id, device_type_id, timestamp, parameters)';
+
+/**
+ * Stores new notifications with one multi-row `INSERT` (a single statement: all rows or none) and
+ * returns them in the order given. Ids come from the sequence, drawn row by row in VALUES order, so
+ * they ascend in the order given. The views are built from the input (timestamps formatted in JS as
+ * `to_char` would, devicehive-api.md §1.7): only the ids come back from the database.
+ */
+export async function insertNotifications(
   sql: SqlClient,
-  n: NewNotification,
-): Promise<StoredNotification> {
-  const { rows } = await sql.query<NotificationRow>(
-    `INSERT INTO dh_notification (notification, device_id, network_id, device_type_id, timestamp,
-       parameters)
-     VALUES ($1, $2, $3, $4, $5::timestamp, $6::jsonb)
-     RETURNING ${COLUMNS}`,
-    [
+  items: readonly NewNotification[],
+): Promise<StoredNotification[]> {
+  if (items.length === 0) return [];
+  const params: unknown[] = [];
+  const values = items.map((n) => {
+    const at = params.length;
+    params.push(
       n.notification,
       n.deviceId,
       n.networkId,
       n.deviceTypeId,
       timestampParam(n.timestamp),
       jsonParam(n.parameters),
-    ],
+    );
+    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::timestamp, $${at + 6}::jsonb)`;
+  });
+  const { rows } = await sql.query<{ id: number | string }>(
+    `${INSERT_COLUMNS} VALUES ${values.join(', ')} RETURNING id`,
+    params,
   );
-  const row = rows[0];
-  if (!row) throw new Error('INSERT ... RETURNING returned no row');
-  return toStored(row);
+  if (rows.length !== items.length) throw new Error('INSERT ... RETURNING returned too few rows');
+  // RETURNING order is not promised; the sequence order is (see above).
+  const ids = rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+  return items.map((n, i) => ({
+    id: ids[i] as number,
+    notification: n.notification,
+    deviceId: n.deviceId,
+    networkId: n.networkId,
+    deviceTypeId: n.deviceTypeId,
+    timestamp: formatTimestamp(n.timestamp),
+    parameters: n.parameters,
+  }));
+}
+
+/** Stores one new notification (see {@link insertNotifications}). */
+export async function insertNotification(
+  sql: SqlClient,
+  n: NewNotification,
+): Promise<StoredNotification> {
+  const [stored] = await insertNotifications(sql, [n]);
+  if (!stored) throw new Error('INSERT ... RETURNING returned no row');
+  return stored;
 }
 
 /** The notification with that id on that device, or null. */

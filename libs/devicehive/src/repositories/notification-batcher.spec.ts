@@ -1,0 +1,210 @@
+import type { JsonObject } from '@dh-mqtt/protocol';
+import { call, rejection } from '../auth/auth.test-helpers';
+import type { SqlClient } from '../storage/sql-client.port';
+import {
+  adminPrincipal,
+  insertTestDevice,
+  STORAGE_KINDS,
+  useTestDatabase,
+  useTestDeviceHive,
+} from '../testing';
+import { NotificationBatcher } from './notification-batcher';
+import { findNotification, type NewNotification } from './notification.repository';
+
+/** `sql` that counts the INSERT statements it runs. */
+function countingInserts(sql: SqlClient): { sql: SqlClient; inserts: () => number } {
+  let inserts = 0;
+  return {
+    sql: {
+      ...sql,
+      query: (text, params) => {
+        if (text.startsWith('INSERT')) inserts += 1;
+        return sql.query(text, params);
+      },
+    },
+    inserts: () => inserts,
+  };
+}
+
+describe(NotificationBatcher.name, () => {
+  describe.each(STORAGE_KINDS)('on %s', (kind) => {
+    const db = useTestDatabase(kind);
+    let deviceId: string;
+    beforeAll(async () => {
+      deviceId = await insertTestDevice(db(), { networkId: 1, deviceTypeId: 1 });
+    });
+
+    const row = (i: number, overrides: Partial<NewNotification> = {}): NewNotification => ({
+      notification: `n${i}`,
+      deviceId,
+      networkId: 1,
+      deviceTypeId: 1,
+      timestamp: new Date(Date.UTC(2020, 0, 1, 0, 0, 0, i)),
+      parameters: { i },
+      ...overrides,
+    });
+
+    describe('when many inserts arrive in the same turn', () => {
+      it('writes them with one statement and answers each with its own row', async () => {
+        const counting = countingInserts(db());
+        const batcher = new NotificationBatcher(counting.sql);
+        const rows = Array.from({ length: 40 }, (_, i) => row(i));
+        const stored = await Promise.all(rows.map((r) => batcher.insert(r)));
+
+        expect(counting.inserts()).toBe(1);
+        stored.forEach((s, i) => {
+          expect(s).toEqual({
+            id: expect.any(Number),
+            notification: `n${i}`,
+            deviceId,
+            networkId: 1,
+            deviceTypeId: 1,
+            timestamp: `2020-01-01T00:00:00.${String(i).padStart(3, '0')}`,
+            parameters: { i },
+          });
+        });
+        for (const s of stored) {
+          await expect(findNotification(db(), deviceId, s.id)).resolves.toEqual(s);
+        }
+      });
+
+      it('gives unique ids ascending in arrival order', async () => {
+        const batcher = new NotificationBatcher(db());
+        const stored = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => batcher.insert(row(i))),
+        );
+        const ids = stored.map((s) => s.id);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(new Set(ids).size).toBe(ids.length);
+      });
+    });
+
+    describe('when a client waits for each reply before the next insert', () => {
+      it('sees its ids ascend in request order while other inserts interleave', async () => {
+        const batcher = new NotificationBatcher(db(), { maxInFlight: kind === 'pglite' ? 1 : 4 });
+        const noise = Array.from({ length: 50 }, (_, i) => batcher.insert(row(100 + i)));
+        const own: number[] = [];
+        for (let i = 0; i < 10; i += 1) {
+          own.push((await batcher.insert(row(i, { notification: 'own' }))).id);
+          noise.push(batcher.insert(row(200 + i)));
+        }
+        await Promise.all(noise);
+        expect(own).toEqual([...own].sort((a, b) => a - b));
+      });
+    });
+
+    describe('when one row of a batch is rejected by the database', () => {
+      it('fails that insert alone and stores the others', async () => {
+        const batcher = new NotificationBatcher(db());
+        const tooLong = row(1, { notification: 'x'.repeat(200) }); // VARCHAR(128): SQLSTATE 22001
+        const results = await Promise.allSettled([
+          batcher.insert(row(0)),
+          batcher.insert(tooLong),
+          batcher.insert(row(2)),
+        ]);
+
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(results[1]).toMatchObject({ reason: { code: '22001' } });
+        for (const result of results) {
+          if (result.status !== 'fulfilled') continue;
+          await expect(findNotification(db(), deviceId, result.value.id)).resolves.toEqual(
+            result.value,
+          );
+        }
+        const { rows } = await db().query(
+          `SELECT count(*) AS n FROM dh_notification WHERE length(notification) > 128`,
+        );
+        expect(rows).toEqual([{ n: 0 }]);
+      });
+    });
+
+    describe('idle', () => {
+      it('resolves once every accepted insert has been answered', async () => {
+        const batcher = new NotificationBatcher(db());
+        let answered = 0;
+        for (let i = 0; i < 5; i += 1) void batcher.insert(row(i)).then(() => (answered += 1));
+        await batcher.idle();
+        await Promise.resolve(); // let the callbacks of the last answers run
+        expect(answered).toBe(5);
+      });
+    });
+  });
+
+  describe('when the database fails for a reason no single row causes', () => {
+    it('fails every insert of the batch without retrying any row', async () => {
+      let statements = 0;
+      const broken: SqlClient = {
+        query: () => {
+          statements += 1;
+          return Promise.reject(Object.assign(new Error('connection lost'), { code: '08006' }));
+        },
+        exec: () => Promise.resolve(),
+        transaction: (work) => work(broken),
+        close: () => Promise.resolve(),
+      };
+      const batcher = new NotificationBatcher(broken);
+      const base = {
+        deviceId: 'd',
+        networkId: 1,
+        deviceTypeId: 1,
+        timestamp: new Date(0),
+        parameters: null,
+      };
+      const results = await Promise.allSettled(
+        ['a', 'b', 'c'].map((notification) => batcher.insert({ ...base, notification })),
+      );
+
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(statements).toBe(1); // the commit may have happened: a retry could store twice
+    });
+  });
+
+  describe.each(STORAGE_KINDS)('behind notification/insert on %s', (kind) => {
+    const core = useTestDeviceHive(kind);
+
+    it('answers concurrent inserts each with its own stored row, and a bad one alone with 400', async () => {
+      const deviceId = await insertTestDevice(core().sql, { networkId: 1, deviceTypeId: 1 });
+      const request = (i: number): JsonObject =>
+        i === 7
+          ? { deviceId, notification: { notification: 'bad', parameters: [1] } }
+          : { deviceId, notification: { notification: `c${i}`, timestamp: i, parameters: { i } } };
+      const replies = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          call(core(), 'notification/insert', request(i), adminPrincipal()),
+        ),
+      );
+
+      expect(replies[7]?.status).toBe('rejected');
+      await expect(
+        rejection(Promise.reject((replies[7] as PromiseRejectedResult).reason)),
+      ).resolves.toEqual({
+        status: 400,
+        message: `'parameters' must be JSON Object!`,
+      });
+      const ids = new Set<number>();
+      for (const [i, reply] of replies.entries()) {
+        if (i === 7) continue;
+        if (reply.status !== 'fulfilled') throw reply.reason;
+        const { id, timestamp } = reply.value.body['notification'] as {
+          id: number;
+          timestamp: string;
+        };
+        ids.add(id);
+        expect(timestamp).toBe(`1970-01-01T00:00:00.${String(i).padStart(3, '0')}`);
+        const got = await call(
+          core(),
+          'notification/get',
+          { deviceId, notificationId: id },
+          adminPrincipal(),
+        );
+        expect(got.body['notification']).toMatchObject({
+          id,
+          notification: `c${i}`,
+          timestamp,
+          parameters: { i },
+        });
+      }
+      expect(ids.size).toBe(19);
+    });
+  });
+});

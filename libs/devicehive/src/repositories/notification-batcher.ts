@@ -1,0 +1,119 @@
+import type { SqlClient } from '../storage/sql-client.port';
+import {
+  insertNotifications,
+  type NewNotification,
+  type StoredNotification,
+} from './notification.repository';
+import { sqlState } from './query-builder';
+
+interface Pending {
+  notification: NewNotification;
+  resolve(stored: StoredNotification): void;
+  reject(error: unknown): void;
+}
+
+export interface NotificationBatcherOptions {
+  /** Most rows per INSERT (6 parameters each; PostgreSQL allows 65,535). Default 500. */
+  maxBatch?: number;
+  /** INSERT statements in flight at once: 1 for PGlite (one connection), more for a pool. */
+  maxInFlight?: number;
+}
+
+/**
+ * SQLSTATE classes one row can cause (22 data exception, 23 integrity violation, 54 program limit
+ * exceeded). After such an error no row of the statement is stored, and retrying row by row is
+ * safe; after any other error (connection lost: the commit may have happened) it is not.
+ */
+const ROW_ERROR_CLASSES = new Set(['22', '23', '54']);
+
+/**
+ * Group commit of `notification/insert` (devicehive-api.md §4.8): inserts that arrive while a
+ * batch is being written (or in the same event-loop turn) go into the next one, a single multi-row
+ * INSERT committed on its own (no transaction block needed: one statement is atomic). Each caller
+ * is answered after the statement that stored its row returned, i.e. after the commit, with its own
+ * id and timestamp.
+ *
+ * - Order: rows of a batch get ascending ids in arrival order, and a later batch starts after the
+ *   earlier one was answered, so a client that waits for each reply (the broker serializes a
+ *   client's requests) sees its ids ascend in request order.
+ * - Isolation: when a batch fails with an error one row can cause (`ROW_ERROR_CLASSES`), nothing of
+ *   it was stored and each row is retried alone, so only the bad row fails; other errors fail every
+ *   caller of the batch. Callers validate their row before handing it in.
+ * - No added delay when idle: the first insert is written at the end of the current turn.
+ */
+export class NotificationBatcher {
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+  private pending: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly sql: SqlClient,
+    options: NotificationBatcherOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = options.maxInFlight ?? 1;
+  }
+
+  /** Stores `notification`; resolves once its row is committed, rejects with the database error. */
+  insert(notification: NewNotification): Promise<StoredNotification> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ notification, resolve, reject });
+      if (!this.scheduled && this.inFlight < this.maxInFlight) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.startBatches();
+        });
+      }
+    });
+  }
+
+  /** Resolves when every insert handed in so far has been answered (before closing the storage). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight === 0 && this.pending.length === 0 && !this.scheduled;
+  }
+
+  private startBatches(): void {
+    while (this.pending.length > 0 && this.inFlight < this.maxInFlight) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      this.inFlight += 1;
+      void this.write(batch).then(() => {
+        this.inFlight -= 1;
+        this.startBatches();
+        if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      });
+    }
+  }
+
+  /** Never rejects: every outcome goes to the callers. */
+  private async write(batch: Pending[]): Promise<void> {
+    try {
+      const stored = await insertNotifications(
+        this.sql,
+        batch.map((p) => p.notification),
+      );
+      batch.forEach((p, i) => p.resolve(stored[i] as StoredNotification));
+    } catch (error) {
+      if (batch.length === 1 || !ROW_ERROR_CLASSES.has(sqlState(error)?.slice(0, 2) ?? '')) {
+        batch.forEach((p) => p.reject(error));
+        return;
+      }
+      for (const p of batch) {
+        try {
+          const [stored] = await insertNotifications(this.sql, [p.notification]);
+          p.resolve(stored as StoredNotification);
+        } catch (rowError) {
+          p.reject(rowError);
+        }
+      }
+    }
+  }
+}
