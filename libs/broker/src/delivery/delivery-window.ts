@@ -1,7 +1,11 @@
 import type { Client } from 'aedes';
 
-/** How many recent packet keys a connection remembers; duplicates arrive within one routing pass. */
-const WINDOW_SIZE = 256;
+/**
+ * Slots of the window (a power of two). A slot is only reused by a packet numbered a multiple of
+ * this later, and the copies of one packet reach `authorizeForward` back to back (see below).
+ */
+const WINDOW_SLOTS = 64;
+const SLOT_MASK = WINDOW_SLOTS - 1;
 
 /** The identity of one routed publish: the broker that numbered it and its number there. */
 interface Numbered {
@@ -13,24 +17,29 @@ interface Numbered {
  * Exact per-connection de-duplication of routed publishes (mqtt-api.md §5: "no duplicates from
  * overlapping filters on one client"). aedes calls the delivery function of every filter of a
  * client that matches a packet, all in one synchronous pass, so the copies of one packet reach
- * `authorizeForward` back to back; remembering the last {@link WINDOW_SIZE} keys is enough.
- * Packets without a broker id (retained messages) are never duplicates.
+ * `authorizeForward` back to back (the in-flight window keeps them adjacent when it holds them).
+ * A direct-mapped table by broker counter is enough: O(1), no allocation per packet (the tables
+ * are allocated on the first numbered packet). A packet is only refused when both its broker id
+ * and its counter match a remembered one, so a collision can at worst let a copy through, never
+ * drop a first delivery. Packets without a broker id (retained messages) are never duplicates.
  */
 export class DeliveryWindow {
-  private readonly seen = new Set<string>();
-  private readonly order: string[] = [];
-  private next = 0;
+  private brokerIds: Array<string | undefined> | null = null;
+  private counters: Float64Array | null = null;
 
   /** True the first time a packet is offered, false for its later copies. */
   firstDelivery(packet: Numbered): boolean {
-    if (!packet.brokerId) return true;
-    const key = `${packet.brokerId}\u0000${packet.brokerCounter ?? 0}`;
-    if (this.seen.has(key)) return false;
-    const evicted = this.order[this.next];
-    if (evicted !== undefined) this.seen.delete(evicted);
-    this.order[this.next] = key;
-    this.next = (this.next + 1) % WINDOW_SIZE;
-    this.seen.add(key);
+    const brokerId = packet.brokerId;
+    if (!brokerId) return true;
+    const counter = packet.brokerCounter ?? 0;
+    if (this.brokerIds === null || this.counters === null) {
+      this.brokerIds = new Array<string | undefined>(WINDOW_SLOTS);
+      this.counters = new Float64Array(WINDOW_SLOTS);
+    }
+    const slot = counter & SLOT_MASK;
+    if (this.counters[slot] === counter && this.brokerIds[slot] === brokerId) return false;
+    this.counters[slot] = counter;
+    this.brokerIds[slot] = brokerId;
     return true;
   }
 }
