@@ -169,7 +169,9 @@ async function waitUntilReady(brokers, exited, timeoutMs) {
       return;
     } catch (error) {
       if (Date.now() > until) {
-        throw new Error(`Kafka at ${brokers} not ready after ${timeoutMs} ms: ${error.message}`);
+        throw new Error(`Kafka at ${brokers} not ready after ${timeoutMs} ms: ${error.message}`, {
+          cause: error,
+        });
       }
     } finally {
       await admin.disconnect().catch(() => undefined);

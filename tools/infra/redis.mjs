@@ -111,7 +111,9 @@ export async function startRedis(options = {}) {
         const serverLog = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
         // Another program may have taken the port between freePort() and the bind.
         if (attempt < 3 && /Address already in use/.test(serverLog)) continue;
-        throw new Error(`${error.message}\n${serverLog.split('\n').slice(-20).join('\n')}`);
+        throw new Error(`${error.message}\n${serverLog.split('\n').slice(-20).join('\n')}`, {
+          cause: error,
+        });
       }
       const pid = /** @type {number} */ (readPid(pidFile));
       if (options.stopOnExit ?? true) process.once('exit', cleanupOnExit);

@@ -121,19 +121,24 @@ export class GroupConsumer {
 
   private create(): Consumer {
     const { kafka, groupId, topic } = this.options;
+    // Failures before the first join are start()'s to report and retry; later ones are this
+    // class's (kafkajs restarts the consumer after a backoff, or it is recreated).
+    let hasJoined = false;
     const consumer = kafka.consumer({
       groupId,
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)),
       maxWaitTimeInMs: this.options.maxFetchWaitMs,
       allowAutoTopicCreation: false,
-      retry: { ...CLIENT_RETRY, retries: 5, restartOnFailure: () => this.pauseBeforeRestart() },
+      retry: {
+        ...CLIENT_RETRY,
+        retries: 5,
+        restartOnFailure: async () => hasJoined && this.pauseBeforeRestart(),
+      },
       ...(this.options.partitionAssigners
         ? { partitionAssigners: this.options.partitionAssigners }
         : {}),
     });
-    // Failures before the first join are start()'s to report; later ones are this class's.
-    let hasJoined = false;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       hasJoined = true;
       this.restartDelayMs = this.options.restartDelay.initialMs;

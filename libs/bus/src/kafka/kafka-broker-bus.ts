@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DhError } from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
 import type { Admin, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import type { BrokerBus, EventHandler, ReplyEnvelope } from '../bus.port';
+import type { BrokerBus, EventHandler } from '../bus.port';
 import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
 import { wireCopy } from '../internal/wire-copy';
 import { KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
+import { eventGroupConsumer } from './event-group';
 import { GroupConsumer } from './group-consumer';
 import {
   ACKS_ALL,
@@ -18,15 +19,10 @@ import {
   type KafkaBusOptions,
 } from './kafka-bus-options';
 import { busHeaders, decodeEvent, decodeReply, headerText } from './message-codec';
+import { PendingReplies } from './pending-replies';
 import { pinnedPartitionAssigner, replyPartitionFor } from './reply-partition';
-import { startWithRetry } from './start-retry';
-import {
-  endOffsets,
-  ensureTopics,
-  partitionCount,
-  topicOf,
-  uncommittedPartitions,
-} from './topic-admin';
+import { startWithRetry, type StartRetryOptions } from './start-retry';
+import { endOffsets, ensureTopics, partitionCount, topicOf } from './topic-admin';
 
 export interface KafkaBrokerBusOptions extends KafkaBusOptions {
   /** This broker pod's id: written into each request, replies come back to it. */
@@ -44,11 +40,6 @@ export interface KafkaBrokerBus extends BrokerBus {
   /** The partition of the reply topic this broker reads; undefined until started. */
   readonly replyPartition: number | undefined;
   counters(): KafkaBusCounters;
-}
-
-interface Waiter {
-  resolve(reply: ReplyEnvelope): void;
-  reject(error: DhError): void;
 }
 
 const DEFAULT_MAX_REPLY_WAIT_MS = 30_000;
@@ -73,7 +64,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     brokerId,
   });
   const counters = emptyCounters();
-  const pending = new Map<string, Waiter>();
+  const pending = new PendingReplies();
   const sends = new KeyedSerialQueue();
   const eventHandlers: EventHandler[] = [];
   const topics = {
@@ -120,13 +111,11 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     if (!decoded.ok) return malformed(payload, decoded.reason);
     const reply = decoded.value;
     const id = reply.kind === 'reply' ? reply.envelope.id : reply.id;
-    const waiter = pending.get(id);
-    if (!waiter) {
-      counters.orphanReplies += 1;
-      return;
-    }
-    if (reply.kind === 'reply') waiter.resolve(reply.envelope);
-    else waiter.reject(new DhError(reply.code));
+    const waited =
+      reply.kind === 'reply'
+        ? pending.resolve(id, reply.envelope)
+        : pending.reject(id, new DhError(reply.code));
+    if (!waited) counters.orphanReplies += 1;
   }
 
   async function onEventRecord(payload: EachMessagePayload): Promise<void> {
@@ -152,36 +141,16 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   }
 
   async function startEvents(connectedAdmin: Admin): Promise<void> {
-    // A group with no committed offset (first start ever) begins at the end as it was before
-    // start() resolved: every event published after that is delivered, none from before.
-    const ends = await endOffsets(connectedAdmin, topics.events);
-    const fresh = await uncommittedPartitions(connectedAdmin, eventGroup, topics.events);
-    let firstJoin = true;
-    const consumer = new GroupConsumer({
+    eventConsumer = await eventGroupConsumer({
       kafka: client(),
+      admin: connectedAdmin,
       logger,
+      options: opts,
       groupId: eventGroup,
       topic: topics.events,
-      // Partitions added later start at their beginning: everything in them is news.
-      fromBeginning: true,
-      autoCommit: true,
-      sessionTimeoutMs: opts.sessionTimeoutMs,
-      maxFetchWaitMs: opts.maxFetchWaitMs,
-      restartDelay: opts.startRetry,
       eachMessage: onEventRecord,
-      onJoin(partitions, kafkaConsumer) {
-        if (!firstJoin) return;
-        firstJoin = false;
-        for (const partition of partitions) {
-          const end = ends.get(partition);
-          if (fresh.has(partition) && end !== undefined) {
-            kafkaConsumer.seek({ topic: topics.events, partition, offset: end });
-          }
-        }
-      },
     });
-    eventConsumer = consumer;
-    await consumer.start();
+    await eventConsumer.start();
   }
 
   async function connect(): Promise<void> {
@@ -225,6 +194,16 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     await Promise.all(clients.map((c) => c?.disconnect().catch(() => undefined)));
   }
 
+  function retrySettings(): Omit<StartRetryOptions, 'attempt' | 'undo'> {
+    return {
+      ...opts.startRetry,
+      logger,
+      brokers: opts.brokers,
+      signal: closing.signal,
+      onFailure: () => void (counters.connectFailures += 1),
+    };
+  }
+
   function isReady(): boolean {
     return (
       state === 'started' &&
@@ -257,55 +236,36 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
         return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       }
       const partition = replyPartition;
-      return new Promise<ReplyEnvelope>((resolve, reject) => {
-        const waiter: Waiter = {
-          resolve(reply) {
-            if (pending.get(request.id) !== waiter) return;
-            pending.delete(request.id);
-            clearTimeout(timer);
-            resolve(reply);
+      const reply = pending.wait(request.id, waitMs);
+      // One client's sends go one after another: concurrent kafkajs sends may overtake each
+      // other, and the gateway must see the client's requests in order (mqtt-api.md §4).
+      void sends
+        .run(request.clientId, () =>
+          sender.send({
+            topic: topics.requests,
+            acks: ACKS_ALL,
+            messages: [
+              {
+                key: request.clientId,
+                value: JSON.stringify(request),
+                headers: busHeaders({
+                  [KAFKA_HEADERS.brokerId]: brokerId,
+                  [KAFKA_HEADERS.replyPartition]: String(partition),
+                }),
+              },
+            ],
+          }),
+        )
+        .then(
+          () => void (producerHealthy = true),
+          (error: unknown) => {
+            producerHealthy = false;
+            counters.produceErrors += 1;
+            logger.warn({ err: error, id: request.id }, 'Kafka did not accept a request');
+            pending.reject(request.id, new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
           },
-          reject(error) {
-            if (pending.get(request.id) !== waiter) return;
-            pending.delete(request.id);
-            clearTimeout(timer);
-            reject(error);
-          },
-        };
-        const timer = setTimeout(
-          () => waiter.reject(new DhError('DH_ERR_BACKEND_TIMEOUT', Math.round(waitMs))),
-          waitMs,
         );
-        pending.set(request.id, waiter);
-        // One client's sends go one after another: concurrent kafkajs sends may overtake each
-        // other, and the gateway must see the client's requests in order (mqtt-api.md §4).
-        void sends
-          .run(request.clientId, () =>
-            sender.send({
-              topic: topics.requests,
-              acks: ACKS_ALL,
-              messages: [
-                {
-                  key: request.clientId,
-                  value: JSON.stringify(request),
-                  headers: busHeaders({
-                    [KAFKA_HEADERS.brokerId]: brokerId,
-                    [KAFKA_HEADERS.replyPartition]: String(partition),
-                  }),
-                },
-              ],
-            }),
-          )
-          .then(
-            () => void (producerHealthy = true),
-            (error: unknown) => {
-              producerHealthy = false;
-              counters.produceErrors += 1;
-              logger.warn({ err: error, id: request.id }, 'Kafka did not accept a request');
-              waiter.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
-            },
-          );
-      });
+      return reply;
     },
 
     onEvent(handler) {
@@ -319,11 +279,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
             await eventConsumer?.stop();
             eventConsumer = undefined;
           },
-          ...opts.startRetry,
-          logger,
-          brokers: opts.brokers,
-          signal: closing.signal,
-          onFailure: () => void (counters.connectFailures += 1),
+          ...retrySettings(),
         }).catch(() => undefined);
       }
     },
@@ -335,11 +291,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       starting = startWithRetry({
         attempt: connect,
         undo: disconnectAll,
-        ...opts.startRetry,
-        logger,
-        brokers: opts.brokers,
-        signal: closing.signal,
-        onFailure: () => void (counters.connectFailures += 1),
+        ...retrySettings(),
       }).then(() => {
         if (state !== 'starting') return;
         state = 'started';
@@ -352,9 +304,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       if (state === 'closed') return;
       state = 'closed';
       closing.abort(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
-      for (const waiter of [...pending.values()]) {
-        waiter.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
-      }
+      pending.rejectAll(() => new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       await starting?.catch(() => undefined);
       await disconnectAll();
     },

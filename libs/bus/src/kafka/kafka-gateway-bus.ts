@@ -17,7 +17,7 @@ import {
 } from './kafka-bus-options';
 import { busHeaders, decodeRequest, replyFailure, type DecodedRequest } from './message-codec';
 import { OffsetTracker } from './offset-tracker';
-import { startWithRetry } from './start-retry';
+import { startWithRetry, type StartRetryOptions } from './start-retry';
 import { ensureTopics, topicOf } from './topic-admin';
 
 export interface KafkaGatewayBusOptions extends KafkaBusOptions {
@@ -214,7 +214,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     await Promise.all(clients.map((c) => c?.disconnect().catch(() => undefined)));
   }
 
-  function retryOptions(): Omit<Parameters<typeof startWithRetry>[0], 'attempt' | 'undo'> {
+  function retryOptions(): Omit<StartRetryOptions, 'attempt' | 'undo'> {
     return {
       ...opts.startRetry,
       logger,

@@ -1,0 +1,50 @@
+import type { Logger } from '@dh-mqtt/runtime';
+import type { Admin, EachMessagePayload, Kafka } from 'kafkajs';
+import { GroupConsumer } from './group-consumer';
+import type { ResolvedKafkaBusOptions } from './kafka-bus-options';
+import { endOffsets, uncommittedPartitions } from './topic-admin';
+
+export interface EventGroupOptions {
+  kafka: Kafka;
+  admin: Admin;
+  logger: Logger;
+  options: ResolvedKafkaBusOptions;
+  groupId: string;
+  topic: string;
+  eachMessage(payload: EachMessagePayload): Promise<void>;
+}
+
+/**
+ * The broker pods' consumer of the event topic (DESIGN.md §4 "Device events"): one group for
+ * all pods, offsets committed, so each event reaches one pod. A group with no committed offset
+ * (its first start ever) begins at the end of the topic as it was before this returns: every
+ * event published after start() resolved is delivered, none from before. Partitions added later
+ * start at their beginning: everything in them is news.
+ */
+export async function eventGroupConsumer(params: EventGroupOptions): Promise<GroupConsumer> {
+  const { admin, groupId, topic } = params;
+  const ends = await endOffsets(admin, topic);
+  const fresh = await uncommittedPartitions(admin, groupId, topic);
+  let firstJoin = true;
+  return new GroupConsumer({
+    kafka: params.kafka,
+    logger: params.logger,
+    groupId,
+    topic,
+    fromBeginning: true,
+    autoCommit: true,
+    sessionTimeoutMs: params.options.sessionTimeoutMs,
+    maxFetchWaitMs: params.options.maxFetchWaitMs,
+    restartDelay: params.options.startRetry,
+    eachMessage: params.eachMessage,
+    onJoin(partitions, consumer) {
+      if (!firstJoin) return;
+      firstJoin = false;
+      for (const partition of partitions) {
+        const end = ends.get(partition);
+        if (fresh.has(partition) && end !== undefined)
+          consumer.seek({ topic, partition, offset: end });
+      }
+    },
+  });
+}
