@@ -1,5 +1,6 @@
 import type { Server } from 'node:net';
 import {
+  connackFirst,
   createBroker,
   createTcpServer,
   createTlsServer,
@@ -112,10 +113,13 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
       offlineQueueLength: mqttState?.offlineQueueLength,
     });
     abortIfShuttingDown();
-    const tcp = createTcpServer(broker, { maxPacketSize: config.maxPacketSize });
-    const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
+    // With a shared emitter a message can come back between a resumed session's subscriptions
+    // and its CONNACK; the transports get the connections through connackFirst.
+    const served = mqttState ? connackFirst(broker) : broker;
+    const tcp = createTcpServer(served, { maxPacketSize: config.maxPacketSize });
+    const ws = createWsServer(served, { path: config.wsPath, maxPayload: config.maxPacketSize });
     const tls = config.tls
-      ? createTlsServer(broker, {
+      ? createTlsServer(served, {
           ...readTlsFiles(config.tls),
           maxPacketSize: config.maxPacketSize,
         })

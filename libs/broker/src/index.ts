@@ -7,6 +7,7 @@ export { PacketSizeGuard, guardPacketSize } from './transport/packet-size-guard'
 export { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 export { createWsServer, type WsServerOptions } from './transport/ws-server';
 export { createTlsServer, readTlsFiles, type TlsServerOptions } from './transport/tls-server';
+export { connackFirst } from './cluster/connack-first';
 export {
   createRedisMqttState,
   type RedisMqttState,

@@ -97,6 +97,8 @@ describe('a cluster of 2 broker pods and 2 gateway pods', () => {
       });
       await away.mqtt.subscribeAsync(`dh/notification/+/+/${SAMPLE_DEVICE}/#`, { qos: 1 });
       await away.mqtt.endAsync();
+      // Away for the pod too (its disconnect handled), not merely on its way out.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const device = await connect(podA.mqttUrl, 'device-for-queue');
       await insertNotifications(device, 'while-away', 5);
 

@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { createBroker, createRedisMqttState, createTcpServer } from '@dh-mqtt/broker';
+import { connackFirst, createBroker, createRedisMqttState, createTcpServer } from '@dh-mqtt/broker';
 import { FakeBrokerBus, Inbox, TEST_SETTINGS, connectMqtt } from '@dh-mqtt/broker/testing';
 import { silentLogger } from '@dh-mqtt/runtime';
 import { Redis } from 'ioredis';
@@ -18,11 +18,21 @@ async function startPod(redisUrl: string, brokerId: string) {
     id: brokerId,
     mqttState: state,
   });
-  const server = createTcpServer(broker, { maxPacketSize: 1_048_576 });
+  const server = createTcpServer(connackFirst(broker), { maxPacketSize: 1_048_576 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    /** Resolves once this pod has processed the departure of `clientId`. */
+    departed: (clientId: string) =>
+      new Promise<void>((resolve) => {
+        const onDisconnect = (client: { id: string }) => {
+          if (client.id !== clientId) return;
+          broker.aedes.off('clientDisconnect', onDisconnect);
+          resolve();
+        };
+        broker.aedes.on('clientDisconnect', onDisconnect);
+      }),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await broker.close();
@@ -80,7 +90,11 @@ describe(createRedisMqttState.name, () => {
     it('hands a persistent session resumed on the other pod the QoS 1 messages it missed', async () => {
       const first = await connect(pods[0], 'resumer', false);
       await first.subscribeAsync('plant/resume/#', { qos: 1 });
+      // Away means gone for the pod too: publishing earlier races its disconnect handling,
+      // and a message routed to the leaving connection is queued behind later ones.
+      const departed = pods[0].departed('resumer');
       await first.endAsync();
+      await departed;
       const publisher = await connect(pods[1], 'pub-resume');
       for (const text of ['m1', 'm2', 'm3']) {
         await publisher.publishAsync('plant/resume/level', text, { qos: 1 });
