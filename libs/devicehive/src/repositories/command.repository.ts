@@ -1,4 +1,5 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
+import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
 import {
   WhereBuilder,
@@ -128,17 +129,21 @@ export function commandView(c: StoredCommand): JsonObject {
   };
 }
 
-/** Stores a new command (`last_updated` = `timestamp`, not updated). Ids come from a sequence. */
+/**
+ * Stores a new command (`last_updated` = `timestamp`, not updated). Ids come from a sequence; the
+ * rest of the returned command is the input (timestamps formatted in JS as `to_char` would, §1.7).
+ */
 export async function insertCommand(sql: SqlClient, c: NewCommand): Promise<StoredCommand> {
-  const { rows } = await sql.query<CommandRow>(
+  const timestamp = timestampParam(c.timestamp);
+  const { rows } = await sql.query<{ id: number | string }>(
     `INSERT INTO dh_command (command, timestamp, last_updated, user_id, device_id, network_id,
        device_type_id, parameters, lifetime, status, result, is_updated, origin_client_id)
      VALUES ($1, $2::timestamp, $2::timestamp, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb,
        FALSE, $11)
-     RETURNING ${COLUMNS}`,
+     RETURNING id`,
     [
       c.command,
-      timestampParam(c.timestamp),
+      timestamp,
       c.userId,
       c.deviceId,
       c.networkId,
@@ -152,7 +157,22 @@ export async function insertCommand(sql: SqlClient, c: NewCommand): Promise<Stor
   );
   const row = rows[0];
   if (!row) throw new Error('INSERT ... RETURNING returned no row');
-  return toStored(row);
+  return {
+    id: Number(row.id),
+    command: c.command,
+    timestamp: formatTimestamp(c.timestamp),
+    lastUpdated: formatTimestamp(c.timestamp),
+    userId: c.userId,
+    deviceId: c.deviceId,
+    networkId: c.networkId,
+    deviceTypeId: c.deviceTypeId,
+    parameters: c.parameters,
+    lifetime: c.lifetime,
+    status: c.status,
+    result: c.result,
+    isUpdated: false,
+    originClientId: c.originClientId,
+  };
 }
 
 /** The command with that id on that device, or null. */
