@@ -36,7 +36,7 @@ export const KAFKA_TOPICS = {
   },
   /**
    * Gateway → the broker that sent the request, on the partition named by the request's
-   * `dh-reply-partition` header (docs/adr/0005-reply-routing.md). Key: MQTT client id.
+   * `dh-reply-partition` header (docs/adr/0005-reply-routing-over-kafka.md). Key: MQTT client id.
    * Value: `ReplyEnvelope`, or `ReplyFailure` when the `dh-failure` header is set.
    */
   replies: {

@@ -70,6 +70,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   let commitTimer: NodeJS.Timeout | undefined;
   const capacityWaiters: Array<() => void> = [];
 
+  const isClosing = (): boolean => state === 'closing' || state === 'closed';
+
   function client(): Kafka {
     kafka ??= createKafkaClient(opts, logger);
     return kafka;
@@ -145,8 +147,9 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   }
 
   async function onRequest(payload: EachMessagePayload): Promise<void> {
-    // Closing: leave the record uncommitted, another gateway handles it.
-    if (state !== 'started') return;
+    // Closing: leave the record uncommitted, another gateway handles it. (Records may arrive
+    // while start() is still finishing: those are handled.)
+    if (isClosing()) return;
     const { partition, message } = payload;
     tracker.begin(partition, message.offset);
     const done = (): void => {
@@ -170,7 +173,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     }
     void queue.run(envelope.clientId, () => handle(envelope, replyTo)).finally(done);
     // Back-pressure: stop taking records while too many are in flight.
-    while (tracker.inFlight >= maxInFlight && state === 'started') {
+    while (tracker.inFlight >= maxInFlight && !isClosing()) {
       await new Promise<void>((resolve) => capacityWaiters.push(resolve));
     }
   }
@@ -250,9 +253,9 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     },
 
     async publishEvent(event) {
-      // Allowed while closing: a request being finished may still publish its events.
-      if (state !== 'started' && state !== 'closing')
-        throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+      // Allowed while closing (a request being finished may still publish its events); before
+      // start() there is no producer and send() refuses.
+      if (state === 'closed') throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
       try {
         await send(topics.events, {
           key: event.deviceId,
