@@ -1,7 +1,12 @@
 import type { GatewayBus, ReplyEnvelope, RequestEnvelope } from '@dh-mqtt/bus';
 import { DhError } from '@dh-mqtt/protocol';
-import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import {
+  BaseRpcContext,
+  Server,
+  type CustomTransportStrategy,
+  type MessageHandler,
+} from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { GATEWAY_REQUEST_PATTERN } from './tokens';
 
 /** The context a `@MessagePattern` handler gets: `[envelope id, client id]`. */
@@ -21,6 +26,12 @@ export class BusRequestContext extends BaseRpcContext<[string, string]> {
  * (requests being handled finish first).
  */
 export class GatewayBusTransport extends Server implements CustomTransportStrategy {
+  /**
+   * The controller's handler, looked up once: NestJS' lookup re-parses the pattern with a
+   * throwing `JSON.parse` on every call (3.5 % of a loaded gateway, docs/performance.md).
+   */
+  private handler: MessageHandler | null = null;
+
   constructor(private readonly bus: GatewayBus) {
     super();
   }
@@ -48,11 +59,12 @@ export class GatewayBusTransport extends Server implements CustomTransportStrate
   }
 
   private async handle(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
-    const handler = this.getHandlerByPattern(GATEWAY_REQUEST_PATTERN);
+    const handler = (this.handler ??= this.getHandlerByPattern(GATEWAY_REQUEST_PATTERN));
     // Without a controller nothing can answer; the broker turns this into a 503 reply.
     if (!handler) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
     const context = new BusRequestContext([envelope.id, envelope.clientId]);
-    const result = await handler(envelope, context);
-    return lastValueFrom(this.transformToObservable(result)) as Promise<ReplyEnvelope>;
+    // A plain result needs no observable round trip; NestJS answers a thrown error with one.
+    const result: unknown = await handler(envelope, context);
+    return (isObservable(result) ? lastValueFrom(result) : result) as ReplyEnvelope;
   }
 }
