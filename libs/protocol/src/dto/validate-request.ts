@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { findAction, type ActionName } from '../actions/action-catalog';
 import { DhError } from '../errors/error-catalog';
-import { pickDeclaredFields, restoreRawFields, type DtoClass } from './dto-schema';
+import { fieldNames, pickDeclaredFields, restoreRawFields, type DtoClass } from './dto-schema';
 import { isWireLong, toWireLong } from './field-decorators';
 import { REQUEST_DTOS, type ActionRequest } from './request-dtos';
 import { toDhError } from './validation-errors';
@@ -38,6 +38,11 @@ interface WithDefaults {
 const hasDefaults = (request: object): request is WithDefaults =>
   typeof (request as Partial<WithDefaults>).applyDefaults === 'function';
 
+function withDefaults<R>(request: object): R {
+  if (hasDefaults(request)) request.applyDefaults();
+  return request as R;
+}
+
 /**
  * Validates the fields of a `dh/request` payload for `action` and builds its typed request.
  *
@@ -65,6 +70,8 @@ export function validateRequest<A extends ActionName>(
     if (!wireIdsParse(payload)) return malformed();
 
     const dto: DtoClass = REQUEST_DTOS[action];
+    // Nothing to check (`server/info`, ...): the instance class-validator would have passed.
+    if (fieldNames(dto).length === 0) return { ok: true, request: withDefaults(new dto()) };
     const picked = pickDeclaredFields(dto, payload);
     const request = plainToInstance(dto, picked);
     restoreRawFields(dto, request, picked);
@@ -74,8 +81,7 @@ export function validateRequest<A extends ActionName>(
       validationError: { target: false, value: true },
     });
     if (errors.length > 0) return { ok: false, error: toDhError(errors) };
-    if (hasDefaults(request)) request.applyDefaults();
-    return { ok: true, request: request as ActionRequest<A> };
+    return { ok: true, request: withDefaults(request) };
   } catch {
     // A payload that breaks the libraries (e.g. exhausts the stack) is not parseable JSON to us.
     return malformed();
