@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench -- [options]`: compiles the standalone app, the libs and this suite with the
-// repository's build script into dist/bench, then runs the suite (options: see src/cli-options.ts).
+// `npm run bench -- [options]`: compiles the standalone, broker and gateway apps, the libs and this
+// suite with the repository's build script into dist/bench, then runs the suite (options: see
+// src/cli-options.ts).
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,8 @@ const build = spawnSync(
     '--out',
     'dist/bench',
     'apps/standalone',
+    'apps/broker',
+    'apps/gateway',
     'libs',
     'tools/bench',
   ],

@@ -8,6 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 export const BENCH_SRC = __dirname;
 export const DIST_ROOT = resolve(__dirname, '../../..');
 export const STANDALONE_MAIN = join(DIST_ROOT, 'apps/standalone/src/main.js');
+/** The cluster apps, built beside the standalone by `run.mjs`. */
+export const BROKER_MAIN = join(DIST_ROOT, 'apps/broker/src/main.js');
+export const GATEWAY_MAIN = join(DIST_ROOT, 'apps/gateway/src/main.js');
 export const WORKER_MAIN = join(__dirname, 'load/worker.js');
 export const AEDES_SERVER_MAIN = join(__dirname, 'systems/aedes-server.js');
 

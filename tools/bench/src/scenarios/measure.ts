@@ -24,7 +24,7 @@ export interface RunRequest {
  */
 export async function measure(request: RunRequest): Promise<Measurement> {
   const pool = await WorkerPool.start(request.specs);
-  const meter = new CpuMeter(request.system.pid);
+  const meter = new CpuMeter(request.system.meteredPids ?? request.system.pid);
   let cpu: { cpuSeconds: number; coreShare: number } | undefined;
   try {
     const results = await pool.run(request.timing, {

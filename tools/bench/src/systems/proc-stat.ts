@@ -38,21 +38,28 @@ export function openFilesLimit(pid: number): number {
   return match ? Number(match[1]) : Infinity;
 }
 
-/** Counts CPU time of a process over a window. */
+/** Counts CPU time of a process (or the sum of several) over a window. */
 export class CpuMeter {
   private startCpu = 0;
   private startAt = 0;
+  private readonly pids: readonly number[];
 
-  constructor(private readonly pid: number) {}
+  constructor(pid: number | readonly number[]) {
+    this.pids = typeof pid === 'number' ? [pid] : pid;
+  }
+
+  private used(): number {
+    return this.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  }
 
   start(): void {
-    this.startCpu = cpuSeconds(this.pid);
+    this.startCpu = this.used();
     this.startAt = performance.now();
   }
 
   /** CPU seconds used since `start()` and the share of one core over the wall time. */
   stop(): { cpuSeconds: number; coreShare: number } {
-    const used = cpuSeconds(this.pid) - this.startCpu;
+    const used = this.used() - this.startCpu;
     const wall = (performance.now() - this.startAt) / 1000;
     return { cpuSeconds: used, coreShare: wall > 0 ? used / wall : 0 };
   }

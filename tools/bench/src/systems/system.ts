@@ -14,6 +14,8 @@ export interface RunningSystem {
   readonly version: string;
   readonly url: string;
   readonly pid: number;
+  /** Processes whose CPU is summed per message when not only `pid` (the pods of a cluster). */
+  readonly meteredPids?: readonly number[];
   /** Given on CONNECT by every generator client (DeviceHive login on our broker). */
   readonly credentials?: Credentials;
   /** Settings that matter for the comparison, printed with the results. */

@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { BROKER_MAIN, GATEWAY_MAIN, packageVersion } from '../paths';
+import { startClusterInfra, type ClusterInfra } from './cluster-infra';
+import { freePort } from './free-port';
+import { BOOTSTRAP_ADMIN } from './standalone.system';
+import type { RunningSystem } from './system';
+
+const READY_TIMEOUT_MS = 120_000;
+
+/** One broker or gateway process of the cluster, started from the bench build. */
+class Pod {
+  readonly child: ChildProcess;
+  private tail = '';
+  private readonly exited: Promise<void>;
+
+  constructor(
+    readonly name: string,
+    main: string,
+    readonly httpPort: number,
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk: Buffer) => {
+      this.tail = (this.tail + chunk.toString('utf8')).slice(-4000);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  private get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Resolves once `/readyz` answers 200 (Kafka, Redis or the database reachable, listeners up). */
+  async waitReady(): Promise<void> {
+    const until = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < until) {
+      if (!this.alive) throw new Error(`${this.name} exited while starting:\n${this.tail}`);
+      const status = await fetch(`http://127.0.0.1:${this.httpPort}/readyz`, {
+        signal: AbortSignal.timeout(3_000),
+      }).then(
+        async (res) => (await res.arrayBuffer(), res.status),
+        () => 0,
+      );
+      if (status === 200) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`${this.name} not ready after ${READY_TIMEOUT_MS} ms:\n${this.tail}`);
+  }
+
+  /** SIGTERM (the graceful drain), SIGKILL when it takes longer than the drain may. */
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** The cluster under test: the load goes to `urls` (one per broker pod). */
+export interface RunningCluster {
+  /** `pid` is the first broker's; `meteredPids` every pod's (CPU is summed over the pods). */
+  readonly system: RunningSystem;
+  readonly urls: readonly string[];
+}
+
+/**
+ * The cluster of DESIGN.md §1 on one machine: Redis, Kafka and PostgreSQL from `tools/infra`,
+ * 2 gateway pods (the first alone: it migrates the fresh database) and 2 broker pods with
+ * unique ids, every pod on free ports, each its own process from the bench build.
+ */
+export async function startCluster(
+  log: (line: string) => void,
+  shape = { brokers: 2, gateways: 2 },
+): Promise<RunningCluster> {
+  const started = performance.now();
+  const infra = await startClusterInfra(log);
+  const pods: Pod[] = [];
+  const stop = async () => {
+    // Brokers first: their clients' requests are then no longer waiting on a gateway.
+    await Promise.all(pods.filter((p) => p.name.startsWith('broker')).map((p) => p.stop()));
+    await Promise.all(pods.map((p) => p.stop()));
+    await infra.stop();
+  };
+  try {
+    const suffix = randomBytes(3).toString('hex');
+    const env = clusterEnv(infra, suffix);
+    const addGateway = async () => {
+      const http = await freePort();
+      const pod = new Pod(`gateway-${pods.length}`, GATEWAY_MAIN, http, {
+        ...env,
+        DH_HTTP_PORT: String(http),
+      });
+      pods.push(pod);
+      return pod;
+    };
+    await (await addGateway()).waitReady();
+    for (let i = 1; i < shape.gateways; i += 1) await addGateway();
+    const urls: string[] = [];
+    for (let i = 0; i < shape.brokers; i += 1) {
+      const [http, mqtt, ws] = [await freePort(), await freePort(), await freePort()];
+      const name = `broker-${i}`;
+      pods.push(
+        new Pod(name, BROKER_MAIN, http, {
+          ...env,
+          DH_BROKER_ID: `bench-${name}-${suffix}`,
+          DH_HTTP_PORT: String(http),
+          DH_MQTT_PORT: String(mqtt),
+          DH_WS_PORT: String(ws),
+        }),
+      );
+      urls.push(`mqtt://127.0.0.1:${mqtt}`);
+    }
+    await Promise.all(pods.map((p) => p.waitReady()));
+    const brokerPids = pods.filter((p) => p.name.startsWith('broker')).map((p) => p.pid);
+    log(
+      `  cluster: ${shape.brokers} brokers + ${shape.gateways} gateways ready in ${Math.round(performance.now() - started)} ms (Redis ${infra.origin.redis}, Kafka ${infra.origin.kafka}, PostgreSQL ${infra.origin.postgres})`,
+    );
+    return {
+      urls,
+      system: {
+        name: 'cluster',
+        version: `aedes ${packageVersion('aedes')}, kafkajs ${packageVersion('kafkajs')}, ioredis ${packageVersion('ioredis')}, pg ${packageVersion('pg')}`,
+        url: urls[0],
+        pid: brokerPids[0],
+        meteredPids: pods.map((p) => p.pid),
+        credentials: BOOTSTRAP_ADMIN,
+        settings: {
+          process: `${shape.brokers} broker pods + ${shape.gateways} gateway pods, each its own process`,
+          infra: `Redis ${infra.origin.redis}, Kafka ${infra.origin.kafka}, PostgreSQL ${infra.origin.postgres} (fresh database)`,
+          tcpNoDelay: true,
+          cpu: 'summed over the 4 pods (not Kafka, Redis, PostgreSQL)',
+          login: 'every client logs in as dhadmin',
+        },
+        stop,
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    DH_HOST: '127.0.0.1',
+    DH_KAFKA_BROKERS: infra.kafkaBrokers,
+    DH_KAFKA_NAMESPACE: `bench-${suffix}.`,
+    DH_REDIS_URL: infra.redisUrl,
+    DH_DATABASE_URL: infra.databaseUrl,
+    DH_ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+    // Both gateways sign and check the same tokens.
+    DH_JWT_SECRET: `bench-cluster-secret-${suffix}-0123456789abcdef`,
+    DH_LOG_LEVEL: 'warn',
+  };
+}
