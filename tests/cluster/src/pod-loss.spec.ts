@@ -1,6 +1,13 @@
 import { SAMPLE_DEVICE, startCluster, type TestCluster } from './support/cluster';
 import { DhClient, eventually } from './support/dh-client';
-import { duplicates, insertUntil, longestWait, type Outcome } from './support/traffic';
+import {
+  duplicates,
+  insertUntil,
+  longestWait,
+  ownedPartitions,
+  requestPartition,
+  type Outcome,
+} from './support/traffic';
 
 const NOTIFICATIONS = `dh/notification/+/+/${SAMPLE_DEVICE}/#`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,7 +34,12 @@ describe('pod loss in a cluster of 2 broker pods and 2 gateway pods', () => {
 
   describe('when a gateway is killed (SIGKILL) mid-traffic', () => {
     it('answers every request once, loses no acknowledged insert and pushes none twice', async () => {
-      cluster = await startCluster({ name: 'gateway-kill', redisDb: 8 });
+      cluster = await startCluster({
+        name: 'gateway-kill',
+        redisDb: 8,
+        // For the group assignment in the log: the victim is the gateway that owns s0's partition.
+        gatewayEnv: { DH_LOG_LEVEL: 'debug' },
+      });
       const [podA, podB] = cluster.brokers;
       const subscriber = await connect(podA.mqttUrl, 'watcher');
       await subscriber.mqtt.subscribeAsync(NOTIFICATIONS, { qos: 1 });
@@ -39,7 +51,16 @@ describe('pod loss in a cluster of 2 broker pods and 2 gateway pods', () => {
       const killAt = Date.now() + 1_500;
       const traffic = Promise.all(senders.map((s) => insertUntil(s, killAt + 14_000)));
       await sleep(killAt - Date.now());
-      await cluster.gateways[0].stop('SIGKILL');
+      const victim = cluster.gateways.find((gateway) =>
+        ownedPartitions(gateway).includes(requestPartition('s0')),
+      );
+      if (!victim) {
+        throw new Error(
+          `no gateway owns partition ${requestPartition('s0')} of s0: ` +
+            cluster.gateways.map((g) => `${g.name} [${ownedPartitions(g).join(',')}]`).join('; '),
+        );
+      }
+      await victim.stop('SIGKILL');
       const outcomes = await traffic;
 
       for (const [i, sender] of senders.entries()) {
@@ -60,6 +81,8 @@ describe('pod loss in a cluster of 2 broker pods and 2 gateway pods', () => {
         () => `acknowledged inserts missing from the pushes`,
       );
       expect(duplicates(subscriber.sequences(true))).toEqual([]);
+      // The kill did stall someone: s0's requests waited for the group to move its partition.
+      expect(longestWait(outcomes[0])).toBeGreaterThan(1_000);
       const errors = outcomes.flat().filter((o) => o.status === 'error').length;
       console.log(
         `gateway SIGKILL: ${outcomes.flat().length} requests, ${errors} answered 503, ` +

@@ -18,6 +18,8 @@ export interface ClusterOptions {
   gateways?: number;
   /** Extra variables for every pod. */
   env?: Record<string, string>;
+  /** Extra variables for the gateway pods only. */
+  gatewayEnv?: Record<string, string>;
 }
 
 /** A cluster of pods on the run's Kafka, Redis and PostgreSQL, isolated from other suites. */
@@ -91,6 +93,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       { http },
       {
         ...env,
+        ...options.gatewayEnv,
         DH_HTTP_PORT: String(http),
         ...extra,
       },

@@ -34,7 +34,10 @@ export class PodProcess {
     });
     const collect = (chunk: Buffer) => {
       this.output += chunk.toString();
-      if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
+      // Bounded, keeping the start (how the pod came up) and the latest lines.
+      if (this.output.length > 4_000_000) {
+        this.output = `${this.output.slice(0, 1_000_000)}\n${this.output.slice(-2_000_000)}`;
+      }
     };
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);

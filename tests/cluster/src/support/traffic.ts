@@ -1,4 +1,7 @@
+import { KAFKA_TOPICS } from '@dh-mqtt/bus';
+import { Partitioners } from 'kafkajs';
 import { SAMPLE_DEVICE } from './cluster';
+import type { PodProcess } from './pod-process';
 import type { DhClient } from './dh-client';
 
 /** One request of a traffic loop and what came of it. */
@@ -60,4 +63,38 @@ export function duplicates(pairs: Array<[string, number]>): string[] {
     seen.add(key);
   }
   return twice;
+}
+
+/** The partition of `dh.requests.v1` a client's requests go to (kafkajs' default partitioner). */
+export function requestPartition(clientId: string): number {
+  const partitionMetadata = Array.from(
+    { length: KAFKA_TOPICS.requests.defaultPartitions },
+    (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    }),
+  );
+  return Partitioners.DefaultPartitioner()({
+    topic: KAFKA_TOPICS.requests.name,
+    partitionMetadata,
+    message: { key: clientId, value: null },
+  });
+}
+
+/**
+ * The request partitions a gateway owns now, from its last "joined the group" log line (kafkajs
+ * logs it at info, which the bus logs at debug: run the gateway with DH_LOG_LEVEL=debug).
+ */
+export function ownedPartitions(gateway: PodProcess): number[] {
+  const joins = gateway.output
+    .split('\n')
+    .filter((line) => line.includes('Consumer has joined the group'));
+  const last = joins.at(-1);
+  if (!last) return [];
+  const assignment = (JSON.parse(last) as { memberAssignment: Record<string, number[]> })
+    .memberAssignment;
+  return Object.values(assignment).flat();
 }
