@@ -74,7 +74,7 @@ const REPLY_SETTLE_MS = 250;
 /** Builds a broker pod (DESIGN.md §1): nothing listens before `listenHealth()` / `start()`. */
 export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): BrokerApp {
   const { logger, mqttState } = deps;
-  const bus = drainable(mqttState ? deduplicateEvents(deps.bus, mqttState.claimOnce) : deps.bus);
+  const bus = drainable(mqttState ? deduplicateEvents(deps.bus, mqttState.once) : deps.bus);
   const metrics = createMetricsRegistry({ app: 'broker' });
   const checks = new HealthChecks();
   let started = false;

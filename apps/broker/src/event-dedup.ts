@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { BrokerBus } from '@dh-mqtt/bus';
 
-/** How long a handled event is remembered: far beyond a Kafka group rebalance. */
-const SEEN_TTL_MS = 10 * 60_000;
-
 /**
  * Events are read at least once by the broker group: after a pod dies, the records it handled
- * but had not committed yet go to another pod. `claimOnce` (shared by all pods, in Redis) lets
- * only the first pod publish an event into the MQTT fabric, so no subscriber gets it twice
- * (mqtt-api.md §5). The key is the event's full content: a redelivered record is identical,
- * while two events of a device never are (each has its own id and timestamp).
+ * but had not committed yet go to another pod. `once` (shared by all pods, in Redis) lets only
+ * one pod publish an event into the MQTT fabric, so no subscriber gets it twice (mqtt-api.md §5),
+ * and another pod does it when the first one died before it was done. The key is the event's
+ * full content: a redelivered record is identical, while two events of a device never are
+ * (each has its own id and timestamp).
  */
 export function deduplicateEvents(
   bus: BrokerBus,
-  claimOnce: (key: string, ttlMs: number) => Promise<boolean>,
+  once: (key: string, work: () => Promise<void>) => Promise<boolean>,
 ): BrokerBus {
   return {
     request: (envelope) => bus.request(envelope),
@@ -22,7 +20,9 @@ export function deduplicateEvents(
     onEvent: (handler) =>
       bus.onEvent(async (event) => {
         const key = createHash('sha256').update(JSON.stringify(event)).digest('base64url');
-        if (await claimOnce(`event:${key}`, SEEN_TTL_MS)) await handler(event);
+        await once(`event:${key}`, async () => {
+          await handler(event);
+        });
       }),
   };
 }

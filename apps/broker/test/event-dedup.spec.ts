@@ -14,11 +14,16 @@ const event = (id: number): DeviceEvent => ({
 describe(deduplicateEvents.name, () => {
   describe('when the same event is delivered twice (to this pod or another)', () => {
     it('hands it to the handler once', async () => {
-      const claimed = new Set<string>();
-      const claimOnce = async (key: string) => !claimed.has(key) && Boolean(claimed.add(key));
+      const done = new Set<string>();
+      const once = async (key: string, work: () => Promise<void>) => {
+        if (done.has(key)) return false;
+        done.add(key);
+        await work();
+        return true;
+      };
       const inner = new FakeBrokerBus();
       const seen: unknown[] = [];
-      deduplicateEvents(inner, claimOnce).onEvent((e) => void seen.push(e.data['id']));
+      deduplicateEvents(inner, once).onEvent((e) => void seen.push(e.data['id']));
 
       for (const e of [event(1), event(1), event(2), event(1)]) await inner.eventHandlers[0](e);
 

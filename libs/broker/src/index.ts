@@ -8,6 +8,7 @@ export { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 export { createWsServer, type WsServerOptions } from './transport/ws-server';
 export { createTlsServer, readTlsFiles, type TlsServerOptions } from './transport/tls-server';
 export { connackFirst } from './cluster/connack-first';
+export { onceAcrossPods, type OnceOptions } from './cluster/once-across-pods';
 export {
   createRedisMqttState,
   type RedisMqttState,

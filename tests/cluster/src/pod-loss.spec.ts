@@ -115,8 +115,17 @@ describe('pod loss in a cluster of 2 broker pods and 2 gateway pods', () => {
       const got = () => [...first.sequences(), ...roamer.sequences(true)];
       await eventually(
         () => wanted.every(([f, q]) => got().some(([g, r]) => f === g && q === r)),
-        15_000,
-        () => `the roaming session misses pushes of acknowledged inserts`,
+        30_000,
+        () => {
+          const missing = wanted.filter(([f, q]) => !got().some(([g, r]) => f === g && q === r));
+          const sent = (seq: number) => outcomes.find((o) => o.seq === seq)?.sentAt ?? 0;
+          return (
+            `the roaming session misses pushes of acknowledged inserts: ` +
+            missing
+              .map(([, q]) => `#${q} (sent ${sent(q) - killedAt} ms after the kill)`)
+              .join(', ')
+          );
+        },
       );
       // QoS 1 may resend what the dead pod had written but not seen acknowledged (DUP flag);
       // anything else twice is a defect.

@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '@dh-mqtt/runtime';
 import createPersistence from 'aedes-persistence-redis';
 import { Redis } from 'ioredis';
 import createRedisEmitter from 'mqemitter-redis';
+import { onceAcrossPods } from './once-across-pods';
 import { backoffDelay, redactedUrl, type Backoff } from './redis-connection';
 
 export interface RedisMqttStateOptions {
@@ -32,11 +33,10 @@ export interface RedisMqttState {
   /** Offline QoS 1 messages stored for a session (`createBroker`'s `offlineQueueLength`). */
   offlineQueueLength(clientId: string): Promise<number>;
   /**
-   * True the first time `key` is claimed within `ttlMs` across every pod sharing this Redis,
-   * false after that; true as well when Redis does not answer (fail open: a duplicate is better
-   * than a loss).
+   * Runs `work` for `key` on one pod only, and on another one if that pod dies mid-work
+   * ({@link onceAcrossPods}); resolves true when this pod did it.
    */
-  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  once(key: string, work: () => Promise<void>): Promise<boolean>;
   /** True while all three Redis connections are ready (readiness probe). */
   isReady(): boolean;
   /**
@@ -139,14 +139,7 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
     isReady,
     // aedes-persistence-redis 12 keeps a session's queue in the list `outgoing:<clientId>`.
     offlineQueueLength: (clientId) => db.llen(`outgoing:${encodeURIComponent(clientId)}`),
-    claimOnce: async (key, ttlMs) => {
-      try {
-        return (await db.set(`dh:once:${key}`, options.brokerId, 'PX', ttlMs, 'NX')) === 'OK';
-      } catch (err) {
-        logger.warn({ err: (err as Error).message }, 'Redis claim failed; going ahead');
-        return true;
-      }
-    },
+    once: (key, work) => onceAcrossPods(db, options.brokerId, `dh:once:${key}`, work),
     ready: () =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
