@@ -2,7 +2,7 @@ export { createBroker, type BrokerDeps, type DhBroker } from './broker';
 export type { BrokerSettings } from './broker-context';
 export { ConnackCode, isAcceptableClientId } from './hooks/authenticate';
 export { replyTopic } from './delivery/publish-reply';
-export { parseRequest, type ParsedRequest } from './requests/parse-request';
+export { MAX_REQUEST_DEPTH, parseRequest, type ParsedRequest } from './requests/parse-request';
 export { PacketSizeGuard, guardPacketSize } from './transport/packet-size-guard';
 export { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 export { createWsServer, type WsServerOptions } from './transport/ws-server';

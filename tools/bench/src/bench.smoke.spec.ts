@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ScenarioResult } from './scenarios/scenario.types';
@@ -31,12 +31,17 @@ describe('bench --smoke', () => {
       {
         cwd: ROOT,
         encoding: 'utf8',
-        timeout: 170_000,
+        // About 50 s on a quiet machine; CI runs it beside other suites on 2 cores.
+        timeout: 420_000,
       },
     );
     log = `${run.stdout}\n${run.stderr}`;
+    if (!existsSync(file)) {
+      const why = run.error ? String(run.error) : `exit ${run.status} signal ${run.signal}`;
+      throw new Error(`bench --smoke wrote no result (${why})\n${log.slice(-4000)}`);
+    }
     output = JSON.parse(readFileSync(file, 'utf8')) as BenchOutput;
-  }, 180_000);
+  }, 440_000);
 
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });

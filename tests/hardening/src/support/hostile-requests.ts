@@ -1,3 +1,4 @@
+import { MAX_REQUEST_DEPTH } from '@dh-mqtt/broker';
 import { ACTION_NAMES, formatErrorTopic, formatResponseTopic } from '@dh-mqtt/protocol';
 import { DEFAULTS } from '@dh-mqtt/runtime';
 import fc from 'fast-check';
@@ -182,14 +183,32 @@ export function expectedReply(
   }
   const request = value as Record<string, unknown>;
   let requestIdJson = ANY_REQUEST_ID;
-  try {
-    requestIdJson = JSON.stringify(request['requestId'] ?? null);
-  } catch {
-    // Deeper than the call stack.
+  if (depthOf(request['requestId']) > MAX_REQUEST_DEPTH) {
+    // The broker answers a requestId it cannot echo safely with null (its documented limit).
+    requestIdJson = 'null';
+  } else {
+    try {
+      requestIdJson = JSON.stringify(request['requestId'] ?? null);
+    } catch {
+      // Deeper than the call stack.
+    }
   }
   const action = request['action'];
   if (typeof action !== 'string') return { topic: errorTopic, action: null, requestIdJson };
   return { topic: responseTopicOrError(action, clientId), action, requestIdJson };
+}
+
+/** Nesting depth of a JSON value (a scalar is 0), walked without recursion. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [current, depth] = item;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /**
