@@ -3,9 +3,10 @@
 // temp dir, a free port, fsync off. Plain Node ESM: used by jest globalSetup and by the CLI
 //   node tools/infra/postgres.mjs     # prints DH_DATABASE_URL=..., stops on Ctrl-C
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { isAlive } from './pids.mjs';
 import { aptInstall, freePort, isRoot, run } from './process-utils.mjs';
 
 const DEBIAN_ROOT = '/usr/lib/postgresql';
@@ -130,6 +131,50 @@ export async function startPostgres(options = {}) {
 }
 
 /**
+ * The pid of the postmaster of a startPostgres() server (first line of its postmaster.pid), or
+ * undefined. pg_ctl makes it a process group leader: `kill(-pid)` reaches its backends too.
+ * @param {string} dataDir
+ */
+export function postgresPid(dataDir) {
+  try {
+    return (
+      Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a startPostgres() server that died (the fault suites SIGKILL it) again, on its port and
+ * data: `pg_ctl restart` reuses the options of postmaster.opts and runs crash recovery.
+ * @param {{ dataDir: string, log?: (line: string) => void }} options
+ */
+export async function restartPostgres({ dataDir, log = (line) => console.log(line) }) {
+  const bin = await ensurePostgresBin(log);
+  const dead = postgresPid(dataDir);
+  if (dead && isAlive(dead)) throw new Error(`PostgreSQL ${dead} still runs in ${dataDir}`);
+  // The lock files name the dead postmaster; where nothing reaps it, its zombie answers kill(0)
+  // and both pg_ctl and the new postmaster would take it for a running server.
+  for (const lock of readdirSync(dataDir).filter((f) => /^\.s\.PGSQL\.\d+\.lock$/.test(f))) {
+    rmSync(join(dataDir, lock), { force: true });
+  }
+  rmSync(join(dataDir, 'postmaster.pid'), { force: true });
+  const [command, argv] = asServerUser(join(bin, 'pg_ctl'), [
+    '-D',
+    dataDir,
+    '-l',
+    join(dataDir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'restart',
+  ]);
+  await run(command, argv, { timeoutMs: 120_000 });
+  return { pid: /** @type {number} */ (postgresPid(dataDir)) };
+}
+
+/**
  * The PostgreSQL server of a test run: `DH_TEST_DATABASE_URL` when set (nothing started, stop is
  * a no-op), else a fresh server from startPostgres().
  * @param {{ log?: (line: string) => void }} [options]
@@ -145,7 +190,10 @@ export async function startTestPostgres(options = {}) {
 async function main() {
   const server = await startPostgres();
   console.log(`DH_DATABASE_URL=${server.url}`);
-  const shutdown = () => server.stop().then(() => process.exit(0));
+  // pg_ctl detaches the server: keep this process (and its Ctrl-C cleanup) alive, or its exit
+  // hook would stop the server at once.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const shutdown = () => server.stop().then(() => (clearInterval(keepAlive), process.exit(0)));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 }

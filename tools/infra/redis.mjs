@@ -54,6 +54,28 @@ async function waitUntilReady(port, timeoutMs) {
   }
 }
 
+/** The daemon's arguments; its pid and log files live in `dataDir`. */
+function serverArgs(port, dataDir) {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dataDir,
+    '--daemonize',
+    'yes',
+    '--pidfile',
+    join(dataDir, 'redis.pid'),
+    '--logfile',
+    join(dataDir, 'redis.log'),
+  ];
+}
+
 function readPid(pidFile) {
   try {
     return Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
@@ -86,24 +108,7 @@ export async function startRedis(options = {}) {
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      await run(bin, [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dataDir,
-        '--daemonize',
-        'yes',
-        '--pidfile',
-        pidFile,
-        '--logfile',
-        logFile,
-      ]);
+      await run(bin, serverArgs(port, dataDir));
       try {
         await waitUntilReady(port, READY_TIMEOUT_MS);
       } catch (error) {
@@ -129,7 +134,8 @@ export async function startRedis(options = {}) {
           if (stopped) return;
           stopped = true;
           process.removeListener('exit', cleanupOnExit);
-          await stopPid(pid);
+          // The pid file, not `pid`: restartRedis() may have replaced the daemon.
+          await stopPid(readPid(pidFile) ?? pid);
           rmSync(dataDir, { recursive: true, force: true });
         },
       };
@@ -138,6 +144,26 @@ export async function startRedis(options = {}) {
     cleanupOnExit();
     throw error;
   }
+}
+
+/**
+ * The pid of the Redis daemon that startRedis() started in `dataDir` (its pid file), or undefined.
+ * @param {string} dataDir
+ */
+export function redisPid(dataDir) {
+  return readPid(join(dataDir, 'redis.pid'));
+}
+
+/**
+ * Starts Redis again on the port and folder of a startRedis() server that died (the fault suites
+ * SIGKILL it); nothing was saved, so it comes back empty. The server's stop() stops the new one.
+ * @param {{ port: number, dataDir: string, log?: (line: string) => void }} options
+ */
+export async function restartRedis({ port, dataDir, log = (line) => console.log(line) }) {
+  const bin = await ensureRedisServer(log);
+  await run(bin, serverArgs(port, dataDir));
+  await waitUntilReady(port, READY_TIMEOUT_MS);
+  return { pid: /** @type {number} */ (redisPid(dataDir)) };
 }
 
 /**

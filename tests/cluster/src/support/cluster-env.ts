@@ -19,3 +19,10 @@ export const testDatabaseUrl = (): string => required('DH_TEST_DATABASE_URL');
 export const clusterDist = (): string => required('DH_TEST_CLUSTER_DIST');
 /** The pid of the run's Kafka server, to freeze it (SIGSTOP) in the faults suite. */
 export const testKafkaPid = (): number => Number(required('DH_TEST_KAFKA_PID'));
+/**
+ * The folder of the run's own Redis (pid file, log), to SIGKILL and restart it in the
+ * service-restart suite; unset when the run reuses `infra:up` services, which it must not kill.
+ */
+export const testRedisDir = (): string => required('DH_TEST_REDIS_DIR');
+/** The data folder of the run's own PostgreSQL (postmaster.pid), like testRedisDir(). */
+export const testPostgresDir = (): string => required('DH_TEST_POSTGRES_DIR');

@@ -20,6 +20,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Extra variables for the gateway pods only. */
   gatewayEnv?: Record<string, string>;
+  /** Server settings for this suite's database (`ALTER DATABASE … SET`), before any pod starts. */
+  databaseSettings?: Record<string, string>;
 }
 
 /** A cluster of pods on the run's Kafka, Redis and PostgreSQL, isolated from other suites. */
@@ -60,7 +62,12 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
   const suffix = randomBytes(3).toString('hex');
   const database = `cluster_${options.name.replace(/-/g, '_')}_${suffix}`;
   const serverUrl = testDatabaseUrl();
-  await withPg(serverUrl, (pg) => pg.query(`CREATE DATABASE ${database}`));
+  await withPg(serverUrl, async (pg) => {
+    await pg.query(`CREATE DATABASE ${database}`);
+    for (const [name, value] of Object.entries(options.databaseSettings ?? {})) {
+      await pg.query(`ALTER DATABASE ${database} SET ${name} = ${pg.escapeLiteral(value)}`);
+    }
+  });
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString();
   const redisUrl = `${testRedisUrl()}/${options.redisDb}`;
   await flushRedis(redisUrl);
