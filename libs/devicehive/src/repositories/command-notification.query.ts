@@ -1,4 +1,5 @@
 import { formatTimestamp } from '../core/timestamp';
+import type { SqlClient } from '../storage/sql-client.port';
 
 /** Column selector of a timestamp: formatted by the database, since `pg` reads TIMESTAMP in local time. */
 export function timestampColumn(column: string, alias: string): string {
@@ -78,4 +79,71 @@ export class WhereBuilder {
 export function orderBy(page: EventPage): string {
   if (page.sortField == null) return 'ORDER BY id ASC';
   return `ORDER BY ${page.sortField} ${page.sortOrder}, id ${page.sortOrder}`;
+}
+
+/** The `command/list` and `notification/list` filters they share (§4.7, §4.8); all AND-ed. */
+export interface EventListFilter {
+  deviceId: string;
+  /** Inclusive bounds on `timestamp`. */
+  start: Date | null;
+  end: Date | null;
+  /** Exact names (the name column, or CODE's `names`). */
+  names: readonly string[] | null;
+}
+
+/** The conditions of a device's list page: device, inclusive timestamp bounds, exact names. */
+export function listWhere(filter: EventListFilter, nameColumn: string): WhereBuilder {
+  const where = new WhereBuilder().add('device_id = ?', filter.deviceId);
+  if (filter.start) where.add('timestamp >= ?::timestamp', timestampParam(filter.start));
+  if (filter.end) where.add('timestamp <= ?::timestamp', timestampParam(filter.end));
+  if (filter.names) where.add(`${nameColumn} = ANY(?::text[])`, [...filter.names]);
+  return where;
+}
+
+/** The rows of one list page of `table`: `where`, then the page's order and LIMIT/OFFSET. */
+export async function selectPage<Row extends object>(
+  sql: SqlClient,
+  table: string,
+  columns: string,
+  where: WhereBuilder,
+  page: EventPage,
+): Promise<Row[]> {
+  const limit = where.clause('LIMIT ? OFFSET ?', page.take, page.skip);
+  const { rows } = await sql.query<Row>(
+    `SELECT ${columns} FROM ${table} ${where.toSql()} ${orderBy(page)} ${limit}`,
+    where.params,
+  );
+  return rows;
+}
+
+/** The row of `table` with that id on that device, if any. */
+export async function selectOnDevice<Row extends object>(
+  sql: SqlClient,
+  table: string,
+  columns: string,
+  deviceId: string,
+  id: number,
+): Promise<Row | undefined> {
+  const { rows } = await sql.query<Row>(
+    `SELECT ${columns} FROM ${table} WHERE id = $1 AND device_id = $2`,
+    [id, deviceId],
+  );
+  return rows[0];
+}
+
+/** Replay rows of `table` (§4.7, §4.8 subscribe): `where`, oldest `timeColumn` first, at most `limit`. */
+export async function selectSince<Row extends object>(
+  sql: SqlClient,
+  table: string,
+  columns: string,
+  where: WhereBuilder,
+  timeColumn: string,
+  limit: number,
+): Promise<Row[]> {
+  const tail = where.clause(`ORDER BY ${timeColumn} ASC, id ASC LIMIT ?`, limit);
+  const { rows } = await sql.query<Row>(
+    `SELECT ${columns} FROM ${table} ${where.toSql()} ${tail}`,
+    where.params,
+  );
+  return rows;
 }

@@ -4,46 +4,45 @@ import type { SqlClient } from '../storage/sql-client.port';
 import {
   WhereBuilder,
   jsonParam,
-  orderBy,
+  listWhere,
+  selectOnDevice,
+  selectPage,
+  selectSince,
   timestampColumn,
   timestampParam,
+  type EventListFilter,
   type EventPage,
   type EventScope,
 } from './command-notification.query';
+
+/** What a command is stored with as given, in both its new and stored forms. */
+export interface CommandFields {
+  command: string;
+  userId: number | null;
+  deviceId: string;
+  networkId: number;
+  deviceTypeId: number;
+  parameters: JsonObject | null;
+  lifetime: number | null;
+  status: string | null;
+  result: JsonObject | null;
+  originClientId: string | null;
+}
 
 /**
  * A stored command: the 12 public fields of devicehive-api.md §2.5 (timestamps already in the
  * §1.7 format) plus the internal `isUpdated` and the inserting MQTT client.
  */
-export interface StoredCommand {
+export interface StoredCommand extends CommandFields {
   id: number;
-  command: string;
   timestamp: string;
   lastUpdated: string;
-  userId: number | null;
-  deviceId: string;
-  networkId: number;
-  deviceTypeId: number;
-  parameters: JsonObject | null;
-  lifetime: number | null;
-  status: string | null;
-  result: JsonObject | null;
   isUpdated: boolean;
-  originClientId: string | null;
 }
 
-export interface NewCommand {
-  command: string;
+/** A command to store. */
+export interface NewCommand extends CommandFields {
   timestamp: Date;
-  userId: number | null;
-  deviceId: string;
-  networkId: number;
-  deviceTypeId: number;
-  parameters: JsonObject | null;
-  lifetime: number | null;
-  status: string | null;
-  result: JsonObject | null;
-  originClientId: string | null;
 }
 
 /** `command/update` changes (§4.7): absent keys keep their value, null clears. */
@@ -53,13 +52,7 @@ export interface CommandChanges {
 }
 
 /** `command/list` filters (§4.7); all combine with AND. */
-export interface CommandFilter {
-  deviceId: string;
-  /** Inclusive bounds on `timestamp`. */
-  start: Date | null;
-  end: Date | null;
-  /** Exact names (`command`, or CODE's `names`). */
-  names: readonly string[] | null;
+export interface CommandFilter extends EventListFilter {
   /** Case-insensitive exact match. */
   status: string | null;
 }
@@ -181,11 +174,8 @@ export async function findCommand(
   deviceId: string,
   id: number,
 ): Promise<StoredCommand | null> {
-  const { rows } = await sql.query<CommandRow>(
-    `SELECT ${COLUMNS} FROM dh_command WHERE id = $1 AND device_id = $2`,
-    [id, deviceId],
-  );
-  return rows[0] ? toStored(rows[0]) : null;
+  const row = await selectOnDevice<CommandRow>(sql, 'dh_command', COLUMNS, deviceId, id);
+  return row ? toStored(row) : null;
 }
 
 /** One page of a device's commands. */
@@ -194,16 +184,9 @@ export async function listCommands(
   filter: CommandFilter,
   page: EventPage,
 ): Promise<StoredCommand[]> {
-  const where = new WhereBuilder().add('device_id = ?', filter.deviceId);
-  if (filter.start) where.add('timestamp >= ?::timestamp', timestampParam(filter.start));
-  if (filter.end) where.add('timestamp <= ?::timestamp', timestampParam(filter.end));
-  if (filter.names) where.add('command = ANY(?::text[])', [...filter.names]);
+  const where = listWhere(filter, 'command');
   if (filter.status != null) where.add('lower(status) = lower(?)', filter.status);
-  const limit = where.clause('LIMIT ? OFFSET ?', page.take, page.skip);
-  const { rows } = await sql.query<CommandRow>(
-    `SELECT ${COLUMNS} FROM dh_command ${where.toSql()} ${orderBy(page)} ${limit}`,
-    where.params,
-  );
+  const rows = await selectPage<CommandRow>(sql, 'dh_command', COLUMNS, where, page);
   return rows.map(toStored);
 }
 
@@ -256,10 +239,6 @@ export async function findCommandsSince(
     .addScope(scope, 'command')
     .add(`${timeColumn} >= ?::timestamp`, timestampParam(since));
   if (updatedOnly) where.add('is_updated');
-  const tail = where.clause(`ORDER BY ${timeColumn} ASC, id ASC LIMIT ?`, limit);
-  const { rows } = await sql.query<CommandRow>(
-    `SELECT ${COLUMNS} FROM dh_command ${where.toSql()} ${tail}`,
-    where.params,
-  );
+  const rows = await selectSince<CommandRow>(sql, 'dh_command', COLUMNS, where, timeColumn, limit);
   return rows.map(toStored);
 }

@@ -4,9 +4,13 @@ import type { SqlClient } from '../storage/sql-client.port';
 import {
   WhereBuilder,
   jsonParam,
-  orderBy,
+  listWhere,
+  selectOnDevice,
+  selectPage,
+  selectSince,
   timestampColumn,
   timestampParam,
+  type EventListFilter,
   type EventPage,
   type EventScope,
 } from './command-notification.query';
@@ -32,14 +36,7 @@ export interface NewNotification {
 }
 
 /** `notification/list` filters (§4.8); all combine with AND. */
-export interface NotificationFilter {
-  deviceId: string;
-  /** Inclusive bounds on `timestamp`. */
-  start: Date | null;
-  end: Date | null;
-  /** Exact names (`notification`, or CODE's `names`). */
-  names: readonly string[] | null;
-}
+export type NotificationFilter = EventListFilter;
 
 /** Sort fields of `notification/list` (§6.2) and their columns. */
 export const NOTIFICATION_SORT_COLUMNS: Readonly<Record<string, string>> = {
@@ -146,11 +143,8 @@ export async function findNotification(
   deviceId: string,
   id: number,
 ): Promise<StoredNotification | null> {
-  const { rows } = await sql.query<NotificationRow>(
-    `SELECT ${COLUMNS} FROM dh_notification WHERE id = $1 AND device_id = $2`,
-    [id, deviceId],
-  );
-  return rows[0] ? toStored(rows[0]) : null;
+  const row = await selectOnDevice<NotificationRow>(sql, 'dh_notification', COLUMNS, deviceId, id);
+  return row ? toStored(row) : null;
 }
 
 /** One page of a device's notifications. */
@@ -159,15 +153,8 @@ export async function listNotifications(
   filter: NotificationFilter,
   page: EventPage,
 ): Promise<StoredNotification[]> {
-  const where = new WhereBuilder().add('device_id = ?', filter.deviceId);
-  if (filter.start) where.add('timestamp >= ?::timestamp', timestampParam(filter.start));
-  if (filter.end) where.add('timestamp <= ?::timestamp', timestampParam(filter.end));
-  if (filter.names) where.add('notification = ANY(?::text[])', [...filter.names]);
-  const limit = where.clause('LIMIT ? OFFSET ?', page.take, page.skip);
-  const { rows } = await sql.query<NotificationRow>(
-    `SELECT ${COLUMNS} FROM dh_notification ${where.toSql()} ${orderBy(page)} ${limit}`,
-    where.params,
-  );
+  const where = listWhere(filter, 'notification');
+  const rows = await selectPage<NotificationRow>(sql, 'dh_notification', COLUMNS, where, page);
   return rows.map(toStored);
 }
 
@@ -184,10 +171,13 @@ export async function findNotificationsSince(
   const where = new WhereBuilder()
     .addScope(scope, 'notification')
     .add('timestamp >= ?::timestamp', timestampParam(since));
-  const tail = where.clause('ORDER BY timestamp ASC, id ASC LIMIT ?', limit);
-  const { rows } = await sql.query<NotificationRow>(
-    `SELECT ${COLUMNS} FROM dh_notification ${where.toSql()} ${tail}`,
-    where.params,
+  const rows = await selectSince<NotificationRow>(
+    sql,
+    'dh_notification',
+    COLUMNS,
+    where,
+    'timestamp',
+    limit,
   );
   return rows.map(toStored);
 }
