@@ -4,9 +4,10 @@ import { createKafkaBrokerBus } from '@dh-mqtt/bus';
 import {
   ConfigError,
   createLogger,
-  installGracefulShutdown,
   loadBrokerConfig,
   loadClusterConfig,
+  runMain,
+  startWithShutdown,
 } from '@dh-mqtt/runtime';
 import { createBrokerApp } from './broker-app';
 
@@ -43,24 +44,7 @@ async function main(): Promise<void> {
     ? createRedisMqttState({ url: config.redisUrl, brokerId: cluster.brokerId, logger })
     : undefined;
   const app = createBrokerApp(config, { bus, logger, mqttState, brokerId: cluster.brokerId });
-  // Signals are handled from here on: a pod stopped while it still waits for Redis or Kafka
-  // shuts down cleanly instead of being killed mid-connect.
-  const shutdown = installGracefulShutdown({
-    logger,
-    steps: app.shutdownSteps,
-    timeoutMs: config.shutdownTimeoutMs,
-  });
-  await app.listenHealth();
-  try {
-    await app.start();
-  } catch (err) {
-    if (shutdown.shuttingDown) return;
-    throw err;
-  }
+  await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }
 
-main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : `Failed to start: ${String(err)}`;
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-});
+void runMain(main);

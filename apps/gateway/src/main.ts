@@ -3,9 +3,10 @@ import { createKafkaGatewayBus } from '@dh-mqtt/bus';
 import {
   ConfigError,
   createLogger,
-  installGracefulShutdown,
   loadClusterConfig,
   loadGatewayConfig,
+  runMain,
+  startWithShutdown,
 } from '@dh-mqtt/runtime';
 import { createGatewayApp } from './gateway-app';
 
@@ -37,22 +38,7 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'bus' }),
   });
   const app = createGatewayApp(config, { bus, logger });
-  const shutdown = installGracefulShutdown({
-    logger,
-    steps: app.shutdownSteps,
-    timeoutMs: config.shutdownTimeoutMs,
-  });
-  await app.listenHealth();
-  try {
-    await app.start();
-  } catch (err) {
-    if (shutdown.shuttingDown) return;
-    throw err;
-  }
+  await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }
 
-main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : `Failed to start: ${String(err)}`;
-  process.stderr.write(`gateway: ${message}\n`);
-  process.exit(err instanceof ConfigError ? 2 : 1);
-});
+void runMain(main, { stderrPrefix: 'gateway: ', configErrorExitCode: 2 });

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import {
-  ConfigError,
   createLogger,
   installGracefulShutdown,
   loadStandaloneConfig,
+  runMain,
 } from '@dh-mqtt/runtime';
 import { startStandalone } from './standalone';
 
@@ -19,9 +19,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  // Before the logger exists (bad configuration) stderr is all there is.
-  const message = err instanceof ConfigError ? err.message : `Failed to start: ${String(err)}`;
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-});
+void runMain(main);

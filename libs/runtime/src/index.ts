@@ -25,6 +25,12 @@ export {
   type ShutdownStep,
 } from './lifecycle/graceful-shutdown';
 export {
+  runMain,
+  startWithShutdown,
+  type RunMainOptions,
+  type StartableApp,
+} from './lifecycle/run-main';
+export {
   createLogger,
   REDACTED_KEYS,
   silentLogger,
