@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DhError } from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
-import type { Admin, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, EachMessagePayload } from 'kafkajs';
 import type { BrokerBus, EventHandler } from '../bus.port';
 import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
 import { wireCopy } from '../internal/wire-copy';
@@ -10,19 +10,17 @@ import { eventGroupConsumer } from './event-group';
 import { GroupConsumer } from './group-consumer';
 import {
   ACKS_ALL,
-  CLIENT_RETRY,
-  createKafkaClient,
   emptyCounters,
-  PRODUCER_CONFIG,
   resolveOptions,
   type KafkaBusCounters,
   type KafkaBusOptions,
 } from './kafka-bus-options';
+import { busTopics, KafkaClients, retryInBackground, retrySettings } from './kafka-clients';
 import { busHeaders, decodeEvent, decodeReply, headerText } from './message-codec';
 import { PendingReplies } from './pending-replies';
 import { pinnedPartitionAssigner, replyPartitionFor } from './reply-partition';
-import { startWithRetry, type StartRetryOptions } from './start-retry';
-import { endOffsets, ensureTopics, partitionCount, topicOf } from './topic-admin';
+import { startWithRetry } from './start-retry';
+import { endOffsets, partitionCount } from './topic-admin';
 
 export interface KafkaBrokerBusOptions extends KafkaBusOptions {
   /** This broker pod's id: written into each request, replies come back to it. */
@@ -67,11 +65,8 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   const pending = new PendingReplies();
   const sends = new KeyedSerialQueue();
   const eventHandlers: EventHandler[] = [];
-  const topics = {
-    requests: topicOf(opts, 'requests'),
-    replies: topicOf(opts, 'replies'),
-    events: topicOf(opts, 'events'),
-  };
+  const topics = busTopics(opts);
+  const clients = new KafkaClients(opts, logger);
   const replyGroup = namespaced(
     opts.namespace,
     KAFKA_GROUPS.brokerReplies(brokerId, randomUUID().slice(0, 8)),
@@ -80,9 +75,6 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   const closing = new AbortController();
   let state: 'new' | 'starting' | 'started' | 'closed' = 'new';
   let starting: Promise<void> | undefined;
-  let kafka: Kafka | undefined;
-  let admin: Admin | undefined;
-  let producer: Producer | undefined;
   let replyConsumer: GroupConsumer | undefined;
   let eventConsumer: GroupConsumer | undefined;
   let replyPartition: number | undefined;
@@ -135,14 +127,9 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     }
   }
 
-  function client(): Kafka {
-    kafka ??= createKafkaClient(opts, logger);
-    return kafka;
-  }
-
   async function startEvents(connectedAdmin: Admin): Promise<void> {
     eventConsumer = await eventGroupConsumer({
-      kafka: client(),
+      kafka: clients.kafka(),
       admin: connectedAdmin,
       logger,
       options: opts,
@@ -154,17 +141,14 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   }
 
   async function connect(): Promise<void> {
-    admin = client().admin({ retry: CLIENT_RETRY });
-    await admin.connect();
-    await ensureTopics(admin, opts, ['requests', 'replies', 'events']);
+    const admin = await clients.connectAdmin();
     const partitions = await partitionCount(admin, topics.replies);
     const partition = replyPartitionFor(brokerId, partitions, options.replyPartition);
     nextReplyOffset = (await endOffsets(admin, topics.replies)).get(partition) ?? '0';
     replyPartition = partition;
-    producer = client().producer(PRODUCER_CONFIG);
-    await producer.connect();
+    await clients.connectProducer();
     replyConsumer = new GroupConsumer({
-      kafka: client(),
+      kafka: clients.kafka(),
       logger,
       groupId: replyGroup,
       topic: topics.replies,
@@ -188,21 +172,10 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     replyConsumer = undefined;
     eventConsumer = undefined;
     await Promise.all(consumers.map((c) => c?.stop()));
-    const clients = [producer, admin];
-    producer = undefined;
-    admin = undefined;
-    await Promise.all(clients.map((c) => c?.disconnect().catch(() => undefined)));
+    await clients.disconnect();
   }
 
-  function retrySettings(): Omit<StartRetryOptions, 'attempt' | 'undo'> {
-    return {
-      ...opts.startRetry,
-      logger,
-      brokers: opts.brokers,
-      signal: closing.signal,
-      onFailure: () => void (counters.connectFailures += 1),
-    };
-  }
+  const retry = retrySettings(opts, logger, closing.signal, counters);
 
   function isReady(): boolean {
     return (
@@ -230,7 +203,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
           new DhError('DH_ERR_BACKEND_TIMEOUT', Math.max(0, Math.round(waitMs))),
         );
       }
-      const sender = producer;
+      const sender = clients.producer;
       if (!sender || replyConsumer?.joined !== true || replyPartition === undefined) {
         // No reply could reach us: say so now rather than at the deadline.
         return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
@@ -273,14 +246,17 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       // Handlers registered after start(): the pod joins the event group now, not before it
       // can deliver (a pod in the group without handlers would drop its share of the events).
       if (eventHandlers.length === 1 && state === 'started') {
-        void startWithRetry({
-          attempt: () => (admin ? startEvents(admin) : Promise.reject(new Error('not connected'))),
-          undo: async () => {
+        retryInBackground(
+          () => {
+            const { admin } = clients;
+            return admin ? startEvents(admin) : Promise.reject(new Error('not connected'));
+          },
+          async () => {
             await eventConsumer?.stop();
             eventConsumer = undefined;
           },
-          ...retrySettings(),
-        }).catch(() => undefined);
+          retry,
+        );
       }
     },
 
@@ -288,11 +264,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       if (state === 'closed') return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       if (starting) return starting;
       state = 'starting';
-      starting = startWithRetry({
-        attempt: connect,
-        undo: disconnectAll,
-        ...retrySettings(),
-      }).then(() => {
+      starting = startWithRetry({ attempt: connect, undo: disconnectAll, ...retry }).then(() => {
         if (state !== 'starting') return;
         state = 'started';
         logger.info({ replyPartition, topics }, 'Kafka broker bus started');

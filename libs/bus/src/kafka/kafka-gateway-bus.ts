@@ -1,24 +1,21 @@
 import { DhError, type ErrorCode } from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
-import type { Admin, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { EachMessagePayload } from 'kafkajs';
 import type { GatewayBus, RequestEnvelope, RequestHandler } from '../bus.port';
 import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
 import { KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
 import { GroupConsumer } from './group-consumer';
 import {
   ACKS_ALL,
-  CLIENT_RETRY,
-  createKafkaClient,
   emptyCounters,
-  PRODUCER_CONFIG,
   resolveOptions,
   type KafkaBusCounters,
   type KafkaBusOptions,
 } from './kafka-bus-options';
+import { busTopics, KafkaClients, retryInBackground, retrySettings } from './kafka-clients';
 import { busHeaders, decodeRequest, replyFailure, type DecodedRequest } from './message-codec';
 import { OffsetTracker } from './offset-tracker';
-import { startWithRetry, type StartRetryOptions } from './start-retry';
-import { ensureTopics, topicOf } from './topic-admin';
+import { startWithRetry } from './start-retry';
 
 export interface KafkaGatewayBusOptions extends KafkaBusOptions {
   /** Requests this pod handles at once across all clients (default 256); fetching waits beyond. */
@@ -50,11 +47,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   const maxInFlight = options.maxInFlight ?? 256;
   const logger = (options.logger ?? silentLogger()).child({ component: 'kafka-gateway-bus' });
   const counters = emptyCounters();
-  const topics = {
-    requests: topicOf(opts, 'requests'),
-    replies: topicOf(opts, 'replies'),
-    events: topicOf(opts, 'events'),
-  };
+  const topics = busTopics(opts);
+  const clients = new KafkaClients(opts, logger);
   const requestGroup = namespaced(opts.namespace, KAFKA_GROUPS.gatewayRequests);
   const queue = new KeyedSerialQueue();
   const tracker = new OffsetTracker();
@@ -62,9 +56,6 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   let state: 'new' | 'starting' | 'started' | 'closing' | 'closed' = 'new';
   let starting: Promise<void> | undefined;
   let requestHandler: RequestHandler | undefined;
-  let kafka: Kafka | undefined;
-  let admin: Admin | undefined;
-  let producer: Producer | undefined;
   let requestConsumer: GroupConsumer | undefined;
   let producerHealthy = true;
   let commitTimer: NodeJS.Timeout | undefined;
@@ -72,16 +63,11 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
 
   const isClosing = (): boolean => state === 'closing' || state === 'closed';
 
-  function client(): Kafka {
-    kafka ??= createKafkaClient(opts, logger);
-    return kafka;
-  }
-
   async function send(
     topic: string,
     message: { key: string; value: string; headers: Record<string, string>; partition?: number },
   ): Promise<void> {
-    const sender = producer;
+    const sender = clients.producer;
     if (!sender) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
     try {
       await sender.send({ topic, acks: ACKS_ALL, messages: [message] });
@@ -180,7 +166,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
 
   async function startRequests(): Promise<void> {
     const consumer = new GroupConsumer({
-      kafka: client(),
+      kafka: clients.kafka(),
       logger,
       groupId: requestGroup,
       topic: topics.requests,
@@ -199,11 +185,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   }
 
   async function connect(): Promise<void> {
-    admin = client().admin({ retry: CLIENT_RETRY });
-    await admin.connect();
-    await ensureTopics(admin, opts, ['requests', 'replies', 'events']);
-    producer = client().producer(PRODUCER_CONFIG);
-    await producer.connect();
+    await clients.connectAdmin();
+    await clients.connectProducer();
     if (requestHandler) await startRequests();
   }
 
@@ -211,21 +194,10 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     const consumer = requestConsumer;
     requestConsumer = undefined;
     await consumer?.stop();
-    const clients = [producer, admin];
-    producer = undefined;
-    admin = undefined;
-    await Promise.all(clients.map((c) => c?.disconnect().catch(() => undefined)));
+    await clients.disconnect();
   }
 
-  function retryOptions(): Omit<StartRetryOptions, 'attempt' | 'undo'> {
-    return {
-      ...opts.startRetry,
-      logger,
-      brokers: opts.brokers,
-      signal: closing.signal,
-      onFailure: () => void (counters.connectFailures += 1),
-    };
-  }
+  const retry = retrySettings(opts, logger, closing.signal, counters);
 
   const bus: KafkaGatewayBus = {
     get ready() {
@@ -241,14 +213,14 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       const first = requestHandler === undefined;
       requestHandler = handler;
       if (first && state === 'started') {
-        void startWithRetry({
-          attempt: startRequests,
-          undo: async () => {
+        retryInBackground(
+          startRequests,
+          async () => {
             await requestConsumer?.stop();
             requestConsumer = undefined;
           },
-          ...retryOptions(),
-        }).catch(() => undefined);
+          retry,
+        );
       }
     },
 
@@ -277,13 +249,11 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       }
       if (starting) return starting;
       state = 'starting';
-      starting = startWithRetry({ attempt: connect, undo: disconnectAll, ...retryOptions() }).then(
-        () => {
-          if (state !== 'starting') return;
-          state = 'started';
-          logger.info({ topics, group: requestGroup }, 'Kafka gateway bus started');
-        },
-      );
+      starting = startWithRetry({ attempt: connect, undo: disconnectAll, ...retry }).then(() => {
+        if (state !== 'starting') return;
+        state = 'started';
+        logger.info({ topics, group: requestGroup }, 'Kafka gateway bus started');
+      });
       return starting;
     },
 
