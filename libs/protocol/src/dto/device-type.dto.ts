@@ -1,10 +1,16 @@
 import { EntityPageRequest } from './list.dto';
-import { BoolField, Forbidden, NestedField, StringField, WireIdField } from './field-decorators';
+import {
+  MAX_ENTITY_DESCRIPTION,
+  MAX_ENTITY_NAME,
+  NamedEntityInsertBody,
+  NamedEntityUpdateBody,
+} from './named-entity.dto';
+import { BoolField, NestedField, StringField, WireIdField } from './field-decorators';
 import { SortFieldOf } from './list-fields';
 
 /** Device type name and description lengths (devicehive-api.md §2.3). */
-export const MAX_DEVICE_TYPE_NAME = 128;
-export const MAX_DEVICE_TYPE_DESCRIPTION = 128;
+export const MAX_DEVICE_TYPE_NAME = MAX_ENTITY_NAME;
+export const MAX_DEVICE_TYPE_DESCRIPTION = MAX_ENTITY_DESCRIPTION;
 
 /** Filters of `devicetype/count` (§4.4). Left to the core: visibility (§3.6). */
 export class DeviceTypeCountRequest {
@@ -43,17 +49,7 @@ export class DeviceTypeGetRequest {
 }
 
 /** The `deviceType` object of `devicetype/insert`. */
-export class DeviceTypeInsertBody {
-  /** Must be absent or null: 400 `Invalid request parameters. Id cannot be specified.` */
-  @Forbidden('ID_NOT_ALLOWED')
-  id?: null;
-
-  @StringField({ required: true, min: 1, max: MAX_DEVICE_TYPE_NAME })
-  name!: string;
-
-  @StringField({ max: MAX_DEVICE_TYPE_DESCRIPTION })
-  description?: string | null;
-}
+export class DeviceTypeInsertBody extends NamedEntityInsertBody {}
 
 /**
  * `devicetype/insert` (§4.4): `deviceType` absent ⇒ 400 `Device type is required`; `deviceType.id` given ⇒ 400
@@ -66,13 +62,7 @@ export class DeviceTypeInsertRequest {
 }
 
 /** The `deviceType` object of `devicetype/update`: only present fields change. */
-export class DeviceTypeUpdateBody {
-  @StringField({ min: 1, max: MAX_DEVICE_TYPE_NAME })
-  name?: string;
-
-  @StringField({ max: MAX_DEVICE_TYPE_DESCRIPTION })
-  description?: string | null;
-}
+export class DeviceTypeUpdateBody extends NamedEntityUpdateBody {}
 
 /**
  * `devicetype/update` (§4.4): `deviceTypeId` as for `devicetype/get`; `deviceType` absent ⇒ 400 `Device type

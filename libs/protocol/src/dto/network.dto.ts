@@ -1,10 +1,16 @@
 import { EntityPageRequest } from './list.dto';
-import { BoolField, Forbidden, NestedField, StringField, WireIdField } from './field-decorators';
+import {
+  MAX_ENTITY_DESCRIPTION,
+  MAX_ENTITY_NAME,
+  NamedEntityInsertBody,
+  NamedEntityUpdateBody,
+} from './named-entity.dto';
+import { BoolField, NestedField, StringField, WireIdField } from './field-decorators';
 import { SortFieldOf } from './list-fields';
 
 /** Network name and description lengths (devicehive-api.md §2.2). */
-export const MAX_NETWORK_NAME = 128;
-export const MAX_NETWORK_DESCRIPTION = 128;
+export const MAX_NETWORK_NAME = MAX_ENTITY_NAME;
+export const MAX_NETWORK_DESCRIPTION = MAX_ENTITY_DESCRIPTION;
 
 /** Filters of `network/count` (§4.5). Left to the core: visibility (§3.6). */
 export class NetworkCountRequest {
@@ -43,17 +49,7 @@ export class NetworkGetRequest {
 }
 
 /** The `network` object of `network/insert`. */
-export class NetworkInsertBody {
-  /** Must be absent or null: 400 `Invalid request parameters. Id cannot be specified.` */
-  @Forbidden('ID_NOT_ALLOWED')
-  id?: null;
-
-  @StringField({ required: true, min: 1, max: MAX_NETWORK_NAME })
-  name!: string;
-
-  @StringField({ max: MAX_NETWORK_DESCRIPTION })
-  description?: string | null;
-}
+export class NetworkInsertBody extends NamedEntityInsertBody {}
 
 /**
  * `network/insert` (§4.5): `network` absent ⇒ 400 `Network is required`; `network.id` given ⇒ 400
@@ -66,13 +62,7 @@ export class NetworkInsertRequest {
 }
 
 /** The `network` object of `network/update`: only present fields change. */
-export class NetworkUpdateBody {
-  @StringField({ min: 1, max: MAX_NETWORK_NAME })
-  name?: string;
-
-  @StringField({ max: MAX_NETWORK_DESCRIPTION })
-  description?: string | null;
-}
+export class NetworkUpdateBody extends NamedEntityUpdateBody {}
 
 /**
  * `network/update` (§4.5): `networkId` as for `network/get`; `network` absent ⇒ 400 `Network is
