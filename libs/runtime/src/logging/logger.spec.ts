@@ -35,8 +35,8 @@ describe(createLogger.name, () => {
 
   it('keeps ordinary fields', async () => {
     const { lines, destination } = capture();
-    createLogger({ level: 'info', name: 'test', destination }).info({ port: 1883 }, 'listening');
+    createLogger({ level: 'info', name: 'test', destination }).info({ port: 18830 }, 'listening');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(JSON.parse(lines[0])).toMatchObject({ name: 'test', port: 1883, msg: 'listening' });
+    expect(JSON.parse(lines[0])).toMatchObject({ name: 'test', port: 18830, msg: 'listening' });
   });
 });
