@@ -17,15 +17,17 @@ export interface Outcome {
 
 /**
  * Sends `notification/insert` requests `{from: client id, seq}` one after another until `stopAt`
- * (epoch ms), each waiting for its reply (or `replyTimeoutMs`), and returns every outcome.
+ * (epoch ms, or a function read before each request so a test can move it once it knows when a
+ * fault ended), each waiting for its reply (or `replyTimeoutMs`), and returns every outcome.
  */
 export async function insertUntil(
   sender: DhClient,
-  stopAt: number,
+  stopAt: number | (() => number),
   replyTimeoutMs = 15_000,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
-  for (let seq = 1; Date.now() < stopAt; seq++) {
+  const stopTime = typeof stopAt === 'number' ? () => stopAt : stopAt;
+  for (let seq = 1; Date.now() < stopTime(); seq++) {
     const sentAt = Date.now();
     try {
       const reply = await sender.request(
