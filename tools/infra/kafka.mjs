@@ -180,6 +180,38 @@ async function waitUntilReady(brokers, exited, timeoutMs) {
   }
 }
 
+/** The pid in `file`, or undefined. */
+function readPid(file) {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The pid of the Kafka server that startKafka() (or restartKafka()) started in `dataDir`, from
+ * its pid file, or undefined.
+ * @param {string} dataDir
+ */
+export function kafkaPid(dataDir) {
+  return readPid(join(dataDir, 'kafka.pid'));
+}
+
+/** Starts the server of `dataDir` (configured and formatted) detached or not; writes its pid. */
+function spawnServer({ jarsDir, dataDir, heap, detached }) {
+  const logFile = join(dataDir, 'server.log');
+  const out = openSync(logFile, 'a');
+  const child = spawn(
+    'java',
+    javaArgs(jarsDir, dataDir, 'kafka.Kafka', [join(dataDir, 'server.properties')], heap),
+    { stdio: ['ignore', out, out], detached },
+  );
+  closeSync(out);
+  if (child.pid) writeFileSync(join(dataDir, 'kafka.pid'), `${child.pid}\n`);
+  return child;
+}
+
 function logTail(file, lines = 30) {
   try {
     return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
@@ -213,7 +245,9 @@ export async function startKafka(options = {}) {
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
   const killSync = () => {
-    if (child?.pid && isAlive(child.pid)) process.kill(child.pid, 'SIGKILL');
+    // The pid file first: restartKafka() may have replaced the server.
+    const pid = kafkaPid(dataDir) ?? child?.pid;
+    if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
   };
   const cleanupOnExit = () => {
     killSync();
@@ -237,12 +271,7 @@ export async function startKafka(options = {}) {
         ),
         { timeoutMs: 120_000 },
       );
-      const out = openSync(logFile, 'a');
-      child = spawn('java', javaArgs(jarsDir, dataDir, 'kafka.Kafka', [properties], heap), {
-        stdio: ['ignore', out, out],
-        detached: options.detached ?? false,
-      });
-      closeSync(out);
+      child = spawnServer({ jarsDir, dataDir, heap, detached: options.detached ?? false });
       /** @type {Error | undefined} */
       let exitError;
       child.once('exit', (code, signal) => {
@@ -274,7 +303,8 @@ export async function startKafka(options = {}) {
           if (stopped) return;
           stopped = true;
           process.removeListener('exit', cleanupOnExit);
-          await stopPid(pid);
+          // The pid file, not `pid`: restartKafka() may have replaced the server.
+          await stopPid(kafkaPid(dataDir) ?? pid);
           rmSync(dataDir, { recursive: true, force: true });
         },
       };
@@ -283,6 +313,37 @@ export async function startKafka(options = {}) {
     cleanupOnExit();
     throw error;
   }
+}
+
+/**
+ * Starts the server of `dataDir` again, with its configuration and log (same ports, same
+ * cluster, same topics and committed offsets), after it was stopped or killed: the fault tests'
+ * "Kafka comes back". The server is detached (it outlives the caller, like the one it replaces)
+ * and the pid file names it, so the stop() of startKafka() stops it.
+ * @param {{ dataDir: string, heap?: string, log?: (line: string) => void }} options
+ * @returns {Promise<{ brokers: string, pid: number }>}
+ */
+export async function restartKafka({ dataDir, heap = '512m', log = (line) => console.log(line) }) {
+  const running = kafkaPid(dataDir);
+  if (running && isAlive(running)) throw new Error(`Kafka still runs in ${dataDir} (${running})`);
+  const properties = readFileSync(join(dataDir, 'server.properties'), 'utf8');
+  const match = /^advertised\.listeners=PLAINTEXT:\/\/(.+)$/m.exec(properties);
+  if (!match) throw new Error(`${dataDir}/server.properties names no PLAINTEXT listener`);
+  const brokers = match[1];
+  const jarsDir = await ensureKafkaJars(log);
+  const child = spawnServer({ jarsDir, dataDir, heap, detached: true });
+  /** @type {Error | undefined} */
+  let exitError;
+  const logFile = join(dataDir, 'server.log');
+  child.once('exit', (code, signal) => {
+    exitError = new Error(
+      `Kafka exited during restart (${signal ?? `exit ${code}`}); ${logFile}:\n${logTail(logFile)}`,
+    );
+  });
+  await waitUntilReady(brokers, () => exitError, READY_TIMEOUT_MS);
+  child.unref();
+  log(`[infra] Kafka restarted on ${brokers}`);
+  return { brokers, pid: /** @type {number} */ (child.pid) };
 }
 
 /**

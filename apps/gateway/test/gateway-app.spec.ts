@@ -23,29 +23,41 @@ describe(createGatewayApp.name, () => {
           return core;
         },
       });
-      const port = await app.listenHealth();
-      const readyz = async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
-      expect(await readyz()).toBe(503);
+      // Shut down whatever happens: a failed expectation must not leave the app (and the test
+      // run) hanging on its open server and database.
+      let closed = false;
+      const shutdown = async () => {
+        if (closed) return;
+        closed = true;
+        for (const step of app.shutdownSteps) await step.close();
+        await bus.broker.close();
+      };
+      try {
+        const port = await app.listenHealth();
+        const readyz = async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+        expect(await readyz()).toBe(503);
 
-      await app.start();
-      await bus.broker.start();
+        await app.start();
+        await bus.broker.start();
 
-      expect(attempts).toBe(3);
-      expect(await readyz()).toBe(200);
-      const reply = await bus.broker.request({
-        v: BUS_SCHEMA_VERSION,
-        id: 'r1',
-        clientId: 'c1',
-        brokerId: 'b1',
-        principal: null,
-        request: { action: 'server/info', requestId: 1 },
-        deadline: Date.now() + 5_000,
-      });
-      expect(reply.reply).toMatchObject({ status: 'success', requestId: 1 });
+        expect(attempts).toBe(3);
+        expect(await readyz()).toBe(200);
+        const reply = await bus.broker.request({
+          v: BUS_SCHEMA_VERSION,
+          id: 'r1',
+          clientId: 'c1',
+          brokerId: 'b1',
+          principal: null,
+          request: { action: 'server/info', requestId: 1 },
+          deadline: Date.now() + 5_000,
+        });
+        expect(reply.reply).toMatchObject({ status: 'success', requestId: 1 });
 
-      for (const step of app.shutdownSteps) await step.close();
-      await bus.broker.close();
-      await expect(core?.ping()).resolves.toBe(false);
+        await shutdown();
+        await expect(core?.ping()).resolves.toBe(false);
+      } finally {
+        await shutdown();
+      }
     }, 60_000);
   });
 
@@ -65,6 +77,7 @@ describe(createGatewayApp.name, () => {
       for (const step of app.shutdownSteps) await step.close();
 
       await expect(started).rejects.toThrow('shutdown started');
+      await bus.broker.close();
     });
   });
 });

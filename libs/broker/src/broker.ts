@@ -12,7 +12,7 @@ import { createAuthorizeSubscribe } from './hooks/authorize-subscribe';
 import { BrokerLimits, resolveLimitSettings } from './limits/broker-limits';
 import { createLimitMetrics } from './limits/limit-metrics';
 import { limitOfflineQueue } from './limits/offline-queue';
-import { startSessionExpiry } from './limits/session-expiry';
+import { startSessionExpiry, type SessionClock } from './limits/session-expiry';
 import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
 import { startPushes } from './pushes/start-pushes';
 import { SessionRegistry } from './session/session-registry';
@@ -25,9 +25,10 @@ export interface BrokerDeps {
   id?: string;
   /**
    * Shared MQTT state of the cluster (`createRedisMqttState`); in memory when absent. The broker
-   * closes `mq` on `close()`, not `persistence` (its owner destroys it afterwards).
+   * closes `mq` on `close()`, not `persistence` (its owner destroys it afterwards);
+   * `sessionClock` lets any pod expire a persistent session that left another one.
    */
-  mqttState?: { persistence?: object; mq?: object };
+  mqttState?: { persistence?: object; mq?: object; sessionClock?: SessionClock };
   /** The app's Prometheus registry: limit hits are counted there (`dh_broker_limit_hits_total`). */
   metrics?: Registry;
   /** Stored queue length of a session for `DH_MAX_OFFLINE_QUEUE` with a shared persistence. */
@@ -98,6 +99,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     expirySeconds: limitSettings.sessionExpirySeconds,
     metrics: limitMetrics,
     logger,
+    clock: deps.mqttState?.sessionClock,
   });
   await startPushes(ctx);
   const handle: Aedes['handle'] = (conn, req) => {

@@ -14,3 +14,5 @@ export {
   type RedisMqttState,
   type RedisMqttStateOptions,
 } from './cluster/redis-mqtt-state';
+export { RedisSessionClock, SESSIONS_AWAY_KEY } from './cluster/redis-session-clock';
+export { MemorySessionClock, type SessionClock } from './limits/session-expiry';

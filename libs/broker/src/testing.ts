@@ -252,3 +252,5 @@ export async function grantedQos(
     return typeof first === 'number' ? first : first.qos;
   }
 }
+
+export { sessionClockContract } from './limits/session-clock.contract';

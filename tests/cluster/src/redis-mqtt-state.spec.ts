@@ -1,6 +1,20 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { connackFirst, createBroker, createRedisMqttState, createTcpServer } from '@dh-mqtt/broker';
-import { FakeBrokerBus, Inbox, TEST_SETTINGS, connectMqtt } from '@dh-mqtt/broker/testing';
+import { randomBytes } from 'node:crypto';
+import {
+  RedisSessionClock,
+  connackFirst,
+  createBroker,
+  createRedisMqttState,
+  createTcpServer,
+  type BrokerSettings,
+} from '@dh-mqtt/broker';
+import {
+  FakeBrokerBus,
+  Inbox,
+  TEST_SETTINGS,
+  connectMqtt,
+  sessionClockContract,
+} from '@dh-mqtt/broker/testing';
 import { silentLogger } from '@dh-mqtt/runtime';
 import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
@@ -8,13 +22,17 @@ import { testRedisUrl } from './support/cluster-env';
 import { connectWithInbox } from './support/mqtt-clients';
 
 /** One broker pod in this process: aedes on the Redis state, a TCP listener on a free port. */
-async function startPod(redisUrl: string, brokerId: string) {
+async function startPod(
+  redisUrl: string,
+  brokerId: string,
+  settings: Partial<BrokerSettings> = {},
+) {
   const state = createRedisMqttState({ url: redisUrl, brokerId });
   await state.ready();
   const broker = await createBroker({
     bus: new FakeBrokerBus(),
     logger: silentLogger(),
-    config: TEST_SETTINGS,
+    config: { ...TEST_SETTINGS, ...settings },
     id: brokerId,
     mqttState: state,
   });
@@ -116,6 +134,48 @@ describe(createRedisMqttState.name, () => {
     });
   });
 
+  describe('when a persistent session leaves one pod and never returns', () => {
+    beforeEach(async () => {
+      pods = [
+        await startPod(redisUrl, 'pod-left', { sessionExpirySeconds: 1 }),
+        await startPod(redisUrl, 'pod-sweeper', { sessionExpirySeconds: 1 }),
+      ];
+    });
+
+    afterEach(async () => {
+      await Promise.all(clients.map((client) => client.endAsync(true)));
+      clients = [];
+      await Promise.all(pods.map((pod) => pod.close()));
+    });
+
+    it('is expired by another pod, also after the pod it left is gone', async () => {
+      const [left, sweeper] = pods;
+      const first = await connect(left, 'expirer', false);
+      await first.subscribeAsync('plant/expire/#', { qos: 1 });
+      const departed = left.departed('expirer');
+      await first.endAsync();
+      await departed;
+      await left.close();
+      pods = [sweeper];
+
+      // Past the expiry and a sweep period (a quarter of it): only the other pod can sweep.
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      const publisher = await connect(sweeper, 'pub-expire');
+      await publisher.publishAsync('plant/expire/level', 'after', { qos: 1 });
+      const {
+        client: back,
+        inbox,
+        connack,
+      } = await connectWithInbox(sweeper.url, 'expirer', {
+        clean: false,
+      });
+      clients.push(back);
+
+      expect(connack.sessionPresent).toBe(false);
+      expect(await inbox.quietFor(300)).toEqual([]);
+    });
+  });
+
   describe('when Redis is unreachable', () => {
     let silent: Server;
     let port: number;
@@ -142,4 +202,12 @@ describe(createRedisMqttState.name, () => {
       await outcome;
     });
   });
+});
+
+let clockRedis: Redis | undefined;
+afterAll(() => clockRedis?.disconnect());
+sessionClockContract(RedisSessionClock.name, async () => {
+  clockRedis ??= new Redis(testRedisUrl());
+  // A key of its own per test: no flush, no leftovers of another test.
+  return new RedisSessionClock(clockRedis, `test:sessions:away:${randomBytes(6).toString('hex')}`);
 });

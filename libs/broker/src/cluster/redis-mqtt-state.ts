@@ -4,8 +4,10 @@ import { silentLogger, type Logger } from '@dh-mqtt/runtime';
 import createPersistence from 'aedes-persistence-redis';
 import { Redis } from 'ioredis';
 import createRedisEmitter from 'mqemitter-redis';
+import type { SessionClock } from '../limits/session-expiry';
 import { onceAcrossPods } from './once-across-pods';
 import { backoffDelay, redactedUrl, type Backoff } from './redis-connection';
+import { RedisSessionClock } from './redis-session-clock';
 
 export interface RedisMqttStateOptions {
   /** `DH_REDIS_URL` (`redis://` or `rediss://`, credentials and db index allowed). */
@@ -30,6 +32,8 @@ export interface RedisMqttState {
   readonly persistence: object;
   /** For aedes `mq`; closed by the broker's `close()`, or here when no broker took it. */
   readonly mq: object;
+  /** When persistent sessions went away, for session expiry on any pod (a sorted set). */
+  readonly sessionClock: SessionClock;
   /** Offline QoS 1 messages stored for a session (`createBroker`'s `offlineQueueLength`). */
   offlineQueueLength(clientId: string): Promise<number>;
   /**
@@ -136,6 +140,7 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
   return {
     persistence,
     mq,
+    sessionClock: new RedisSessionClock(db),
     isReady,
     // aedes-persistence-redis 12 keeps a session's queue in the list `outgoing:<clientId>`.
     offlineQueueLength: (clientId) => db.llen(`outgoing:${encodeURIComponent(clientId)}`),

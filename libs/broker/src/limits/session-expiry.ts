@@ -3,14 +3,19 @@ import type { Aedes, Client } from 'aedes';
 import type { LimitMetrics } from './limit-metrics';
 
 /**
- * When each persistent session went away (port). In memory here; a cluster needs a shared one
- * (e.g. a Redis sorted set), because a session may leave one pod and the sweep may run on another.
+ * When each persistent session went away (port): {@link MemorySessionClock} for one process,
+ * `RedisSessionClock` for a cluster, where a session may leave one pod and the sweep may run on
+ * another.
  */
 export interface SessionClock {
   /** A persistent session disconnected at `at` (ms). */
   away(clientId: string, at: number): void | Promise<void>;
-  /** It is connected again (or gone): not a candidate any more. */
-  back(clientId: string): void | Promise<void>;
+  /**
+   * It is connected again (or gone): not a candidate any more. True when it was away: the
+   * sweep purges a session only after taking it off the clock itself, so two sweeps (or a
+   * sweep and the session's return) never both act on it.
+   */
+  back(clientId: string): boolean | Promise<boolean>;
   /** Client ids away since before `before` (ms). */
   awaySince(before: number): readonly string[] | Promise<readonly string[]>;
 }
@@ -23,8 +28,8 @@ export class MemorySessionClock implements SessionClock {
     this.since.set(clientId, at);
   }
 
-  back(clientId: string): void {
-    this.since.delete(clientId);
+  back(clientId: string): boolean {
+    return this.since.delete(clientId);
   }
 
   awaySince(before: number): string[] {
@@ -78,6 +83,7 @@ export interface SessionExpiryOptions {
   expirySeconds: number;
   metrics: LimitMetrics;
   logger: Logger;
+  /** Default: a {@link MemorySessionClock}. */
   clock?: SessionClock;
   /** Default: a quarter of the expiry, between 100 ms and 60 s. */
   sweepIntervalMs?: number;
@@ -98,9 +104,19 @@ export interface SessionExpiry {
 export function startSessionExpiry(aedes: Aedes, options: SessionExpiryOptions): SessionExpiry {
   const clock = options.clock ?? new MemorySessionClock();
   const expiryMs = options.expirySeconds * 1000;
-  const onConnect = (client: Client) => void clock.back(client.id);
+  const failed = (err: unknown) =>
+    options.logger.warn({ err }, 'session expiry clock unavailable; the next sweep retries');
+  const onConnect = (client: Client) => {
+    void Promise.resolve()
+      .then(() => clock.back(client.id))
+      .catch(failed);
+  };
   const onDisconnect = (client: Client) => {
-    if (client.clean === false && client.id) void clock.away(client.id, Date.now());
+    if (client.clean === false && client.id) {
+      void Promise.resolve()
+        .then(() => clock.away(client.id, Date.now()))
+        .catch(failed);
+    }
   };
   aedes.on('client', onConnect);
   aedes.on('clientDisconnect', onDisconnect);
@@ -110,7 +126,8 @@ export function startSessionExpiry(aedes: Aedes, options: SessionExpiryOptions):
     (sweeping ??= (async () => {
       let purged = 0;
       for (const id of await clock.awaySince(now - expiryMs)) {
-        await clock.back(id);
+        // Another pod's sweep, or the session's return, took it off first: not ours.
+        if (!(await clock.back(id))) continue;
         if ((aedes as Aedes & { clients: Record<string, unknown> }).clients[id]) continue;
         try {
           const dropped = await purgeSession(
@@ -131,7 +148,7 @@ export function startSessionExpiry(aedes: Aedes, options: SessionExpiryOptions):
   const timer =
     expiryMs > 0
       ? setInterval(() => {
-          if (!aedes.closed) void sweep();
+          if (!aedes.closed) sweep().catch(failed);
         }, interval)
       : undefined;
   timer?.unref();

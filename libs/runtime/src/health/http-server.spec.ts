@@ -36,6 +36,13 @@ describe(createHttpServer.name, () => {
     expect(res.status).toBe(200);
   });
 
+  it('keeps idle connections longer than the clients that reuse them', async () => {
+    // Node's 5 s default closed connections that fetch (4 s) or a load balancer (60 s) was
+    // about to reuse: the probe failed with ECONNRESET.
+    const res = await fetch(`${base}/healthz`);
+    expect(res.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   describe('when every readiness check passes', () => {
     it('answers /readyz with 200 and names the checks', async () => {
       checks.register('database', async () => true);

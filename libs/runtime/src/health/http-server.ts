@@ -16,13 +16,22 @@ export interface HttpServerDeps {
  * 404; methods other than GET/HEAD are 405.
  */
 export function createHttpServer(deps: HttpServerDeps): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(deps, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
       else res.destroy();
     });
   });
+  // Idle keep-alive connections stay open longer than the clients that reuse them (a scraper,
+  // a load balancer's 60 s idle timeout, fetch's 4 s): with Node's 5 s default, a probe sent on
+  // a connection the server is just closing fails with ECONNRESET.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return server;
 }
+
+/** How long an idle keep-alive connection of the health endpoint stays open. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerResponse) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {

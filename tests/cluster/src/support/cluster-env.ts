@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /** The services and build of the run, set by global-setup.mjs (or given by the environment). */
 function required(name: string): string {
   const value = process.env[name];
@@ -17,8 +20,21 @@ export const testKafkaBrokers = (): string => required('DH_TEST_KAFKA_BROKERS');
 export const testDatabaseUrl = (): string => required('DH_TEST_DATABASE_URL');
 /** The folder the apps were built into (`<dist>/apps/broker/src/main.js`). */
 export const clusterDist = (): string => required('DH_TEST_CLUSTER_DIST');
-/** The pid of the run's Kafka server, to freeze it (SIGSTOP) in the faults suite. */
-export const testKafkaPid = (): number => Number(required('DH_TEST_KAFKA_PID'));
+/**
+ * The pid of the run's Kafka server, to freeze it (SIGSTOP) in the faults suite: the one its pid
+ * file names now when the run started it (the service-restart suite replaces it), else the one
+ * global-setup found.
+ */
+export function testKafkaPid(): number {
+  const dir = process.env['DH_TEST_KAFKA_DIR'];
+  if (dir) {
+    const pid = Number(readFileSync(join(dir, 'kafka.pid'), 'utf8').trim());
+    if (pid) return pid;
+  }
+  return Number(required('DH_TEST_KAFKA_PID'));
+}
+/** The data folder of the run's own Kafka (config, log, pid file), like testRedisDir(). */
+export const testKafkaDir = (): string => required('DH_TEST_KAFKA_DIR');
 /**
  * The folder of the run's own Redis (pid file, log), to SIGKILL and restart it in the
  * service-restart suite; unset when the run reuses `infra:up` services, which it must not kill.

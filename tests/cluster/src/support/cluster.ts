@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { testDatabaseUrl, testKafkaBrokers, testRedisUrl } from './cluster-env';
@@ -86,7 +88,8 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     // its redelivery could run it a second time.
     DH_REQUEST_TIMEOUT_MS: '5000',
     DH_SHUTDOWN_TIMEOUT_MS: '15000',
-    DH_LOG_LEVEL: 'info',
+    // DH_TEST_POD_LOG_LEVEL=debug (with DH_TEST_POD_LOG_DIR) shows kafkajs' own joins and fetches.
+    DH_LOG_LEVEL: process.env['DH_TEST_POD_LOG_LEVEL'] ?? 'info',
     ...options.env,
   };
   const brokers: PodProcess[] = [];
@@ -130,6 +133,14 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
 
   const close = async () => {
     await Promise.all([...brokers, ...gateways].map((pod) => pod.stop('SIGKILL')));
+    // DH_TEST_POD_LOG_DIR=<dir>: keep every pod's output (one file per pod) for a post-mortem.
+    const logDir = process.env['DH_TEST_POD_LOG_DIR'];
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      for (const pod of [...brokers, ...gateways]) {
+        writeFileSync(join(logDir, `${options.name}-${suffix}-${pod.name}.log`), pod.output);
+      }
+    }
     await withPg(serverUrl, (pg) => pg.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
     await flushRedis(redisUrl);
   };

@@ -57,6 +57,7 @@ export default async function setup() {
   process.env.DH_TEST_KAFKA_BROKERS = (await kafka).brokers;
   const pid = kafkaPid(await kafka);
   if (pid) process.env.DH_TEST_KAFKA_PID = String(pid);
+  if ((await kafka).dataDir) process.env.DH_TEST_KAFKA_DIR = (await kafka).dataDir;
   // Only the servers started here: the restart suite may SIGKILL and restart them.
   if (redis.dataDir) process.env.DH_TEST_REDIS_DIR = redis.dataDir;
   if (postgres.dataDir) process.env.DH_TEST_POSTGRES_DIR = postgres.dataDir;

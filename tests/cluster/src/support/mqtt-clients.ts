@@ -1,4 +1,4 @@
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import { Inbox } from '@dh-mqtt/broker/testing';
 
 /**
@@ -9,13 +9,13 @@ export function connectWithInbox(
   url: string,
   clientId: string,
   options: IClientOptions = {},
-): Promise<{ client: MqttClient; inbox: Inbox }> {
+): Promise<{ client: MqttClient; inbox: Inbox; connack: IConnackPacket }> {
   const client = connect(url, { clientId, reconnectPeriod: 0, connectTimeout: 5_000, ...options });
   const inbox = new Inbox(client);
   return new Promise((resolve, reject) => {
-    client.once('connect', () => {
+    client.once('connect', (connack) => {
       client.off('error', reject);
-      resolve({ client, inbox });
+      resolve({ client, inbox, connack });
     });
     client.once('error', (err) => {
       client.end(true);

@@ -4,7 +4,10 @@
 //   node restart-service.mjs start redis <dataDir> <port>
 //   node restart-service.mjs kill postgres <dataDir>
 //   node restart-service.mjs start postgres <dataDir>
+//   node restart-service.mjs kill kafka <dataDir>
+//   node restart-service.mjs start kafka <dataDir>
 import { basename } from 'node:path';
+import { kafkaPid, restartKafka } from '../../../../tools/infra/kafka.mjs';
 import { isAlive } from '../../../../tools/infra/pids.mjs';
 import { postgresPid, restartPostgres } from '../../../../tools/infra/postgres.mjs';
 import { redisPid, restartRedis } from '../../../../tools/infra/redis.mjs';
@@ -16,7 +19,9 @@ async function waitGone(pid) {
 }
 
 async function kill(service, dataDir) {
-  const pid = service === 'redis' ? redisPid(dataDir) : postgresPid(dataDir);
+  const pids = { redis: redisPid, postgres: postgresPid, kafka: kafkaPid };
+  if (!pids[service]) throw new Error(`unknown service ${service}`);
+  const pid = pids[service](dataDir);
   if (!pid || !isAlive(pid)) throw new Error(`no running ${service} in ${dataDir}`);
   // The postmaster leads its process group: the whole group dies at once, like a lost host.
   process.kill(service === 'postgres' ? -pid : pid, 'SIGKILL');
@@ -31,8 +36,10 @@ async function main([action, service, dataDir, port]) {
     console.log((await restartRedis({ port: Number(port), dataDir, log })).pid);
   } else if (action === 'start' && service === 'postgres') {
     console.log((await restartPostgres({ dataDir, log })).pid);
+  } else if (action === 'start' && service === 'kafka') {
+    console.log((await restartKafka({ dataDir, log })).pid);
   } else {
-    throw new Error(`usage: restart-service.mjs kill|start redis|postgres <dataDir> [port]`);
+    throw new Error(`usage: restart-service.mjs kill|start redis|postgres|kafka <dataDir> [port]`);
   }
 }
 

@@ -1,0 +1,4 @@
+import { sessionClockContract } from './session-clock.contract';
+import { MemorySessionClock } from './session-expiry';
+
+sessionClockContract(MemorySessionClock.name, () => Promise.resolve(new MemorySessionClock()));
