@@ -2,7 +2,14 @@
 // Compiles apps/ and libs/ (TypeScript) to dist/ with swc, one file per source file, rewriting the
 // @dh-mqtt/* path aliases to relative paths so that `node dist/apps/<app>/src/main.js` runs
 // without a loader. Type checking is the separate `typecheck` target (tsc --noEmit).
-import { copyFileSync, readFileSync, mkdirSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  readFileSync,
+  mkdirSync,
+  writeFileSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';

@@ -1,12 +1,7 @@
 import { canSeeDevice, DhError, type JsonObject, type Principal } from '@dh-mqtt/protocol';
 import { isEmptyScope, requirePrincipal, visibleDeviceScopes } from '../core/access';
 import type { ActionImpl, ActionTable } from '../core/action';
-import {
-  isStorableId,
-  optionalString,
-  parseId,
-  readListQuery,
-} from '../core/request-fields';
+import { isStorableId, optionalString, parseId, readListQuery } from '../core/request-fields';
 import {
   countDevices,
   deleteDeviceById,
