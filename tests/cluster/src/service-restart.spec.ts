@@ -80,6 +80,8 @@ interface FaultRow {
   lostAcknowledged: number;
   lostPushes: number;
   duplicatePushes: number;
+  /** From the SIGKILL to the restarted service answering (OUTAGE_MS plus its start). */
+  downMs: number;
   /** From the service being back to the first success. */
   recoveryMs: number;
   /** From the service being back to the request after which every request succeeded. */
@@ -137,6 +139,7 @@ describe('SIGKILL and restart of a shared service under steady QoS 1 load', () =
       let stopAt = Number.POSITIVE_INFINITY;
       const traffic = Promise.all(senders.map((s) => insertUntil(s, () => stopAt, 6_000)));
       await sleep(killAt - Date.now());
+      const killedAt = Date.now();
       await service('kill', name);
       await sleep(OUTAGE_MS);
       await service('start', name);
@@ -174,7 +177,7 @@ describe('SIGKILL and restart of a shared service under steady QoS 1 load', () =
         }
       }
       const row: FaultRow = {
-        fault: `${name} SIGKILL, ${OUTAGE_MS} ms down, restart`,
+        fault: `${name} SIGKILL, restart after ${OUTAGE_MS} ms`,
         requests: all.length,
         errorReplies: all.filter((o) => o.status === 'error').length,
         storedDespiteError,
@@ -183,6 +186,7 @@ describe('SIGKILL and restart of a shared service under steady QoS 1 load', () =
         lostAcknowledged,
         lostPushes,
         duplicatePushes,
+        downMs: restartedAt - killedAt,
         recoveryMs: firstSuccess - restartedAt,
         settledMs: settledAfter(all, restartedAt),
       };
