@@ -25,8 +25,14 @@ export interface PubSubJob {
   topicPrefix: string;
 }
 
-/** The DeviceHive request a requester sends, or `echo` for the raw MQTT floor. */
-export type RequestKind = 'server/info' | 'device/get' | 'notification/insert' | 'echo';
+/**
+ * The DeviceHive request a requester sends, `echo` for the raw MQTT floor, or `native
+ * notification`: a publish on `dh/notification/{net}/{type}/{device}/{name}` (mqtt-api.md §6),
+ * answered on `dh/response/notification/insert@{clientId}` with `requestId: null` (replies are
+ * matched to publishes in order).
+ */
+export type RequestKind =
+  'server/info' | 'device/get' | 'notification/insert' | 'native notification' | 'echo';
 
 /** Request → reply round trips (DeviceHive `dh/request`, or the echo floor). */
 export interface RequestJob {

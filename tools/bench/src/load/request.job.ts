@@ -12,6 +12,19 @@ interface Requester {
   client: MqttClient;
   /** requestId → send time (ms, performance.now()). */
   pending: Map<number, number>;
+  /** Native publishes: send times in publish order (their replies carry no request id). */
+  sentInOrder: number[];
+}
+
+/** The sample device's network and device type (devicehive-api.md §7): native topic levels. */
+const SAMPLE_NETWORK_ID = 1;
+const SAMPLE_DEVICE_TYPE_ID = 1;
+
+/** Where the outcome of a request of `kind` from client `id` comes back. */
+function replyTopicOf(kind: RequestJob['request'], id: string): string {
+  if (kind === 'echo') return `${ECHO_REPLY_PREFIX}${id}`;
+  const action = kind === 'native notification' ? 'notification/insert' : kind;
+  return `dh/response/${action}@${id}`;
 }
 
 /**
@@ -49,10 +62,8 @@ export class RequestLoad {
     for (let i = 0; i < job.clients; i += 1) {
       const id = `${job.clientIdPrefix}-w${this.workerIndex}-${i}`;
       const client = await connectClient(job.url, id, job.credentials);
-      const replyTopic =
-        job.request === 'echo' ? `${ECHO_REPLY_PREFIX}${id}` : `dh/response/${job.request}@${id}`;
-      await client.subscribeAsync(replyTopic, { qos: 0 });
-      const requester: Requester = { id, client, pending: new Map() };
+      await client.subscribeAsync(replyTopicOf(job.request, id), { qos: 0 });
+      const requester: Requester = { id, client, pending: new Map(), sentInOrder: [] };
       client.on('message', (_topic, payload) => this.onReply(requester, payload));
       client.on('error', (err) => this.counters.error(String(err)));
       this.requesters.push(requester);
@@ -100,9 +111,15 @@ export class RequestLoad {
   private send(requester: Requester): void {
     const requestId = this.nextId++;
     const sentAt = performance.now();
-    requester.pending.set(requestId, sentAt);
     this.counters.count('sent');
     const { job } = this;
+    if (job.request === 'native notification') {
+      requester.sentInOrder.push(sentAt);
+      const topic = `dh/notification/${SAMPLE_NETWORK_ID}/${SAMPLE_DEVICE_TYPE_ID}/${job.deviceId}/${this.notificationName}`;
+      requester.client.publish(topic, JSON.stringify({ parameters: { t: sentAt } }), { qos: 0 });
+      return;
+    }
+    requester.pending.set(requestId, sentAt);
     if (job.request === 'echo') {
       const body = JSON.stringify({ action: 'server/info', requestId });
       requester.client.publish(`${ECHO_REQUEST_PREFIX}${requester.id}`, body, { qos: 0 });
@@ -136,9 +153,15 @@ export class RequestLoad {
       status?: string;
       error?: unknown;
     };
-    const sentAt = requester.pending.get(reply.requestId ?? -1);
+    let sentAt: number | undefined;
+    if (this.job.request === 'native notification') {
+      // One outcome per publish, in publish order (mqtt-api.md §4 ordering per client).
+      sentAt = requester.sentInOrder.shift();
+    } else {
+      sentAt = requester.pending.get(reply.requestId ?? -1);
+      requester.pending.delete(reply.requestId ?? -1);
+    }
     if (sentAt === undefined) return;
-    requester.pending.delete(reply.requestId as number);
     this.counters.count('received');
     this.counters.latencyMs(performance.now() - sentAt);
     if (this.job.request === 'echo' || reply.status === 'success') this.counters.count('acked');

@@ -1,4 +1,4 @@
-import type { RunTiming } from '../load/load.types';
+import type { RequestKind, RunTiming } from '../load/load.types';
 import { SAMPLE_DEVICE_ID } from './device';
 import { absoluteTarget, aggregate, measure, rotate } from './measure';
 import { requesterSpecs } from './round-trip.scenario';
@@ -7,12 +7,16 @@ import { SystemSet } from './systems';
 
 const MAX = 'max (closed loop)';
 const LEVELS = [25, 50, 80];
+const NATIVE_MAX = 'native: max (closed loop)';
+const NATIVE_AT = 50;
+const NATIVE_PACED = `native: ${NATIVE_AT}% of its max`;
 
 /**
  * Scenario 3, telemetry: devices insert notifications with `notification/insert` requests while
  * one subscriber per generator takes the pushes. First the sustained maximum (closed loop, a
  * window of requests per device; a success reply means the row is persisted), then open-loop
- * paced load at 25/50/80 % of that maximum for publish → push latency.
+ * paced load at 25/50/80 % of that maximum for publish → push latency. Then the same devices
+ * publish natively on `dh/notification/...` (mqtt-api.md §6): their maximum, and 50 % of it.
  */
 export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const shape = ctx.smoke
@@ -22,12 +26,18 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
   const systems = await SystemSet.start(ctx, ['dh-mqtt']);
   const system = systems.get('dh-mqtt');
   const measurements: Measurement[] = [];
-  const run = async (round: number, variant: string, window: number, ratePerSec: number) => {
+  const run = async (
+    round: number,
+    variant: string,
+    window: number,
+    ratePerSec: number,
+    request: RequestKind = 'notification/insert',
+  ) => {
     const base = {
       kind: 'requests' as const,
       url: system.url,
       credentials: system.credentials,
-      request: 'notification/insert' as const,
+      request,
       deviceId: SAMPLE_DEVICE_ID,
       window,
       ratePerSec: 0,
@@ -56,11 +66,21 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
     for (let round = 0; round < ctx.rounds; round += 1) {
       maxima.push((await run(round, MAX, shape.window, 0)).perSec);
     }
-    const max = [...maxima].sort((a, b) => a - b)[maxima.length >> 1];
+    const max = median(maxima);
     for (let round = 0; round < ctx.rounds; round += 1) {
       for (const pct of rotate(LEVELS, round)) {
         await run(round, `${pct}% of max`, 1, Math.max(1, Math.round((max * pct) / 100)));
       }
+    }
+    const nativeMaxima: number[] = [];
+    for (let round = 0; round < ctx.rounds; round += 1) {
+      nativeMaxima.push(
+        (await run(round, NATIVE_MAX, shape.window, 0, 'native notification')).perSec,
+      );
+    }
+    const nativeRate = Math.max(1, Math.round((median(nativeMaxima) * NATIVE_AT) / 100));
+    for (let round = 0; round < ctx.rounds; round += 1) {
+      await run(round, NATIVE_PACED, 1, nativeRate, 'native notification');
     }
   } finally {
     await systems.stop();
@@ -72,9 +92,6 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
     : [
         'no pushes were delivered: the broker does not deliver device events yet (mqtt-api.md §5); push latency not measured',
       ];
-  notes.push(
-    'native publishing (mqtt-api.md §6) is not measured yet: the broker answers it with an error at this commit; it plugs in as another request kind of the load worker',
-  );
   return {
     scenario: 'telemetry',
     loadShape: {
@@ -85,6 +102,7 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
       subscribers:
         'one QoS 1 subscriber per generator process on dh/notification/+/+/{device}/{name}',
       payload: 'notification with parameters {t: send time}',
+      native: `the same devices publish on dh/notification/1/1/{device}/{name} at QoS 0 (outcome on dh/response/notification/insert@{client}, matched in order): the maximum, then ${NATIVE_AT}% of it`,
       warmupMs: timing.warmupMs,
       durationMs: timing.durationMs,
       rounds: ctx.rounds,
@@ -118,4 +136,8 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
     ],
     notes,
   };
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[values.length >> 1];
 }
