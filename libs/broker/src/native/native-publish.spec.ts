@@ -179,6 +179,43 @@ describe(handleNativePublish.name, () => {
     });
   });
 
+  describe('when a device publishes a stream on its own topic', () => {
+    it('looks the device up once and inserts every publish', async () => {
+      const { client, inbox } = await deviceClient('d10');
+      for (let n = 0; n < 3; n++) {
+        await client.publishAsync('dh/notification/1/2/dev-1/temp', `{"parameters":{"n":${n}}}`, {
+          qos: 1,
+        });
+      }
+      for (let n = 0; n < 3; n++) {
+        expect((await inbox.next()).payload).toMatchObject({ status: 'success' });
+      }
+      expect(sent().map((r) => r.request.action)).toEqual([
+        'device/get',
+        'notification/insert',
+        'notification/insert',
+        'notification/insert',
+      ]);
+    });
+
+    it('still looks up every publish whose levels did not match', async () => {
+      const { client, inbox } = await deviceClient('d11');
+      await client.publishAsync('dh/notification/1/2/dev-1/temp', '{}', { qos: 1 });
+      await client.publishAsync('dh/notification/1/3/dev-1/temp', '{}', { qos: 1 });
+      await client.publishAsync('dh/notification/1/3/dev-1/temp', '{}', { qos: 1 });
+
+      expect((await inbox.next()).payload).toMatchObject({ status: 'success' });
+      expect((await inbox.next()).payload).toMatchObject({ code: 400, error: TOPIC_MISMATCH_TEXT });
+      expect((await inbox.next()).payload).toMatchObject({ code: 400, error: TOPIC_MISMATCH_TEXT });
+      expect(sent().map((r) => r.request.action)).toEqual([
+        'device/get',
+        'notification/insert',
+        'device/get',
+        'device/get',
+      ]);
+    });
+  });
+
   describe('when the payload is not a JSON object', () => {
     it('answers 400 Malformed Json on the action’s response topic', async () => {
       const { client, inbox } = await deviceClient('d7');

@@ -14,7 +14,17 @@ import type { BrokerContext } from '../broker-context';
 import { publishReply } from '../delivery/publish-reply';
 import { buildEnvelope, forwardRequest, sendToGateway } from '../requests/forward-request';
 import type { ClientSession } from '../session/client-session';
+import { DeviceScopeCache, deviceScopeKey } from './device-scope-cache';
 import { nativeRequest } from './native-request';
+
+/** One cache of confirmed device scopes per broker. */
+const scopeCaches = new WeakMap<BrokerContext, DeviceScopeCache>();
+
+function scopeCacheOf(ctx: BrokerContext): DeviceScopeCache {
+  let cache = scopeCaches.get(ctx);
+  if (!cache) scopeCaches.set(ctx, (cache = new DeviceScopeCache()));
+  return cache;
+}
 
 /** 400 text when the topic's network or device type is not the device's (mqtt-api.md §6). */
 export const TOPIC_MISMATCH_TEXT = "Topic levels do not match the device's network and device type";
@@ -26,7 +36,8 @@ export const TOPIC_MISMATCH_TEXT = "Topic levels do not match the device's netwo
  * error, goes to `dh/response/{action}@{clientId}` with `requestId: null`:
  * anonymous → 401; malformed → 400/413; a network or device type outside the principal's scope →
  * 403 without a backend call; topic levels that are not the device's → 400
- * {@link TOPIC_MISMATCH_TEXT}; otherwise the gateway's reply to the action.
+ * {@link TOPIC_MISMATCH_TEXT}; otherwise the gateway's reply to the action. A match is
+ * remembered for a moment ({@link DeviceScopeCache}): a stream of publishes costs one lookup.
  */
 export function handleNativePublish(
   ctx: BrokerContext,
@@ -61,8 +72,18 @@ export function handleNativePublish(
     ) {
       return errorReplyFrom(action, null, new DhError('DH_ERR_ACCESS_DENIED'));
     }
-    const mismatch = await checkDeviceScope(ctx, session, principal, topic, action);
-    if (mismatch) return mismatch;
+    const scopes = scopeCacheOf(ctx);
+    const key = deviceScopeKey(
+      principal.userId,
+      topic.deviceId,
+      topic.networkId,
+      topic.deviceTypeId,
+    );
+    if (!scopes.has(key)) {
+      const mismatch = await checkDeviceScope(ctx, session, principal, topic, action);
+      if (mismatch) return mismatch;
+      scopes.remember(key);
+    }
     return forwardRequest(ctx, session, native.request);
   }
 }
