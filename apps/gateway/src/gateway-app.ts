@@ -1,5 +1,10 @@
 import type { GatewayBus } from '@dh-mqtt/bus';
-import { createDeviceHive, type DeviceHive } from '@dh-mqtt/devicehive';
+import {
+  createDeviceHive,
+  createRequestLedger,
+  REQUEST_LEDGER_RETENTION_MS,
+  type DeviceHive,
+} from '@dh-mqtt/devicehive';
 import { createGateway, type Gateway } from '@dh-mqtt/gateway';
 import {
   HealthChecks,
@@ -59,6 +64,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   const checks = new HealthChecks();
   let deviceHive: DeviceHive | undefined;
   let gateway: Gateway | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
   let serving = false;
   let shuttingDown = false;
   let wake: (() => void) | undefined;
@@ -108,9 +114,21 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
       deviceHive = await openCore();
       if (shuttingDown) throw new Error('shutdown started before the gateway was up');
       logger.info('waiting for the bus');
+      // Kafka may deliver a request again, to another gateway, after a rebalance: the shared
+      // ledger lets only the first gateway run it (docs/reliability.md, "Kafka restart").
+      const ledger = createRequestLedger(deviceHive.sql);
+      pruneTimer = setInterval(() => {
+        ledger
+          .prune(Date.now() - REQUEST_LEDGER_RETENTION_MS)
+          .catch((err: unknown) =>
+            logger.warn({ err: (err as Error).message }, 'request ledger prune failed'),
+          );
+      }, 60_000);
+      pruneTimer.unref();
       gateway = await createGateway({
         deviceHive,
         bus,
+        ledger,
         logger: logger.child({ component: 'gateway' }),
       });
       serving = true;
@@ -126,7 +144,13 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
       },
       // Closing the gateway closes its transport, the bus; without a gateway, close the bus here.
       { name: 'gateway', close: () => (gateway ? gateway.close() : bus.close()) },
-      { name: 'core', close: () => deviceHive?.close() },
+      {
+        name: 'core',
+        close: () => {
+          clearInterval(pruneTimer);
+          return deviceHive?.close();
+        },
+      },
       { name: 'http', close: () => closeServer(http) },
     ],
   };

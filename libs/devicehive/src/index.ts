@@ -26,3 +26,8 @@ export { openStorage, type StorageOptions } from './storage/open-storage';
 export { openPg, type PgOptions } from './storage/pg-client';
 export { openPglite } from './storage/pglite-client';
 export type { SqlClient } from './storage/sql-client.port';
+export {
+  createRequestLedger,
+  REQUEST_LEDGER_RETENTION_MS,
+  type RequestLedger,
+} from './repositories/request-ledger';

@@ -497,6 +497,87 @@ describe(RequestDispatcher.name, () => {
     });
   });
 
+  describe('when another gateway may get the same envelope (a shared ledger)', () => {
+    /** A ledger as the database keeps it: the first claim of an id wins. */
+    function sharedLedger() {
+      const claimed = new Set<string>();
+      const claims: string[] = [];
+      return {
+        claims,
+        ledger: {
+          claim: async (id: string) => {
+            claims.push(id);
+            if (claimed.has(id)) return false;
+            claimed.add(id);
+            return true;
+          },
+        },
+      };
+    }
+
+    it('runs a changing action on the first gateway only; the second answers 503', async () => {
+      const { ledger, claims } = sharedLedger();
+      const first = setup({ ledger });
+      const second = setup({ ledger });
+      const sent = envelope({ action: 'notification/insert', deviceId: 'd1', requestId: 5 });
+
+      const firstReply = await first.dispatcher.dispatch(sent);
+      const secondReply = await second.dispatcher.dispatch({ ...sent });
+
+      expect(firstReply.reply).toMatchObject({ status: 'success', requestId: 5 });
+      expect(secondReply.reply).toEqual({
+        action: 'notification/insert',
+        requestId: 5,
+        status: 'error',
+        code: 503,
+        error: 'Service unavailable',
+      });
+      expect(first.deviceHive.calls).toHaveLength(1);
+      expect(second.deviceHive.calls).toEqual([]);
+      expect(claims).toEqual([sent.id, sent.id]);
+      expect(second.logger.entries.map((e) => e.message)).toContain(
+        'request delivered again after another gateway ran it; not run twice',
+      );
+    });
+
+    it('never claims for an action that changes nothing', async () => {
+      const { ledger, claims } = sharedLedger();
+      const { dispatcher, deviceHive } = setup({ ledger });
+
+      for (const action of ['server/info', 'device/list', 'notification/list', 'authenticate']) {
+        await dispatcher.dispatch(envelope({ action, token: 't' }));
+      }
+
+      expect(claims).toEqual([]);
+      expect(deviceHive.calls).toHaveLength(4);
+    });
+
+    it('claims only requests that passed authorization and validation', async () => {
+      const { ledger, claims } = sharedLedger();
+      const { dispatcher } = setup({ ledger });
+
+      await dispatcher.dispatch(
+        envelope({ action: 'notification/insert', deviceId: 'd1' }, { principal: null }),
+      );
+      await dispatcher.dispatch(envelope({ action: 'no/such/action' }));
+
+      expect(claims).toEqual([]);
+    });
+
+    it('answers 503 without running when the ledger cannot be reached', async () => {
+      const ledger = { claim: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+      const { dispatcher, deviceHive, logger } = setup({ ledger });
+
+      const { reply } = await dispatcher.dispatch(
+        envelope({ action: 'device/save', deviceId: 'd' }),
+      );
+
+      expect(reply).toMatchObject({ status: 'error', code: 503 });
+      expect(deviceHive.calls).toEqual([]);
+      expect(logger.entries.map((e) => e.message)).toContain('request ledger unavailable');
+    });
+  });
+
   describe('when the deadline has already passed', () => {
     it('replies 503 with the timeout text without executing', async () => {
       const { dispatcher, deviceHive } = setup({ requestTimeoutMs: 2_500 });

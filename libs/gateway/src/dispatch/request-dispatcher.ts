@@ -41,8 +41,15 @@ export interface RequestDispatcherOptions {
   /** Where device events go; awaited before the reply is returned. */
   events: Pick<GatewayBus, 'publishEvent'>;
   logger: GatewayLogger;
-  /** Request de-duplication by envelope id. */
+  /** Request de-duplication by envelope id, in this process. */
   dedup?: DedupOptions;
+  /**
+   * Request de-duplication shared by every gateway (the database's `dh_request_ledger`): an
+   * action that changes something runs only when this gateway is the first to claim the
+   * envelope id. Set it wherever the bus may deliver a request twice to different gateways
+   * (Kafka); the in-process bus never does.
+   */
+  ledger?: { claim(id: string): Promise<boolean> };
   /** DTO validation (default: the protocol's `validateRequest`). */
   validate?: RequestValidator;
   /**
@@ -64,6 +71,8 @@ export interface RequestDispatcherOptions {
  * 2. unknown action, 400 `Illegal argument: <action>`;
  * 3. §1.6 steps 1–3 (401 `Unauthorized`, 403 `Access is denied`);
  * 4. DTO validation;
+ * 4b. with a ledger, an action that changes something claims the envelope id; a request another
+ *    gateway claimed first is not run again and gets 503 (its first run answers it);
  * 5. the action's handler (DeviceHive port by default);
  * 6. the outcome's device events are published and acknowledged before the reply leaves;
  * 7. the success reply with the session effect (`authenticate`, `* /subscribe`).
@@ -103,6 +112,7 @@ export class RequestDispatcher {
       authorizeAction(spec, envelope.principal);
       const validated = this.validate(name, parsed);
       if (!validated.ok) throw validated.error;
+      if (this.options.ledger && !READ_ONLY_ACTIONS.has(name)) await this.claim(envelope, name);
       const outcome = await this.options.handlers.handlerFor(name).handle(name, validated.request, {
         principal: envelope.principal,
         clientId: envelope.clientId,
@@ -116,6 +126,28 @@ export class RequestDispatcher {
     } catch (error) {
       return this.envelope(envelope, this.errorReplyFor(envelope, action, requestId, error));
     }
+  }
+
+  /** Claims the envelope id in the ledger, or throws the 503 of a request that ran already. */
+  private async claim(envelope: RequestEnvelope, action: ActionName): Promise<void> {
+    let claimed: boolean;
+    try {
+      claimed = await (
+        this.options.ledger as NonNullable<RequestDispatcherOptions['ledger']>
+      ).claim(envelope.id);
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, action, envelopeId: envelope.id },
+        'request ledger unavailable',
+      );
+      throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+    }
+    if (claimed) return;
+    this.options.logger.warn(
+      { action, envelopeId: envelope.id, clientId: envelope.clientId },
+      'request delivered again after another gateway ran it; not run twice',
+    );
+    throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
   }
 
   private async publishEvents(envelope: RequestEnvelope, outcome: ActionOutcome): Promise<void> {
@@ -160,6 +192,43 @@ export class RequestDispatcher {
     return envelope;
   }
 }
+
+/**
+ * Actions that change nothing stored: running one twice is harmless, so they never claim the
+ * ledger (a list or a get costs no extra write). Every other action claims it.
+ */
+const READ_ONLY_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>([
+  'authenticate',
+  'token/refresh',
+  'token/create',
+  'server/info',
+  'cluster/info',
+  'server/cacheInfo',
+  'configuration/get',
+  'device/get',
+  'device/list',
+  'device/count',
+  'devicetype/get',
+  'devicetype/list',
+  'devicetype/count',
+  'network/get',
+  'network/list',
+  'network/count',
+  'user/get',
+  'user/list',
+  'user/count',
+  'user/getCurrent',
+  'user/getNetwork',
+  'user/getDeviceType',
+  'user/getDeviceTypes',
+  'command/get',
+  'command/list',
+  'command/subscribe',
+  'notification/get',
+  'notification/list',
+  'notification/subscribe',
+  'subscription/list',
+]);
 
 /** The broker-side session change an outcome asks for (ActionHandling `session`). */
 function effectOf(outcome: ActionOutcome): SessionEffect | undefined {

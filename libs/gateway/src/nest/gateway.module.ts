@@ -2,7 +2,11 @@ import type { GatewayBus } from '@dh-mqtt/bus';
 import type { DeviceHivePort } from '@dh-mqtt/devicehive';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DedupOptions } from '../dispatch/reply-cache';
-import { RequestDispatcher, type RequestValidator } from '../dispatch/request-dispatcher';
+import {
+  RequestDispatcher,
+  type RequestDispatcherOptions,
+  type RequestValidator,
+} from '../dispatch/request-dispatcher';
 import { HandlerRegistry, type ActionHandlerOverrides } from '../handlers/handler-registry';
 import { nestGatewayLogger, type GatewayLogger } from '../logger';
 import { GatewayController } from './gateway.controller';
@@ -14,6 +18,8 @@ export interface GatewayModuleOptions {
   bus: GatewayBus;
   logger?: GatewayLogger;
   dedup?: DedupOptions;
+  /** Request de-duplication shared by all gateways (see RequestDispatcherOptions.ledger). */
+  ledger?: RequestDispatcherOptions['ledger'];
   /** Gateway-side handlers replacing the DeviceHive port for some actions. */
   handlers?: ActionHandlerOverrides;
   /** DTO validation (default: the protocol's `validateRequest`). */
@@ -52,6 +58,7 @@ export class GatewayModule {
               events: bus,
               logger,
               dedup: options.dedup,
+              ledger: options.ledger,
               validate: options.validate,
               requestTimeoutMs: options.requestTimeoutMs,
             }),

@@ -45,7 +45,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
   const systems = await SystemSet.start(ctx, [EMBEDDED]);
   let cluster: RunningCluster;
   try {
-    cluster = await startCluster(ctx.log);
+    cluster = await startCluster(ctx.log, undefined, ctx.cpuProfDir);
   } catch (err) {
     await systems.stop();
     throw err;

@@ -19,8 +19,12 @@ class Pod {
     main: string,
     readonly httpPort: number,
     env: NodeJS.ProcessEnv,
+    nodeArgs: readonly string[] = [],
   ) {
-    this.child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...nodeArgs, main], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const keep = (chunk: Buffer) => {
       this.tail = (this.tail + chunk.toString('utf8')).slice(-4000);
     };
@@ -79,8 +83,11 @@ export interface RunningCluster {
 export async function startCluster(
   log: (line: string) => void,
   shape = { brokers: 2, gateways: 2 },
+  /** Directory for `node --cpu-prof` output of every pod (written when it stops); unset = none. */
+  cpuProfDir?: string,
 ): Promise<RunningCluster> {
   const started = performance.now();
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const infra = await startClusterInfra(log);
   const pods: Pod[] = [];
   const stop = async () => {
@@ -94,10 +101,13 @@ export async function startCluster(
     const env = clusterEnv(infra, suffix);
     const addGateway = async () => {
       const http = await freePort();
-      const pod = new Pod(`gateway-${pods.length}`, GATEWAY_MAIN, http, {
-        ...env,
-        DH_HTTP_PORT: String(http),
-      });
+      const pod = new Pod(
+        `gateway-${pods.length}`,
+        GATEWAY_MAIN,
+        http,
+        { ...env, DH_HTTP_PORT: String(http) },
+        nodeArgs,
+      );
       pods.push(pod);
       return pod;
     };
@@ -108,13 +118,19 @@ export async function startCluster(
       const [http, mqtt, ws] = [await freePort(), await freePort(), await freePort()];
       const name = `broker-${i}`;
       pods.push(
-        new Pod(name, BROKER_MAIN, http, {
-          ...env,
-          DH_BROKER_ID: `bench-${name}-${suffix}`,
-          DH_HTTP_PORT: String(http),
-          DH_MQTT_PORT: String(mqtt),
-          DH_WS_PORT: String(ws),
-        }),
+        new Pod(
+          name,
+          BROKER_MAIN,
+          http,
+          {
+            ...env,
+            DH_BROKER_ID: `bench-${name}-${suffix}`,
+            DH_HTTP_PORT: String(http),
+            DH_MQTT_PORT: String(mqtt),
+            DH_WS_PORT: String(ws),
+          },
+          nodeArgs,
+        ),
       );
       urls.push(`mqtt://127.0.0.1:${mqtt}`);
     }
