@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { infraDir, repoRoot } from './paths.mjs';
-import { isAlive, stopPid } from './pids.mjs';
+import { isAlive, readPid, stopPid } from './pids.mjs';
 import { aptInstall, freePort, run } from './process-utils.mjs';
 
 const POM = join('tools', 'infra', 'kafka', 'pom.xml');
@@ -177,15 +177,6 @@ async function waitUntilReady(brokers, exited, timeoutMs) {
       await admin.disconnect().catch(() => undefined);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** The pid in `file`, or undefined. */
-function readPid(file) {
-  try {
-    return Number(readFileSync(file, 'utf8').trim()) || undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -18,6 +18,19 @@ export function isAlive(pid) {
   }
 }
 
+/**
+ * The pid on the first line of a pid file (Redis' `--pidfile`, PostgreSQL's `postmaster.pid`,
+ * Kafka's `kafka.pid` of kafka.mjs), or undefined when there is none.
+ * @param {string} file
+ */
+export function readPid(file) {
+  try {
+    return Number(readFileSync(file, 'utf8').split('\n')[0].trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The command line of `pid` (NUL-separated arguments joined by spaces), or ''. */
 export function commandLine(pid) {
   try {

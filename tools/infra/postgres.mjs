@@ -3,10 +3,10 @@
 // temp dir, a free port, fsync off. Plain Node ESM: used by jest globalSetup and by the CLI
 //   node tools/infra/postgres.mjs     # prints DH_DATABASE_URL=..., stops on Ctrl-C
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { isAlive } from './pids.mjs';
+import { isAlive, readPid } from './pids.mjs';
 import { aptInstall, freePort, isRoot, run } from './process-utils.mjs';
 
 const DEBIAN_ROOT = '/usr/lib/postgresql';
@@ -136,13 +136,7 @@ export async function startPostgres(options = {}) {
  * @param {string} dataDir
  */
 export function postgresPid(dataDir) {
-  try {
-    return (
-      Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined
-    );
-  } catch {
-    return undefined;
-  }
+  return readPid(join(dataDir, 'postmaster.pid'));
 }
 
 /**

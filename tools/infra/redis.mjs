@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { isAlive, stopPid } from './pids.mjs';
+import { isAlive, readPid, stopPid } from './pids.mjs';
 import { aptInstall, freePort, run } from './process-utils.mjs';
 
 const READY_TIMEOUT_MS = 20_000;
@@ -74,14 +74,6 @@ function serverArgs(port, dataDir) {
     '--logfile',
     join(dataDir, 'redis.log'),
   ];
-}
-
-function readPid(pidFile) {
-  try {
-    return Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

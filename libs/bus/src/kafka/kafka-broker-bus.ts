@@ -9,7 +9,6 @@ import { KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
 import { eventGroupConsumer } from './event-group';
 import { GroupConsumer } from './group-consumer';
 import {
-  ACKS_ALL,
   emptyCounters,
   resolveOptions,
   type KafkaBusCounters,
@@ -18,6 +17,7 @@ import {
 import { busTopics, KafkaClients, retryInBackground, retrySettings } from './kafka-clients';
 import { busHeaders, decodeEvent, decodeReply, headerText } from './message-codec';
 import { PendingReplies } from './pending-replies';
+import { ProduceBatcher } from './produce-batcher';
 import { pinnedPartitionAssigner, replyPartitionFor } from './reply-partition';
 import { startWithRetry } from './start-retry';
 import { endOffsets, partitionCount } from './topic-admin';
@@ -67,6 +67,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   const eventHandlers: EventHandler[] = [];
   const topics = busTopics(opts);
   const clients = new KafkaClients(opts, logger);
+  const produce = new ProduceBatcher(() => clients.producer);
   const replyGroup = namespaced(
     opts.namespace,
     KAFKA_GROUPS.brokerReplies(brokerId, randomUUID().slice(0, 8)),
@@ -203,8 +204,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
           new DhError('DH_ERR_BACKEND_TIMEOUT', Math.max(0, Math.round(waitMs))),
         );
       }
-      const sender = clients.producer;
-      if (!sender || replyConsumer?.joined !== true || replyPartition === undefined) {
+      if (!clients.producer || replyConsumer?.joined !== true || replyPartition === undefined) {
         // No reply could reach us: say so now rather than at the deadline.
         return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       }
@@ -214,19 +214,13 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       // other, and the gateway must see the client's requests in order (mqtt-api.md §4).
       void sends
         .run(request.clientId, () =>
-          sender.send({
-            topic: topics.requests,
-            acks: ACKS_ALL,
-            messages: [
-              {
-                key: request.clientId,
-                value: JSON.stringify(request),
-                headers: busHeaders({
-                  [KAFKA_HEADERS.brokerId]: brokerId,
-                  [KAFKA_HEADERS.replyPartition]: String(partition),
-                }),
-              },
-            ],
+          produce.send(topics.requests, {
+            key: request.clientId,
+            value: JSON.stringify(request),
+            headers: busHeaders({
+              [KAFKA_HEADERS.brokerId]: brokerId,
+              [KAFKA_HEADERS.replyPartition]: String(partition),
+            }),
           }),
         )
         .then(

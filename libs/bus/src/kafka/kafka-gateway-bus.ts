@@ -6,7 +6,6 @@ import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
 import { KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
 import { GroupConsumer } from './group-consumer';
 import {
-  ACKS_ALL,
   emptyCounters,
   resolveOptions,
   type KafkaBusCounters,
@@ -15,6 +14,7 @@ import {
 import { busTopics, KafkaClients, retryInBackground, retrySettings } from './kafka-clients';
 import { busHeaders, decodeRequest, replyFailure, type DecodedRequest } from './message-codec';
 import { OffsetTracker } from './offset-tracker';
+import { ProduceBatcher } from './produce-batcher';
 import { startWithRetry } from './start-retry';
 
 export interface KafkaGatewayBusOptions extends KafkaBusOptions {
@@ -62,15 +62,15 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   const capacityWaiters: Array<() => void> = [];
 
   const isClosing = (): boolean => state === 'closing' || state === 'closed';
+  const produce = new ProduceBatcher(() => clients.producer);
 
   async function send(
     topic: string,
     message: { key: string; value: string; headers: Record<string, string>; partition?: number },
   ): Promise<void> {
-    const sender = clients.producer;
-    if (!sender) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+    if (!clients.producer) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
     try {
-      await sender.send({ topic, acks: ACKS_ALL, messages: [message] });
+      await produce.send(topic, message);
       producerHealthy = true;
     } catch (error) {
       producerHealthy = false;

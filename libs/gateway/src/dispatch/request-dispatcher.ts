@@ -112,7 +112,8 @@ export class RequestDispatcher {
       authorizeAction(spec, envelope.principal);
       const validated = this.validate(name, parsed);
       if (!validated.ok) throw validated.error;
-      if (this.options.ledger && !READ_ONLY_ACTIONS.has(name)) await this.claim(envelope, name);
+      const { ledger } = this.options;
+      if (ledger && !READ_ONLY_ACTIONS.has(name)) await this.claim(ledger, envelope, name);
       const outcome = await this.options.handlers.handlerFor(name).handle(name, validated.request, {
         principal: envelope.principal,
         clientId: envelope.clientId,
@@ -129,12 +130,14 @@ export class RequestDispatcher {
   }
 
   /** Claims the envelope id in the ledger, or throws the 503 of a request that ran already. */
-  private async claim(envelope: RequestEnvelope, action: ActionName): Promise<void> {
+  private async claim(
+    ledger: NonNullable<RequestDispatcherOptions['ledger']>,
+    envelope: RequestEnvelope,
+    action: ActionName,
+  ): Promise<void> {
     let claimed: boolean;
     try {
-      claimed = await (
-        this.options.ledger as NonNullable<RequestDispatcherOptions['ledger']>
-      ).claim(envelope.id);
+      claimed = await ledger.claim(envelope.id);
     } catch (error) {
       this.options.logger.error(
         { err: error, action, envelopeId: envelope.id },
