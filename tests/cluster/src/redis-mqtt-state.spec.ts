@@ -174,6 +174,36 @@ describe(createRedisMqttState.name, () => {
       expect(connack.sessionPresent).toBe(false);
       expect(await inbox.quietFor(300)).toEqual([]);
     });
+
+    it('is kept while connected, when another pod records its departure late', async () => {
+      const [, here] = pods;
+      const roamer = await connect(here, 'roamer', false);
+      await roamer.subscribeAsync('plant/roam/#', { qos: 1 });
+      // What the pod of an earlier, dead connection of this client does when its keepalive
+      // finally notices: it records a departure, although the client is connected here now.
+      const redis = new Redis(redisUrl);
+      await new RedisSessionClock(redis).away('roamer', Date.now());
+      redis.disconnect();
+
+      // Past the expiry and several sweeps of both pods.
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      const departed = here.departed('roamer');
+      await roamer.endAsync();
+      await departed;
+      const publisher = await connect(here, 'pub-roam');
+      await publisher.publishAsync('plant/roam/level', 'kept', { qos: 1 });
+      const {
+        client: back,
+        inbox,
+        connack,
+      } = await connectWithInbox(here.url, 'roamer', {
+        clean: false,
+      });
+      clients.push(back);
+
+      expect(connack.sessionPresent).toBe(true);
+      expect((await inbox.next()).payload).toBe('kept');
+    });
   });
 
   describe('when Redis is unreachable', () => {

@@ -121,9 +121,26 @@ export function startSessionExpiry(aedes: Aedes, options: SessionExpiryOptions):
   aedes.on('client', onConnect);
   aedes.on('clientDisconnect', onDisconnect);
 
+  /**
+   * Takes this broker's connected persistent sessions off the clock before each sweep. In a
+   * cluster a departure can be recorded late: the pod that held a dead connection notices it
+   * (keepalive) after its client has reconnected here, and marks a connected session away. This
+   * pod sweeps at least every quarter of the expiry, so it clears such a mark long before any pod
+   * could expire the session.
+   */
+  const stillHere = async (): Promise<void> => {
+    const here = Object.values((aedes as Aedes & { clients: Record<string, Client> }).clients)
+      .filter((client) => client.clean === false)
+      .map((client) => client.id);
+    for (let i = 0; i < here.length; i += 500) {
+      await Promise.all(here.slice(i, i + 500).map((id) => clock.back(id)));
+    }
+  };
+
   let sweeping: Promise<number> | undefined;
   const sweep = (now = Date.now()): Promise<number> =>
     (sweeping ??= (async () => {
+      await stillHere();
       let purged = 0;
       for (const id of await clock.awaySince(now - expiryMs)) {
         // Another pod's sweep, or the session's return, took it off first: not ours.
