@@ -73,6 +73,15 @@ describe(createRedisMqttState.name, () => {
     return client;
   };
 
+  /** Publishes `payload` through `pod`, then resumes the persistent session `clientId` there. */
+  const publishThenResume = async (pod: Pod, clientId: string, topic: string, payload: string) => {
+    const publisher = await connect(pod, `pub-${clientId}`);
+    await publisher.publishAsync(topic, payload, { qos: 1 });
+    const resumed = await connectWithInbox(pod.url, clientId, { clean: false });
+    clients.push(resumed.client);
+    return resumed;
+  };
+
   beforeAll(async () => {
     const redis = new Redis(redisUrl);
     await redis.flushdb();
@@ -160,16 +169,12 @@ describe(createRedisMqttState.name, () => {
 
       // Past the expiry and a sweep period (a quarter of it): only the other pod can sweep.
       await new Promise((resolve) => setTimeout(resolve, 1_600));
-      const publisher = await connect(sweeper, 'pub-expire');
-      await publisher.publishAsync('plant/expire/level', 'after', { qos: 1 });
-      const {
-        client: back,
-        inbox,
-        connack,
-      } = await connectWithInbox(sweeper.url, 'expirer', {
-        clean: false,
-      });
-      clients.push(back);
+      const { inbox, connack } = await publishThenResume(
+        sweeper,
+        'expirer',
+        'plant/expire/level',
+        'after',
+      );
 
       expect(connack.sessionPresent).toBe(false);
       expect(await inbox.quietFor(300)).toEqual([]);
@@ -190,16 +195,12 @@ describe(createRedisMqttState.name, () => {
       const departed = here.departed('roamer');
       await roamer.endAsync();
       await departed;
-      const publisher = await connect(here, 'pub-roam');
-      await publisher.publishAsync('plant/roam/level', 'kept', { qos: 1 });
-      const {
-        client: back,
-        inbox,
-        connack,
-      } = await connectWithInbox(here.url, 'roamer', {
-        clean: false,
-      });
-      clients.push(back);
+      const { inbox, connack } = await publishThenResume(
+        here,
+        'roamer',
+        'plant/roam/level',
+        'kept',
+      );
 
       expect(connack.sessionPresent).toBe(true);
       expect((await inbox.next()).payload).toBe('kept');
