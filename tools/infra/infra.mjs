@@ -21,7 +21,7 @@ const envPath = () => join(infraDir(), 'env');
  * @typedef {{
  *   redis?: { url: string, pid: number, dataDir: string },
  *   postgres?: { url: string, dataDir: string },
- *   kafka?: { brokers: string, pid: number, dataDir: string },
+ *   kafka?: { brokers: string, saslBrokers?: string, pid: number, dataDir: string },
  * }} InfraState
  */
 
@@ -40,6 +40,7 @@ function envLines(state) {
     DH_TEST_REDIS_URL: state.redis?.url,
     DH_TEST_DATABASE_URL: state.postgres?.url,
     DH_TEST_KAFKA_BROKERS: state.kafka?.brokers,
+    DH_TEST_KAFKA_SASL_BROKERS: state.kafka?.saslBrokers,
   };
   return Object.entries(vars)
     .filter(([, value]) => value)
@@ -107,7 +108,12 @@ async function up() {
     state.postgres = { url: postgres.url, dataDir: postgres.dataDir };
     writeState(state);
     const kafka = await startKafka({ log, stopOnExit: false, detached: true });
-    state.kafka = { brokers: kafka.brokers, pid: kafka.pid, dataDir: kafka.dataDir };
+    state.kafka = {
+      brokers: kafka.brokers,
+      saslBrokers: kafka.saslBrokers,
+      pid: kafka.pid,
+      dataDir: kafka.dataDir,
+    };
     writeState(state);
   } catch (error) {
     await stopAll(state);

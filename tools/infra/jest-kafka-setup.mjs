@@ -5,5 +5,8 @@ import { startTestKafka } from './kafka.mjs';
 export default async function setup() {
   const server = await startTestKafka({ log: (line) => process.stderr.write(`${line}\n`) });
   process.env.DH_TEST_KAFKA_BROKERS = server.brokers;
+  // The SASL/PLAIN listener (TEST_SASL_USER of kafka.mjs); absent on a Kafka given by the
+  // environment unless DH_TEST_KAFKA_SASL_BROKERS names one.
+  if (server.saslBrokers) process.env.DH_TEST_KAFKA_SASL_BROKERS = server.saslBrokers;
   globalThis.__DH_TEST_KAFKA__ = server;
 }

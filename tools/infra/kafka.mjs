@@ -99,16 +99,26 @@ function clusterId() {
   return randomBytes(16).toString('base64url');
 }
 
-function serverProperties({ dataDir, port, controllerPort }) {
+/**
+ * The SASL/PLAIN user of the servers started here: a second listener (`saslBrokers`) accepts
+ * only it, so the bus's SASL settings are tested against a real Kafka. A test credential.
+ */
+export const TEST_SASL_USER = 'dh-bus';
+export const TEST_SASL_PASSWORD = 'dh-bus-test-password';
+
+function serverProperties({ dataDir, port, saslPort, controllerPort }) {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'sasl.enabled.mechanisms=PLAIN',
+    'listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN',
+    `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${TEST_SASL_USER}="${TEST_SASL_PASSWORD}";`,
     `log.dirs=${join(dataDir, 'logs')}`,
     'num.partitions=1',
     // The bus creates its topics; a typo in a topic name must fail, not create a topic.
@@ -223,8 +233,8 @@ function logTail(file, lines = 30) {
  *   `stopOnExit` (default true) kills the server and removes its files when this process exits;
  *   `detached` (default false) lets the server outlive this process (`infra:up`);
  *   `heap` is the JVM -Xmx (default 512m).
- * @returns {Promise<{ brokers: string, port: number, controllerPort: number, pid: number,
- *   dataDir: string, stop(): Promise<void> }>}
+ * @returns {Promise<{ brokers: string, saslBrokers: string, port: number,
+ *   controllerPort: number, pid: number, dataDir: string, stop(): Promise<void> }>}
  */
 export async function startKafka(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
@@ -247,10 +257,11 @@ export async function startKafka(options = {}) {
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
+      const saslPort = await freePort();
       const controllerPort = await freePort();
       const properties = join(dataDir, 'server.properties');
       rmSync(join(dataDir, 'logs'), { recursive: true, force: true });
-      writeFileSync(properties, serverProperties({ dataDir, port, controllerPort }));
+      writeFileSync(properties, serverProperties({ dataDir, port, saslPort, controllerPort }));
       await run(
         'java',
         javaArgs(
@@ -286,6 +297,7 @@ export async function startKafka(options = {}) {
       let stopped = false;
       return {
         brokers,
+        saslBrokers: `127.0.0.1:${saslPort}`,
         port,
         controllerPort,
         pid,
@@ -318,7 +330,7 @@ export async function restartKafka({ dataDir, heap = '512m', log = (line) => con
   const running = kafkaPid(dataDir);
   if (running && isAlive(running)) throw new Error(`Kafka still runs in ${dataDir} (${running})`);
   const properties = readFileSync(join(dataDir, 'server.properties'), 'utf8');
-  const match = /^advertised\.listeners=PLAINTEXT:\/\/(.+)$/m.exec(properties);
+  const match = /^advertised\.listeners=PLAINTEXT:\/\/([^,\s]+)/m.exec(properties);
   if (!match) throw new Error(`${dataDir}/server.properties names no PLAINTEXT listener`);
   const brokers = match[1];
   const jarsDir = await ensureKafkaJars(log);

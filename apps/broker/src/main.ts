@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     brokerId: cluster.brokerId,
     namespace: cluster.kafkaNamespace,
     sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
+    ...cluster.kafkaSecurity,
     logger: logger.child({ component: 'bus' }),
   });
   const mqttState = config.redisUrl

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     brokers: config.kafkaBrokers,
     namespace: cluster.kafkaNamespace,
     sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
+    ...cluster.kafkaSecurity,
     logger: logger.child({ component: 'bus' }),
   });
   const app = createGatewayApp(config, { bus, logger });

@@ -12,7 +12,13 @@ export {
   type StandaloneConfig,
   type TlsConfig,
 } from './config/config';
-export { loadClusterConfig, type ClusterConfig } from './config/cluster-config';
+export {
+  KAFKA_SASL_MECHANISMS,
+  loadClusterConfig,
+  type ClusterConfig,
+  type KafkaSaslMechanism,
+  type KafkaSecurity,
+} from './config/cluster-config';
 export { ConfigError, EnvReader, type Env } from './config/env-reader';
 export { HealthChecks, type CheckResult, type ReadinessCheck } from './health/health-checks';
 export { createHttpServer, type HttpServerDeps } from './health/http-server';

@@ -6,6 +6,7 @@ import {
   type logCreator,
   type ProducerConfig,
   type RetryOptions,
+  type SASLOptions,
 } from 'kafkajs';
 import type { KafkaTopicRole } from '../kafka-topics';
 
@@ -40,6 +41,14 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** How kafkajs opens its TCP/TLS sockets (default: kafkajs' own); tests inject outages here. */
   socketFactory?: ISocketFactory;
+  /** TLS to the Kafka brokers (`DH_KAFKA_SSL`), verified against `ca` or the system CAs. */
+  ssl?: { ca?: string };
+  /** SASL authentication (`DH_KAFKA_SASL_*`). */
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
 }
 
 /** What the bus counted since it was created (malformed records are skipped, never retried). */
@@ -85,6 +94,8 @@ export interface ResolvedKafkaBusOptions {
   maxFetchWaitMs: number;
   sessionTimeoutMs: number;
   socketFactory: ISocketFactory | undefined;
+  ssl: KafkaBusOptions['ssl'];
+  sasl: KafkaBusOptions['sasl'];
 }
 
 export function resolveOptions(
@@ -107,6 +118,8 @@ export function resolveOptions(
     maxFetchWaitMs: options.maxFetchWaitMs ?? 1_000,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
     socketFactory: options.socketFactory,
+    ssl: options.ssl,
+    sasl: options.sasl,
   };
 }
 
@@ -163,6 +176,8 @@ export function createKafkaClient(options: ResolvedKafkaBusOptions, logger: Logg
     requestTimeout: 10_000,
     retry: CLIENT_RETRY,
     ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+    ...(options.ssl ? { ssl: options.ssl.ca ? { ca: [options.ssl.ca] } : true } : {}),
+    ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
     // kafkajs builds a log entry per request at DEBUG: only ask for what the logger keeps.
     logLevel: logger.isLevelEnabled('trace')
       ? logLevel.DEBUG

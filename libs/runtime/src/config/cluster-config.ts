@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ConfigError, EnvReader, type Env } from './env-reader';
 
 /** What the cluster roles read beyond their own config (DESIGN.md §6, cluster column). */
@@ -16,6 +17,60 @@ export interface ClusterConfig {
    * silent (killed) pod before giving its partitions to the others.
    */
   kafkaSessionTimeoutMs: number;
+  /** How the pods authenticate to Kafka and encrypt the connection; unset = plaintext, none. */
+  kafkaSecurity: KafkaSecurity;
+}
+
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** `DH_KAFKA_SSL*` and `DH_KAFKA_SASL_*`. */
+export interface KafkaSecurity {
+  /**
+   * `DH_KAFKA_SSL=true`: TLS to every Kafka broker, verified against the system CAs or the PEM
+   * bundle of `DH_KAFKA_SSL_CA` (read at start, `ca`); unset = plaintext.
+   */
+  ssl: { ca: string | undefined } | undefined;
+  /**
+   * `DH_KAFKA_SASL_MECHANISM` (`plain`, `scram-sha-256`, `scram-sha-512`) with
+   * `DH_KAFKA_SASL_USERNAME` and `DH_KAFKA_SASL_PASSWORD` (secret); unset = no SASL.
+   */
+  sasl: { mechanism: KafkaSaslMechanism; username: string; password: string } | undefined;
+}
+
+function readKafkaSecurity(reader: EnvReader): KafkaSecurity {
+  const sslOn = reader.oneOf('DH_KAFKA_SSL', ['true', 'false'], 'false') === 'true';
+  const caPath = reader.optionalString('DH_KAFKA_SSL_CA');
+  if (caPath !== undefined && !sslOn) {
+    throw new ConfigError('DH_KAFKA_SSL_CA', 'is set but DH_KAFKA_SSL is not true');
+  }
+  let ca: string | undefined;
+  if (caPath !== undefined) {
+    try {
+      ca = readFileSync(caPath, 'utf8');
+    } catch {
+      throw new ConfigError('DH_KAFKA_SSL_CA', 'names a file that cannot be read');
+    }
+  }
+  const mechanism = reader.optionalString('DH_KAFKA_SASL_MECHANISM');
+  const username = reader.optionalString('DH_KAFKA_SASL_USERNAME');
+  const password = reader.optionalSecret('DH_KAFKA_SASL_PASSWORD');
+  let sasl: KafkaSecurity['sasl'];
+  if (mechanism === undefined) {
+    if (username !== undefined || password !== undefined) {
+      throw new ConfigError('DH_KAFKA_SASL_MECHANISM', 'must be set with a SASL user and password');
+    }
+  } else {
+    const chosen = reader.oneOf('DH_KAFKA_SASL_MECHANISM', KAFKA_SASL_MECHANISMS, 'plain');
+    if (username === undefined) {
+      throw new ConfigError('DH_KAFKA_SASL_USERNAME', 'must be set with DH_KAFKA_SASL_MECHANISM');
+    }
+    if (password === undefined) {
+      throw new ConfigError('DH_KAFKA_SASL_PASSWORD', 'must be set with DH_KAFKA_SASL_MECHANISM');
+    }
+    sasl = { mechanism: chosen, username, password };
+  }
+  return { ssl: sslOn ? { ca } : undefined, sasl };
 }
 
 const ID = /^[A-Za-z0-9._-]{1,100}$/;
@@ -36,5 +91,6 @@ export function loadClusterConfig(env: Env = process.env): ClusterConfig {
     brokerId,
     kafkaNamespace,
     kafkaSessionTimeoutMs: reader.integer('DH_KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+    kafkaSecurity: readKafkaSecurity(reader),
   };
 }

@@ -19,6 +19,7 @@ export const REDACTED_KEYS = [
   'authorization',
   'databaseUrl',
   'redisUrl',
+  'sasl',
 ] as const;
 
 function redactPaths(): string[] {

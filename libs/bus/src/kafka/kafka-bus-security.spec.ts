@@ -1,0 +1,110 @@
+import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
+import { createKafkaBrokerBus } from './kafka-broker-bus';
+import type { KafkaBusOptions } from './kafka-bus-options';
+import { createKafkaGatewayBus } from './kafka-gateway-bus';
+import { capturedLogger, eventually, testKafkaOptions } from './kafka-test-setup';
+
+jest.setTimeout(60_000);
+
+// The test Kafka's second listener takes SASL/PLAIN for one user (tools/infra/kafka.mjs).
+const SASL_USER = 'dh-bus';
+const SASL_PASSWORD = 'dh-bus-test-password';
+
+function saslBrokers(): string[] {
+  const brokers = process.env['DH_TEST_KAFKA_SASL_BROKERS'];
+  if (!brokers) {
+    throw new Error(
+      'DH_TEST_KAFKA_SASL_BROKERS is not set: the test Kafka of tools/infra/kafka.mjs has a ' +
+        'SASL/PLAIN listener; a Kafka given by DH_TEST_KAFKA_BROKERS needs one too',
+    );
+  }
+  return brokers.split(',');
+}
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+function closeLater<T extends { close(): Promise<void> }>(bus: T): T {
+  closers.push(() => bus.close());
+  return bus;
+}
+
+describe('Kafka bus on a SASL listener (DH_KAFKA_SASL_*)', () => {
+  const sasl = (password: string): KafkaBusOptions['sasl'] => ({
+    mechanism: 'plain',
+    username: SASL_USER,
+    password,
+  });
+
+  describe('with the right user and password', () => {
+    it('carries a request and its reply', async () => {
+      const options = { ...testKafkaOptions(), brokers: saslBrokers(), sasl: sasl(SASL_PASSWORD) };
+      const gateway = closeLater(createKafkaGatewayBus(options));
+      gateway.serve(async (envelope) => buildReplyEnvelope(envelope));
+      await gateway.start();
+      const broker = closeLater(createKafkaBrokerBus({ ...options, brokerId: 'broker-sasl' }));
+      await broker.start();
+
+      const sent = buildRequestEnvelope({ deadline: Date.now() + 10_000 });
+      await expect(broker.request(sent)).resolves.toMatchObject({ id: sent.id });
+      expect(broker.ready).toBe(true);
+    });
+  });
+
+  describe('with a wrong password', () => {
+    it('stays unready and keeps retrying, and never logs the password', async () => {
+      const { logger, lines } = capturedLogger();
+      const broker = closeLater(
+        createKafkaBrokerBus({
+          ...testKafkaOptions(),
+          brokers: saslBrokers(),
+          sasl: sasl('not-the-password-xyz'),
+          brokerId: 'broker-wrong-sasl',
+          startRetry: { initialMs: 50, maxMs: 200 },
+          logger,
+        }),
+      );
+      let outcome = 'pending';
+      const started = broker.start().then(
+        () => (outcome = 'resolved'),
+        () => (outcome = 'rejected'),
+      );
+
+      await eventually(
+        () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(2),
+        20_000,
+      );
+      expect(outcome).toBe('pending');
+      expect(broker.ready).toBe(false);
+      expect(JSON.stringify(lines)).toMatch(/SASL|[Aa]uthentication/);
+      expect(JSON.stringify(lines)).not.toContain('not-the-password-xyz');
+      await broker.close();
+      await started;
+    });
+  });
+
+  describe('without SASL on the SASL listener', () => {
+    it('is refused the same way (the listener is not open to anyone)', async () => {
+      const broker = closeLater(
+        createKafkaBrokerBus({
+          ...testKafkaOptions(),
+          brokers: saslBrokers(),
+          brokerId: 'broker-no-sasl',
+          startRetry: { initialMs: 50, maxMs: 200 },
+          connectionTimeoutMs: 1_000,
+        }),
+      );
+      const started = broker.start().catch(() => undefined);
+
+      await eventually(
+        () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(1),
+        30_000,
+      );
+      expect(broker.ready).toBe(false);
+      await broker.close();
+      await started;
+    });
+  });
+});
