@@ -41,16 +41,23 @@ async function startPod(
   const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    /** Resolves once this pod has processed the departure of `clientId`. */
-    departed: (clientId: string) =>
-      new Promise<void>((resolve) => {
-        const onDisconnect = (client: { id: string }) => {
-          if (client.id !== clientId) return;
+    /**
+     * Disconnects `client` and resolves once this pod has processed its departure (away means
+     * gone for the pod too: publishing earlier races its disconnect handling).
+     */
+    async leave(client: MqttClient): Promise<void> {
+      const clientId = client.options.clientId;
+      const gone = new Promise<void>((resolve) => {
+        const onDisconnect = (left: { id: string }) => {
+          if (left.id !== clientId) return;
           broker.aedes.off('clientDisconnect', onDisconnect);
           resolve();
         };
         broker.aedes.on('clientDisconnect', onDisconnect);
-      }),
+      });
+      await client.endAsync();
+      await gone;
+    },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await broker.close();
@@ -117,11 +124,8 @@ describe(createRedisMqttState.name, () => {
     it('hands a persistent session resumed on the other pod the QoS 1 messages it missed', async () => {
       const first = await connect(pods[0], 'resumer', false);
       await first.subscribeAsync('plant/resume/#', { qos: 1 });
-      // Away means gone for the pod too: publishing earlier races its disconnect handling,
-      // and a message routed to the leaving connection is queued behind later ones.
-      const departed = pods[0].departed('resumer');
-      await first.endAsync();
-      await departed;
+      // A message routed to the leaving connection would be queued behind later ones.
+      await pods[0].leave(first);
       const publisher = await connect(pods[1], 'pub-resume');
       for (const text of ['m1', 'm2', 'm3']) {
         await publisher.publishAsync('plant/resume/level', text, { qos: 1 });
@@ -161,9 +165,7 @@ describe(createRedisMqttState.name, () => {
       const [left, sweeper] = pods;
       const first = await connect(left, 'expirer', false);
       await first.subscribeAsync('plant/expire/#', { qos: 1 });
-      const departed = left.departed('expirer');
-      await first.endAsync();
-      await departed;
+      await left.leave(first);
       await left.close();
       pods = [sweeper];
 
@@ -192,9 +194,7 @@ describe(createRedisMqttState.name, () => {
 
       // Past the expiry and several sweeps of both pods.
       await new Promise((resolve) => setTimeout(resolve, 1_600));
-      const departed = here.departed('roamer');
-      await roamer.endAsync();
-      await departed;
+      await here.leave(roamer);
       const { inbox, connack } = await publishThenResume(
         here,
         'roamer',

@@ -1,24 +1,21 @@
 import type { DeviceEvent } from '@dh-mqtt/protocol';
-import type { Producer } from 'kafkajs';
 import { buildDeviceEvent, buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { KAFKA_HEADERS, KAFKA_SCHEMA_HEADER_VALUE } from '../kafka-topics';
 import { createKafkaBrokerBus, type KafkaBrokerBus } from './kafka-broker-bus';
 import { createKafkaGatewayBus, type KafkaGatewayBus } from './kafka-gateway-bus';
-import { capturedLogger, eventually, rawProducer, testKafkaOptions } from './kafka-test-setup';
+import {
+  capturedLogger,
+  closeAfterEach,
+  eventually,
+  rawProducer,
+  testKafkaOptions,
+} from './kafka-test-setup';
 
 const MALFORMED = 'skipped a malformed Kafka record';
 
 jest.setTimeout(30_000);
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-function closeLater<T extends { close(): Promise<void> } | Producer>(thing: T): T {
-  closers.push(() => ('disconnect' in thing ? thing.disconnect() : thing.close()));
-  return thing;
-}
+const closeLater = closeAfterEach();
 
 /** A started gateway answering every request with the broker id it saw. */
 async function startEchoGateway(

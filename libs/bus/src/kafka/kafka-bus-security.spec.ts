@@ -2,7 +2,13 @@ import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import type { KafkaBusOptions } from './kafka-bus-options';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
-import { capturedLogger, eventually, testKafkaOptions } from './kafka-test-setup';
+import {
+  capturedLogger,
+  closeAfterEach,
+  eventually,
+  startInBackground,
+  testKafkaOptions,
+} from './kafka-test-setup';
 
 jest.setTimeout(60_000);
 
@@ -21,15 +27,7 @@ function saslBrokers(): string[] {
   return brokers.split(',');
 }
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-function closeLater<T extends { close(): Promise<void> }>(bus: T): T {
-  closers.push(() => bus.close());
-  return bus;
-}
+const closeLater = closeAfterEach();
 
 describe('Kafka bus on a SASL listener (DH_KAFKA_SASL_*)', () => {
   const sasl = (password: string): KafkaBusOptions['sasl'] => ({
@@ -66,17 +64,13 @@ describe('Kafka bus on a SASL listener (DH_KAFKA_SASL_*)', () => {
           logger,
         }),
       );
-      let outcome = 'pending';
-      const started = broker.start().then(
-        () => (outcome = 'resolved'),
-        () => (outcome = 'rejected'),
-      );
+      const { started, outcome } = startInBackground(broker);
 
       await eventually(
         () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(2),
         20_000,
       );
-      expect(outcome).toBe('pending');
+      expect(outcome()).toBe('pending');
       expect(broker.ready).toBe(false);
       expect(JSON.stringify(lines)).toMatch(/SASL|[Aa]uthentication/);
       expect(JSON.stringify(lines)).not.toContain('not-the-password-xyz');
@@ -96,7 +90,7 @@ describe('Kafka bus on a SASL listener (DH_KAFKA_SASL_*)', () => {
           connectionTimeoutMs: 1_000,
         }),
       );
-      const started = broker.start().catch(() => undefined);
+      const { started } = startInBackground(broker);
 
       await eventually(
         () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(1),

@@ -3,19 +3,18 @@ import { isDhError } from '@dh-mqtt/protocol';
 import { buildReplyEnvelope, buildRequestEnvelope, gate } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
-import { capturedLogger, eventually, networkFault, testKafkaOptions } from './kafka-test-setup';
+import {
+  capturedLogger,
+  closeAfterEach,
+  eventually,
+  networkFault,
+  startInBackground,
+  testKafkaOptions,
+} from './kafka-test-setup';
 
 jest.setTimeout(90_000);
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-function closeLater<T extends { close(): Promise<void> }>(bus: T): T {
-  closers.push(() => bus.close());
-  return bus;
-}
+const closeLater = closeAfterEach();
 
 /** A port nothing listens on (bound, read and released). */
 function deadPort(): Promise<number> {
@@ -44,18 +43,14 @@ describe('Kafka bus faults', () => {
       const broker = closeLater(
         createKafkaBrokerBus({ brokers, brokerId: 'broker-1', logger, ...fastRetry }),
       );
-      let outcome = 'pending';
-      const started = broker.start().then(
-        () => (outcome = 'resolved'),
-        () => (outcome = 'rejected'),
-      );
+      const { started, outcome } = startInBackground(broker);
 
       await eventually(
         () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(2),
         20_000,
       );
 
-      expect(outcome).toBe('pending');
+      expect(outcome()).toBe('pending');
       expect(broker.ready).toBe(false);
       const failures = lines.filter((l) =>
         String(l['msg']).startsWith(`Kafka unreachable at ${brokers[0]}`),
@@ -67,7 +62,7 @@ describe('Kafka bus faults', () => {
       expect(isDhError(refused) && refused.code).toBe('DH_ERR_BACKEND_UNAVAILABLE');
       await broker.close();
       await started;
-      expect(outcome).toBe('rejected');
+      expect(outcome()).toBe('rejected');
     });
 
     it('becomes ready by itself once Kafka can be reached', async () => {

@@ -98,3 +98,31 @@ export function capturedLogger(): { logger: Logger; lines: Array<Record<string, 
   });
   return { logger, lines };
 }
+
+/**
+ * Registers an afterEach that closes (or disconnects) everything handed to the returned
+ * function during the test, last first; returns what it was given.
+ */
+export function closeAfterEach(): <T extends { close(): Promise<void> } | Producer>(thing: T) => T {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+  return (thing) => {
+    closers.push(() => ('disconnect' in thing ? thing.disconnect() : thing.close()));
+    return thing;
+  };
+}
+
+/** Starts `bus` without waiting; `outcome()` says whether its start() is still pending. */
+export function startInBackground(bus: { start(): Promise<void> }): {
+  started: Promise<void>;
+  outcome: () => 'pending' | 'resolved' | 'rejected';
+} {
+  let outcome: 'pending' | 'resolved' | 'rejected' = 'pending';
+  const started = bus.start().then(
+    () => void (outcome = 'resolved'),
+    () => void (outcome = 'rejected'),
+  );
+  return { started, outcome: () => outcome };
+}
