@@ -21,7 +21,8 @@ const envPath = () => join(infraDir(), 'env');
  * @typedef {{
  *   redis?: { url: string, pid: number, dataDir: string },
  *   postgres?: { url: string, dataDir: string },
- *   kafka?: { brokers: string, saslBrokers?: string, pid: number, dataDir: string },
+ *   kafka?: { brokers: string, saslBrokers?: string, tlsBrokers?: string, tlsCaFile?: string,
+ *     pid: number, dataDir: string },
  * }} InfraState
  */
 
@@ -41,6 +42,8 @@ function envLines(state) {
     DH_TEST_DATABASE_URL: state.postgres?.url,
     DH_TEST_KAFKA_BROKERS: state.kafka?.brokers,
     DH_TEST_KAFKA_SASL_BROKERS: state.kafka?.saslBrokers,
+    DH_TEST_KAFKA_TLS_BROKERS: state.kafka?.tlsBrokers,
+    DH_TEST_KAFKA_TLS_CA: state.kafka?.tlsCaFile,
   };
   return Object.entries(vars)
     .filter(([, value]) => value)
@@ -111,6 +114,8 @@ async function up() {
     state.kafka = {
       brokers: kafka.brokers,
       saslBrokers: kafka.saslBrokers,
+      tlsBrokers: kafka.tlsBrokers,
+      tlsCaFile: kafka.tlsCaFile,
       pid: kafka.pid,
       dataDir: kafka.dataDir,
     };

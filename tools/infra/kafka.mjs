@@ -106,16 +106,56 @@ function clusterId() {
 export const TEST_SASL_USER = 'dh-bus';
 export const TEST_SASL_PASSWORD = 'dh-bus-test-password';
 
-function serverProperties({ dataDir, port, saslPort, controllerPort }) {
+/**
+ * A self-signed certificate for 127.0.0.1 (it is its own CA) and the PEM keystore Kafka reads
+ * (private key, then the certificate), for the TLS listener; made with openssl.
+ * @returns {Promise<{ caFile: string, keystore: string }>}
+ */
+async function makeTlsFiles(dataDir) {
+  const dir = join(dataDir, 'tls');
+  mkdirSync(dir, { recursive: true });
+  const caFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  await run(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      caFile,
+    ],
+    { timeoutMs: 60_000 },
+  );
+  const keystore = join(dir, 'keystore.pem');
+  writeFileSync(keystore, readFileSync(keyFile, 'utf8') + readFileSync(caFile, 'utf8'));
+  return { caFile, keystore };
+}
+
+function serverProperties({ dataDir, port, saslPort, tlsPort, keystore, controllerPort }) {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort},SSL://127.0.0.1:${tlsPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort},SSL://127.0.0.1:${tlsPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT',
+    // The TLS listener (the bus's DH_KAFKA_SSL): a PEM keystore, no client certificates.
+    'listener.name.ssl.ssl.keystore.type=PEM',
+    `listener.name.ssl.ssl.keystore.location=${keystore}`,
+    'listener.name.ssl.ssl.client.auth=none',
     'sasl.enabled.mechanisms=PLAIN',
     'listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN',
     `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${TEST_SASL_USER}="${TEST_SASL_PASSWORD}";`,
@@ -233,8 +273,9 @@ function logTail(file, lines = 30) {
  *   `stopOnExit` (default true) kills the server and removes its files when this process exits;
  *   `detached` (default false) lets the server outlive this process (`infra:up`);
  *   `heap` is the JVM -Xmx (default 512m).
- * @returns {Promise<{ brokers: string, saslBrokers: string, port: number,
- *   controllerPort: number, pid: number, dataDir: string, stop(): Promise<void> }>}
+ * @returns {Promise<{ brokers: string, saslBrokers: string, tlsBrokers: string,
+ *   tlsCaFile: string, port: number, controllerPort: number, pid: number, dataDir: string,
+ *   stop(): Promise<void> }>}
  */
 export async function startKafka(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
@@ -255,13 +296,25 @@ export async function startKafka(options = {}) {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
+    const tls = await makeTlsFiles(dataDir);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const saslPort = await freePort();
+      const tlsPort = await freePort();
       const controllerPort = await freePort();
       const properties = join(dataDir, 'server.properties');
       rmSync(join(dataDir, 'logs'), { recursive: true, force: true });
-      writeFileSync(properties, serverProperties({ dataDir, port, saslPort, controllerPort }));
+      writeFileSync(
+        properties,
+        serverProperties({
+          dataDir,
+          port,
+          saslPort,
+          tlsPort,
+          keystore: tls.keystore,
+          controllerPort,
+        }),
+      );
       await run(
         'java',
         javaArgs(
@@ -298,6 +351,8 @@ export async function startKafka(options = {}) {
       return {
         brokers,
         saslBrokers: `127.0.0.1:${saslPort}`,
+        tlsBrokers: `127.0.0.1:${tlsPort}`,
+        tlsCaFile: tls.caFile,
         port,
         controllerPort,
         pid,

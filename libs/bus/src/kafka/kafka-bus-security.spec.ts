@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import type { KafkaBusOptions } from './kafka-bus-options';
@@ -16,18 +17,67 @@ jest.setTimeout(60_000);
 const SASL_USER = 'dh-bus';
 const SASL_PASSWORD = 'dh-bus-test-password';
 
-function saslBrokers(): string[] {
-  const brokers = process.env['DH_TEST_KAFKA_SASL_BROKERS'];
-  if (!brokers) {
+/** A variable the test Kafka's jest globalSetup sets (tools/infra/jest-kafka-setup.mjs). */
+function fromSetup(name: string): string {
+  const value = process.env[name];
+  if (!value) {
     throw new Error(
-      'DH_TEST_KAFKA_SASL_BROKERS is not set: the test Kafka of tools/infra/kafka.mjs has a ' +
-        'SASL/PLAIN listener; a Kafka given by DH_TEST_KAFKA_BROKERS needs one too',
+      `${name} is not set: the test Kafka of tools/infra/kafka.mjs opens SASL and TLS ` +
+        'listeners; a Kafka given by DH_TEST_KAFKA_BROKERS needs them too',
     );
   }
-  return brokers.split(',');
+  return value;
 }
 
+const saslBrokers = (): string[] => fromSetup('DH_TEST_KAFKA_SASL_BROKERS').split(',');
+
 const closeLater = closeAfterEach();
+
+describe('Kafka bus on a TLS listener (DH_KAFKA_SSL, DH_KAFKA_SSL_CA)', () => {
+  const tlsBrokers = () => fromSetup('DH_TEST_KAFKA_TLS_BROKERS').split(',');
+
+  describe('trusting the CA of the listener’s certificate', () => {
+    it('carries a request and its reply', async () => {
+      const ca = readFileSync(fromSetup('DH_TEST_KAFKA_TLS_CA'), 'utf8');
+      const options = { ...testKafkaOptions(), brokers: tlsBrokers(), ssl: { ca } };
+      const gateway = closeLater(createKafkaGatewayBus(options));
+      gateway.serve(async (envelope) => buildReplyEnvelope(envelope));
+      await gateway.start();
+      const broker = closeLater(createKafkaBrokerBus({ ...options, brokerId: 'broker-tls' }));
+      await broker.start();
+
+      const sent = buildRequestEnvelope({ deadline: Date.now() + 10_000 });
+      await expect(broker.request(sent)).resolves.toMatchObject({ id: sent.id });
+    });
+  });
+
+  describe('with only the system CAs (the certificate is self-signed)', () => {
+    it('refuses the broker’s certificate and stays unready', async () => {
+      const { logger, lines } = capturedLogger();
+      const broker = closeLater(
+        createKafkaBrokerBus({
+          ...testKafkaOptions(),
+          brokers: tlsBrokers(),
+          ssl: {},
+          brokerId: 'broker-untrusted',
+          startRetry: { initialMs: 50, maxMs: 200 },
+          logger,
+        }),
+      );
+      const { started, outcome } = startInBackground(broker);
+
+      await eventually(
+        () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(1),
+        20_000,
+      );
+      expect(outcome()).toBe('pending');
+      expect(broker.ready).toBe(false);
+      expect(JSON.stringify(lines)).toMatch(/certificate/i);
+      await broker.close();
+      await started;
+    });
+  });
+});
 
 describe('Kafka bus on a SASL listener (DH_KAFKA_SASL_*)', () => {
   const sasl = (password: string): KafkaBusOptions['sasl'] => ({
