@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Inbox, connectMqtt } from '@dh-mqtt/broker/testing';
+import { Inbox, connectMqtt, selfSignedCertificate } from '@dh-mqtt/broker/testing';
 import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { startStandalone, type Standalone } from '../src/standalone';
@@ -20,29 +19,7 @@ describe(`${startStandalone.name} listeners and login failures`, () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dh-listeners-'));
-    const certPath = join(dir, 'cert.pem');
-    const keyPath = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        keyPath,
-        '-out',
-        certPath,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { certPath, keyPath } = selfSignedCertificate(dir);
     ca = readFileSync(certPath);
     app = await startStandalone(
       loadStandaloneConfig({

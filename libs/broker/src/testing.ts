@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
 import {
   BUS_SCHEMA_VERSION,
@@ -254,3 +256,31 @@ export async function grantedQos(
 }
 
 export { sessionClockContract } from './limits/session-clock.contract';
+
+/** A self-signed certificate for 127.0.0.1 (its own CA), made with openssl in `dir`. */
+export function selfSignedCertificate(dir: string): { certPath: string; keyPath: string } {
+  const certPath = join(dir, 'cert.pem');
+  const keyPath = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { certPath, keyPath };
+}

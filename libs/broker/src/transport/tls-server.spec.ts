@@ -1,40 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@dh-mqtt/runtime';
 import { createBroker, type DhBroker } from '../broker';
-import { FakeBrokerBus, Inbox, TEST_SETTINGS, connectMqtt } from '../testing';
+import {
+  FakeBrokerBus,
+  Inbox,
+  TEST_SETTINGS,
+  connectMqtt,
+  selfSignedCertificate,
+} from '../testing';
 import { createTlsServer, readTlsFiles } from './tls-server';
-
-/** A self-signed certificate for 127.0.0.1, written to a fresh directory. */
-function selfSigned(dir: string): { certPath: string; keyPath: string } {
-  const certPath = join(dir, 'cert.pem');
-  const keyPath = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { certPath, keyPath };
-}
 
 describe(createTlsServer.name, () => {
   let dir: string;
@@ -45,7 +22,7 @@ describe(createTlsServer.name, () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dh-tls-'));
-    const files = readTlsFiles(selfSigned(dir));
+    const files = readTlsFiles(selfSignedCertificate(dir));
     ca = files.cert as Buffer;
     broker = await createBroker({
       bus: new FakeBrokerBus(),

@@ -6,8 +6,7 @@ import { createKafkaGatewayBus } from './kafka-gateway-bus';
 import {
   capturedLogger,
   closeAfterEach,
-  eventually,
-  startInBackground,
+  startUntilItFails,
   testKafkaOptions,
 } from './kafka-test-setup';
 
@@ -64,12 +63,7 @@ describe('Kafka bus on a TLS listener (DH_KAFKA_SSL, DH_KAFKA_SSL_CA)', () => {
           logger,
         }),
       );
-      const { started, outcome } = startInBackground(broker);
-
-      await eventually(
-        () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(1),
-        20_000,
-      );
+      const { started, outcome } = await startUntilItFails(broker, 1);
       expect(outcome()).toBe('pending');
       expect(broker.ready).toBe(false);
       expect(JSON.stringify(lines)).toMatch(/certificate/i);
@@ -114,12 +108,7 @@ describe('Kafka bus on a SASL listener (DH_KAFKA_SASL_*)', () => {
           logger,
         }),
       );
-      const { started, outcome } = startInBackground(broker);
-
-      await eventually(
-        () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(2),
-        20_000,
-      );
+      const { started, outcome } = await startUntilItFails(broker, 2);
       expect(outcome()).toBe('pending');
       expect(broker.ready).toBe(false);
       expect(JSON.stringify(lines)).toMatch(/SASL|[Aa]uthentication/);
@@ -140,12 +129,7 @@ describe('Kafka bus on a SASL listener (DH_KAFKA_SASL_*)', () => {
           connectionTimeoutMs: 1_000,
         }),
       );
-      const { started } = startInBackground(broker);
-
-      await eventually(
-        () => expect(broker.counters().connectFailures).toBeGreaterThanOrEqual(1),
-        30_000,
-      );
+      const { started } = await startUntilItFails(broker, 1, 30_000);
       expect(broker.ready).toBe(false);
       await broker.close();
       await started;

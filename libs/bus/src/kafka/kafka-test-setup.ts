@@ -114,15 +114,24 @@ export function closeAfterEach(): <T extends { close(): Promise<void> } | Produc
   };
 }
 
-/** Starts `bus` without waiting; `outcome()` says whether its start() is still pending. */
-export function startInBackground(bus: { start(): Promise<void> }): {
-  started: Promise<void>;
-  outcome: () => 'pending' | 'resolved' | 'rejected';
-} {
+/**
+ * Starts `bus` without waiting for the start, then waits (up to `withinMs`) until it has failed
+ * to connect `failures` times; `outcome()` says whether its start() is still pending. Await
+ * `started` after closing the bus.
+ */
+export async function startUntilItFails(
+  bus: { start(): Promise<void>; counters(): { connectFailures: number } },
+  failures: number,
+  withinMs = 20_000,
+): Promise<{ started: Promise<void>; outcome: () => 'pending' | 'resolved' | 'rejected' }> {
   let outcome: 'pending' | 'resolved' | 'rejected' = 'pending';
   const started = bus.start().then(
     () => void (outcome = 'resolved'),
     () => void (outcome = 'rejected'),
+  );
+  await eventually(
+    () => expect(bus.counters().connectFailures).toBeGreaterThanOrEqual(failures),
+    withinMs,
   );
   return { started, outcome: () => outcome };
 }
