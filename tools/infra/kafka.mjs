@@ -94,9 +94,16 @@ export async function ensureKafkaJars(log = (line) => console.log(line)) {
   return jarsDir;
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (what StorageTool prints). */
-function clusterId() {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (what StorageTool prints). One id
+ * in 64 would begin with `-`, which StorageTool's argument parser reads as an option ("argument
+ * --cluster-id/-t: expected one argument"): such ids are drawn again.
+ */
+export function clusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ export type BrokerSettings = Pick<
 > &
   /** `$SYS/#` for admins only unless false (mqtt-api.md §7); default true. */
   Partial<Pick<BrokerConfig, 'sysTopicsAdminOnly'>> &
+  /** CONNECT without credentials gets an anonymous session unless false (CONNACK 5); default true. */
+  Partial<Pick<BrokerConfig, 'allowAnonymous'>> &
   /** The limits of mqtt-api.md §7; each left out takes its documented default. */
   Partial<LimitSettings>;
 

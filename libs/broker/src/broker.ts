@@ -5,7 +5,7 @@ import type { Aedes, Client } from 'aedes';
 import type { Registry } from 'prom-client';
 import type { BrokerContext, BrokerSettings } from './broker-context';
 import { DhAedes } from './dh-aedes';
-import { createAuthenticate } from './hooks/authenticate';
+import { createConnectHooks } from './hooks/authenticate';
 import { createAuthorizeForward } from './hooks/authorize-forward';
 import { createAuthorizePublish } from './hooks/authorize-publish';
 import { createAuthorizeSubscribe } from './hooks/authorize-subscribe';
@@ -77,7 +77,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
       connectTimeout: deps.config.connectTimeoutMs,
       // mqtt-api.md §7: a stalled subscriber must not block delivery to everyone else.
       drainTimeout: 30_000,
-      authenticate: createAuthenticate(ctx),
+      ...createConnectHooks(ctx),
       authorizePublish: createAuthorizePublish(ctx),
       authorizeSubscribe: createAuthorizeSubscribe(ctx),
       authorizeForward: withInflightWindow(ctx, createAuthorizeForward(ctx)),

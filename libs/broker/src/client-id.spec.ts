@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { createBroker } from './broker';
 import { isAcceptableClientId } from './hooks/authenticate';
 import { Inbox, connectMqtt, startTestBroker, type TestBroker } from './testing';
@@ -47,6 +48,29 @@ describe(`${createBroker.name} client ids`, () => {
     });
   });
 
+  describe('when a client connects with an empty id without a clean session', () => {
+    // MQTT.js and mqtt-packet refuse to write such a CONNECT, so it goes out as raw bytes.
+    it.each([
+      ['MQTT 3.1.1', 'MQTT', 4],
+      ['MQTT 3.1', 'MQIsdp', 3],
+    ] as const)('%s: refused with CONNACK 2 [MQTT-3.1.3-8]', async (_, protocolId, version) => {
+      const name = Buffer.from(protocolId);
+      const body = Buffer.concat([
+        Buffer.from([0x00, name.length]),
+        name,
+        // protocol level; connect flags 0x00 (CleanSession=0); keep alive 60 s; client id ''
+        Buffer.from([version, 0x00, 0x00, 0x3c, 0x00, 0x00]),
+      ]);
+      const connack = await rawConnack(
+        t.url,
+        Buffer.concat([Buffer.from([0x10, body.length]), body]),
+      );
+      expect(connack).toEqual(Buffer.from([0x20, 0x02, 0x00, 0x02]));
+      const other = await t.connect('fine');
+      expect(other.connected).toBe(true);
+    });
+  });
+
   describe('when a client connects with an empty id and a clean session', () => {
     it('gets a generated id and can still use ordinary topics', async () => {
       const client = await t.connect('');
@@ -71,3 +95,15 @@ describe(isAcceptableClientId.name, () => {
     expect(isAcceptableClientId(clientId, 10)).toBe(accepted);
   });
 });
+
+/** Sends a CONNECT over a raw socket; resolves with the bytes received until the server closes. */
+function rawConnack(url: string, connectPacket: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (chunk) => received.push(chunk));
+    socket.once('error', reject);
+    socket.once('close', () => resolve(Buffer.concat(received)));
+    socket.write(connectPacket);
+  });
+}

@@ -1,6 +1,6 @@
 import { DhError, errorReplyFrom, type Principal } from '@dh-mqtt/protocol';
 import { connectMqtt, replyTo, startTestBroker, type TestBroker, Inbox } from '../testing';
-import { createAuthenticate } from './authenticate';
+import { createConnectHooks } from './authenticate';
 
 const principal: Principal = {
   userId: 7,
@@ -13,7 +13,7 @@ const principal: Principal = {
   userDeviceTypeIds: '*',
 };
 
-describe(createAuthenticate.name, () => {
+describe(createConnectHooks.name, () => {
   let t: TestBroker;
 
   beforeEach(async () => {
@@ -73,6 +73,27 @@ describe(createAuthenticate.name, () => {
         connectMqtt(t.url, 'alice-3', { username: 'alice', password: 'pw' }),
       ).rejects.toMatchObject({ code: 3 });
       expect(Date.now() - started).toBeLessThan(2_000);
+    });
+  });
+
+  describe('when DH_ALLOW_ANONYMOUS is off', () => {
+    it('refuses a CONNECT without credentials with CONNACK 5 and still logs users in', async () => {
+      await t.close();
+      t = await startTestBroker({ allowAnonymous: false });
+      await expect(connectMqtt(t.url, 'anon-1')).rejects.toMatchObject({ code: 5 });
+      expect(t.bus.requests).toEqual([]);
+
+      gatewayAnswers('ok');
+      const client = await t.connect('alice-4', { username: 'alice', password: 'pw' });
+      expect(client.connected).toBe(true);
+    });
+  });
+
+  describe('when DH_ALLOW_ANONYMOUS is on (the default)', () => {
+    it('lets a CONNECT without credentials in without asking the gateway', async () => {
+      const client = await t.connect('anon-2');
+      expect(client.connected).toBe(true);
+      expect(t.bus.requests).toEqual([]);
     });
   });
 });

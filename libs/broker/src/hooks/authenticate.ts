@@ -5,6 +5,13 @@ import { login, type LoginOutcome } from '../requests/login';
 import { isAcceptableWireText } from './wire-text';
 
 type Authenticate = NonNullable<AedesOptions['authenticate']>;
+type PreConnect = NonNullable<AedesOptions['preConnect']>;
+
+/** The CONNECT hooks, sharing what `preConnect` saw of the packet with `authenticate`. */
+export interface ConnectHooks {
+  preConnect: PreConnect;
+  authenticate: Authenticate;
+}
 
 /** CONNACK return codes of MQTT 3.1.1 §3.2.2.3 used here. */
 export const ConnackCode = {
@@ -25,37 +32,60 @@ export function isAcceptableClientId(clientId: string, maxLength: number): boole
 }
 
 /**
- * aedes `authenticate` (mqtt-api.md §3): checks the client id (CONNACK 2), opens the session,
- * and without credentials lets it in anonymously. With a username, logs in through the gateway
- * (`token` then `authenticate`): bad credentials → 4, locked or disabled → 5, no answer → 3.
+ * aedes `preConnect` and `authenticate` (docs/topics/ordinary-and-sys.md, docs/security.md):
+ * - an empty client id asks the server for one, which only a clean session may do
+ *   ([MQTT-3.1.3-8]: CONNACK 2 otherwise; with a clean session aedes assigns `aedes_<uuid>`
+ *   [MQTT-3.1.3-6]); aedes has replaced the empty id by the time `authenticate` runs, so
+ *   `preConnect` remembers which clients asked;
+ * - the client id must be acceptable (CONNACK 2);
+ * - without credentials the session is anonymous, or refused with CONNACK 5 when
+ *   `DH_ALLOW_ANONYMOUS` is off;
+ * - with a username, the login goes through the gateway (`token` then `authenticate`): bad
+ *   credentials → 4, locked or disabled → 5, no answer → 3.
  */
-export function createAuthenticate(ctx: BrokerContext): Authenticate {
-  return (client, username, password, done) => {
-    if (!isAcceptableClientId(client.id, ctx.settings.maxClientIdLength)) {
-      if (client.id.length > ctx.settings.maxClientIdLength)
-        ctx.limits.metrics.hit('client_id_length');
-      return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
-    }
-    if (!fitsReplyTopics(client.id, ctx.limits.settings.maxTopicLevels)) {
-      ctx.limits.metrics.hit('topic_levels');
-      return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
-    }
-    const session = ctx.sessions.open(client);
-    if (username === undefined && password === undefined) return done(null, true);
-    login(ctx, session, username ?? '', password?.toString('utf8') ?? '').then(
-      (outcome: LoginOutcome) => {
-        if (outcome.ok) {
-          session.principal = outcome.principal;
-          return done(null, true);
-        }
-        ctx.logger.info({ clientId: client.id, returnCode: outcome.returnCode }, 'login refused');
-        done(refusal(outcome.returnCode, 'login refused'), false);
-      },
-      (err: unknown) => {
-        ctx.logger.error({ err, clientId: client.id }, 'login failed');
-        done(refusal(ConnackCode.ServerUnavailable, 'server unavailable'), false);
-      },
-    );
+export function createConnectHooks(ctx: BrokerContext): ConnectHooks {
+  const emptyIdWithoutCleanSession = new WeakSet<object>();
+  const allowAnonymous = ctx.settings.allowAnonymous ?? true;
+  return {
+    preConnect: (client, packet, callback) => {
+      if (packet.clientId === '' && !packet.clean) emptyIdWithoutCleanSession.add(client);
+      callback(null, true);
+    },
+    authenticate: (client, username, password, done) => {
+      if (emptyIdWithoutCleanSession.has(client)) {
+        return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
+      }
+      if (!isAcceptableClientId(client.id, ctx.settings.maxClientIdLength)) {
+        if (client.id.length > ctx.settings.maxClientIdLength)
+          ctx.limits.metrics.hit('client_id_length');
+        return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
+      }
+      if (!fitsReplyTopics(client.id, ctx.limits.settings.maxTopicLevels)) {
+        ctx.limits.metrics.hit('topic_levels');
+        return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
+      }
+      const anonymous = username === undefined && password === undefined;
+      if (anonymous && !allowAnonymous) {
+        ctx.logger.info({ clientId: client.id }, 'anonymous connect refused');
+        return done(refusal(ConnackCode.NotAuthorized, 'not authorized'), false);
+      }
+      const session = ctx.sessions.open(client);
+      if (anonymous) return done(null, true);
+      login(ctx, session, username ?? '', password?.toString('utf8') ?? '').then(
+        (outcome: LoginOutcome) => {
+          if (outcome.ok) {
+            session.principal = outcome.principal;
+            return done(null, true);
+          }
+          ctx.logger.info({ clientId: client.id, returnCode: outcome.returnCode }, 'login refused');
+          done(refusal(outcome.returnCode, 'login refused'), false);
+        },
+        (err: unknown) => {
+          ctx.logger.error({ err, clientId: client.id }, 'login failed');
+          done(refusal(ConnackCode.ServerUnavailable, 'server unavailable'), false);
+        },
+      );
+    },
   };
 }
 

@@ -120,6 +120,14 @@ describe(`${loadBrokerConfig.name} TLS and $SYS`, () => {
     expect(() => loadBrokerConfig(env)).toThrow(expect.objectContaining({ variable }));
   });
 
+  it('allows anonymous sessions unless DH_ALLOW_ANONYMOUS=false', () => {
+    expect(loadBrokerConfig({}).allowAnonymous).toBe(true);
+    expect(loadBrokerConfig({ DH_ALLOW_ANONYMOUS: 'false' }).allowAnonymous).toBe(false);
+    expect(() => loadBrokerConfig({ DH_ALLOW_ANONYMOUS: 'no' })).toThrow(
+      expect.objectContaining({ variable: 'DH_ALLOW_ANONYMOUS' }),
+    );
+  });
+
   it('lets DH_SYS_TOPICS_ADMIN_ONLY=false open $SYS', () => {
     expect(loadBrokerConfig({ DH_SYS_TOPICS_ADMIN_ONLY: 'false' }).sysTopicsAdminOnly).toBe(false);
   });

@@ -31,8 +31,10 @@ export const DEFAULTS = Object.freeze({
   shutdownTimeoutMs: 10_000,
   /** MQTT over TLS (IANA), used when a certificate is configured. */
   tlsPort: 8883,
-  /** mqtt-api.md §7: `$SYS/#` readable by admins only. */
+  /** `$SYS/#` readable by admins only (docs/topics/ordinary-and-sys.md). */
   sysTopicsAdminOnly: true,
+  /** The bootstrap data lets anonymous sessions use ordinary topics (docs/security.md). */
+  allowAnonymous: true,
   /** aedes' own ceiling (its topic matchers hold 100 words); DeviceHive topics use at most 7. */
   maxTopicLevels: 100,
   /** MQTT filters plus request-made subscriptions of one connection. */
@@ -105,6 +107,8 @@ export interface BrokerConfig extends ProcessConfig {
   tls: TlsConfig | undefined;
   /** `DH_SYS_TOPICS_ADMIN_ONLY` (`true`/`false`): `false` lets every session read `$SYS/#`. */
   sysTopicsAdminOnly: boolean;
+  /** `DH_ALLOW_ANONYMOUS` (`true`/`false`): `false` refuses a CONNECT without credentials (CONNACK 5). */
+  allowAnonymous: boolean;
   /** `DH_MAX_TOPIC_LEVELS` (8–100): deeper topics and filters close the connection. */
   maxTopicLevels: number;
   /** `DH_MAX_SUBSCRIPTIONS_PER_CLIENT`: SUBACK 0x80 / 429 reply past it. */
@@ -206,6 +210,7 @@ function readBroker(env: EnvReader): BrokerConfig {
         ['true', 'false'],
         String(DEFAULTS.sysTopicsAdminOnly),
       ) === 'true',
+    allowAnonymous: env.boolean('DH_ALLOW_ANONYMOUS', DEFAULTS.allowAnonymous),
     ...readLimits(env),
   };
 }

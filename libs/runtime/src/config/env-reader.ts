@@ -66,6 +66,11 @@ export class EnvReader {
     return text as T;
   }
 
+  /** `true` or `false`, nothing else (a typo must not flip a security switch silently). */
+  boolean(name: string, fallback: boolean): boolean {
+    return this.oneOf(name, ['true', 'false'], String(fallback) as 'true' | 'false') === 'true';
+  }
+
   /** A URL with one of the given schemes; the message never echoes it (it may hold a password). */
   optionalUrl(name: string, schemes: readonly string[]): string | undefined {
     const text = this.raw(name);
