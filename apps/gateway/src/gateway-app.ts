@@ -1,6 +1,7 @@
 import type { GatewayBus } from '@dh-mqtt/bus';
 import {
   createDeviceHive,
+  DataDirInUseError,
   createRequestLedger,
   REQUEST_LEDGER_RETENTION_MS,
   type DeviceHive,
@@ -98,6 +99,8 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         if (attempt > 1) logger.info({ attempt }, 'database reachable');
         return core;
       } catch (err) {
+        // Another process holds the PGlite directory: waiting would not help (docs/security.md).
+        if (err instanceof DataDirInUseError) throw err;
         logger.error(
           { err: (err as Error).message, attempt, retryInMs: delay },
           `database unreachable or not ready: ${(err as Error).message}; retrying in ${delay} ms`,

@@ -8,7 +8,7 @@ import {
   type DhBroker,
 } from '@dh-mqtt/broker';
 import { createInProcessBus } from '@dh-mqtt/bus';
-import { createDeviceHive } from '@dh-mqtt/devicehive';
+import { acquireDataDirLock, createDeviceHive } from '@dh-mqtt/devicehive';
 import { createGateway } from '@dh-mqtt/gateway';
 import {
   HealthChecks,
@@ -64,6 +64,12 @@ export async function startStandalone(
   let shuttingDown = false;
 
   try {
+    // A second process on the same data directory stops here, before it binds a port
+    // (docs/security.md); the lock is released last.
+    if (!config.databaseUrl) {
+      const lock = await acquireDataDirLock(config.dataDir);
+      started('data directory lock', () => lock.release());
+    }
     // The health endpoint comes first and goes last: /readyz says 503 until everything is up
     // and again as soon as shutdown starts.
     const checks = new HealthChecks();

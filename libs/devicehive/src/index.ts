@@ -21,6 +21,13 @@ export {
   type TokenPayload,
 } from './auth/jwt';
 export { hashPassword, newSalt, seedBootstrapData, SAMPLE_DEVICE_ID } from './storage/bootstrap';
+export {
+  acquireDataDirLock,
+  DATA_DIR_LOCK_FILE,
+  DataDirInUseError,
+  type DataDirHolder,
+  type DataDirLock,
+} from './storage/data-dir-lock';
 export { loadMigrations, migrate, type Migration } from './storage/migrate';
 export { openStorage, type StorageOptions } from './storage/open-storage';
 export { openPg, type PgOptions } from './storage/pg-client';

@@ -1,6 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite' with {
   'resolution-mode': 'import',
 };
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import type { SqlClient } from './sql-client.port';
 import { PG_OID, parseInt8, parseInt8Array, parseUtcTimestamp, toSqlParams } from './sql-types';
 
@@ -12,6 +13,7 @@ class PgliteSqlClient implements SqlClient {
   constructor(
     private readonly db: Queryable,
     private readonly owner: PGlite | null,
+    private readonly lock?: DataDirLock,
   ) {}
 
   async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
@@ -29,13 +31,18 @@ class PgliteSqlClient implements SqlClient {
   }
 
   async close(): Promise<void> {
-    await this.owner?.close();
+    try {
+      await this.owner?.close();
+    } finally {
+      await this.lock?.release();
+    }
   }
 }
 
 /**
  * Opens the embedded database (PGlite, DESIGN.md §2): data in `dataDir`, or in memory when
- * `dataDir` is undefined (tests). One connection: transactions run one at a time. Rows come back
+ * `dataDir` is undefined (tests). One connection: transactions run one at a time; one process per
+ * data directory ({@link acquireDataDirLock}, held until `close()`). Rows come back
  * with the JS types of sql-types.ts, identical to the `pg` adapter's.
  */
 export async function openPglite(dataDir?: string): Promise<SqlClient> {
@@ -45,7 +52,19 @@ export async function openPglite(dataDir?: string): Promise<SqlClient> {
     [PG_OID.INT8_ARRAY]: parseInt8Array,
     [PG_OID.TIMESTAMP]: parseUtcTimestamp,
   };
-  const db = dataDir === undefined ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
-  await db.waitReady;
-  return new PgliteSqlClient(db, db);
+  if (dataDir === undefined) {
+    const db = new PGlite({ parsers });
+    await db.waitReady;
+    return new PgliteSqlClient(db, db);
+  }
+  // One writer per data directory (docs/security.md): refused before PGlite touches a file.
+  const lock = await acquireDataDirLock(dataDir);
+  try {
+    const db = new PGlite(dataDir, { parsers });
+    await db.waitReady;
+    return new PgliteSqlClient(db, db, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
 }

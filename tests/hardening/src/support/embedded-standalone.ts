@@ -28,13 +28,17 @@ export interface EmbeddedStandalone {
   exited(): string | null;
   /** Full GC in the process, then its memory and prototype report. */
   probe(): Promise<ProbeReport>;
-  /** SIGTERM (graceful shutdown), waits for the exit, removes the data directory. */
+  /** SIGTERM (graceful shutdown), waits for the exit, removes a data directory it made. */
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing cleaned up; waits for the exit. */
+  kill(): Promise<void>;
 }
 
 export interface SpawnOptions {
   /** Extra `DH_*` variables; ports, host and data directory are set here. */
   env?: Record<string, string>;
+  /** Data directory to use (kept on stop); a fresh one, removed on stop, by default. */
+  dataDir?: string;
   /** Keep at most this many characters of output (the fuzzers make the broker chatty). */
   maxLogChars?: number;
   startTimeoutMs?: number;
@@ -46,7 +50,10 @@ export interface SpawnOptions {
  * data directory, with `process-probe.cjs` preloaded and `--expose-gc`.
  */
 export async function spawnStandalone(options: SpawnOptions = {}): Promise<EmbeddedStandalone> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dh-hardening-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dh-hardening-'));
+  const removeDataDir = () => {
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   const maxLogChars = options.maxLogChars ?? 50_000_000;
   const child = spawn(process.execPath, ['--expose-gc', '-r', PROBE, STANDALONE_MAIN], {
     cwd: dataDir,
@@ -88,13 +95,17 @@ export async function spawnStandalone(options: SpawnOptions = {}): Promise<Embed
       stop: async () => {
         if (exit === null) child.kill('SIGTERM');
         await exitedPromise;
-        rmSync(dataDir, { recursive: true, force: true });
+        removeDataDir();
+      },
+      kill: async () => {
+        if (exit === null) child.kill('SIGKILL');
+        await exitedPromise;
       },
     };
   } catch (err) {
     child.kill('SIGKILL');
     await exitedPromise;
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
     throw err;
   }
 }
