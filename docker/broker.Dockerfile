@@ -27,7 +27,7 @@ COPY --from=build /src/dist/broker ./dist
 COPY docker/healthcheck.cjs ./healthcheck.cjs
 USER node
 # 1883 MQTT, 8083 MQTT over WebSocket, 9090 /healthz /readyz /metrics (libs/runtime DEFAULTS)
-EXPOSE 1883 8083 9090
+EXPOSE 1883 8083 8883 8084 9090
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "/app/healthcheck.cjs", "/healthz"]

@@ -3,7 +3,7 @@ import { parseDockerfile, validateDockerfile } from './dockerfile.rules';
 import { DEPLOY_PATHS, REPO_ROOT } from './repo-paths';
 
 const APPS = [
-  { app: 'broker' as const, ports: [1883, 8083, 9090], contextDir: REPO_ROOT },
+  { app: 'broker' as const, ports: [1883, 8083, 8883, 8084, 9090], contextDir: REPO_ROOT },
   { app: 'gateway' as const, ports: [9090], contextDir: REPO_ROOT },
 ];
 
@@ -41,7 +41,7 @@ describe(validateDockerfile.name, () => {
       ],
       [
         'the WebSocket port not exposed',
-        (t) => t.replace('EXPOSE 1883 8083 9090', 'EXPOSE 1883 9090'),
+        (t) => t.replace('EXPOSE 1883 8083 8883', 'EXPOSE 1883 8883'),
         'does not EXPOSE 8083',
       ],
       [

@@ -4,7 +4,7 @@ import { renderKustomization, type K8sObject } from './render';
 import { toolFromEnv } from './tool-binaries';
 import type { Deployment } from './k8s-workload.rules';
 
-const OPTIONS = { externalSecrets: ['dh-mqtt-secrets'], requireNamespace: true };
+const OPTIONS = { externalSecrets: ['dh-mqtt-secrets', 'dh-mqtt-tls'], requireNamespace: true };
 
 // The rules must reject each defect they name: start from the valid prod render, break one thing.
 describe(validateManifests.name, () => {
@@ -112,8 +112,8 @@ describe(validateManifests.name, () => {
         (o) =>
           ((
             named(o, 'Service', 'dh-mqtt-broker').spec['ports'] as { targetPort: string }[]
-          )[0].targetPort = 'mqtts'),
-        'targetPort mqtts is no container port',
+          )[0].targetPort = 'mqtt-tls'),
+        'targetPort mqtt-tls is no container port',
       ],
       [
         'an HPA on a missing Deployment',
@@ -147,6 +147,34 @@ describe(validateManifests.name, () => {
           }),
         'selector matches no Deployment',
       ],
+      [
+        'a pod no NetworkPolicy selects',
+        (o) => o.splice(o.indexOf(named(o, 'NetworkPolicy', 'dh-mqtt-gateway')), 1),
+        'Deployment/dh-mqtt-gateway: no NetworkPolicy selects its pods',
+      ],
+      [
+        'a NetworkPolicy that leaves egress open',
+        (o) => (named(o, 'NetworkPolicy', 'dh-mqtt-broker').spec['policyTypes'] = ['Ingress']),
+        'Deployment/dh-mqtt-broker: no NetworkPolicy restricts egress',
+      ],
+      [
+        'a served port the NetworkPolicy does not admit',
+        (o) =>
+          (named(o, 'NetworkPolicy', 'dh-mqtt-broker').spec['ingress'] = [
+            { ports: [{ port: 'mqtt' }] },
+          ]),
+        'port wss is served but no ingress rule admits it',
+      ],
+      [
+        'egress without DNS',
+        (o) => (named(o, 'NetworkPolicy', 'dh-mqtt-gateway').spec['egress'] = []),
+        'Deployment/dh-mqtt-gateway: egress does not allow DNS',
+      ],
+      [
+        'a TLS port that disagrees with DH_TLS_PORT',
+        (o) => ((container(o).ports ?? []).find((p) => p.name === 'mqtts')!.containerPort = 8884),
+        'port mqtts is 8884 but DH_TLS_PORT is 8883',
+      ],
     ])('reports %s', (_defect, breakIt, problem) => {
       const objects = structuredClone(valid);
       breakIt(objects);
@@ -154,9 +182,9 @@ describe(validateManifests.name, () => {
     });
 
     it('reports a Secret that is neither rendered nor documented', () => {
-      expect(validateManifests(valid, { ...OPTIONS, externalSecrets: [] }).join('\n')).toContain(
-        'Secret dh-mqtt-secrets is neither rendered nor documented',
-      );
+      const problems = validateManifests(valid, { ...OPTIONS, externalSecrets: [] }).join('\n');
+      expect(problems).toContain('Secret dh-mqtt-secrets is neither rendered nor documented');
+      expect(problems).toContain('Secret dh-mqtt-tls is neither rendered nor documented');
     });
   });
 });

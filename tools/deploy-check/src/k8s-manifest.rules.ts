@@ -1,4 +1,5 @@
 import type { K8sObject } from './render';
+import { checkNetworkPolicies, type NetworkPolicy } from './k8s-network.rules';
 import { checkDeployment, SECRET_VARIABLES, type Deployment } from './k8s-workload.rules';
 
 /** Kinds the manifests may contain, with the only apiVersion accepted for each. */
@@ -9,6 +10,7 @@ export const KNOWN_KINDS: Readonly<Record<string, string>> = {
   Deployment: 'apps/v1',
   HorizontalPodAutoscaler: 'autoscaling/v2',
   PodDisruptionBudget: 'policy/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
   KafkaTopic: 'kafka.strimzi.io/v1beta2',
 };
 
@@ -72,6 +74,7 @@ function checkSecretRefs(d: Deployment, secrets: Set<string>, problems: string[]
     const names = [
       ...(c.env ?? []).map((e) => e.valueFrom?.secretKeyRef?.name),
       ...(c.envFrom ?? []).map((e) => e.secretRef?.name),
+      ...(d.spec.template.spec.volumes ?? []).map((v) => v.secret?.secretName),
     ].filter((n): n is string => n != null);
     for (const name of names) {
       if (!secrets.has(name)) {
@@ -108,8 +111,9 @@ function minReplicas(d: Deployment, hpas: Hpa[]): number {
 
 /**
  * Offline validation of a rendered object set: known kinds and apiVersions, names and
- * namespaces, every Deployment ({@link checkDeployment}), ConfigMap and Secret references,
- * Service selectors and target ports, HPA and PDB targets, and PDBs that let a node drain.
+ * namespaces, every Deployment ({@link checkDeployment}), ConfigMap and Secret references
+ * (variables and volumes), Service selectors and target ports, NetworkPolicies
+ * ({@link checkNetworkPolicies}), HPA and PDB targets, and PDBs that let a node drain.
  * Returns one sentence per problem; empty means valid.
  */
 export function validateManifests(objects: K8sObject[], options: ManifestRulesOptions): string[] {
@@ -146,7 +150,11 @@ export function validateManifests(objects: K8sObject[], options: ManifestRulesOp
     problems.push(...checkDeployment(d, configOf(d, configMaps, problems)));
     checkSecretRefs(d, secrets, problems);
   }
-  for (const s of of<Service>(objects, 'Service')) checkService(s, deployments, problems);
+  const services = of<Service>(objects, 'Service');
+  for (const s of services) checkService(s, deployments, problems);
+  problems.push(
+    ...checkNetworkPolicies(deployments, of<NetworkPolicy>(objects, 'NetworkPolicy'), services),
+  );
   for (const h of hpas) {
     const where = `HorizontalPodAutoscaler/${h.metadata.name}`;
     const target = deployments.find((d) => d.metadata.name === h.spec.scaleTargetRef.name);

@@ -3,10 +3,11 @@ import { loadBalancerPorts, validateManifests } from './k8s-manifest.rules';
 import { declaredTopics } from './kafka-topics';
 import { renderKustomization, type K8sObject } from './render';
 import { toolFromEnv } from './tool-binaries';
+import type { NetworkPolicy } from './k8s-network.rules';
 import type { Deployment } from './k8s-workload.rules';
 
 const kustomize = toolFromEnv('kustomize');
-const EXTERNAL_SECRETS = ['dh-mqtt-secrets'];
+const EXTERNAL_SECRETS = ['dh-mqtt-secrets', 'dh-mqtt-tls'];
 
 const find = <T extends K8sObject>(objects: K8sObject[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name) as T;
@@ -30,8 +31,31 @@ describe.each([
     expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set([namespace]));
   });
 
-  it('exposes MQTT 1883 and MQTT over WebSocket 8083 through a LoadBalancer', () => {
-    expect(loadBalancerPorts(objects).sort()).toEqual([1883, 8083]);
+  it('exposes MQTT on TCP 1883, WebSocket 8083, TLS 8883 and secure WebSocket 8084 through a LoadBalancer', () => {
+    expect(loadBalancerPorts(objects).sort()).toEqual([1883, 8083, 8084, 8883]);
+  });
+
+  it('serves TLS from the mounted Secret dh-mqtt-tls, on the broker only', () => {
+    const broker = find<Deployment>(objects, 'Deployment', 'dh-mqtt-broker').spec.template.spec;
+    expect(broker.volumes).toContainEqual(
+      expect.objectContaining({ secret: expect.objectContaining({ secretName: 'dh-mqtt-tls' }) }),
+    );
+    const gateway = find<Deployment>(objects, 'Deployment', 'dh-mqtt-gateway').spec.template.spec;
+    expect(JSON.stringify(gateway.volumes ?? [])).not.toContain('dh-mqtt-tls');
+  });
+
+  it('puts every pod behind a NetworkPolicy: MQTT ports open to clients, the rest in-cluster', () => {
+    const policy = (role: string) =>
+      find<NetworkPolicy>(objects, 'NetworkPolicy', `dh-mqtt-${role}`).spec;
+    const open = (role: string) =>
+      (policy(role).ingress ?? [])
+        .filter((rule) => rule.from === undefined)
+        .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
+    expect(open('broker').sort()).toEqual(['mqtt', 'mqtts', 'ws', 'wss']);
+    expect(open('gateway')).toEqual([]);
+    for (const role of ['broker', 'gateway']) {
+      expect(policy(role).policyTypes).toEqual(['Ingress', 'Egress']);
+    }
   });
 
   it.each(['broker', 'gateway'])(

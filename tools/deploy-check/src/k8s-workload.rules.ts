@@ -14,6 +14,7 @@ export interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
   affinity?: { podAntiAffinity?: unknown };
   containers: Container[];
+  volumes?: { name: string; secret?: { secretName: string } }[];
 }
 
 export interface Container {
@@ -45,6 +46,8 @@ export const PORT_VARIABLES: Record<string, [variable: string, fallback: number]
   mqtt: ['DH_MQTT_PORT', 1883],
   ws: ['DH_WS_PORT', 8083],
   http: ['DH_HTTP_PORT', 9090],
+  mqtts: ['DH_TLS_PORT', 8883],
+  wss: ['DH_WSS_PORT', 8084],
 };
 
 /** An image reference with an explicit tag other than `latest`, or a digest. */
