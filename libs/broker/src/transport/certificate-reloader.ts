@@ -61,11 +61,6 @@ export class CertificateReloader {
     return this.loaded.material;
   }
 
-  /** The certificate served now. */
-  get certificate(): CertificateInfo {
-    return this.loaded.info;
-  }
-
   /** Re-keys `server` on every successful reload. */
   serve(server: TlsServer): void {
     this.servers.push(server);
