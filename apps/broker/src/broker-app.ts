@@ -1,12 +1,9 @@
-import type { Server } from 'node:net';
 import {
   connackFirst,
   createBroker,
-  createTcpServer,
-  createTlsServer,
-  createWsServer,
-  readTlsFiles,
+  createListeners,
   type DhBroker,
+  type Listeners,
   type RedisMqttState,
 } from '@dh-mqtt/broker';
 import type { BrokerBus } from '@dh-mqtt/bus';
@@ -42,6 +39,8 @@ export interface BrokerPorts {
   http: number;
   /** Only when a certificate is configured. */
   tls?: number;
+  /** MQTT over secure WebSocket; only when a certificate is configured. */
+  wss?: number;
 }
 
 /** A broker pod, built: the health endpoint listens at once, the rest comes with `start()`. */
@@ -82,7 +81,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
   let broker: DhBroker | undefined;
   let ports: BrokerPorts | undefined;
   let healthPort: number | undefined;
-  let listeners: Server[] = [];
+  let listeners: Listeners | undefined;
 
   checks.register('started', () => started);
   if (mqttState) checks.register('redis', () => mqttState.isReady());
@@ -116,21 +115,11 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     // With a shared emitter a message can come back between a resumed session's subscriptions
     // and its CONNACK; the transports get the connections through connackFirst.
     const served = mqttState ? connackFirst(broker) : broker;
-    const tcp = createTcpServer(served, { maxPacketSize: config.maxPacketSize });
-    const ws = createWsServer(served, { path: config.wsPath, maxPayload: config.maxPacketSize });
-    const tls = config.tls
-      ? createTlsServer(served, {
-          ...readTlsFiles(config.tls),
-          maxPacketSize: config.maxPacketSize,
-        })
-      : undefined;
-    listeners = tls ? [tcp, ws, tls] : [tcp, ws];
+    listeners = createListeners(served, config, { logger, metrics });
     const bound: BrokerPorts = {
+      ...(await listeners.listen(config.host)),
       http: healthPort ?? 0,
-      mqtt: await listen(tcp, config.mqttPort, config.host),
-      ws: await listen(ws, config.wsPort, config.host),
     };
-    if (tls && config.tls) bound.tls = await listen(tls, config.tls.port, config.host);
     ports = bound;
     started = true;
     logger.info(
@@ -166,7 +155,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     start,
     shutdownSteps: [
       { name: 'readiness', close: () => void (shuttingDown = true) },
-      { name: 'listeners', close: () => stopAccepting(listeners) },
+      { name: 'listeners', close: () => listeners?.stopAccepting() },
       { name: 'requests', close: drainRequests },
       { name: 'broker', close: () => broker?.close() },
       { name: 'bus', close: () => bus.close() },
@@ -185,9 +174,4 @@ export async function startBrokerApp(
   await app.listenHealth();
   await app.start();
   return app as BrokerApp & { ports: BrokerPorts; broker: DhBroker };
-}
-
-/** Stops accepting connections without waiting for the open ones (the broker ends those). */
-function stopAccepting(servers: Server[]): void {
-  for (const server of servers) if (server.listening) server.close();
 }

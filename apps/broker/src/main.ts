@@ -44,6 +44,10 @@ async function main(): Promise<void> {
   const mqttState = config.redisUrl
     ? createRedisMqttState({ url: config.redisUrl, brokerId: cluster.brokerId, logger })
     : undefined;
+  // With a certificate, SIGHUP reloads it once the listeners are up (docs/security.md); while the
+  // pod waits for Kafka and Redis, and during the drain, it must not end the process (Node's
+  // default for SIGHUP).
+  if (config.tls) process.on('SIGHUP', () => undefined);
   const app = createBrokerApp(config, { bus, logger, mqttState, brokerId: cluster.brokerId });
   await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }

@@ -1,4 +1,9 @@
-import { FakeBrokerBus, Inbox, connectMqtt } from '@dh-mqtt/broker/testing';
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
+import { FakeBrokerBus, Inbox, connectMqtt, selfSignedCertificate } from '@dh-mqtt/broker/testing';
 import { loadBrokerConfig, silentLogger } from '@dh-mqtt/runtime';
 import { startBrokerApp } from '../src/broker-app';
 
@@ -78,5 +83,76 @@ describe('broker pod shutdown', () => {
       await shutdown;
       expect(bus.state).toBe('closed');
     });
+  });
+});
+
+describe('broker pod with a certificate', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dh-pod-tls-'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The leaf certificate a new TLS handshake on `port` is served. */
+  function servedFingerprint(port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerCertificate().fingerprint256);
+        socket.destroy();
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  it('serves MQTT over secure WebSocket and reloads the certificate on SIGHUP', async () => {
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    const a = selfSignedCertificate(join(dir, 'a'));
+    const b = selfSignedCertificate(join(dir, 'b'));
+    const served = { certPath: join(dir, 'cert.pem'), keyPath: join(dir, 'key.pem') };
+    copyFileSync(a.certPath, served.certPath);
+    copyFileSync(a.keyPath, served.keyPath);
+    const hangupListeners = process.listenerCount('SIGHUP');
+    const config = loadBrokerConfig({
+      DH_HOST: '127.0.0.1',
+      DH_MQTT_PORT: '0',
+      DH_WS_PORT: '0',
+      DH_HTTP_PORT: '0',
+      DH_TLS_PORT: '0',
+      DH_WSS_PORT: '0',
+      DH_TLS_CERT: served.certPath,
+      DH_TLS_KEY: served.keyPath,
+    });
+    const app = await startBrokerApp(config, { bus: new FakeBrokerBus(), logger: silentLogger() });
+    try {
+      expect(app.ports).toEqual({
+        mqtt: expect.any(Number),
+        ws: expect.any(Number),
+        tls: expect.any(Number),
+        wss: expect.any(Number),
+        http: expect.any(Number),
+      });
+      const client = await connectMqtt(`wss://127.0.0.1:${app.ports.wss}/mqtt`, 'pod-wss', {
+        ca: readFileSync(a.certPath),
+      });
+      const inbox = new Inbox(client);
+      await client.subscribeAsync('plain/pod', { qos: 1 });
+
+      copyFileSync(b.certPath, served.certPath);
+      copyFileSync(b.keyPath, served.keyPath);
+      process.emit('SIGHUP', 'SIGHUP');
+
+      const fingerprint = new X509Certificate(readFileSync(b.certPath)).fingerprint256;
+      expect(await servedFingerprint(app.ports.tls as number)).toBe(fingerprint);
+      expect(await servedFingerprint(app.ports.wss as number)).toBe(fingerprint);
+      await client.publishAsync('plain/pod', 'still here', { qos: 1 });
+      expect((await inbox.next()).payload).toBe('still here');
+      await client.endAsync(true);
+    } finally {
+      for (const step of app.shutdownSteps) await step.close();
+    }
+    expect(process.listenerCount('SIGHUP')).toBe(hangupListeners);
   });
 });

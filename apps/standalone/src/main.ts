@@ -11,6 +11,9 @@ import { startStandalone } from './standalone';
 async function main(): Promise<void> {
   const config = loadStandaloneConfig();
   const logger = createLogger({ level: config.logLevel, name: 'standalone' });
+  // With a certificate, SIGHUP reloads it once the listeners are up (docs/security.md); while the
+  // process starts, and during shutdown, it must not end it (Node's default for SIGHUP).
+  if (config.tls) process.on('SIGHUP', () => undefined);
   const app = await startStandalone(config, { logger });
   installGracefulShutdown({
     logger,

@@ -1,12 +1,4 @@
-import type { Server } from 'node:net';
-import {
-  createBroker,
-  createTcpServer,
-  createTlsServer,
-  createWsServer,
-  readTlsFiles,
-  type DhBroker,
-} from '@dh-mqtt/broker';
+import { createBroker, createListeners, type DhBroker } from '@dh-mqtt/broker';
 import { createInProcessBus } from '@dh-mqtt/bus';
 import { acquireDataDirLock, createDeviceHive } from '@dh-mqtt/devicehive';
 import { createGateway } from '@dh-mqtt/gateway';
@@ -29,6 +21,8 @@ export interface StandalonePorts {
   http: number;
   /** MQTT over TLS; absent when no certificate is configured. */
   tls?: number;
+  /** MQTT over secure WebSocket; absent when no certificate is configured. */
+  wss?: number;
 }
 
 /** The embedded process, running. */
@@ -49,7 +43,8 @@ export interface StandaloneOptions {
 /**
  * Starts broker + gateway + core in one process (DESIGN.md §2, the embedded default): the core on
  * PGlite (or PostgreSQL when `databaseUrl` is set), the in-process bus, the NestJS gateway, the
- * aedes broker, and the MQTT/TCP, MQTT/WebSocket and health/metrics listeners. Resolves once
+ * aedes broker, the MQTT listeners (TCP and WebSocket; TLS and secure WebSocket when a certificate
+ * is configured) and the health/metrics listener. Resolves once
  * everything listens; on a failure the parts already started are closed again.
  */
 export async function startStandalone(
@@ -109,21 +104,10 @@ export async function startStandalone(
     started('broker', () => broker.close());
     checks.register('broker', () => !broker.aedes.closed);
 
-    const tcp = createTcpServer(broker, { maxPacketSize: config.maxPacketSize });
-    const ws = createWsServer(broker, { path: config.wsPath, maxPayload: config.maxPacketSize });
-    const tls = config.tls
-      ? createTlsServer(broker, {
-          ...readTlsFiles(config.tls),
-          maxPacketSize: config.maxPacketSize,
-        })
-      : undefined;
+    const listeners = createListeners(broker, config, { logger, metrics });
     // Closed first: stop accepting; closing the broker then ends the open connections.
-    started('listeners', () => stopAccepting(tls ? [tcp, ws, tls] : [tcp, ws]));
-    const mqttPort = await listen(tcp, config.mqttPort, config.host);
-    const wsPort = await listen(ws, config.wsPort, config.host);
-
-    const ports: StandalonePorts = { mqtt: mqttPort, ws: wsPort, http: httpPort };
-    if (tls && config.tls) ports.tls = await listen(tls, config.tls.port, config.host);
+    started('listeners', () => listeners.stopAccepting());
+    const ports: StandalonePorts = { ...(await listeners.listen(config.host)), http: httpPort };
     ready = true;
     logger.info({ ports, wsPath: config.wsPath, host: config.host }, 'standalone listening');
     return assemble(ports, broker);
@@ -154,12 +138,5 @@ async function runSteps(logger: Logger, steps: readonly ShutdownStep[]): Promise
     } catch (err) {
       logger.error({ step: step.name, err }, 'close failed');
     }
-  }
-}
-
-/** Stops accepting connections without waiting for the open ones (the broker ends those). */
-function stopAccepting(servers: Server[]): void {
-  for (const server of servers) {
-    if (server.listening) server.close();
   }
 }

@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { Inbox, connectMqtt, selfSignedCertificate } from '@dh-mqtt/broker/testing';
 import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { startStandalone, type Standalone } from '../src/standalone';
 
-// Listeners of mqtt-api.md §1 (TCP, WebSocket, TLS) and the crash defects of §8: a wrong password
-// or an unreachable backend must be refused, never bring the process down.
+// The four listeners (TCP, WebSocket, TLS, secure WebSocket; docs/security.md) and login failures:
+// a wrong password or an unreachable backend must be refused, never bring the process down.
 
 jest.setTimeout(60_000);
 
@@ -15,11 +17,13 @@ describe(`${startStandalone.name} listeners and login failures`, () => {
   let app: Standalone;
   let dir: string;
   let ca: Buffer;
+  let paths: { certPath: string; keyPath: string };
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dh-listeners-'));
-    const { certPath, keyPath } = selfSignedCertificate(dir);
+    paths = selfSignedCertificate(dir);
+    const { certPath, keyPath } = paths;
     ca = readFileSync(certPath);
     app = await startStandalone(
       loadStandaloneConfig({
@@ -28,6 +32,7 @@ describe(`${startStandalone.name} listeners and login failures`, () => {
         DH_WS_PORT: '0',
         DH_HTTP_PORT: '0',
         DH_TLS_PORT: '0',
+        DH_WSS_PORT: '0',
         DH_TLS_CERT: certPath,
         DH_TLS_KEY: keyPath,
         DH_CONNECT_TIMEOUT_MS: '1500',
@@ -49,10 +54,11 @@ describe(`${startStandalone.name} listeners and login failures`, () => {
     tcp: `mqtt://127.0.0.1:${app.ports.mqtt}`,
     ws: `ws://127.0.0.1:${app.ports.ws}/mqtt`,
     tls: `mqtts://127.0.0.1:${app.ports.tls}`,
+    wss: `wss://127.0.0.1:${app.ports.wss}/mqtt`,
   });
 
   async function connect(
-    transport: 'tcp' | 'ws' | 'tls',
+    transport: 'tcp' | 'ws' | 'tls' | 'wss',
     id: string,
     options: IClientOptions = {},
   ) {
@@ -61,8 +67,24 @@ describe(`${startStandalone.name} listeners and login failures`, () => {
     return client;
   }
 
+  /** The leaf certificate a new TLS handshake on `port` is served. */
+  function servedFingerprint(port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerCertificate().fingerprint256);
+        socket.destroy();
+      });
+      socket.once('error', reject);
+    });
+  }
+
   describe('when a certificate is configured', () => {
-    it.each(['tcp', 'ws', 'tls'] as const)(
+    it('reports the TLS and secure WebSocket ports next to TCP and WebSocket', () => {
+      expect(new Set([app.ports.mqtt, app.ports.ws, app.ports.tls, app.ports.wss]).size).toBe(4);
+      expect(app.ports.wss).toEqual(expect.any(Number));
+    });
+
+    it.each(['tcp', 'ws', 'tls', 'wss'] as const)(
       'serves logins and requests over %s',
       async (transport) => {
         const id = `lst-${transport}`;
@@ -81,6 +103,28 @@ describe(`${startStandalone.name} listeners and login failures`, () => {
         });
       },
     );
+  });
+
+  describe('when the certificate files are replaced and SIGHUP arrives', () => {
+    it('serves the new certificate to new handshakes and keeps connected clients', async () => {
+      const overWss = await connect('wss', 'lst-rotate-wss');
+      const overTls = await connect('tls', 'lst-rotate-tls');
+      const inbox = new Inbox(overWss);
+      await overWss.subscribeAsync('plain/rotate', { qos: 1 });
+      mkdirSync(join(dir, 'next'));
+      const next = selfSignedCertificate(join(dir, 'next'));
+      copyFileSync(next.certPath, paths.certPath);
+      copyFileSync(next.keyPath, paths.keyPath);
+      process.emit('SIGHUP', 'SIGHUP');
+
+      const fingerprint = new X509Certificate(readFileSync(next.certPath)).fingerprint256;
+      for (const port of [app.ports.tls, app.ports.wss]) {
+        expect(await servedFingerprint(port as number)).toBe(fingerprint);
+      }
+      await overTls.publishAsync('plain/rotate', 'rotated', { qos: 1 });
+      expect((await inbox.next()).payload).toBe('rotated');
+      ca = readFileSync(next.certPath);
+    });
   });
 
   describe('when the password is wrong', () => {

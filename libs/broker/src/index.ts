@@ -6,7 +6,15 @@ export { MAX_REQUEST_DEPTH, parseRequest, type ParsedRequest } from './requests/
 export { PacketSizeGuard, guardPacketSize } from './transport/packet-size-guard';
 export { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
 export { createWsServer, type WsServerOptions } from './transport/ws-server';
+export { createWssServer, type WssServerOptions } from './transport/wss-server';
 export { createTlsServer, readTlsFiles, type TlsServerOptions } from './transport/tls-server';
+export {
+  createListeners,
+  type ListenerDeps,
+  type ListenerPorts,
+  type ListenerSettings,
+  type Listeners,
+} from './transport/listeners';
 export { connackFirst } from './cluster/connack-first';
 export { onceAcrossPods, type OnceOptions } from './cluster/once-across-pods';
 export {

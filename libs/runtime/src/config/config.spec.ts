@@ -103,18 +103,39 @@ describe(`${loadBrokerConfig.name} TLS and $SYS`, () => {
     expect(loadBrokerConfig({})).toMatchObject({ tls: undefined, sysTopicsAdminOnly: true });
   });
 
-  it('reads the TLS paths with port 8883 by default', () => {
+  it('reads the TLS paths with ports 8883 (TLS) and 8084 (secure WebSocket) by default', () => {
     expect(loadBrokerConfig({ DH_TLS_CERT: '/c.pem', DH_TLS_KEY: '/k.pem' }).tls).toEqual({
       port: 8883,
+      wssPort: 8084,
       certPath: '/c.pem',
       keyPath: '/k.pem',
       caPath: undefined,
     });
   });
 
+  it('reads DH_WSS_PORT with the certificate', () => {
+    expect(
+      loadBrokerConfig({ DH_TLS_CERT: '/c.pem', DH_TLS_KEY: '/k.pem', DH_WSS_PORT: '9443' }).tls,
+    ).toMatchObject({ port: 8883, wssPort: 9443 });
+  });
+
+  it('lets DH_TLS_PORT and DH_WSS_PORT both be 0 (free ports)', () => {
+    expect(
+      loadBrokerConfig({
+        DH_TLS_CERT: '/c.pem',
+        DH_TLS_KEY: '/k.pem',
+        DH_TLS_PORT: '0',
+        DH_WSS_PORT: '0',
+      }).tls,
+    ).toMatchObject({ port: 0, wssPort: 0 });
+  });
+
   it.each([
     [{ DH_TLS_CERT: '/c.pem' }, 'DH_TLS_KEY'],
     [{ DH_TLS_KEY: '/k.pem' }, 'DH_TLS_CERT'],
+    [{ DH_TLS_CERT: '/c.pem', DH_TLS_KEY: '/k.pem', DH_WSS_PORT: '70000' }, 'DH_WSS_PORT'],
+    [{ DH_TLS_CERT: '/c.pem', DH_TLS_KEY: '/k.pem', DH_WSS_PORT: 'wss' }, 'DH_WSS_PORT'],
+    [{ DH_TLS_CERT: '/c.pem', DH_TLS_KEY: '/k.pem', DH_WSS_PORT: '8883' }, 'DH_WSS_PORT'],
     [{ DH_SYS_TOPICS_ADMIN_ONLY: 'yes' }, 'DH_SYS_TOPICS_ADMIN_ONLY'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadBrokerConfig(env)).toThrow(expect.objectContaining({ variable }));

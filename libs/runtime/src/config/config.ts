@@ -31,6 +31,8 @@ export const DEFAULTS = Object.freeze({
   shutdownTimeoutMs: 10_000,
   /** MQTT over TLS (IANA), used when a certificate is configured. */
   tlsPort: 8883,
+  /** MQTT over secure WebSocket (the common port), used when a certificate is configured. */
+  wssPort: 8084,
   /** `$SYS/#` readable by admins only (docs/topics/ordinary-and-sys.md). */
   sysTopicsAdminOnly: true,
   /** The bootstrap data lets anonymous sessions use ordinary topics (docs/security.md). */
@@ -55,10 +57,15 @@ export const DEFAULTS = Object.freeze({
   connectRateExempt: Object.freeze(['127.0.0.1', '::1', '::ffff:127.0.0.1']) as readonly string[],
 });
 
-/** MQTT over TLS (mqtt-api.md §1): PEM file paths, read when the listener starts. */
+/**
+ * MQTT over TLS and over secure WebSocket (docs/security.md): PEM file paths, read when the
+ * listeners start and again on every certificate reload.
+ */
 export interface TlsConfig {
   /** `DH_TLS_PORT`. */
   port: number;
+  /** `DH_WSS_PORT`: MQTT over secure WebSocket, on the `DH_WS_PATH` path. */
+  wssPort: number;
   /** `DH_TLS_CERT`: certificate chain (PEM). */
   certPath: string;
   /** `DH_TLS_KEY`: private key (PEM). */
@@ -103,7 +110,10 @@ export interface BrokerConfig extends ProcessConfig {
   redisUrl: string | undefined;
   /** `DH_KAFKA_BROKERS`: unset = in-process bus (standalone only). */
   kafkaBrokers: string[] | undefined;
-  /** `DH_TLS_CERT` + `DH_TLS_KEY` (+ `DH_TLS_PORT`, `DH_TLS_CA`); unset = no TLS listener. */
+  /**
+   * `DH_TLS_CERT` + `DH_TLS_KEY` (+ `DH_TLS_PORT`, `DH_WSS_PORT`, `DH_TLS_CA`); unset = no TLS
+   * and no secure WebSocket listener.
+   */
   tls: TlsConfig | undefined;
   /** `DH_SYS_TOPICS_ADMIN_ONLY` (`true`/`false`): `false` lets every session read `$SYS/#`. */
   sysTopicsAdminOnly: boolean;
@@ -274,8 +284,14 @@ function readTls(env: EnvReader): TlsConfig | undefined {
   if (certPath === undefined && keyPath === undefined) return undefined;
   if (certPath === undefined) throw new ConfigError('DH_TLS_CERT', 'must be set with DH_TLS_KEY');
   if (keyPath === undefined) throw new ConfigError('DH_TLS_KEY', 'must be set with DH_TLS_CERT');
+  const port = env.port('DH_TLS_PORT', DEFAULTS.tlsPort);
+  const wssPort = env.port('DH_WSS_PORT', DEFAULTS.wssPort);
+  if (wssPort !== 0 && wssPort === port) {
+    throw new ConfigError('DH_WSS_PORT', 'must differ from DH_TLS_PORT');
+  }
   return {
-    port: env.port('DH_TLS_PORT', DEFAULTS.tlsPort),
+    port,
+    wssPort,
     certPath,
     keyPath,
     caPath: env.optionalString('DH_TLS_CA'),
