@@ -148,6 +148,61 @@ describe('login lockout', () => {
       await expect(login(user.login)).resolves.toMatchObject({ body: {} });
     });
 
+    describe('token sessions', () => {
+      const tokensOf = async (l: string) => (await login(l)).body as Record<string, string>;
+      const authenticate = (token: string) => call(core(), 'authenticate', { token });
+      const refresh = (refreshToken: string) => call(core(), 'token/refresh', { refreshToken });
+      const INVALID = { status: 401, message: 'Invalid credentials' };
+
+      it('refuses the tokens of a locked user until the lock expires, then unlocks it', async () => {
+        const user = await createTestUser(core().sql);
+        const tokens = await tokensOf(user.login);
+        for (let i = 0; i < 3; i++) await rejection(login(user.login, 'wrong-password'));
+        clock = at(899_999);
+        await expect(rejection(authenticate(tokens['accessToken'] ?? ''))).resolves.toEqual(
+          INVALID,
+        );
+        await expect(rejection(refresh(tokens['refreshToken'] ?? ''))).resolves.toEqual(INVALID);
+        clock = at(900_000);
+        await expect(authenticate(tokens['accessToken'] ?? '')).resolves.toMatchObject({
+          principal: { userId: user.id },
+        });
+        await expect(stateOf(user.id)).resolves.toEqual({
+          status: UserStatus.Active,
+          attempts: 0,
+          lockedAt: null,
+        });
+      });
+
+      it('lets token/refresh and token/create through once the lock expired', async () => {
+        const user = await createTestUser(core().sql);
+        const tokens = await tokensOf(user.login);
+        for (let i = 0; i < 3; i++) await rejection(login(user.login, 'wrong-password'));
+        const create = () => call(core(), 'token/create', { payload: { userId: user.id } }, admin);
+        await expect(rejection(create())).resolves.toEqual({
+          status: 403,
+          message: LOCKED.message,
+        });
+        clock = at(900_000);
+        await expect(refresh(tokens['refreshToken'] ?? '')).resolves.toMatchObject({
+          body: { accessToken: expect.any(String) },
+        });
+        await expect(create()).resolves.toMatchObject({
+          body: { accessToken: expect.any(String) },
+        });
+      });
+
+      it('keeps refusing the tokens of a user an admin locked', async () => {
+        const user = await createTestUser(core().sql);
+        const tokens = await tokensOf(user.login);
+        await call(core(), 'user/update', { userId: user.id, user: { status: 1 } }, admin);
+        clock = at(900_000);
+        await expect(rejection(authenticate(tokens['accessToken'] ?? ''))).resolves.toEqual(
+          INVALID,
+        );
+      });
+    });
+
     it('resets failed attempts when an admin sets status ACTIVE on an active user', async () => {
       const user = await createTestUser(core().sql);
       await rejection(login(user.login, 'wrong-password'));

@@ -37,6 +37,31 @@ function lockExpired(user: AuthUser, now: Date, timeoutMs: number): boolean {
 const mayTry = (user: AuthUser, now: Date, timeoutMs: number) =>
   user.status === UserStatus.Active || lockExpired(user, now, timeoutMs);
 
+/**
+ * For the token paths (`authenticate`, `token/refresh`, `token/create`): a user whose lock from
+ * failed attempts has expired is unlocked (ACTIVE, attempts 0, no lock time) and returned so;
+ * anyone else is returned as read. Without this a client that only uses tokens would stay locked
+ * out until someone logged in with the password.
+ */
+export async function liftExpiredLock(
+  sql: SqlClient,
+  user: AuthUser,
+  now: Date,
+): Promise<AuthUser> {
+  if (user.status !== UserStatus.LockedOut || user.lockedAt == null) return user;
+  const timeoutMs = await lockTimeoutMs(sql);
+  if (!lockExpired(user, now, timeoutMs)) return user;
+  // The condition is checked again by the statement: a lock taken meanwhile is kept.
+  const { rowCount } = await sql.query(
+    `UPDATE dh_user SET status = $2, login_attempts = 0, locked_at = NULL
+      WHERE id = $1 AND status = $3 AND locked_at IS NOT NULL AND locked_at <= $4`,
+    [user.id, UserStatus.Active, UserStatus.LockedOut, new Date(now.getTime() - timeoutMs)],
+  );
+  return rowCount > 0
+    ? { ...user, status: UserStatus.Active, loginAttempts: 0, lockedAt: null }
+    : user;
+}
+
 /** The password check of one attempt, done before the row is locked. */
 interface Verdict {
   user: AuthUser;
