@@ -34,8 +34,12 @@ function lockExpired(user: AuthUser, now: Date, timeoutMs: number): boolean {
   );
 }
 
-const mayTry = (user: AuthUser, now: Date, timeoutMs: number) =>
-  user.status === UserStatus.Active || lockExpired(user, now, timeoutMs);
+/** Whether the password of this user may be checked: ACTIVE, or its lock has expired. */
+async function mayTry(sql: SqlClient, user: AuthUser, now: Date): Promise<boolean> {
+  if (user.status === UserStatus.Active) return true;
+  if (user.status !== UserStatus.LockedOut || user.lockedAt == null) return false;
+  return lockExpired(user, now, await lockTimeoutMs(sql)); // read only when it matters
+}
 
 /**
  * For the token paths (`authenticate`, `token/refresh`, `token/create`): a user whose lock from
@@ -82,7 +86,6 @@ async function record(
   tx: SqlClient,
   verdict: Verdict,
   now: Date,
-  timeoutMs: number,
 ): Promise<AuthUser | DhError | typeof STALE> {
   const user = await lockAuthUserById(tx, verdict.user.id);
   if (
@@ -93,7 +96,7 @@ async function record(
   ) {
     return STALE;
   }
-  if (!mayTry(user, now, timeoutMs)) return new DhError('USER_NOT_ACTIVE');
+  if (!(await mayTry(tx, user, now))) return new DhError('USER_NOT_ACTIVE');
   // An expired lock is lifted; the password then counts like any other attempt.
   const attempts = user.status === UserStatus.Active ? user.loginAttempts : 0;
   if (!verdict.matches) {
@@ -158,14 +161,11 @@ export async function checkCredentials(
       await spendPasswordCheck(password);
       throw new DhError('USER_LOGIN_NOT_FOUND', login);
     }
-    const timeoutMs = await lockTimeoutMs(sql);
-    if (!mayTry(user, now, timeoutMs)) throw new DhError('USER_NOT_ACTIVE');
+    if (!(await mayTry(sql, user, now))) throw new DhError('USER_NOT_ACTIVE');
     const matches = await verifyPassword(password, user.passwordHash, user.passwordSalt);
     const rehash =
       matches && needsRehash(user.passwordHash) ? await hashNewPassword(password) : null;
-    const outcome = await sql.transaction((tx) =>
-      record(tx, { user, matches, rehash }, now, timeoutMs),
-    );
+    const outcome = await sql.transaction((tx) => record(tx, { user, matches, rehash }, now));
     if (outcome === STALE) {
       if (check < MAX_CHECKS) continue;
       throw new DhError('INCORRECT_CREDENTIALS');
