@@ -23,7 +23,7 @@ export function newSalt(): string {
   return randomBytes(18).toString('base64');
 }
 
-/** Cost of new hashes: N = 2^15, r = 8, p = 1 (32 MiB, ~90 ms here; see the ADR). */
+/** scrypt cost parameters, as written in a stored hash. */
 export interface ScryptParams {
   /** log2 of the CPU/memory cost N. */
   ln: number;
@@ -31,6 +31,7 @@ export interface ScryptParams {
   p: number;
 }
 
+/** Cost of new hashes: N = 2^15, r = 8, p = 1 (32 MiB, ~90 ms on 2 vCPUs; see the ADR). */
 export const SCRYPT_PARAMS: Readonly<ScryptParams> = { ln: 15, r: 8, p: 1 };
 
 const SALT_BYTES = 16;
@@ -162,7 +163,7 @@ export async function verifyPassword(
   return equal(Buffer.from(storedHash), actual);
 }
 
-/** One scrypt against a hash nothing matches: the time a real check takes. */
+/** One scrypt with the current parameters, result thrown away: the time a real check takes. */
 export async function spendPasswordCheck(password: string): Promise<void> {
   await derive(password, DUMMY_SALT, SCRYPT_PARAMS);
 }

@@ -31,12 +31,8 @@ export async function unlockUser(sql: SqlClient, login: string): Promise<UnlockO
     [login, UserStatus.Active],
   );
   const row = rows[0];
-  return row
-    ? { existed: true, previousStatus: row.previousStatus }
-    : {
-        existed: false,
-        previousStatus: null,
-      };
+  if (!row) return { existed: false, previousStatus: null };
+  return { existed: true, previousStatus: row.previousStatus };
 }
 
 /**
