@@ -20,7 +20,17 @@ export {
   TokenType,
   type TokenPayload,
 } from './auth/jwt';
-export { hashPassword, newSalt, seedBootstrapData, SAMPLE_DEVICE_ID } from './storage/bootstrap';
+export {
+  hashNewPassword,
+  hashPassword,
+  newSalt,
+  SCRYPT_PARAMS,
+  verifyPassword,
+  type ScryptParams,
+} from './auth/password';
+export { setUserPassword, unlockUser, type UnlockOutcome } from './auth/user-recovery';
+export { isSecretSetting, JWT_SECRET_SETTING, SECRET_SETTINGS } from './auth/jwt-secret';
+export { seedBootstrapData, SAMPLE_DEVICE_ID } from './storage/bootstrap';
 export {
   acquireDataDirLock,
   DATA_DIR_LOCK_FILE,

@@ -8,7 +8,7 @@ import {
   verifyToken,
   type TokenGrant,
 } from '../auth/jwt';
-import { checkCredentials } from '../auth/login';
+import { checkCredentials, liftExpiredLock } from '../auth/login';
 import { activeTokenUser, principalFromAccessToken } from '../auth/principal';
 import { loginGrant, requestedActionIds, requestedScope } from '../auth/token-grant';
 import type { ActionContext, ActionTable } from '../core/action';
@@ -57,8 +57,9 @@ async function tokenCreate(ctx: ActionContext, request: JsonObject) {
   if (!isJsonObject(payload)) throw new DhError('DH_ERR_MALFORMED_JSON');
   const userId = payload['userId'];
   if (!Number.isSafeInteger(userId)) throw new DhError('USER_ID_REQUIRED');
-  const user = await findAuthUserById(ctx.sql, userId as number);
-  if (user == null) throw new DhError('USER_NOT_FOUND', userId as number);
+  const found = await findAuthUserById(ctx.sql, userId as number);
+  if (found == null) throw new DhError('USER_NOT_FOUND', userId as number);
+  const user = await liftExpiredLock(ctx.sql, found, ctx.now());
   if (user.status !== UserStatus.Active) throw new DhError('USER_NOT_ACTIVE_FORBIDDEN');
   const now = ctx.now().getTime();
   const expiration =
@@ -97,7 +98,7 @@ async function tokenRefresh(ctx: ActionContext, request: JsonObject) {
   if (payload.t !== TokenType.Refresh) throw new DhError('INVALID_TOKEN_TYPE');
   const now = ctx.now();
   if (payload.e < now.getTime()) throw new DhError('EXPIRED_TOKEN');
-  const user = await activeTokenUser(ctx.sql, payload);
+  const user = await activeTokenUser(ctx.sql, payload, now);
   await touchLastLogin(ctx.sql, user.id, now);
   const accessToken = await signToken(
     ctx.jwtSecret,

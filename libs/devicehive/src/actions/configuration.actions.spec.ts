@@ -1,5 +1,6 @@
 import { call, rejection } from '../auth/auth.test-helpers';
-import { STORAGE_KINDS, adminPrincipal, useTestDeviceHive } from '../testing';
+import { JWT_SECRET_SETTING, SECRET_SETTINGS } from '../auth/jwt-secret';
+import { STORAGE_KINDS, TEST_JWT_SECRET, adminPrincipal, useTestDeviceHive } from '../testing';
 
 describe('configuration actions', () => {
   describe.each(STORAGE_KINDS)('on %s', (kind) => {
@@ -112,6 +113,57 @@ describe('configuration actions', () => {
       ],
     ])('answers 400 to put %p with the reference text', async (request, message) => {
       await expect(rejection(put(request))).resolves.toEqual({ status: 400, message });
+    });
+
+    describe('secret settings', () => {
+      const SECRET_TEXT =
+        "Configuration 'jwt.secret' is a secret and cannot be read or changed through the API";
+      const storedSecret = async () =>
+        (
+          await core().sql.query<{ value: string; version: number }>(
+            'SELECT value, entity_version AS version FROM dh_configuration WHERE name = $1',
+            [JWT_SECRET_SETTING],
+          )
+        ).rows;
+
+      it('declares the JWT signing secret as a secret setting', () => {
+        expect([...SECRET_SETTINGS]).toEqual(['jwt.secret']);
+      });
+
+      it('answers 403 to configuration/get of jwt.secret without its value', async () => {
+        const reply = rejection(get({ name: 'jwt.secret' }));
+        await expect(reply).resolves.toEqual({ status: 403, message: SECRET_TEXT });
+        expect((await reply).message).not.toContain(TEST_JWT_SECRET);
+      });
+
+      it('answers 403 to configuration/put of jwt.secret and keeps the stored secret', async () => {
+        const before = await storedSecret();
+        expect(before).toEqual([{ value: TEST_JWT_SECRET, version: expect.any(Number) }]);
+        await expect(
+          rejection(put({ name: 'jwt.secret', value: 'YXR0YWNrZXI=' })),
+        ).resolves.toEqual({ status: 403, message: SECRET_TEXT });
+        await expect(storedSecret()).resolves.toEqual(before);
+      });
+
+      it('answers 403 to configuration/delete of jwt.secret and keeps the stored secret', async () => {
+        const before = await storedSecret();
+        await expect(rejection(remove({ name: 'jwt.secret' }))).resolves.toEqual({
+          status: 403,
+          message: SECRET_TEXT,
+        });
+        await expect(storedSecret()).resolves.toEqual(before);
+      });
+
+      it('treats names differing in case or spaces as other, ordinary entries', async () => {
+        const before = await storedSecret();
+        for (const name of ['JWT.secret', ' jwt.secret', 'jwt.secret ']) {
+          await expect(put({ name, value: 'YXR0YWNrZXI=' })).resolves.toMatchObject({
+            body: { configuration: { name, value: 'YXR0YWNrZXI=' } },
+          });
+          await expect(remove({ name })).resolves.toEqual({ body: {} });
+        }
+        await expect(storedSecret()).resolves.toEqual(before);
+      });
     });
 
     it('accepts a 32-character name and a 128-character value', async () => {

@@ -1,4 +1,5 @@
 import { DhError, type JsonObject } from '@dh-mqtt/protocol';
+import { isSecretSetting } from '../auth/jwt-secret';
 import type { ActionContext, ActionTable } from '../core/action';
 import {
   deleteConfiguration,
@@ -10,10 +11,15 @@ import {
 const MAX_NAME_LENGTH = 32;
 const MAX_VALUE_LENGTH = 128;
 
-/** `name` of every configuration action (§4.2): missing or empty ⇒ 400. */
+/**
+ * `name` of every configuration action (§4.2): missing or empty ⇒ 400; a secret setting (the JWT
+ * secret) ⇒ 403 `Configuration '<name>' is a secret and cannot be read or changed through the
+ * API`, whether it exists or not.
+ */
 function requireName(request: JsonObject): string {
   const name = request['name'];
   if (typeof name !== 'string' || name === '') throw new DhError('CONFIGURATION_NAME_REQUIRED');
+  if (isSecretSetting(name)) throw new DhError('CONFIG_SECRET', name);
   return name;
 }
 

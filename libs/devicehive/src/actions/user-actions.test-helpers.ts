@@ -75,8 +75,10 @@ export function userActionHarness(db: () => SqlClient) {
       return { id: (reply['user'] as { id: number }).id, login };
     },
     /** The stored password columns of a user (to check hashing; never part of a reply). */
-    async storedPassword(id: number): Promise<{ password_hash: string; password_salt: string }> {
-      const { rows } = await db().query<{ password_hash: string; password_salt: string }>(
+    async storedPassword(
+      id: number,
+    ): Promise<{ password_hash: string; password_salt: string | null }> {
+      const { rows } = await db().query<{ password_hash: string; password_salt: string | null }>(
         'SELECT password_hash, password_salt FROM dh_user WHERE id = $1',
         [id],
       );

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
-import { hashPassword } from '../storage/bootstrap';
+import { verifyPassword } from '../auth/password';
 import { STORAGE_KINDS, useTestDatabase } from '../testing';
 import { clientPrincipal, uniqueLogin, userActionHarness } from './user-actions.test-helpers';
 
@@ -42,17 +42,23 @@ describe('userActions: user records', () => {
           allDeviceTypesAvailable: true,
         });
         const stored = await storedPassword(user['id'] as number);
-        expect(Buffer.from(stored.password_salt, 'base64')).toHaveLength(18);
-        expect(stored.password_hash).toBe(hashPassword('secret1', stored.password_salt));
+        expect(stored).toEqual({
+          password_hash: expect.stringMatching(/^\$scrypt\$ln=15,r=8,p=1\$[\w+/]{22}\$[\w+/]{43}$/),
+          password_salt: null,
+        });
+        await expect(verifyPassword('secret1', stored.password_hash, null)).resolves.toBe(true);
+        await expect(verifyPassword('secret2', stored.password_hash, null)).resolves.toBe(false);
         const got = await call('user/get', { userId: user['id'] });
         expect(got['user']).toMatchObject({ login, role: 1, status: 0 });
       });
 
-      it('gives every user a fresh salt', async () => {
+      it('gives every user a fresh salt (same password, different hashes)', async () => {
         const a = await insertUser();
         const b = await insertUser();
         const [sa, sb] = [await storedPassword(a.id), await storedPassword(b.id)];
-        expect(sa.password_salt).not.toBe(sb.password_salt);
+        const salt = (hash: string) => hash.split('$')[3];
+        expect(salt(sa.password_hash)).not.toBe(salt(sb.password_hash));
+        expect(sa.password_hash).not.toBe(sb.password_hash);
       });
 
       it('stores the given status, data and flags', async () => {

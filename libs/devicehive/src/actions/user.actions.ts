@@ -6,7 +6,7 @@ import {
   UserRepository,
   type UserChanges,
 } from '../repositories/user.repository';
-import { hashPassword, newSalt } from '../storage/bootstrap';
+import { hashNewPassword } from '../auth/password';
 import { userAssignmentActions } from './user-assignment.actions';
 import {
   checkBoolean,
@@ -42,7 +42,9 @@ async function publishedUser(ctx: ActionContext, userId: number): Promise<JsonOb
 /**
  * `user/update` and `user/updateCurrent` (§4.6): partial update where `data` is always replaced
  * (null when omitted, a reference quirk), the password only when non-empty, and login, role,
- * status and allDeviceTypesAvailable reserved to ADMIN callers.
+ * status and allDeviceTypesAvailable reserved to ADMIN callers. A new password is stored as scrypt
+ * (auth/password.ts). A status set here is the admin's: it clears `locked_at`, so a LOCKED_OUT set
+ * here never expires, and ACTIVE also resets the failed attempts (docs/security.md).
  */
 async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPayload) {
   const caller = requirePrincipal(ctx);
@@ -68,16 +70,18 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPa
     if (holder !== undefined && holder !== userId) throw new DhError('DUPLICATE_LOGIN');
     changes.login = login;
   }
-  if (present(payload.password) && payload.password !== '') {
-    const salt = newSalt();
-    changes.password = { hash: hashPassword(checkPassword(payload.password), salt), salt };
-  }
+  const password =
+    present(payload.password) && payload.password !== ''
+      ? checkPassword(payload.password)
+      : undefined;
   if (present(payload.role)) changes.role = checkRole(payload.role);
   if (present(payload.status)) changes.status = checkStatus(payload.status);
   if (present(payload.introReviewed)) changes.introReviewed = checkBoolean(payload.introReviewed);
   if (present(payload.allDeviceTypesAvailable)) {
     changes.allDeviceTypesAvailable = checkBoolean(payload.allDeviceTypesAvailable);
   }
+  // Hashed once everything else is valid: a refused request costs no scrypt.
+  if (password !== undefined) changes.passwordHash = await hashNewPassword(password);
   let updated: boolean;
   try {
     updated = await users.update(userId, changes);
@@ -120,11 +124,8 @@ const insert: ActionImpl = async (ctx, request) => {
   const role = checkRole(payload.role);
   const login = checkLogin(payload.login);
   const password = checkPassword(payload.password);
-  const salt = newSalt();
-  const user = await new UserRepository(ctx.sql).insert({
+  const fields = {
     login,
-    passwordHash: hashPassword(password, salt),
-    passwordSalt: salt,
     role,
     status: present(payload.status) ? checkStatus(payload.status) : 0,
     data: checkData(payload.data),
@@ -132,6 +133,11 @@ const insert: ActionImpl = async (ctx, request) => {
     allDeviceTypesAvailable: present(payload.allDeviceTypesAvailable)
       ? checkBoolean(payload.allDeviceTypesAvailable)
       : true,
+  };
+  // Hashed once everything else is valid: a refused request costs no scrypt.
+  const user = await new UserRepository(ctx.sql).insert({
+    ...fields,
+    passwordHash: await hashNewPassword(password),
   });
   if (!user) throw new DhError('DUPLICATE_LOGIN');
   return { body: { user: submittedUserView(user) } };

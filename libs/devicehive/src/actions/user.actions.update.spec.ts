@@ -1,5 +1,5 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
-import { hashPassword } from '../storage/bootstrap';
+import { verifyPassword } from '../auth/password';
 import { STORAGE_KINDS, useTestDatabase } from '../testing';
 import { clientPrincipal, userActionHarness } from './user-actions.test-helpers';
 
@@ -40,13 +40,18 @@ describe('userActions: user/update and user/updateCurrent', () => {
         expect(await getUser(id)).toMatchObject({ login, introReviewed: true });
       });
 
-      it('re-hashes a new password with a fresh salt', async () => {
+      it('stores a new password as a fresh scrypt hash', async () => {
         const { id } = await insertUser();
         const before = await storedPassword(id);
         await call('user/update', { userId: id, user: { password: 'another-secret' } });
         const after = await storedPassword(id);
-        expect(after.password_salt).not.toBe(before.password_salt);
-        expect(after.password_hash).toBe(hashPassword('another-secret', after.password_salt));
+        expect(after.password_hash).not.toBe(before.password_hash);
+        expect(after.password_hash).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
+        expect(after.password_salt).toBeNull();
+        await expect(verifyPassword('another-secret', after.password_hash, null)).resolves.toBe(
+          true,
+        );
+        await expect(verifyPassword('secret1', after.password_hash, null)).resolves.toBe(false);
       });
 
       it('keeps the password when the new one is empty', async () => {
@@ -142,7 +147,7 @@ describe('userActions: user/update and user/updateCurrent', () => {
         );
         expect(await getUser(id)).toMatchObject({ data: { theme: 'dark' }, introReviewed: true });
         const stored = await storedPassword(id);
-        expect(stored.password_hash).toBe(hashPassword('new-secret', stored.password_salt));
+        await expect(verifyPassword('new-secret', stored.password_hash, null)).resolves.toBe(true);
       });
 
       it('replies 403 when a CLIENT changes its role', async () => {

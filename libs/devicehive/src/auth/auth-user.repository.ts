@@ -11,46 +11,66 @@ export interface AuthUser {
   passwordHash: string | null;
   passwordSalt: string | null;
   loginAttempts: number;
+  /** When failed attempts locked the user (null: not locked, or locked by an admin). */
+  lockedAt: Date | null;
   allDeviceTypesAvailable: boolean;
 }
 
 const COLUMNS = `id, login, role, status, password_hash AS "passwordHash",
-  password_salt AS "passwordSalt", login_attempts AS "loginAttempts",
+  password_salt AS "passwordSalt", login_attempts AS "loginAttempts", locked_at AS "lockedAt",
   all_device_types_available AS "allDeviceTypesAvailable"`;
 
-/** Settings of devicehive-api.md §3.8 and their defaults. */
+/** Login settings (docs/security.md, "Login lockout") and their defaults. */
 export const MAX_LOGIN_ATTEMPTS_SETTING = 'user.login.maxAttempts';
 export const DEFAULT_MAX_LOGIN_ATTEMPTS = 10;
 export const LAST_LOGIN_TIMEOUT_SETTING = 'user.login.lastTimeout';
 export const DEFAULT_LAST_LOGIN_TIMEOUT_MS = 1000;
+/** Seconds after which a lock from failed attempts expires; 0 (or less) = never. */
+export const LOCK_TIMEOUT_SETTING = 'user.login.lockTimeout';
+export const DEFAULT_LOCK_TIMEOUT_SECONDS = 900;
 
 export async function findAuthUserById(sql: SqlClient, id: number): Promise<AuthUser | null> {
   const { rows } = await sql.query<AuthUser>(`SELECT ${COLUMNS} FROM dh_user WHERE id = $1`, [id]);
   return rows[0] ?? null;
 }
 
+/** The user with exactly that login (case-sensitive), not locked. */
+export async function findAuthUserByLogin(sql: SqlClient, login: string): Promise<AuthUser | null> {
+  const { rows } = await sql.query<AuthUser>(`SELECT ${COLUMNS} FROM dh_user WHERE login = $1`, [
+    login,
+  ]);
+  return rows[0] ?? null;
+}
+
 /**
- * The user with that exact login, row-locked until the transaction `tx` ends: concurrent logins
- * of one user run one after the other, so no failed attempt is lost.
+ * The user row-locked until the transaction `tx` ends: concurrent logins of one user record
+ * their outcome one after the other, so no failed attempt is lost.
  */
-export async function lockAuthUserByLogin(tx: SqlClient, login: string): Promise<AuthUser | null> {
+export async function lockAuthUserById(tx: SqlClient, id: number): Promise<AuthUser | null> {
   const { rows } = await tx.query<AuthUser>(
-    `SELECT ${COLUMNS} FROM dh_user WHERE login = $1 FOR UPDATE`,
-    [login],
+    `SELECT ${COLUMNS} FROM dh_user WHERE id = $1 FOR UPDATE`,
+    [id],
   );
   return rows[0] ?? null;
 }
 
-export async function setLoginAttempts(
+/** The login bookkeeping columns; `lockedAt` is set when failed attempts lock the user. */
+export async function setLoginState(
   sql: SqlClient,
   userId: number,
-  attempts: number,
-  status: UserStatus,
+  state: { attempts: number; status: UserStatus; lockedAt: Date | null },
 ): Promise<void> {
-  await sql.query('UPDATE dh_user SET login_attempts = $2, status = $3 WHERE id = $1', [
+  await sql.query(
+    'UPDATE dh_user SET login_attempts = $2, status = $3, locked_at = $4 WHERE id = $1',
+    [userId, state.attempts, state.status, state.lockedAt],
+  );
+}
+
+/** Replaces a password hash (a rehash on login); the salt column is not used by scrypt hashes. */
+export async function setPasswordHash(sql: SqlClient, userId: number, hash: string): Promise<void> {
+  await sql.query('UPDATE dh_user SET password_hash = $2, password_salt = NULL WHERE id = $1', [
     userId,
-    attempts,
-    status,
+    hash,
   ]);
 }
 

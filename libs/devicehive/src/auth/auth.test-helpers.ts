@@ -2,7 +2,7 @@ import { DhError, UserRole, UserStatus, type JsonObject, type Principal } from '
 import { decodeJwt } from 'jose';
 import type { TokenPayload } from './jwt';
 import type { DeviceHive } from '../devicehive';
-import { hashPassword, newSalt } from '../storage/bootstrap';
+import { hashPassword, newSalt } from './password';
 import type { SqlClient } from '../storage/sql-client.port';
 
 let counter = 0;

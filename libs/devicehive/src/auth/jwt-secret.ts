@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { SqlClient } from '../storage/sql-client.port';
 
-/** Configuration row holding the signing secret (devicehive-api.md §3.2, §7). */
+/** Configuration row holding the signing secret (docs/security.md, "Secret settings"). */
 export const JWT_SECRET_SETTING = 'jwt.secret';
+
+/**
+ * Configuration rows that are secrets: `configuration/get`, `put` and `delete` answer 403
+ * `CONFIG_SECRET` for them (whoever read the JWT secret could sign tokens for any user). Matched
+ * exactly as stored: names are compared with `=` in a deterministic collation, so `JWT.secret` or
+ * ` jwt.secret` are other rows, which nothing reads as a secret. Add a name here when a new
+ * setting holds a secret.
+ */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([JWT_SECRET_SETTING]);
+
+/** Whether a configuration name is one of {@link SECRET_SETTINGS}. */
+export function isSecretSetting(name: string): boolean {
+  return SECRET_SETTINGS.has(name);
+}
 
 /**
  * A new secret like the reference's: a random 130-bit number rendered in base 32 (digits and

@@ -18,6 +18,7 @@ import {
   type AuthUser,
 } from './auth-user.repository';
 import { TokenType, verifyToken, type TokenPayload } from './jwt';
+import { liftExpiredLock } from './login';
 
 /** §3.4: `a` with 0 ⇒ every action; `[]` ⇒ the client set; else the listed ids; absent ⇒ none. */
 function permissionsOf(a: number[] | null): readonly Permission[] {
@@ -67,10 +68,16 @@ async function buildPrincipal(
 }
 
 /**
- * An ACTIVE user for a verified token, else 401 `Invalid credentials` (§3.4, §4.1).
+ * An ACTIVE user for a verified token, else 401 `Invalid credentials` (§3.4, §4.1). A lock from
+ * failed attempts that has expired is lifted first (docs/security.md, "Login lockout").
  */
-export async function activeTokenUser(sql: SqlClient, payload: TokenPayload): Promise<AuthUser> {
-  const user = await findAuthUserById(sql, payload.u);
+export async function activeTokenUser(
+  sql: SqlClient,
+  payload: TokenPayload,
+  now: Date,
+): Promise<AuthUser> {
+  const found = await findAuthUserById(sql, payload.u);
+  const user = found && (await liftExpiredLock(sql, found, now));
   if (user == null || user.status !== UserStatus.Active) {
     throw new DhError('INCORRECT_CREDENTIALS');
   }
@@ -91,7 +98,7 @@ export async function principalFromAccessToken(
   const payload = await verifyToken(secret, token);
   if (payload.t !== TokenType.Access) throw new DhError('INCORRECT_CREDENTIALS');
   if (payload.e < now.getTime()) throw new DhError('TOKEN_EXPIRED_AUTHENTICATE');
-  const user = await activeTokenUser(sql, payload);
+  const user = await activeTokenUser(sql, payload, now);
   const principal = await buildPrincipal(sql, user, payload);
   await touchLastLogin(sql, user.id, now);
   return principal;

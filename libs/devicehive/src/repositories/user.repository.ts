@@ -1,4 +1,4 @@
-import type { JsonObject } from '@dh-mqtt/protocol';
+import { UserStatus, type JsonObject } from '@dh-mqtt/protocol';
 import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
 import {
@@ -46,8 +46,8 @@ export interface UserListOptions {
 
 export interface NewUser {
   login: string;
+  /** A `$scrypt$...` hash (auth/password.ts); the salt is part of it. */
   passwordHash: string;
-  passwordSalt: string;
   role: number;
   status: number;
   data: JsonObject | null;
@@ -58,8 +58,10 @@ export interface NewUser {
 /** Columns to change; absent keys keep their value. */
 export interface UserChanges {
   login?: string;
-  password?: { hash: string; salt: string };
+  /** A `$scrypt$...` hash; the reference salt column is cleared. */
+  passwordHash?: string;
   role?: number;
+  /** Any status clears `locked_at` (an admin's choice never expires); ACTIVE also resets attempts. */
   status?: number;
   data?: JsonObject | null;
   introReviewed?: boolean;
@@ -168,13 +170,12 @@ export class UserRepository {
     const { rows } = await this.sql.query<UserRow>(
       `INSERT INTO dh_user (login, password_hash, password_salt, role, status, login_attempts,
          data, intro_reviewed, all_device_types_available)
-       VALUES ($1, $2, $3, $4, $5, 0, $6::jsonb, $7, $8)
+       VALUES ($1, $2, NULL, $3, $4, 0, $5::jsonb, $6, $7)
        ON CONFLICT (login) DO NOTHING
        RETURNING ${USER_COLUMNS}`,
       [
         user.login,
         user.passwordHash,
-        user.passwordSalt,
         user.role,
         user.status,
         jsonParam(user.data),
@@ -198,12 +199,16 @@ export class UserRepository {
       sets.push(`${column} = $${params.length}${cast}`);
     };
     if (changes.login !== undefined) set('login', changes.login);
-    if (changes.password !== undefined) {
-      set('password_hash', changes.password.hash);
-      set('password_salt', changes.password.salt);
+    if (changes.passwordHash !== undefined) {
+      set('password_hash', changes.passwordHash);
+      set('password_salt', null);
     }
     if (changes.role !== undefined) set('role', changes.role);
-    if (changes.status !== undefined) set('status', changes.status);
+    if (changes.status !== undefined) {
+      set('status', changes.status);
+      set('locked_at', null);
+      if (changes.status === UserStatus.Active) set('login_attempts', 0);
+    }
     if (changes.data !== undefined) set('data', jsonParam(changes.data), '::jsonb');
     if (changes.introReviewed !== undefined) set('intro_reviewed', changes.introReviewed);
     if (changes.allDeviceTypesAvailable !== undefined) {

@@ -1,5 +1,7 @@
 import { STORAGE_KINDS, openTestDatabase, useTestDatabase } from '../testing';
-import { hashPassword, SAMPLE_DEVICE_ID, seedBootstrapData } from './bootstrap';
+import { verifyPassword } from '../auth/password';
+import type { SqlClient } from './sql-client.port';
+import { SAMPLE_DEVICE_ID, seedBootstrapData } from './bootstrap';
 
 // devicehive-api.md §7: the data a fresh database starts with.
 describe(seedBootstrapData.name, () => {
@@ -17,6 +19,7 @@ describe(seedBootstrapData.name, () => {
           role: 0,
           status: 0,
           login_attempts: 0,
+          locked_at: null,
           last_login: null,
           data: null,
           intro_reviewed: false,
@@ -81,15 +84,37 @@ describe(seedBootstrapData.name, () => {
       await expect(seedBootstrapData(db())).resolves.toBe(false);
     });
 
-    it('hashes a configured admin password with a fresh salt', async () => {
+    const adminPassword = async (sql: SqlClient) =>
+      (
+        await sql.query<{ hash: string; salt: string | null }>(
+          'SELECT password_hash AS hash, password_salt AS salt FROM dh_user WHERE id = 1',
+        )
+      ).rows[0];
+
+    it('stores a configured admin password as a scrypt hash', async () => {
       const sql = await openTestDatabase(kind, { adminPassword: 'another-password' });
       try {
-        const { rows } = await sql.query<{ hash: string; salt: string }>(
-          'SELECT password_hash AS hash, password_salt AS salt FROM dh_user WHERE id = 1',
+        const admin = await adminPassword(sql);
+        expect(admin).toEqual({
+          hash: expect.stringMatching(/^\$scrypt\$ln=15,r=8,p=1\$/),
+          salt: null,
+        });
+        await expect(verifyPassword('another-password', admin?.hash ?? '', null)).resolves.toBe(
+          true,
         );
-        const [admin] = rows;
-        expect(admin?.salt).not.toBe('sjQbZgcCmFxqTV4CCmGwpIHO');
-        expect(admin?.hash).toBe(hashPassword('another-password', admin?.salt ?? ''));
+        await expect(verifyPassword('dhadmin_#911', admin?.hash ?? '', null)).resolves.toBe(false);
+      } finally {
+        await sql.close();
+      }
+    }, 60_000);
+
+    it('keeps the reference hash when the configured password is the reference one', async () => {
+      const sql = await openTestDatabase(kind, { adminPassword: 'dhadmin_#911' });
+      try {
+        await expect(adminPassword(sql)).resolves.toEqual({
+          hash: 'DFXFrZ8VQIkOYECScBbBwsYinj+o8IlaLsRQ81wO+l8=',
+          salt: 'sjQbZgcCmFxqTV4CCmGwpIHO',
+        });
       } finally {
         await sql.close();
       }

@@ -1,17 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hashNewPassword, hashPassword } from '../auth/password';
 import type { SqlClient } from './sql-client.port';
-
-/** The reference password scheme (devicehive-api.md §2.1): Base64(SHA-256(salt + password)). */
-export function hashPassword(password: string, salt: string): string {
-  return createHash('sha256')
-    .update(salt + password, 'utf8')
-    .digest('base64');
-}
-
-/** A fresh salt: Base64 of 18 random bytes, like the reference. */
-export function newSalt(): string {
-  return randomBytes(18).toString('base64');
-}
 
 /** The reference admin's salt and default password (§7): its stored hash matches the reference. */
 export const REFERENCE_ADMIN_SALT = 'sjQbZgcCmFxqTV4CCmGwpIHO';
@@ -35,6 +23,17 @@ export interface BootstrapOptions {
 }
 
 /**
+ * The admin's stored password: the reference hash and salt for the reference password (so the
+ * row matches the reference until the first login rehashes it), else a scrypt hash.
+ */
+async function adminPasswordColumns(password: string): Promise<[string, string | null]> {
+  if (password === REFERENCE_ADMIN_PASSWORD) {
+    return [hashPassword(password, REFERENCE_ADMIN_SALT), REFERENCE_ADMIN_SALT];
+  }
+  return [await hashNewPassword(password), null];
+}
+
+/**
  * Inserts the bootstrap data of devicehive-api.md §7 into a fresh database (no users yet).
  * Returns false, touching nothing, when the database already holds data. Sequences are moved past
  * the fixed ids so later inserts get 2, 9, ...
@@ -47,13 +46,11 @@ export async function seedBootstrapData(
     await tx.query('SELECT pg_advisory_xact_lock(4242002)');
     const { rows } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM dh_user');
     if (rows[0]?.n !== '0') return false;
-    const password = options.adminPassword ?? REFERENCE_ADMIN_PASSWORD;
-    const salt = options.adminPassword ? newSalt() : REFERENCE_ADMIN_SALT;
     await tx.query(
       `INSERT INTO dh_user (id, login, password_hash, password_salt, role, status, login_attempts,
          last_login, data, intro_reviewed, all_device_types_available)
        VALUES (1, 'dhadmin', $1, $2, 0, 0, 0, NULL, NULL, FALSE, TRUE)`,
-      [hashPassword(password, salt), salt],
+      await adminPasswordColumns(options.adminPassword || REFERENCE_ADMIN_PASSWORD),
     );
     await tx.query(
       `INSERT INTO dh_network (id, name, description)

@@ -159,6 +159,13 @@ export const ERRORS = {
   EXPIRED_TOKEN: { status: 401, text: 'Token has expired' },
   TOKEN_EXPIRED_AUTHENTICATE: { status: 401, text: 'Token expired' },
   PAYLOAD_NOT_FOUND: { status: 400, text: 'Missing or invalid payload in request' },
+
+  // dh-mqtt additions (docs/security.md): secret settings, the operator's user commands
+  CONFIG_SECRET: {
+    status: 403,
+    text: "Configuration '%s' is a secret and cannot be read or changed through the API",
+  },
+  USER_LOGIN_UNKNOWN: { status: 404, text: 'User with login = %s not found' },
 } as const satisfies Record<string, { status: number; text: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
