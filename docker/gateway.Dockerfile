@@ -15,7 +15,10 @@ COPY tools/swc-options.cjs tools/
 COPY tools/scripts/build.mjs tools/scripts/
 COPY libs libs
 COPY apps/gateway apps/gateway
-RUN node tools/scripts/build.mjs --out dist/gateway apps/gateway libs
+COPY apps/cli apps/cli
+# The operator command line (`dh-mqtt user unlock|set-password`) ships beside the gateway: it
+# needs the same database access and nothing else.
+RUN node tools/scripts/build.mjs --out dist/gateway apps/gateway apps/cli libs
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -25,6 +28,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /src/dist/gateway ./dist
 COPY docker/healthcheck.cjs ./healthcheck.cjs
+RUN printf '#!/bin/sh\nexec node /app/dist/apps/cli/src/main.js "$@"\n' > /usr/local/bin/dh-mqtt \
+ && chmod 0755 /usr/local/bin/dh-mqtt
 USER node
 # 9090 /healthz /readyz /metrics (libs/runtime DEFAULTS); the gateway talks to brokers over Kafka only
 EXPOSE 9090

@@ -20,8 +20,10 @@ const { swcOptions } = require('../swc-options.cjs');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
-// usage: build.mjs [--out dist/<name>] [folder ...]   (defaults: --out dist, apps libs)
+// usage: build.mjs [--quiet] [--out dist/<name>] [folder ...]   (defaults: --out dist, apps libs)
 const args = process.argv.slice(2);
+const quietAt = args.indexOf('--quiet');
+const quiet = quietAt >= 0 && args.splice(quietAt, 1).length > 0;
 const outAt = args.indexOf('--out');
 const outDir = join(root, outAt >= 0 ? args.splice(outAt, 2)[1] : 'dist');
 const roots = args.length ? args : ['apps', 'libs'];
@@ -62,4 +64,4 @@ for (const top of roots) {
     count += 1;
   }
 }
-process.stdout.write(`built ${count} files into ${relative(root, outDir)}/\n`);
+if (!quiet) process.stdout.write(`built ${count} files into ${relative(root, outDir)}/\n`);

@@ -2,6 +2,7 @@ export {
   DEFAULTS,
   LOG_LEVELS,
   loadBrokerConfig,
+  loadCoreConfig,
   loadGatewayConfig,
   loadStandaloneConfig,
   type BrokerConfig,

@@ -141,6 +141,16 @@ describe(`${loadBrokerConfig.name} TLS and $SYS`, () => {
     expect(() => loadBrokerConfig(env)).toThrow(expect.objectContaining({ variable }));
   });
 
+  it('refuses the default admin password on a cluster database unless allowed', () => {
+    expect(loadGatewayConfig({}).allowDefaultAdminPassword).toBe(false);
+    expect(
+      loadStandaloneConfig({ DH_ALLOW_DEFAULT_ADMIN_PASSWORD: 'true' }).allowDefaultAdminPassword,
+    ).toBe(true);
+    expect(() => loadGatewayConfig({ DH_ALLOW_DEFAULT_ADMIN_PASSWORD: '1' })).toThrow(
+      expect.objectContaining({ variable: 'DH_ALLOW_DEFAULT_ADMIN_PASSWORD' }),
+    );
+  });
+
   it('allows anonymous sessions unless DH_ALLOW_ANONYMOUS=false', () => {
     expect(loadBrokerConfig({}).allowAnonymous).toBe(true);
     expect(loadBrokerConfig({ DH_ALLOW_ANONYMOUS: 'false' }).allowAnonymous).toBe(false);

@@ -151,6 +151,11 @@ export interface CoreConfig {
   adminPassword: string | undefined;
   /** `DH_JWT_SECRET`: unset = generated once and stored in the database. Secret. */
   jwtSecret: string | undefined;
+  /**
+   * `DH_ALLOW_DEFAULT_ADMIN_PASSWORD`: a cluster database whose bootstrap admin still has the
+   * published default password refuses to start unless this is true (docs/security.md).
+   */
+  allowDefaultAdminPassword: boolean;
 }
 
 export type StandaloneConfig = BrokerConfig & CoreConfig;
@@ -304,7 +309,13 @@ function readCore(env: EnvReader): CoreConfig {
     databaseUrl: env.optionalUrl('DH_DATABASE_URL', ['postgres', 'postgresql']),
     adminPassword: env.optionalSecret('DH_ADMIN_PASSWORD'),
     jwtSecret: env.optionalSecret('DH_JWT_SECRET'),
+    allowDefaultAdminPassword: env.boolean('DH_ALLOW_DEFAULT_ADMIN_PASSWORD', false),
   };
+}
+
+/** The core's settings alone (the operator command line). Throws {@link ConfigError}. */
+export function loadCoreConfig(env: Env = process.env): CoreConfig {
+  return readCore(new EnvReader(env));
 }
 
 /** Config of a broker pod (`apps/broker`). Throws {@link ConfigError} naming a bad variable. */
