@@ -2,6 +2,7 @@ import type { GatewayBus } from '@dh-mqtt/bus';
 import {
   createDeviceHive,
   DataDirInUseError,
+  DefaultAdminPasswordError,
   createRequestLedger,
   REQUEST_LEDGER_RETENTION_MS,
   type DeviceHive,
@@ -60,6 +61,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         databaseUrl: config.databaseUrl,
         adminPassword: config.adminPassword,
         jwtSecret: config.jwtSecret,
+        allowDefaultAdminPassword: config.allowDefaultAdminPassword,
         logger: logger.child({ component: 'core' }),
       }));
   const checks = new HealthChecks();
@@ -99,8 +101,9 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         if (attempt > 1) logger.info({ attempt }, 'database reachable');
         return core;
       } catch (err) {
-        // Another process holds the PGlite directory: waiting would not help (docs/security.md).
-        if (err instanceof DataDirInUseError) throw err;
+        // Another process holds the PGlite directory, or the database has the default admin
+        // password: waiting would not help (docs/security.md).
+        if (err instanceof DataDirInUseError || err instanceof DefaultAdminPasswordError) throw err;
         logger.error(
           { err: (err as Error).message, attempt, retryInMs: delay },
           `database unreachable or not ready: ${(err as Error).message}; retrying in ${delay} ms`,

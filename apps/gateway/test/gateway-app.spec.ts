@@ -1,5 +1,5 @@
 import { BUS_SCHEMA_VERSION, createInProcessBus } from '@dh-mqtt/bus';
-import type { DeviceHive } from '@dh-mqtt/devicehive';
+import { DataDirInUseError, DefaultAdminPasswordError, type DeviceHive } from '@dh-mqtt/devicehive';
 import { openTestDeviceHive } from '@dh-mqtt/devicehive/testing';
 import { loadGatewayConfig, silentLogger } from '@dh-mqtt/runtime';
 import { createGatewayApp } from '../src/gateway-app';
@@ -78,6 +78,33 @@ describe(createGatewayApp.name, () => {
 
       await expect(started).rejects.toThrow('shutdown started');
       await bus.broker.close();
+    });
+  });
+
+  describe('when the core refuses to start for a reason waiting cannot fix', () => {
+    it.each([
+      ['the default admin password on a cluster database', new DefaultAdminPasswordError()],
+      ['a data directory another process holds', new DataDirInUseError('/data', undefined)],
+    ])('rejects the start at once on %s (no retry)', async (_, error) => {
+      const bus = createInProcessBus({ requestTimeoutMs: 5_000 });
+      let attempts = 0;
+      const app = createGatewayApp(config, {
+        bus: bus.gateway,
+        logger: silentLogger(),
+        retry: { initialMs: 10, maxMs: 10 },
+        openDeviceHive: () => {
+          attempts += 1;
+          return Promise.reject(error);
+        },
+      });
+      try {
+        await app.listenHealth();
+        await expect(app.start()).rejects.toBe(error);
+        expect(attempts).toBe(1);
+      } finally {
+        for (const step of app.shutdownSteps) await step.close();
+        await bus.broker.close();
+      }
     });
   });
 });

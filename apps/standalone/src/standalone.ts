@@ -83,6 +83,7 @@ export async function startStandalone(
       databaseUrl: config.databaseUrl,
       adminPassword: config.adminPassword,
       jwtSecret: config.jwtSecret,
+      allowDefaultAdminPassword: config.allowDefaultAdminPassword,
       logger: logger.child({ component: 'core' }),
     });
     started('core', () => deviceHive.close());

@@ -18,6 +18,11 @@ import { notificationActions } from './actions/notification.actions';
 import { subscriptionActions } from './actions/subscription.actions';
 import { createSystemActions, type SystemInfoOptions } from './actions/system.actions';
 import { userActions } from './actions/user.actions';
+import {
+  BOOTSTRAP_ADMIN_LOGIN,
+  checkDefaultAdminPassword,
+  DEFAULT_ADMIN_PASSWORD_WARNING,
+} from './auth/default-admin';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import type { ActionContext, ActionOutcome, ActionTable, CoreServices } from './core/action';
 import { checkTarget } from './core/access';
@@ -31,6 +36,8 @@ import { sqlErrorToDhError } from './storage/sql-errors';
 /** Where the core reports defects (pino-compatible). Never given passwords, tokens or secrets. */
 export interface CoreLogger {
   error(details: Record<string, unknown>, message: string): void;
+  /** Start-time warnings (the default admin password); absent: stderr. */
+  warn?(details: Record<string, unknown>, message: string): void;
 }
 
 export interface DeviceHiveOptions extends StorageOptions, SystemInfoOptions {
@@ -40,6 +47,11 @@ export interface DeviceHiveOptions extends StorageOptions, SystemInfoOptions {
   now?: () => Date;
   /** Defaults to stderr. */
   logger?: CoreLogger;
+  /**
+   * `DH_ALLOW_DEFAULT_ADMIN_PASSWORD`: a PostgreSQL database (`databaseUrl`) whose bootstrap
+   * admin still has the published default password is refused unless true; PGlite only warns.
+   */
+  allowDefaultAdminPassword?: boolean;
   /**
    * An already migrated and bootstrapped storage to use instead of opening one (tests, or a
    * process that shares one pool); `close()` closes it.
@@ -66,9 +78,12 @@ export function mergeActionTables(...tables: ActionTable[]): ActionTable {
   return merged;
 }
 
-const stderrLogger: CoreLogger = {
-  error: (details, message) =>
-    process.stderr.write(`${JSON.stringify({ level: 'error', msg: message, ...details })}\n`),
+const stderrLine = (level: string) => (details: Record<string, unknown>, message: string) =>
+  void process.stderr.write(`${JSON.stringify({ level, msg: message, ...details })}\n`);
+
+const stderrLogger: Required<CoreLogger> = {
+  error: stderrLine('error'),
+  warn: stderrLine('warn'),
 };
 
 /** §1.6 steps 2–3, repeated here so that no caller of the port can skip them. */
@@ -98,9 +113,22 @@ function describeError(error: unknown): Record<string, unknown> {
  */
 export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise<DeviceHive> {
   const sql = options.sql ?? (await openStorage(options));
+  const logger = options.logger ?? stderrLogger;
   let jwtSecret: string;
   try {
     jwtSecret = await resolveJwtSecret(sql, options.jwtSecret);
+    // Opened here, not handed in: a process starting (docs/security.md, "Default admin password").
+    if (!options.sql) {
+      const policy = {
+        shared: Boolean(options.databaseUrl),
+        allowed: options.allowDefaultAdminPassword ?? false,
+      };
+      if (await checkDefaultAdminPassword(sql, policy)) {
+        const details = { login: BOOTSTRAP_ADMIN_LOGIN };
+        if (logger.warn) logger.warn(details, DEFAULT_ADMIN_PASSWORD_WARNING);
+        else stderrLogger.warn(details, DEFAULT_ADMIN_PASSWORD_WARNING);
+      }
+    }
   } catch (error) {
     if (!options.sql) await sql.close(); // a given storage stays the caller's on failure
     throw error;
@@ -115,7 +143,6 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
     devices,
     notifications,
   };
-  const logger = options.logger ?? stderrLogger;
   const actions = mergeActionTables(
     authActions,
     createSystemActions(options),

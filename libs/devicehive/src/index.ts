@@ -29,6 +29,14 @@ export {
   type ScryptParams,
 } from './auth/password';
 export { setUserPassword, unlockUser, type UnlockOutcome } from './auth/user-recovery';
+export {
+  BOOTSTRAP_ADMIN_LOGIN,
+  checkDefaultAdminPassword,
+  DEFAULT_ADMIN_PASSWORD_WARNING,
+  DefaultAdminPasswordError,
+  usesDefaultAdminPassword,
+  type DefaultAdminPasswordPolicy,
+} from './auth/default-admin';
 export { isSecretSetting, JWT_SECRET_SETTING, SECRET_SETTINGS } from './auth/jwt-secret';
 export { seedBootstrapData, SAMPLE_DEVICE_ID } from './storage/bootstrap';
 export {

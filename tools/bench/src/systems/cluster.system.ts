@@ -173,6 +173,8 @@ function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
     DH_REDIS_URL: infra.redisUrl,
     DH_DATABASE_URL: infra.databaseUrl,
     DH_ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+    // The benchmark logs in with the published default, which a cluster refuses unless allowed.
+    DH_ALLOW_DEFAULT_ADMIN_PASSWORD: 'true',
     // Both gateways sign and check the same tokens.
     DH_JWT_SECRET: `bench-cluster-secret-${suffix}-0123456789abcdef`,
     DH_LOG_LEVEL: 'warn',
