@@ -33,6 +33,31 @@ describe('password storage', () => {
     await expect(verifyPassword('', stored, null)).resolves.toBe(false);
   });
 
+  describe('when the same password verified against the same hash a moment ago', () => {
+    it('matches again without a scrypt; a wrong password still pays one', async () => {
+      // ln=17 makes a scrypt cost ~350 ms here: the difference cannot be noise.
+      const stored = await hashNewPassword('reconnecting device', { ln: 17, r: 8, p: 1 });
+      await expect(verifyPassword('reconnecting device', stored, null)).resolves.toBe(true);
+
+      let started = Date.now();
+      await expect(verifyPassword('reconnecting device', stored, null)).resolves.toBe(true);
+      const again = Date.now() - started;
+      started = Date.now();
+      await expect(verifyPassword('reconnecting devicE', stored, null)).resolves.toBe(false);
+      const wrong = Date.now() - started;
+      expect(again).toBeLessThan(20);
+      expect(wrong).toBeGreaterThan(100);
+    });
+
+    it('never lets an old password match a changed hash', async () => {
+      const before = await hashNewPassword('old secret');
+      await expect(verifyPassword('old secret', before, null)).resolves.toBe(true);
+      const after = await hashNewPassword('new secret');
+      await expect(verifyPassword('old secret', after, null)).resolves.toBe(false);
+      await expect(verifyPassword('new secret', after, null)).resolves.toBe(true);
+    });
+  });
+
   it('verifies with the parameters the stored hash names, so they can be raised later', async () => {
     const cheap = await hashNewPassword('older hash', { ln: 10, r: 8, p: 1 });
     expect(cheap).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$/);

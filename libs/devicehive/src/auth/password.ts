@@ -1,4 +1,11 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto';
 
 /*
  * Password storage (docs/adr/0007-password-storage.md). New and changed passwords are stored as
@@ -142,11 +149,50 @@ const DUMMY_SALT = randomBytes(SALT_BYTES);
 
 const equal = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 
+/*
+ * Passwords that verified recently, so a device reconnecting with the same credentials does not
+ * pay a scrypt each time (a reconnect storm would otherwise be bounded by ~22 logins/s per
+ * process; docs/adr/0007-password-storage.md). Keyed by the stored hash, holding an HMAC of the
+ * password under a key that lives in this process only: the KDF still protects the stored
+ * hashes, a changed password (a new stored hash) is never matched by an old entry, and a wrong
+ * password always costs a full scrypt. Bounded in size and age.
+ */
+const VERIFIED_KEY = randomBytes(32);
+const VERIFIED_TTL_MS = 10 * 60_000;
+const VERIFIED_MAX = 10_000;
+const verified = new Map<string, { digest: Buffer; until: number }>();
+
+const digestOf = (password: string) =>
+  createHmac('sha256', VERIFIED_KEY).update(password, 'utf8').digest();
+
+function recentlyVerified(stored: string, password: string): boolean {
+  const entry = verified.get(stored);
+  if (entry === undefined) return false;
+  if (entry.until <= Date.now()) {
+    verified.delete(stored);
+    return false;
+  }
+  return timingSafeEqual(entry.digest, digestOf(password));
+}
+
+function rememberVerified(stored: string, password: string): void {
+  verified.delete(stored);
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+  verified.set(stored, { digest: digestOf(password), until: Date.now() + VERIFIED_TTL_MS });
+}
+
+/** Forgets every recently verified password (tests; after a key rotation of the process). */
+export function forgetVerifiedPasswords(): void {
+  verified.clear();
+}
+
 /**
  * Whether `password` matches the stored hash, in constant time. `$scrypt$...` hashes verify with
  * the parameters they carry; reference hashes (`storedSalt` set) verify with SHA-256 and cost one
- * dummy scrypt on top, so every check costs about one scrypt whatever the stored scheme, and a
- * login that does not exist (pass `null`) costs the same as one that does.
+ * dummy scrypt on top, so every failed check costs about one scrypt whatever the stored scheme,
+ * and a login that does not exist (pass `null`) costs the same as one that does. The one shortcut:
+ * the password that last verified against this same `$scrypt$` hash, within 10 minutes, matches
+ * without a scrypt (a reconnecting device).
  */
 export async function verifyPassword(
   password: string,
@@ -154,8 +200,12 @@ export async function verifyPassword(
   storedSalt: string | null,
 ): Promise<boolean> {
   const parsed = storedHash == null ? null : parse(storedHash);
-  if (parsed) {
-    return equal(parsed.key, await derive(password, parsed.salt, parsed.params, parsed.key.length));
+  if (parsed && storedHash != null) {
+    if (recentlyVerified(storedHash, password)) return true;
+    const key = await derive(password, parsed.salt, parsed.params, parsed.key.length);
+    const matches = equal(parsed.key, key);
+    if (matches) rememberVerified(storedHash, password);
+    return matches;
   }
   await spendPasswordCheck(password);
   if (storedHash == null || storedSalt == null || isScryptHash(storedHash)) return false;
