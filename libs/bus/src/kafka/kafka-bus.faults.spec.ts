@@ -122,6 +122,13 @@ describe('Kafka bus faults', () => {
         }),
       );
       await held.reached.opened;
+      // The gateway may read the held request before the producer has its acknowledgement; a
+      // cut in between fails that send although the request got through. With one produce
+      // request in flight (maxInFlightRequests: 1), a later request's reply proves the held
+      // one's send was acknowledged.
+      await broker.request(
+        buildRequestEnvelope({ clientId: 'client-b', deadline: Date.now() + 10_000 }),
+      );
 
       fault.cut();
       const cutAt = Date.now();
