@@ -1,9 +1,9 @@
 // A real Apache Kafka for tests and local runs, without Docker (DESIGN.md §7): the official jars
-// from Maven Central (tools/infra/kafka/pom.xml, cached in .infra/kafka-jars), one KRaft node
+// from Maven Central (tools/infra/kafka/pom.xml, cached in .infra/kafka-jars-<version>), one KRaft node
 // (broker + controller) in a temp dir, on free ports. Plain Node ESM: used by jest globalSetup,
 // by infra.mjs and by the CLI
 //   node tools/infra/kafka.mjs     # prints DH_KAFKA_BROKERS=..., stops on Ctrl-C
-// Kafka 3.9, not 4.x: kafkajs 2.2.4 uses protocol versions that Kafka 4.0 removed (KIP-896).
+// Kafka 3.9 by default, any 4.x with DH_TEST_KAFKA_VERSION: kafkajs 2.2.4 speaks both (docs/deployment.md).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -27,8 +27,19 @@ import { aptInstall, freePort, run } from './process-utils.mjs';
 const POM = join('tools', 'infra', 'kafka', 'pom.xml');
 const READY_TIMEOUT_MS = 90_000;
 
-/** The Kafka version pinned in the pom (one place to change it). */
+/**
+ * The Kafka version to run: `DH_TEST_KAFKA_VERSION` when set (e.g. `4.1.1`: the suites run on
+ * the current line too, which Strimzi ships), else the one pinned in the pom (one place to change
+ * the default).
+ */
 export function kafkaVersion() {
+  const wanted = process.env.DH_TEST_KAFKA_VERSION?.trim();
+  if (wanted) {
+    if (!/^\d+\.\d+\.\d+$/.test(wanted)) {
+      throw new Error(`DH_TEST_KAFKA_VERSION must be a release like 4.1.1, not ${wanted}`);
+    }
+    return wanted;
+  }
   const pom = readFileSync(join(repoRoot(), POM), 'utf8');
   const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom);
   if (!match) throw new Error(`${POM} has no <kafka.version>`);
@@ -57,7 +68,8 @@ async function ensureTools(log) {
  */
 export async function ensureKafkaJars(log = (line) => console.log(line)) {
   const version = kafkaVersion();
-  const jarsDir = join(infraDir(), 'kafka-jars');
+  // One cache per version: switching DH_TEST_KAFKA_VERSION back and forth fetches each once.
+  const jarsDir = join(infraDir(), `kafka-jars-${version}`);
   const marker = `kafka_2.13-${version}.jar`;
   if (existsSync(join(jarsDir, marker))) return jarsDir;
   await ensureTools(log);
@@ -73,16 +85,13 @@ export async function ensureKafkaJars(log = (line) => console.log(line)) {
         '-f',
         join(repoRoot(), POM),
         'dependency:copy-dependencies',
+        `-Dkafka.version=${version}`,
         `-DoutputDirectory=${staging}`,
         '-DincludeScope=runtime',
       ],
       { timeoutMs: 600_000 },
     );
     if (!existsSync(join(staging, marker))) throw new Error(`mvn did not produce ${marker}`);
-    // An outdated cache (other Kafka version) is replaced as a whole.
-    if (existsSync(jarsDir) && !existsSync(join(jarsDir, marker))) {
-      rmSync(jarsDir, { recursive: true, force: true });
-    }
     try {
       renameSync(staging, jarsDir);
     } catch (error) {
@@ -182,6 +191,19 @@ function serverProperties({ dataDir, port, saslPort, tlsPort, keystore, controll
   ].join('\n');
 }
 
+/** Kafka 4 logs through log4j 2 (log4j 1 is gone); 3.x reads LOG4J below. */
+const LOG4J2 = [
+  'rootLogger.level=WARN',
+  'rootLogger.appenderRef.stdout.ref=STDOUT',
+  'appender.stdout.type=Console',
+  'appender.stdout.name=STDOUT',
+  'appender.stdout.layout.type=PatternLayout',
+  'appender.stdout.layout.pattern=[%d] %p %m (%c)%n',
+  'logger.raft.name=kafka.server.KafkaRaftServer',
+  'logger.raft.level=INFO',
+  '',
+].join('\n');
+
 const LOG4J = [
   'log4j.rootLogger=WARN, stdout',
   'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
@@ -199,6 +221,7 @@ function javaArgs(jarsDir, dataDir, mainClass, args, heap) {
     '-XX:TieredStopAtLevel=1',
     '-Djava.awt.headless=true',
     `-Dlog4j.configuration=file:${join(dataDir, 'log4j.properties')}`,
+    `-Dlog4j2.configurationFile=${join(dataDir, 'log4j2.properties')}`,
     '-cp',
     `${jarsDir}/*`,
     mainClass,
@@ -291,6 +314,7 @@ export async function startKafka(options = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dh-kafka-'));
   const logFile = join(dataDir, 'server.log');
   writeFileSync(join(dataDir, 'log4j.properties'), LOG4J);
+  writeFileSync(join(dataDir, 'log4j2.properties'), LOG4J2);
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
   const killSync = () => {

@@ -39,7 +39,7 @@ describe('docker-compose.yml', () => {
       expect(compose.services['gateway'].deploy?.replicas).toBe(2);
     });
 
-    it('runs Kafka 3.9.x (kafkajs 2.2.4 does not speak Kafka 4) and PostgreSQL 15', () => {
+    it('runs Kafka 3.9.x (the version the compose file was written for) and PostgreSQL 15', () => {
       expect(compose.services['kafka'].image).toMatch(/^apache\/kafka:3\.9\.\d+$/);
       expect(compose.services['postgres'].image).toMatch(/^postgres:15[.-]/);
     });
