@@ -1,18 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:tls';
+import { createServer, type Server, type TlsOptions } from 'node:tls';
 import type { DhBroker } from '../broker';
 import { guardPacketSize } from './packet-size-guard';
 
-/** PEM material of the TLS listener (mqtt-api.md §1). */
-export interface TlsServerOptions {
+/** PEM material and handshake bound of a TLS listener (MQTT over TLS or secure WebSocket). */
+export interface TlsMaterial {
   cert: string | Buffer;
   key: string | Buffer;
   /** Extra CA certificates (chain or client CAs). */
   ca?: string | Buffer;
-  /** Largest MQTT packet accepted, in bytes; a larger one closes the connection (§7). */
-  maxPacketSize?: number;
-  /** Bound on the TLS handshake, so idle sockets that never finish it are dropped (§7). */
+  /** Bound on the TLS handshake, so idle sockets that never finish it are dropped. */
   handshakeTimeoutMs?: number;
+}
+
+/** The TLS listener (docs/security.md, "Listeners and TLS"). */
+export interface TlsServerOptions extends TlsMaterial {
+  /** Largest MQTT packet accepted, in bytes; a larger one closes the connection. */
+  maxPacketSize?: number;
+}
+
+/**
+ * The handshake rules every TLS listener shares: TLS 1.2 at least, a bounded handshake (10 s by
+ * default), `noDelay` (a PUBACK then a reply must not wait for a delayed ACK).
+ */
+export function tlsListenerOptions(material: TlsMaterial): TlsOptions & { noDelay: boolean } {
+  return {
+    cert: material.cert,
+    key: material.key,
+    ca: material.ca,
+    noDelay: true,
+    handshakeTimeout: material.handshakeTimeoutMs ?? 10_000,
+    minVersion: 'TLSv1.2',
+  };
 }
 
 /**
@@ -25,20 +44,10 @@ export function createTlsServer(
   options: TlsServerOptions,
 ): Server {
   const { maxPacketSize } = options;
-  const server = createServer(
-    {
-      cert: options.cert,
-      key: options.key,
-      ca: options.ca,
-      noDelay: true,
-      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
-      minVersion: 'TLSv1.2',
-    },
-    (socket) => {
-      socket.setNoDelay(true);
-      broker.handle(maxPacketSize ? guardPacketSize(socket, maxPacketSize) : socket);
-    },
-  );
+  const server = createServer(tlsListenerOptions(options), (socket) => {
+    socket.setNoDelay(true);
+    broker.handle(maxPacketSize ? guardPacketSize(socket, maxPacketSize) : socket);
+  });
   server.on('tlsClientError', (_err, socket) => socket.destroy());
   return server;
 }

@@ -1,16 +1,10 @@
 import { createServer, type Server } from 'node:https';
 import type { DhBroker } from '../broker';
+import { tlsListenerOptions, type TlsMaterial } from './tls-server';
 import { serveMqttUpgrades, upgradeRequired, type WsServerOptions } from './ws-server';
 
 /** A secure WebSocket listener: the WebSocket options plus the PEM material of the TLS one. */
-export interface WssServerOptions extends WsServerOptions {
-  cert: string | Buffer;
-  key: string | Buffer;
-  /** Extra CA certificates (chain or client CAs). */
-  ca?: string | Buffer;
-  /** Bound on the TLS handshake, so idle sockets that never finish it are dropped. */
-  handshakeTimeoutMs?: number;
-}
+export interface WssServerOptions extends WsServerOptions, TlsMaterial {}
 
 /**
  * MQTT over secure WebSocket (docs/security.md), built but not listening: the WebSocket
@@ -22,17 +16,7 @@ export function createWssServer(
   broker: Pick<DhBroker, 'handle'>,
   options: WssServerOptions,
 ): Server {
-  const server = createServer(
-    {
-      cert: options.cert,
-      key: options.key,
-      ca: options.ca,
-      noDelay: true,
-      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
-      minVersion: 'TLSv1.2',
-    },
-    upgradeRequired,
-  );
+  const server = createServer(tlsListenerOptions(options), upgradeRequired);
   server.on('tlsClientError', (_err, socket) => socket.destroy());
   serveMqttUpgrades(server, broker, options);
   return server;
