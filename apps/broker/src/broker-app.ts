@@ -115,7 +115,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     // With a shared emitter a message can come back between a resumed session's subscriptions
     // and its CONNACK; the transports get the connections through connackFirst.
     const served = mqttState ? connackFirst(broker) : broker;
-    listeners = createListeners(served, config, { logger, metrics });
+    listeners = createListeners(served, config, { logger, metrics, connections: broker.metrics });
     const bound: BrokerPorts = {
       ...(await listeners.listen(config.host)),
       http: healthPort ?? 0,

@@ -72,7 +72,7 @@ describe(createHttpServer.name, () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
-    expect(await res.text()).toContain('dh_process_cpu_user_seconds_total');
+    expect(await res.text()).toContain('process_cpu_user_seconds_total{app="test"}');
   });
 
   it('answers an unknown path with 404 and a POST with 405', async () => {
