@@ -105,7 +105,11 @@ export async function startStandalone(
     started('broker', () => broker.close());
     checks.register('broker', () => !broker.aedes.closed);
 
-    const listeners = createListeners(broker, config, { logger, metrics, connections: broker.metrics });
+    const listeners = createListeners(broker, config, {
+      logger,
+      metrics,
+      connections: broker.metrics,
+    });
     // Closed first: stop accepting; closing the broker then ends the open connections.
     started('listeners', () => listeners.stopAccepting());
     const ports: StandalonePorts = { ...(await listeners.listen(config.host)), http: httpPort };

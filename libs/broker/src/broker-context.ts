@@ -16,6 +16,8 @@ export type BrokerSettings = Pick<
 > &
   /** `$SYS/#` for admins only unless false (mqtt-api.md §7); default true. */
   Partial<Pick<BrokerConfig, 'sysTopicsAdminOnly'>> &
+  /** Period of the `$SYS/{brokerId}/broker/...` counters in seconds, 0 = none; default 10. */
+  Partial<Pick<BrokerConfig, 'sysIntervalSeconds'>> &
   /** CONNECT without credentials gets an anonymous session unless false (CONNACK 5); default true. */
   Partial<Pick<BrokerConfig, 'allowAnonymous'>> &
   /** The limits of mqtt-api.md §7; each left out takes its documented default. */

@@ -17,6 +17,10 @@ import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limit
 import { BrokerMetrics, type DropReason } from './metrics/broker-metrics';
 import { startPushes } from './pushes/start-pushes';
 import { SessionRegistry } from './session/session-registry';
+import { startSysCounters } from './sys/sys-counters';
+
+/** Mosquitto's default `sys_interval`. */
+const DEFAULT_SYS_INTERVAL_SECONDS = 10;
 
 export interface BrokerDeps {
   bus: BrokerBus;
@@ -108,6 +112,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     clock: deps.mqttState?.sessionClock,
   });
   await startPushes(ctx);
+  const sys = startSysCounters(ctx, deps.config.sysIntervalSeconds ?? DEFAULT_SYS_INTERVAL_SECONDS);
   const handle: Aedes['handle'] = (conn, req) => {
     // mqtt-api.md §7: a flood from one address is cut before aedes allocates a client for it.
     if (!ctx.limits.admitConnection(remoteAddressOf(conn as object, req))) {
@@ -131,6 +136,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         expiry.stop();
+        sys.stop();
         aedes.close(() => resolve());
       })),
   };

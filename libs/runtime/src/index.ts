@@ -44,3 +44,10 @@ export {
   type Logger,
   type LoggerOptions,
 } from './logging/logger';
+export { PRODUCT_VERSION } from './version';
+export {
+  parsePrometheusText,
+  sampleValue,
+  sampledNames,
+  type Sample,
+} from './metrics/prometheus-text';

@@ -74,16 +74,25 @@ export function createConnectHooks(ctx: BrokerContext): ConnectHooks {
         authenticated(error, ok);
       };
       if (emptyIdWithoutCleanSession.has(client)) {
-        return done(refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'), false);
+        return done(
+          refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'),
+          false,
+        );
       }
       if (!isAcceptableClientId(client.id, ctx.settings.maxClientIdLength)) {
         if (client.id.length > ctx.settings.maxClientIdLength)
           ctx.limits.metrics.hit('client_id_length');
-        return done(refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'), false);
+        return done(
+          refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'),
+          false,
+        );
       }
       if (!fitsReplyTopics(client.id, ctx.limits.settings.maxTopicLevels)) {
         ctx.limits.metrics.hit('topic_levels');
-        return done(refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'), false);
+        return done(
+          refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'),
+          false,
+        );
       }
       const anonymous = username === undefined && password === undefined;
       if (anonymous && !allowAnonymous) {

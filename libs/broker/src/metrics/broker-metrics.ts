@@ -71,6 +71,8 @@ export class BrokerMetrics {
   messagesQueued = 0;
   /** Requests received and not yet answered. */
   pendingRequests = 0;
+  /** Requests answered (any status). */
+  requestsAnswered = 0;
   /** Requests the gateway did not answer within `DH_REQUEST_TIMEOUT_MS` (503). */
   backendTimeouts = 0;
   /** Requests the bus refused or failed to carry (503). */
@@ -117,12 +119,50 @@ export class BrokerMetrics {
     });
     this.connects = new Map(CONNECT_RESULTS.map((result) => [result, connects.labels(result)]));
     for (const child of this.connects.values()) child.inc(0);
-    fromNumber(registers, 'dh_mqtt_messages_received_total', 'PUBLISH packets from clients', () => this.messagesReceived);
-    labelled(registers, 'dh_mqtt_messages_sent_total', 'Messages written to subscribers, by the QoS they were published with', 'qos', ['0', '1', '2'], this.messagesSent);
-    labelled(registers, 'dh_mqtt_bytes_received_total', 'Bytes read from MQTT connections (WebSocket framing and TLS records included), by listener', 'listener', LISTENERS, () => this.bytes('bytesRead'));
-    labelled(registers, 'dh_mqtt_bytes_sent_total', 'Bytes written to MQTT connections, by listener', 'listener', LISTENERS, () => this.bytes('bytesWritten'));
-    labelled(registers, 'dh_mqtt_messages_dropped_total', 'Messages not delivered, by reason', 'reason', DROP_REASONS, this.dropped);
-    fromNumber(registers, 'dh_mqtt_messages_queued_total', 'QoS 1 messages stored for persistent sessions', () => this.messagesQueued);
+    fromNumber(
+      registers,
+      'dh_mqtt_messages_received_total',
+      'PUBLISH packets from clients',
+      () => this.messagesReceived,
+    );
+    labelled(
+      registers,
+      'dh_mqtt_messages_sent_total',
+      'Messages written to subscribers, by the QoS they were published with',
+      'qos',
+      ['0', '1', '2'],
+      this.messagesSent,
+    );
+    labelled(
+      registers,
+      'dh_mqtt_bytes_received_total',
+      'Bytes read from MQTT connections (WebSocket framing and TLS records included), by listener',
+      'listener',
+      LISTENERS,
+      () => this.bytes('bytesRead'),
+    );
+    labelled(
+      registers,
+      'dh_mqtt_bytes_sent_total',
+      'Bytes written to MQTT connections, by listener',
+      'listener',
+      LISTENERS,
+      () => this.bytes('bytesWritten'),
+    );
+    labelled(
+      registers,
+      'dh_mqtt_messages_dropped_total',
+      'Messages not delivered, by reason',
+      'reason',
+      DROP_REASONS,
+      this.dropped,
+    );
+    fromNumber(
+      registers,
+      'dh_mqtt_messages_queued_total',
+      'QoS 1 messages stored for persistent sessions',
+      () => this.messagesQueued,
+    );
     this.requests = new Counter({
       name: 'dh_requests_total',
       help: 'Requests answered on dh/response, by action and status (success or the error code)',
@@ -131,7 +171,7 @@ export class BrokerMetrics {
     });
     this.requestDuration = new Histogram({
       name: 'dh_request_duration_seconds',
-      help: 'From a request PUBLISH received to its reply routed, by action',
+      help: 'From a request PUBLISH received to its reply handed to the router, by action',
       labelNames: ['action'],
       buckets: LATENCY_BUCKETS,
       registers,
@@ -150,10 +190,34 @@ export class BrokerMetrics {
         this.set(self.pendingRequests);
       },
     });
-    fromNumber(registers, 'dh_backend_timeouts_total', 'Requests answered 503 because no reply came within DH_REQUEST_TIMEOUT_MS', () => this.backendTimeouts);
-    fromNumber(registers, 'dh_backend_unavailable_total', 'Requests answered 503 because the bus could not carry them', () => this.backendUnavailable);
-    labelled(registers, 'dh_pushes_total', 'Device events written to subscribers, by kind', 'kind', PUSH_KINDS, this.pushes);
-    labelled(registers, 'dh_pushes_denied_total', 'Device events a filter matched but the subscriber may not see, by kind', 'kind', PUSH_KINDS, this.pushesDenied);
+    fromNumber(
+      registers,
+      'dh_backend_timeouts_total',
+      'Requests answered 503 because no reply came within DH_REQUEST_TIMEOUT_MS',
+      () => this.backendTimeouts,
+    );
+    fromNumber(
+      registers,
+      'dh_backend_unavailable_total',
+      'Requests answered 503 because the bus could not carry them',
+      () => this.backendUnavailable,
+    );
+    labelled(
+      registers,
+      'dh_pushes_total',
+      'Device events written to subscribers, by kind',
+      'kind',
+      PUSH_KINDS,
+      this.pushes,
+    );
+    labelled(
+      registers,
+      'dh_pushes_denied_total',
+      'Device events a filter matched but the subscriber may not see, by kind',
+      'kind',
+      PUSH_KINDS,
+      this.pushesDenied,
+    );
     const pushLatency = new Histogram({
       name: 'dh_push_latency_seconds',
       help: 'From an event stored (its timestamp) to its PUBLISH to a subscriber, by kind',
@@ -196,9 +260,10 @@ export class BrokerMetrics {
     return performance.now();
   }
 
-  /** A request's reply is routed: counts it by action and status, observes its duration. */
+  /** A request's reply is ready to publish: counts it by action and status, observes its duration. */
   requestAnswered(action: string | null, status: 'success' | number, startedAt: number): void {
     this.pendingRequests -= 1;
+    this.requestsAnswered += 1;
     if (!this.requests) return;
     const series = this.seriesOf(action);
     series.duration?.observe((performance.now() - startedAt) / 1000);

@@ -23,29 +23,28 @@ export function handleRequest(ctx: BrokerContext, session: ClientSession, payloa
     const action = parsed.ok ? parsed.request.action : null;
     const requestId = parsed.ok ? parsed.request.requestId : null;
     const reply = errorReplyFrom(action, requestId, new DhError('DH_ERR_RATE_LIMITED'));
-    void publishReply(ctx, clientId, action, reply).then(() =>
-      answered(ctx, clientId, action, reply, startedAt),
-    );
+    answered(ctx, clientId, action, reply, startedAt);
+    void publishReply(ctx, clientId, action, reply);
     return;
   }
   void session.enqueue(async () => {
     if (!parsed.ok) {
-      await publishReply(ctx, clientId, parsed.action, parsed.reply);
       answered(ctx, clientId, parsed.action, parsed.reply, startedAt);
+      await publishReply(ctx, clientId, parsed.action, parsed.reply);
       return;
     }
     const reply =
       answerInBroker(session, parsed.request) ??
       ctx.limits.refuseRequestSubscription(session, parsed.request) ??
       (await forwardRequest(ctx, session, parsed.request));
-    await publishReply(ctx, clientId, parsed.request.action, reply);
     answered(ctx, clientId, parsed.request.action, reply, startedAt);
+    await publishReply(ctx, clientId, parsed.request.action, reply);
     // mqtt-api.md §5: a new subscription's replay and pushes follow its reply.
     activateRequestSubscriptions(ctx, session);
   });
 }
 
-/** Counts a request whose reply is routed, and logs it at debug (docs/operations.md, "Logs"). */
+/** Counts a request whose reply is about to be published, and logs it at debug (docs/operations.md, "Logs"). */
 function answered(
   ctx: BrokerContext,
   clientId: string,

@@ -35,6 +35,8 @@ export const DEFAULTS = Object.freeze({
   wssPort: 8084,
   /** `$SYS/#` readable by admins only (docs/topics/ordinary-and-sys.md). */
   sysTopicsAdminOnly: true,
+  /** Seconds between two `$SYS/{brokerId}/broker/...` counter publishes (Mosquitto's default). */
+  sysIntervalSeconds: 10,
   /** The bootstrap data lets anonymous sessions use ordinary topics (docs/security.md). */
   allowAnonymous: true,
   /** aedes' own ceiling (its topic matchers hold 100 words); DeviceHive topics use at most 7. */
@@ -117,6 +119,8 @@ export interface BrokerConfig extends ProcessConfig {
   tls: TlsConfig | undefined;
   /** `DH_SYS_TOPICS_ADMIN_ONLY` (`true`/`false`): `false` lets every session read `$SYS/#`. */
   sysTopicsAdminOnly: boolean;
+  /** `DH_SYS_INTERVAL` (0–3600 s): period of the `$SYS` counters; 0 publishes none. */
+  sysIntervalSeconds: number;
   /** `DH_ALLOW_ANONYMOUS` (`true`/`false`): `false` refuses a CONNECT without credentials (CONNACK 5). */
   allowAnonymous: boolean;
   /** `DH_MAX_TOPIC_LEVELS` (8–100): deeper topics and filters close the connection. */
@@ -225,6 +229,7 @@ function readBroker(env: EnvReader): BrokerConfig {
         ['true', 'false'],
         String(DEFAULTS.sysTopicsAdminOnly),
       ) === 'true',
+    sysIntervalSeconds: env.integer('DH_SYS_INTERVAL', DEFAULTS.sysIntervalSeconds, 0, 3600),
     allowAnonymous: env.boolean('DH_ALLOW_ANONYMOUS', DEFAULTS.allowAnonymous),
     ...readLimits(env),
   };
