@@ -53,6 +53,7 @@ export interface GatewayApp {
 export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): GatewayApp {
   const { bus, logger } = deps;
   const retry = deps.retry ?? { initialMs: 500, maxMs: 10_000 };
+  const metrics = createMetricsRegistry({ app: 'gateway' });
   const openDeviceHive =
     deps.openDeviceHive ??
     (() =>
@@ -63,6 +64,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         jwtSecret: config.jwtSecret,
         allowDefaultAdminPassword: config.allowDefaultAdminPassword,
         logger: logger.child({ component: 'core' }),
+        metrics,
       }));
   const checks = new HealthChecks();
   let deviceHive: DeviceHive | undefined;
@@ -77,7 +79,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   if (bus.ready !== undefined) checks.register('kafka', () => bus.ready === true);
   const http = createHttpServer({
     checks,
-    metrics: createMetricsRegistry({ app: 'gateway' }),
+    metrics,
     isShuttingDown: () => shuttingDown,
   });
 
@@ -136,6 +138,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         bus,
         ledger,
         logger: logger.child({ component: 'gateway' }),
+        metrics,
       });
       serving = true;
       logger.info('gateway serving');

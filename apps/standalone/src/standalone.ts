@@ -85,6 +85,7 @@ export async function startStandalone(
       jwtSecret: config.jwtSecret,
       allowDefaultAdminPassword: config.allowDefaultAdminPassword,
       logger: logger.child({ component: 'core' }),
+      metrics,
     });
     started('core', () => deviceHive.close());
     checks.register('storage', () => deviceHive.ping());
@@ -95,6 +96,7 @@ export async function startStandalone(
       bus: bus.gateway,
       logger: logger.child({ component: 'gateway' }),
       requestTimeoutMs: config.requestTimeoutMs,
+      metrics,
     });
     started('gateway', () => gateway.close());
 

@@ -101,14 +101,15 @@ export class BrokerMetrics {
       return;
     }
     const registers = [registry];
-    const self = this;
+    const openByListener = this.openByListener;
+    const pending = () => this.pendingRequests;
     new Gauge({
       name: 'dh_mqtt_connections',
       help: 'Open MQTT network connections, by listener',
       labelNames: ['listener'],
       registers,
       collect() {
-        LISTENERS.forEach((listener, i) => this.set({ listener }, self.openByListener[i]));
+        LISTENERS.forEach((listener, i) => this.set({ listener }, openByListener[i]));
       },
     });
     const connects = new Counter({
@@ -187,7 +188,7 @@ export class BrokerMetrics {
       help: 'Requests received and not yet answered',
       registers,
       collect() {
-        this.set(self.pendingRequests);
+        this.set(pending());
       },
     });
     fromNumber(
