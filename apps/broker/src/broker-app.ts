@@ -151,7 +151,8 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     get broker() {
       return broker;
     },
-    listenHealth: async () => (healthPort ??= await listen(http, config.httpPort, config.host)),
+    listenHealth: async () =>
+      (healthPort ??= await listen(http, config.httpPort, config.host, 'DH_HTTP_PORT')),
     start,
     shutdownSteps: [
       { name: 'readiness', close: () => void (shuttingDown = true) },

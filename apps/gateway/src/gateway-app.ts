@@ -117,7 +117,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   }
 
   return {
-    listenHealth: () => listen(http, config.httpPort, config.host),
+    listenHealth: () => listen(http, config.httpPort, config.host, 'DH_HTTP_PORT'),
     async start() {
       deviceHive = await openCore();
       if (shuttingDown) throw new Error('shutdown started before the gateway was up');

@@ -51,7 +51,9 @@ export async function startStandalone(
   config: StandaloneConfig,
   options: StandaloneOptions = {},
 ): Promise<Standalone> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'standalone' });
+  const logger =
+    options.logger ??
+    createLogger({ level: config.logLevel, format: config.logFormat, name: 'standalone' });
   // Parts register their close in start order; shutdown runs them in reverse.
   const parts: ShutdownStep[] = [];
   const started = (name: string, close: () => Promise<void> | void) => parts.push({ name, close });
@@ -75,7 +77,7 @@ export async function startStandalone(
       metrics,
       isShuttingDown: () => shuttingDown,
     });
-    const httpPort = await listen(http, config.httpPort, config.host);
+    const httpPort = await listen(http, config.httpPort, config.host, 'DH_HTTP_PORT');
     started('http', () => closeServer(http));
 
     const deviceHive = await createDeviceHive({

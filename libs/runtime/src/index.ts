@@ -1,5 +1,6 @@
 export {
   DEFAULTS,
+  LOG_FORMATS,
   LOG_LEVELS,
   loadBrokerConfig,
   loadCoreConfig,
@@ -8,6 +9,7 @@ export {
   type BrokerConfig,
   type CoreConfig,
   type GatewayConfig,
+  type LogFormat,
   type LogLevel,
   type ProcessConfig,
   type StandaloneConfig,
@@ -51,3 +53,4 @@ export {
   sampledNames,
   type Sample,
 } from './metrics/prometheus-text';
+export { formatPretty, prettyStream } from './logging/pretty-stream';

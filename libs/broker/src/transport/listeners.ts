@@ -135,12 +135,12 @@ export function createListeners(
   return {
     async listen(host) {
       const ports: ListenerPorts = {
-        mqtt: await listen(tcp, settings.mqttPort, host),
-        ws: await listen(ws, settings.wsPort, host),
+        mqtt: await listen(tcp, settings.mqttPort, host, 'DH_MQTT_PORT'),
+        ws: await listen(ws, settings.wsPort, host, 'DH_WS_PORT'),
       };
       if (secure && tls) {
-        ports.tls = await listen(secure.tls, tls.port, host);
-        ports.wss = await listen(secure.wss, tls.wssPort, host);
+        ports.tls = await listen(secure.tls, tls.port, host, 'DH_TLS_PORT');
+        ports.wss = await listen(secure.wss, tls.wssPort, host, 'DH_WSS_PORT');
       }
       return ports;
     },

@@ -5,6 +5,10 @@ import { ConfigError, EnvReader, type Env } from './env-reader';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `DH_LOG_FORMAT`: JSON lines for collectors, or readable lines for people. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /**
  * Documented defaults (DESIGN.md §6). `DH_WS_PORT` 8083 with path `/mqtt` is the usual MQTT over
  * WebSocket convention and stays clear of 8883 (MQTT over TLS); `DH_HTTP_PORT` 9090 serves
@@ -84,6 +88,8 @@ export interface ProcessConfig {
   httpPort: number;
   /** `DH_LOG_LEVEL`. */
   logLevel: LogLevel;
+  /** `DH_LOG_FORMAT`; unset = pretty on a terminal, JSON otherwise. */
+  logFormat: LogFormat | undefined;
   /** `DH_SHUTDOWN_TIMEOUT_MS`: after this a graceful shutdown gives up and exits. */
   shutdownTimeoutMs: number;
 }
@@ -174,6 +180,10 @@ function readProcess(env: EnvReader): ProcessConfig {
     host: env.string('DH_HOST', DEFAULTS.host),
     httpPort: env.port('DH_HTTP_PORT', DEFAULTS.httpPort),
     logLevel: env.oneOf('DH_LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
+    logFormat:
+      env.raw('DH_LOG_FORMAT') === undefined
+        ? undefined
+        : env.oneOf('DH_LOG_FORMAT', LOG_FORMATS, 'json'),
     shutdownTimeoutMs: env.integer(
       'DH_SHUTDOWN_TIMEOUT_MS',
       DEFAULTS.shutdownTimeoutMs,
