@@ -1,4 +1,4 @@
-import type { GatewayBus } from '@dh-mqtt/bus';
+import { registerBusMetrics, type GatewayBus } from '@dh-mqtt/bus';
 import {
   createDeviceHive,
   DataDirInUseError,
@@ -54,6 +54,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   const { bus, logger } = deps;
   const retry = deps.retry ?? { initialMs: 500, maxMs: 10_000 };
   const metrics = createMetricsRegistry({ app: 'gateway' });
+  registerBusMetrics(metrics, bus);
   const openDeviceHive =
     deps.openDeviceHive ??
     (() =>

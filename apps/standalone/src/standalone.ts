@@ -1,5 +1,5 @@
 import { createBroker, createListeners, type DhBroker } from '@dh-mqtt/broker';
-import { createInProcessBus } from '@dh-mqtt/bus';
+import { createInProcessBus, registerBusMetrics } from '@dh-mqtt/bus';
 import { acquireDataDirLock, createDeviceHive } from '@dh-mqtt/devicehive';
 import { createGateway } from '@dh-mqtt/gateway';
 import {
@@ -93,6 +93,8 @@ export async function startStandalone(
     checks.register('storage', () => deviceHive.ping());
 
     const bus = createInProcessBus({ requestTimeoutMs: config.requestTimeoutMs });
+    // The in-process bus is up while the process is.
+    registerBusMetrics(metrics, {});
     const gateway = await createGateway({
       deviceHive,
       bus: bus.gateway,

@@ -36,3 +36,4 @@ export {
   type ListenerName,
   type PushKind,
 } from './metrics/broker-metrics';
+export { RedisMetrics, type ObservedConnection } from './metrics/redis-metrics';
