@@ -54,3 +54,11 @@ export {
   type Sample,
 } from './metrics/prometheus-text';
 export { formatPretty, prettyStream } from './logging/pretty-stream';
+export {
+  METRICS,
+  PENDING_METRICS,
+  metricsInPromQL,
+  sampleNamesOf,
+  type MetricRole,
+  type MetricSpec,
+} from './metrics/metric-catalog';

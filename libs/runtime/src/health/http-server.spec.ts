@@ -75,6 +75,15 @@ describe(createHttpServer.name, () => {
     expect(await res.text()).toContain('process_cpu_user_seconds_total{app="test"}');
   });
 
+  it('exports readiness as dh_ready and the version as dh_build_info', async () => {
+    checks.register('bus', () => true);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^dh_ready\{app="test"\} 1$/m);
+    checks.register('bus', () => false);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^dh_ready\{app="test"\} 0$/m);
+    expect(text).toMatch(/^dh_build_info\{version="\d+\.\d+\.\d+",app="test"\} 1$/m);
+  });
+
   it('answers an unknown path with 404 and a POST with 405', async () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
