@@ -297,7 +297,11 @@ export const METRICS: readonly MetricSpec[] = [
  * (`KafkaMetrics` of libs/bus/src/metrics/bus-metrics.ts) need the bus to hand it its kafkajs
  * consumers and producer. Each moves to {@link METRICS} when it is exported.
  */
-export const PENDING_METRICS: readonly { name: string; waitsFor: string }[] = [
+export const PENDING_METRICS: readonly {
+  name: string;
+  waitsFor: string;
+  histogram?: boolean;
+}[] = [
   { name: 'dh_fabric_messages_published_total', waitsFor: 'the cluster performance work' },
   { name: 'dh_fabric_messages_received_total', waitsFor: 'the cluster performance work' },
   { name: 'dh_kafka_records_produced_total', waitsFor: 'the cluster performance work' },
@@ -311,6 +315,7 @@ export const PENDING_METRICS: readonly { name: string; waitsFor: string }[] = [
     waitsFor: 'KafkaMetrics.instrumentConsumer in libs/bus/src/kafka',
   },
   {
+    histogram: true,
     name: 'dh_kafka_produce_duration_seconds',
     waitsFor: 'KafkaMetrics.instrumentProducer in libs/bus/src/kafka',
   },
@@ -329,7 +334,10 @@ export function sampleNamesOf(spec: Pick<MetricSpec, 'name' | 'type'>): string[]
  * histogram of {@link METRICS}.
  */
 export function metricsInPromQL(expr: string): string[] {
-  const histograms = new Set(METRICS.filter((m) => m.type === 'histogram').map((m) => m.name));
+  const histograms = new Set([
+    ...METRICS.filter((m) => m.type === 'histogram').map((m) => m.name),
+    ...PENDING_METRICS.filter((m) => m.histogram).map((m) => m.name),
+  ]);
   const names = new Set<string>();
   for (const [token] of expr.matchAll(/\b(?:dh|process|nodejs)_[a-zA-Z0-9_]*/g)) {
     const family = token.replace(/_(bucket|sum|count)$/, '');
