@@ -226,6 +226,8 @@ export class BrokerMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    // Three kinds: their series exist from the start, so a dashboard shows 0, not "no data".
+    for (const kind of PUSH_KINDS) pushLatency.zero({ kind });
     this.pushLatency = PUSH_KINDS.map((kind) => pushLatency.labels(kind));
   }
 

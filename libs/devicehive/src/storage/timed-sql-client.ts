@@ -37,6 +37,7 @@ export function timeStatements(sql: SqlClient, registry: Registry): SqlClient {
     buckets: STATEMENT_BUCKETS,
     registers: [registry],
   });
+  for (const operation of OPERATIONS) histogram.zero({ operation });
   const children = OPERATIONS.map((operation) => histogram.labels(operation));
   const pooled = sql as Partial<PooledSqlClient>;
   if (typeof pooled.poolStats === 'function') {

@@ -65,13 +65,6 @@ export const METRICS: readonly MetricSpec[] = [
     roles: ALL,
     owner: 'prom-client',
   },
-  {
-    name: 'nodejs_gc_duration_seconds',
-    type: 'histogram',
-    labels: ['kind'],
-    roles: ALL,
-    owner: 'prom-client',
-  },
   // every process
   {
     name: 'dh_build_info',
