@@ -108,6 +108,19 @@ describe('broker metrics on /metrics', () => {
     );
   });
 
+  it('counts a native publish as a request of its action', async () => {
+    const client = await t.connect('native', { username: 'admin', password: 'x' });
+    const inbox = new Inbox(client);
+    await client.subscribeAsync('dh/response/#', { qos: 1 });
+    await client.publishAsync('dh/notification/1/1/d1/temp', '{"parameters":{"t":1}}', { qos: 1 });
+    await inbox.next();
+    expect(
+      sampleValue(await scrape(), 'dh_request_duration_seconds_count', {
+        action: 'notification/insert',
+      }),
+    ).toBe(1);
+  });
+
   describe('when the gateway does not answer in time', () => {
     it('answers 503, counts a backend timeout and the pending request until then', async () => {
       t.bus.handler = () => new Promise(() => undefined);

@@ -44,8 +44,11 @@ export function handleRequest(ctx: BrokerContext, session: ClientSession, payloa
   });
 }
 
-/** Counts a request whose reply is about to be published, and logs it at debug (docs/operations.md, "Logs"). */
-function answered(
+/**
+ * Counts a request (or native publish) whose reply is about to be published, and logs it at
+ * debug (docs/operations.md, "Logs").
+ */
+export function answered(
   ctx: BrokerContext,
   clientId: string,
   action: string | null,
