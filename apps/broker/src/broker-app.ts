@@ -1,12 +1,15 @@
 import {
+  RedisMetrics,
   connackFirst,
   createBroker,
   createListeners,
   type DhBroker,
   type Listeners,
+  type ObservedConnection,
   type RedisMqttState,
 } from '@dh-mqtt/broker';
-import type { BrokerBus } from '@dh-mqtt/bus';
+import type { Registry } from 'prom-client';
+import { registerBusMetrics, type BrokerBus } from '@dh-mqtt/bus';
 import {
   HealthChecks,
   closeServer,
@@ -75,6 +78,8 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
   const { logger, mqttState } = deps;
   const bus = drainable(mqttState ? deduplicateEvents(deps.bus, mqttState.once) : deps.bus);
   const metrics = createMetricsRegistry({ app: 'broker' });
+  registerBusMetrics(metrics, deps.bus);
+  if (mqttState) observeRedis(metrics, mqttState);
   const checks = new HealthChecks();
   let started = false;
   let shuttingDown = false;
@@ -115,7 +120,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     // With a shared emitter a message can come back between a resumed session's subscriptions
     // and its CONNACK; the transports get the connections through connackFirst.
     const served = mqttState ? connackFirst(broker) : broker;
-    listeners = createListeners(served, config, { logger, metrics });
+    listeners = createListeners(served, config, { logger, metrics, connections: broker.metrics });
     const bound: BrokerPorts = {
       ...(await listeners.listen(config.host)),
       http: healthPort ?? 0,
@@ -151,7 +156,8 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     get broker() {
       return broker;
     },
-    listenHealth: async () => (healthPort ??= await listen(http, config.httpPort, config.host)),
+    listenHealth: async () =>
+      (healthPort ??= await listen(http, config.httpPort, config.host, 'DH_HTTP_PORT')),
     start,
     shutdownSteps: [
       { name: 'readiness', close: () => void (shuttingDown = true) },
@@ -174,4 +180,15 @@ export async function startBrokerApp(
   await app.listenHealth();
   await app.start();
   return app as BrokerApp & { ports: BrokerPorts; broker: DhBroker };
+}
+
+/**
+ * `dh_redis_*` of the pod. The emitter's two connections are mqemitter-redis' public `subConn` and
+ * `pubConn`; the persistence connection is not reachable from here (docs/operations.md).
+ */
+function observeRedis(metrics: Registry, mqttState: RedisMqttState): void {
+  const redis = new RedisMetrics(metrics, () => mqttState.isReady());
+  const mq = mqttState.mq as { subConn?: ObservedConnection; pubConn?: ObservedConnection };
+  if (mq.subConn) redis.observe(mq.subConn, 'mq-sub');
+  if (mq.pubConn) redis.observe(mq.pubConn, 'mq-pub');
 }

@@ -25,7 +25,11 @@ async function main(): Promise<void> {
       'is not set: a broker pod reaches the gateways through Kafka (run `npm start` for the embedded mode)',
     );
   }
-  const logger = createLogger({ level: config.logLevel, name: 'broker' }).child({
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    name: 'broker',
+  }).child({
     brokerId: cluster.brokerId,
   });
   if (!config.redisUrl) {

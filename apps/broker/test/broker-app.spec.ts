@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { FakeBrokerBus, Inbox, connectMqtt, selfSignedCertificate } from '@dh-mqtt/broker/testing';
-import { loadBrokerConfig, silentLogger } from '@dh-mqtt/runtime';
+import {
+  METRICS,
+  loadBrokerConfig,
+  parsePrometheusText,
+  sampleNamesOf,
+  sampledNames,
+  silentLogger,
+} from '@dh-mqtt/runtime';
 import { startBrokerApp } from '../src/broker-app';
 
 describe(startBrokerApp.name, () => {
@@ -33,6 +40,21 @@ describe(startBrokerApp.name, () => {
     await client.subscribeAsync('dh/response/#', { qos: 1 });
     await client.publishAsync('dh/request', '{"action":"server/info","requestId":5}', { qos: 1 });
     expect((await inbox.next()).payload).toMatchObject({ requestId: 5, status: 'success' });
+    await client.endAsync(true);
+  });
+
+  it('exports every metric the catalog lists for a broker pod (Redis and TLS aside)', async () => {
+    const client = await connectMqtt(`mqtt://127.0.0.1:${app.ports.mqtt}`, 'pod-metrics');
+    const inbox = new Inbox(client);
+    await client.subscribeAsync('dh/response/#', { qos: 1 });
+    await client.publishAsync('dh/request', '{"action":"server/info","requestId":5}', { qos: 1 });
+    await inbox.next();
+    const text = await (await fetch(`http://127.0.0.1:${app.ports.http}/metrics`)).text();
+    const sampled = sampledNames(parsePrometheusText(text));
+    const missing = METRICS.filter((m) => m.roles.includes('broker') && !m.when)
+      .flatMap(sampleNamesOf)
+      .filter((name) => !sampled.has(name));
+    expect(missing).toEqual([]);
     await client.endAsync(true);
   });
 

@@ -1,4 +1,4 @@
-import type { GatewayBus } from '@dh-mqtt/bus';
+import { registerBusMetrics, type GatewayBus } from '@dh-mqtt/bus';
 import {
   createDeviceHive,
   DataDirInUseError,
@@ -53,6 +53,8 @@ export interface GatewayApp {
 export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): GatewayApp {
   const { bus, logger } = deps;
   const retry = deps.retry ?? { initialMs: 500, maxMs: 10_000 };
+  const metrics = createMetricsRegistry({ app: 'gateway' });
+  registerBusMetrics(metrics, bus);
   const openDeviceHive =
     deps.openDeviceHive ??
     (() =>
@@ -63,6 +65,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         jwtSecret: config.jwtSecret,
         allowDefaultAdminPassword: config.allowDefaultAdminPassword,
         logger: logger.child({ component: 'core' }),
+        metrics,
       }));
   const checks = new HealthChecks();
   let deviceHive: DeviceHive | undefined;
@@ -77,7 +80,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   if (bus.ready !== undefined) checks.register('kafka', () => bus.ready === true);
   const http = createHttpServer({
     checks,
-    metrics: createMetricsRegistry({ app: 'gateway' }),
+    metrics,
     isShuttingDown: () => shuttingDown,
   });
 
@@ -115,7 +118,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   }
 
   return {
-    listenHealth: () => listen(http, config.httpPort, config.host),
+    listenHealth: () => listen(http, config.httpPort, config.host, 'DH_HTTP_PORT'),
     async start() {
       deviceHive = await openCore();
       if (shuttingDown) throw new Error('shutdown started before the gateway was up');
@@ -136,6 +139,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         bus,
         ledger,
         logger: logger.child({ component: 'gateway' }),
+        metrics,
       });
       serving = true;
       logger.info('gateway serving');

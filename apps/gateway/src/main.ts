@@ -24,7 +24,11 @@ async function main(): Promise<void> {
       'is not set: the gateway role serves brokers over Kafka (run `npm start` for the embedded mode)',
     );
   }
-  const logger = createLogger({ level: config.logLevel, name: 'gateway' });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    name: 'gateway',
+  });
   if (!config.databaseUrl) {
     logger.warn(
       { dataDir: config.dataDir },

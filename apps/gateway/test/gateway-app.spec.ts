@@ -52,6 +52,11 @@ describe(createGatewayApp.name, () => {
           deadline: Date.now() + 5_000,
         });
         expect(reply.reply).toMatchObject({ status: 'success', requestId: 1 });
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toContain(
+          'dh_gateway_actions_total{action="server/info",outcome="success",app="gateway"} 1',
+        );
+        expect(metrics).toContain('dh_ready{app="gateway"} 1');
 
         await shutdown();
         await expect(core?.ping()).resolves.toBe(false);

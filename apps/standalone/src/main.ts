@@ -10,7 +10,11 @@ import { startStandalone } from './standalone';
 /** `npm start`: the embedded default, broker + gateway + core in one process (DESIGN.md §2). */
 async function main(): Promise<void> {
   const config = loadStandaloneConfig();
-  const logger = createLogger({ level: config.logLevel, name: 'standalone' });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    name: 'standalone',
+  });
   // With a certificate, SIGHUP reloads it once the listeners are up (docs/security.md); while the
   // process starts, and during shutdown, it must not end it (Node's default for SIGHUP).
   if (config.tls) process.on('SIGHUP', () => undefined);

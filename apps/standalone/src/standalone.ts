@@ -1,5 +1,5 @@
 import { createBroker, createListeners, type DhBroker } from '@dh-mqtt/broker';
-import { createInProcessBus } from '@dh-mqtt/bus';
+import { createInProcessBus, registerBusMetrics } from '@dh-mqtt/bus';
 import { acquireDataDirLock, createDeviceHive } from '@dh-mqtt/devicehive';
 import { createGateway } from '@dh-mqtt/gateway';
 import {
@@ -51,7 +51,9 @@ export async function startStandalone(
   config: StandaloneConfig,
   options: StandaloneOptions = {},
 ): Promise<Standalone> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'standalone' });
+  const logger =
+    options.logger ??
+    createLogger({ level: config.logLevel, format: config.logFormat, name: 'standalone' });
   // Parts register their close in start order; shutdown runs them in reverse.
   const parts: ShutdownStep[] = [];
   const started = (name: string, close: () => Promise<void> | void) => parts.push({ name, close });
@@ -75,7 +77,7 @@ export async function startStandalone(
       metrics,
       isShuttingDown: () => shuttingDown,
     });
-    const httpPort = await listen(http, config.httpPort, config.host);
+    const httpPort = await listen(http, config.httpPort, config.host, 'DH_HTTP_PORT');
     started('http', () => closeServer(http));
 
     const deviceHive = await createDeviceHive({
@@ -85,16 +87,20 @@ export async function startStandalone(
       jwtSecret: config.jwtSecret,
       allowDefaultAdminPassword: config.allowDefaultAdminPassword,
       logger: logger.child({ component: 'core' }),
+      metrics,
     });
     started('core', () => deviceHive.close());
     checks.register('storage', () => deviceHive.ping());
 
     const bus = createInProcessBus({ requestTimeoutMs: config.requestTimeoutMs });
+    // The in-process bus is up while the process is.
+    registerBusMetrics(metrics, {});
     const gateway = await createGateway({
       deviceHive,
       bus: bus.gateway,
       logger: logger.child({ component: 'gateway' }),
       requestTimeoutMs: config.requestTimeoutMs,
+      metrics,
     });
     started('gateway', () => gateway.close());
 
@@ -105,7 +111,11 @@ export async function startStandalone(
     started('broker', () => broker.close());
     checks.register('broker', () => !broker.aedes.closed);
 
-    const listeners = createListeners(broker, config, { logger, metrics });
+    const listeners = createListeners(broker, config, {
+      logger,
+      metrics,
+      connections: broker.metrics,
+    });
     // Closed first: stop accepting; closing the broker then ends the open connections.
     started('listeners', () => listeners.stopAccepting());
     const ports: StandalonePorts = { ...(await listeners.listen(config.host)), http: httpPort };

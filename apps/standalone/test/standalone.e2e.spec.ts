@@ -147,7 +147,9 @@ describe(startStandalone.name, () => {
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ status: 'ready' });
-      expect(await (await fetch(`${base}/metrics`)).text()).toContain('dh_process');
+      expect(await (await fetch(`${base}/metrics`)).text()).toContain(
+        'process_cpu_user_seconds_total',
+      );
     });
   });
 });

@@ -2,6 +2,7 @@ import type { BrokerBus } from '@dh-mqtt/bus';
 import type { BrokerConfig, Logger } from '@dh-mqtt/runtime';
 import type { Aedes } from 'aedes';
 import type { BrokerLimits, LimitSettings } from './limits/broker-limits';
+import type { BrokerMetrics } from './metrics/broker-metrics';
 import type { SessionRegistry } from './session/session-registry';
 
 /** The broker settings the hooks read (a subset of the app's BrokerConfig). */
@@ -15,6 +16,8 @@ export type BrokerSettings = Pick<
 > &
   /** `$SYS/#` for admins only unless false (mqtt-api.md §7); default true. */
   Partial<Pick<BrokerConfig, 'sysTopicsAdminOnly'>> &
+  /** Period of the `$SYS/{brokerId}/broker/...` counters in seconds, 0 = none; default 10. */
+  Partial<Pick<BrokerConfig, 'sysIntervalSeconds'>> &
   /** CONNECT without credentials gets an anonymous session unless false (CONNACK 5); default true. */
   Partial<Pick<BrokerConfig, 'allowAnonymous'>> &
   /** The limits of mqtt-api.md §7; each left out takes its documented default. */
@@ -29,6 +32,8 @@ export interface BrokerContext {
   readonly sessions: SessionRegistry;
   /** Limit state and counters (`limits/*`, docs/reliability.md). */
   readonly limits: BrokerLimits;
+  /** Counters of connections, messages, requests and pushes (`/metrics`, `$SYS`). */
+  readonly metrics: BrokerMetrics;
   /** Publish packets the hooks consumed: acknowledged to the client, never routed. */
   readonly consumed: WeakSet<object>;
   /** Set once the aedes instance exists (hooks run only after that). */

@@ -10,12 +10,17 @@ import { createAuthorizeForward } from './hooks/authorize-forward';
 import { createAuthorizePublish } from './hooks/authorize-publish';
 import { createAuthorizeSubscribe } from './hooks/authorize-subscribe';
 import { BrokerLimits, resolveLimitSettings } from './limits/broker-limits';
-import { createLimitMetrics } from './limits/limit-metrics';
+import { createLimitMetrics, type LimitMetrics, type LimitName } from './limits/limit-metrics';
 import { limitOfflineQueue } from './limits/offline-queue';
 import { startSessionExpiry, type SessionClock } from './limits/session-expiry';
 import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
+import { BrokerMetrics, type DropReason } from './metrics/broker-metrics';
 import { startPushes } from './pushes/start-pushes';
 import { SessionRegistry } from './session/session-registry';
+import { startSysCounters } from './sys/sys-counters';
+
+/** Mosquitto's default `sys_interval`. */
+const DEFAULT_SYS_INTERVAL_SECONDS = 10;
 
 export interface BrokerDeps {
   bus: BrokerBus;
@@ -40,6 +45,8 @@ export interface DhBroker {
   readonly id: string;
   /** The aedes instance (for transports and tests). */
   readonly aedes: Aedes;
+  /** Counters of connections, messages, requests and pushes; listeners report connections. */
+  readonly metrics: BrokerMetrics;
   /** Serves one MQTT connection (TCP socket or WebSocket stream). */
   handle: Aedes['handle'];
   /** Number of connected clients. */
@@ -58,7 +65,8 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   const logger = deps.logger.child({ component: 'broker', brokerId: id });
   const consumed = new WeakSet<object>();
   const limitSettings = resolveLimitSettings(deps.config);
-  const limitMetrics = createLimitMetrics(deps.metrics);
+  const metrics = new BrokerMetrics(deps.metrics);
+  const limitMetrics = countDrops(createLimitMetrics(deps.metrics), metrics);
   const ctx: BrokerContext = {
     brokerId: id,
     bus: deps.bus,
@@ -67,6 +75,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     sessions: new SessionRegistry(),
     limits: new BrokerLimits(limitSettings, limitMetrics),
     consumed,
+    metrics,
     aedes: undefined as unknown as Aedes,
   };
   const aedes = new DhAedes(
@@ -93,6 +102,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     maxQueued: limitSettings.maxOfflineQueue,
     metrics: limitMetrics,
     queueLength: deps.offlineQueueLength,
+    onQueued: (count) => void (metrics.messagesQueued += count),
   });
   observeLimitErrors(ctx);
   const expiry = startSessionExpiry(aedes, {
@@ -102,9 +112,11 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     clock: deps.mqttState?.sessionClock,
   });
   await startPushes(ctx);
+  const sys = startSysCounters(ctx, deps.config.sysIntervalSeconds ?? DEFAULT_SYS_INTERVAL_SECONDS);
   const handle: Aedes['handle'] = (conn, req) => {
     // mqtt-api.md §7: a flood from one address is cut before aedes allocates a client for it.
     if (!ctx.limits.admitConnection(remoteAddressOf(conn as object, req))) {
+      metrics.connect('refused_by_limit');
       conn.on('error', () => undefined);
       conn.destroy();
       return undefined as unknown as Client;
@@ -118,17 +130,52 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   return {
     id,
     aedes,
+    metrics,
     handle,
     connectedClients: () => aedes.connectedClients,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         expiry.stop();
+        sys.stop();
         aedes.close(() => resolve());
       })),
   };
 }
 
+/** Limits that drop a message, and the drop reason they count as. */
+const DROPPING_LIMITS: Partial<Record<LimitName, DropReason>> = {
+  offline_queue: 'limit',
+  inflight_queue: 'limit',
+  packet_size: 'too_large',
+};
+
+/** Limit hits that drop a message also count as dropped messages. */
+function countDrops(limits: LimitMetrics, metrics: BrokerMetrics): LimitMetrics {
+  return {
+    hit(limit, count = 1) {
+      limits.hit(limit, count);
+      const reason = DROPPING_LIMITS[limit];
+      if (reason) metrics.drop(reason, count);
+    },
+  };
+}
+
 function observe(aedes: Aedes, logger: Logger): void {
+  // One line per session that starts and ends (docs/operations.md, "Logs"); refused CONNECTs
+  // are logged by the authenticate hook.
+  // A closed socket forgets its peer address: it is kept from the connect.
+  const addresses = new WeakMap<Client, string | undefined>();
+  aedes.on('clientReady', (client: Client) => {
+    const remoteAddress = remoteAddressOf(client.conn, client.req);
+    addresses.set(client, remoteAddress);
+    logger.info({ clientId: client.id, remoteAddress }, 'client connected');
+  });
+  aedes.on('clientDisconnect', (client: Client) => {
+    logger.info(
+      { clientId: client.id, remoteAddress: addresses.get(client) },
+      'client disconnected',
+    );
+  });
   aedes.on('clientError', (client: Client, err: Error) => {
     logger.debug({ clientId: client.id, err: err.message }, 'client error');
   });

@@ -24,3 +24,16 @@ export {
 } from './cluster/redis-mqtt-state';
 export { RedisSessionClock, SESSIONS_AWAY_KEY } from './cluster/redis-session-clock';
 export { MemorySessionClock, type SessionClock } from './limits/session-expiry';
+export {
+  BrokerMetrics,
+  CONNECT_RESULTS,
+  DROP_REASONS,
+  LISTENERS,
+  OTHER_ACTION,
+  PUSH_KINDS,
+  type ConnectResult,
+  type DropReason,
+  type ListenerName,
+  type PushKind,
+} from './metrics/broker-metrics';
+export { RedisMetrics, type ObservedConnection } from './metrics/redis-metrics';

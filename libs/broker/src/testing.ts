@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import {
   BUS_SCHEMA_VERSION,
   type BrokerBus,
@@ -141,16 +141,25 @@ export interface TestBroker {
 export async function startTestBroker(
   settings: Partial<BrokerSettings> = {},
   transport: TcpServerOptions = { maxPacketSize: 1_048_576 },
-  deps: Pick<BrokerDeps, 'metrics'> = {},
+  deps: Partial<Pick<BrokerDeps, 'metrics' | 'logger'>> = {},
 ): Promise<TestBroker> {
   const bus = new FakeBrokerBus();
   const broker = await createBroker({
+    logger: silentLogger(),
     ...deps,
     bus,
-    logger: silentLogger(),
     config: { ...TEST_SETTINGS, ...settings },
   });
-  const server = createTcpServer(broker, transport);
+  // Metered as the product's listeners are (`dh_mqtt_connections{listener="tcp"}`).
+  const server = createTcpServer(
+    {
+      handle: (conn, req) => {
+        broker.metrics.opened('tcp', conn as Socket);
+        return broker.handle(conn, req);
+      },
+    },
+    transport,
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients: MqttClient[] = [];

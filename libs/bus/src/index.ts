@@ -36,3 +36,9 @@ export {
   type KafkaGatewayBusOptions,
 } from './kafka/kafka-gateway-bus';
 export { type KafkaBusCounters, type KafkaBusOptions } from './kafka/kafka-bus-options';
+export {
+  KafkaMetrics,
+  registerBusMetrics,
+  type InstrumentedClient,
+  type ObservableBus,
+} from './metrics/bus-metrics';

@@ -17,3 +17,4 @@ export { GatewayBusTransport, BusRequestContext } from './nest/gateway-bus.trans
 export { GatewayController } from './nest/gateway.controller';
 export { GatewayModule, type GatewayModuleOptions } from './nest/gateway.module';
 export { GATEWAY_REQUEST_PATTERN } from './nest/tokens';
+export { GatewayMetrics } from './metrics/gateway-metrics';

@@ -1,5 +1,6 @@
 export {
   DEFAULTS,
+  LOG_FORMATS,
   LOG_LEVELS,
   loadBrokerConfig,
   loadCoreConfig,
@@ -8,6 +9,7 @@ export {
   type BrokerConfig,
   type CoreConfig,
   type GatewayConfig,
+  type LogFormat,
   type LogLevel,
   type ProcessConfig,
   type StandaloneConfig,
@@ -44,3 +46,19 @@ export {
   type Logger,
   type LoggerOptions,
 } from './logging/logger';
+export { PRODUCT_VERSION } from './version';
+export {
+  parsePrometheusText,
+  sampleValue,
+  sampledNames,
+  type Sample,
+} from './metrics/prometheus-text';
+export { formatPretty, prettyStream } from './logging/pretty-stream';
+export {
+  METRICS,
+  PENDING_METRICS,
+  metricsInPromQL,
+  sampleNamesOf,
+  type MetricRole,
+  type MetricSpec,
+} from './metrics/metric-catalog';

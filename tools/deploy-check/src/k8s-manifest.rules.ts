@@ -12,6 +12,10 @@ export const KNOWN_KINDS: Readonly<Record<string, string>> = {
   PodDisruptionBudget: 'policy/v1',
   NetworkPolicy: 'networking.k8s.io/v1',
   KafkaTopic: 'kafka.strimzi.io/v1beta2',
+  // Prometheus Operator (k8s/optional/monitoring)
+  PrometheusRule: 'monitoring.coreos.com/v1',
+  ServiceMonitor: 'monitoring.coreos.com/v1',
+  PodMonitor: 'monitoring.coreos.com/v1',
 };
 
 export interface ManifestRulesOptions {

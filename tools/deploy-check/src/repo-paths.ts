@@ -16,6 +16,11 @@ export const DEPLOY_PATHS = Object.freeze({
   dockerfile: (app: 'broker' | 'gateway') => join(REPO_ROOT, 'docker', `${app}.Dockerfile`),
   overlay: (name: string) => join(REPO_ROOT, 'k8s', 'overlays', name),
   k8sOptional: join(REPO_ROOT, 'k8s', 'optional'),
+  k8sMonitoring: join(REPO_ROOT, 'k8s', 'optional', 'monitoring'),
+  k8sBase: join(REPO_ROOT, 'k8s', 'base'),
+  dashboard: join(REPO_ROOT, 'k8s', 'optional', 'monitoring', 'dh-mqtt-dashboard.json'),
+  prometheusRules: join(REPO_ROOT, 'k8s', 'optional', 'monitoring', 'prometheus-rules.yaml'),
+  operationsDoc: join(REPO_ROOT, 'docs', 'operations.md'),
   composeCheckModule: join(REPO_ROOT, 'tools', 'deploy-check', 'compose-check'),
   kafkaTopicsSource: join(REPO_ROOT, 'libs', 'bus', 'src', 'kafka-topics.ts'),
 });

@@ -1,6 +1,8 @@
 import { canOwnTopics } from '@dh-mqtt/protocol';
 import type { AedesOptions, AuthenticateError } from 'aedes';
 import type { BrokerContext } from '../broker-context';
+import { remoteAddressOf } from '../limits/wiring';
+import type { ConnectResult } from '../metrics/broker-metrics';
 import { login, type LoginOutcome } from '../requests/login';
 import { isAcceptableWireText } from './wire-text';
 
@@ -51,23 +53,50 @@ export function createConnectHooks(ctx: BrokerContext): ConnectHooks {
       if (packet.clientId === '' && !packet.clean) emptyIdWithoutCleanSession.add(client);
       callback(null, true);
     },
-    authenticate: (client, username, password, done) => {
+    authenticate: (client, username, password, authenticated) => {
+      const done = (error: AuthenticateError | null, ok: boolean) => {
+        const result = error ? (RESULT_OF_CODE[error.returnCode] ?? 'not_authorized') : 'accepted';
+        ctx.metrics.connect(result);
+        // One line per refused CONNECT, with the reason; accepted ones log when aedes has sent
+        // CONNACK ('client' in broker.ts). Never the password.
+        if (error) {
+          ctx.logger.info(
+            {
+              clientId: client.id,
+              remoteAddress: remoteAddressOf(client.conn, client.req),
+              username,
+              returnCode: error.returnCode,
+              result,
+            },
+            error.message,
+          );
+        }
+        authenticated(error, ok);
+      };
       if (emptyIdWithoutCleanSession.has(client)) {
-        return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
+        return done(
+          refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'),
+          false,
+        );
       }
       if (!isAcceptableClientId(client.id, ctx.settings.maxClientIdLength)) {
         if (client.id.length > ctx.settings.maxClientIdLength)
           ctx.limits.metrics.hit('client_id_length');
-        return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
+        return done(
+          refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'),
+          false,
+        );
       }
       if (!fitsReplyTopics(client.id, ctx.limits.settings.maxTopicLevels)) {
         ctx.limits.metrics.hit('topic_levels');
-        return done(refusal(ConnackCode.IdentifierRejected, 'identifier rejected'), false);
+        return done(
+          refusal(ConnackCode.IdentifierRejected, 'connect refused: identifier rejected'),
+          false,
+        );
       }
       const anonymous = username === undefined && password === undefined;
       if (anonymous && !allowAnonymous) {
-        ctx.logger.info({ clientId: client.id }, 'anonymous connect refused');
-        return done(refusal(ConnackCode.NotAuthorized, 'not authorized'), false);
+        return done(refusal(ConnackCode.NotAuthorized, 'anonymous connect refused'), false);
       }
       const session = ctx.sessions.open(client);
       if (anonymous) return done(null, true);
@@ -77,12 +106,11 @@ export function createConnectHooks(ctx: BrokerContext): ConnectHooks {
             session.principal = outcome.principal;
             return done(null, true);
           }
-          ctx.logger.info({ clientId: client.id, returnCode: outcome.returnCode }, 'login refused');
           done(refusal(outcome.returnCode, 'login refused'), false);
         },
         (err: unknown) => {
           ctx.logger.error({ err, clientId: client.id }, 'login failed');
-          done(refusal(ConnackCode.ServerUnavailable, 'server unavailable'), false);
+          done(refusal(ConnackCode.ServerUnavailable, 'login failed: server unavailable'), false);
         },
       );
     },
@@ -99,6 +127,14 @@ function fitsReplyTopics(clientId: string, maxTopicLevels: number): boolean {
   for (let i = 0; i < clientId.length; i++) if (clientId.charCodeAt(i) === 0x2f) levels++;
   return levels <= maxTopicLevels;
 }
+
+/** `dh_mqtt_connects_total{result}` of a CONNACK return code. */
+const RESULT_OF_CODE: Record<number, ConnectResult> = {
+  [ConnackCode.IdentifierRejected]: 'identifier_rejected',
+  [ConnackCode.ServerUnavailable]: 'server_unavailable',
+  [ConnackCode.BadUsernameOrPassword]: 'bad_credentials',
+  [ConnackCode.NotAuthorized]: 'not_authorized',
+};
 
 function refusal(returnCode: number, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;

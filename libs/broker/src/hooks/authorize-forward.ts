@@ -2,10 +2,15 @@ import { isEventKind, parseTopic, type EventTopic } from '@dh-mqtt/protocol';
 import type { AedesOptions } from 'aedes';
 import type { BrokerContext } from '../broker-context';
 import { mayReceiveEvent } from '../delivery/event-access';
+import { storedAtOf } from '../metrics/stored-at';
 import { isDirectPacket } from '../pushes/direct-push';
 import { commandOriginOf, type RoutedPacket } from '../pushes/event-packet';
 
 type AuthorizeForward = NonNullable<AedesOptions['authorizeForward']>;
+type Forwarded = Parameters<AuthorizeForward>[1];
+
+/** Index of an event topic kind in `PUSH_KINDS` (metrics). */
+const PUSH_KIND_INDEX = { notification: 0, command: 1, command_update: 2 } as const;
 
 /**
  * aedes `authorizeForward`: the last check before a packet is written to one subscriber, whatever
@@ -19,26 +24,45 @@ type AuthorizeForward = NonNullable<AedesOptions['authorizeForward']>;
  *   client id inserted the command (a persistent session resumed under that id included);
  *   pushes written directly (request-made subscriptions) were matched when pushed;
  * - any other `dh/...`: never. Ordinary and `$` topics: as routed.
+ * Every verdict is counted (`BrokerMetrics`): a message sent, a push with its latency, or a drop.
  */
 export function createAuthorizeForward(ctx: BrokerContext): AuthorizeForward {
+  const { metrics } = ctx;
+  const sent = (packet: Forwarded) => {
+    metrics.messagesSent[packet.qos] += 1;
+    return packet;
+  };
+  const denied = () => {
+    metrics.dropped[0] += 1; // acl
+    return null;
+  };
+  const pushed = (packet: Forwarded, kind: EventTopic['kind']) => {
+    metrics.push(PUSH_KIND_INDEX[kind], storedAtOf(packet, kind === 'command_update'));
+    return sent(packet);
+  };
   return (client, packet) => {
     const session = ctx.sessions.get(client);
     if (session && !session.delivered.firstDelivery(packet)) return null;
     const topic = packet.topic;
-    if (!topic.startsWith('dh/')) return packet;
+    if (!topic.startsWith('dh/')) return sent(packet);
     const parsed = parseTopic(topic);
     switch (parsed.kind) {
       case 'response':
-        return parsed.owner === client.id ? packet : null;
+        return parsed.owner === client.id ? sent(packet) : denied();
       default: {
-        if (!isEventKind(parsed.kind)) return null;
+        if (!isEventKind(parsed.kind)) return denied();
         const event = parsed as EventTopic;
-        if (event.owner !== null && event.owner !== client.id) return null;
-        if (!mayReceiveEvent(session?.principal, event.kind, event)) return null;
-        if (event.kind !== 'command_update' || isDirectPacket(packet as RoutedPacket)) {
-          return packet;
+        if (event.owner !== null && event.owner !== client.id) return denied();
+        if (!mayReceiveEvent(session?.principal, event.kind, event)) {
+          metrics.pushesDenied[PUSH_KIND_INDEX[event.kind]] += 1;
+          return denied();
         }
-        return commandOriginOf(packet as RoutedPacket) === client.id ? packet : null;
+        if (event.kind !== 'command_update' || isDirectPacket(packet as RoutedPacket)) {
+          return pushed(packet, event.kind);
+        }
+        return commandOriginOf(packet as RoutedPacket) === client.id
+          ? pushed(packet, event.kind)
+          : denied();
       }
     }
   };

@@ -23,7 +23,9 @@ type AuthorizePublish = NonNullable<AedesOptions['authorizePublish']>;
  * MQTT-1.5.3-2], as aedes does itself for wildcards [MQTT-3.3.2-2] and too many levels.
  */
 export function createAuthorizePublish(ctx: BrokerContext): AuthorizePublish {
+  const { metrics } = ctx;
   return (client, packet, callback) => {
+    metrics.messagesReceived += 1;
     const topic = packet.topic;
     const check = validatePublishTopic(topic);
     if (!check.valid) return callback(new Error(`invalid topic: ${check.reason}`));
@@ -38,6 +40,7 @@ export function createAuthorizePublish(ctx: BrokerContext): AuthorizePublish {
     } else if (isEventKind(parsed.kind)) {
       handleNativePublish(ctx, session, parsed as EventTopic, toBuffer(packet.payload));
     } else {
+      metrics.drop('reserved');
       ctx.logger.debug(
         { clientId: client.id, kind: parsed.kind },
         'reserved topic publish dropped',

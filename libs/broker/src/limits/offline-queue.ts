@@ -22,6 +22,8 @@ export interface OfflineQueueOptions {
    * (`LLEN outgoing:{clientId}`), since the pod that queues is not the pod that delivers.
    */
   queueLength?: (clientId: string) => Promise<number>;
+  /** Told how many copies of a message were stored (`dh_mqtt_messages_queued_total`). */
+  onQueued?: (count: number) => void;
 }
 
 /**
@@ -39,7 +41,7 @@ export function limitOfflineQueue<P extends object>(
 ): P {
   const target = persistence as P & QueueApi;
   const counts = new Map<string, number>();
-  const { maxQueued, metrics, queueLength } = options;
+  const { maxQueued, metrics, queueLength, onQueued } = options;
   const length = (id: string) =>
     queueLength ? queueLength(id) : Promise.resolve(counts.get(id) ?? 0);
 
@@ -47,6 +49,7 @@ export function limitOfflineQueue<P extends object>(
     const lengths = await Promise.all(subs.map((sub) => length(sub.clientId)));
     const kept = subs.filter((_, i) => lengths[i] < maxQueued);
     if (kept.length < subs.length) metrics.hit('offline_queue', subs.length - kept.length);
+    if (kept.length > 0) onQueued?.(kept.length);
     if (!queueLength) {
       for (const sub of kept) counts.set(sub.clientId, (counts.get(sub.clientId) ?? 0) + 1);
     }

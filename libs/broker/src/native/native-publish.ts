@@ -13,6 +13,7 @@ import {
 import type { BrokerContext } from '../broker-context';
 import { publishReply } from '../delivery/publish-reply';
 import { buildEnvelope, forwardRequest, sendToGateway } from '../requests/forward-request';
+import { answered } from '../requests/handle-request';
 import type { ClientSession } from '../session/client-session';
 import { DeviceScopeCache, deviceScopeKey } from './device-scope-cache';
 import { nativeRequest } from './native-request';
@@ -46,19 +47,18 @@ export function handleNativePublish(
   payload: Buffer,
 ): void {
   const { clientId } = session;
+  const startedAt = ctx.metrics.requestReceived();
   const native = nativeRequest(topic, payload, ctx.settings.maxRequestSize);
   const { action } = native;
   if (!ctx.limits.admitRequest(session, ctx.settings.maxPendingRequests)) {
-    void publishReply(
-      ctx,
-      clientId,
-      action,
-      errorReplyFrom(action, null, new DhError('DH_ERR_RATE_LIMITED')),
-    );
+    const refused = errorReplyFrom(action, null, new DhError('DH_ERR_RATE_LIMITED'));
+    answered(ctx, clientId, action, refused, startedAt);
+    void publishReply(ctx, clientId, action, refused);
     return;
   }
   void session.enqueue(async () => {
     const reply = await outcome();
+    answered(ctx, clientId, action, reply, startedAt);
     await publishReply(ctx, clientId, action, reply);
   });
 

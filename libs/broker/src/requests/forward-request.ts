@@ -53,6 +53,8 @@ export async function sendToGateway(
     return await Promise.race([ctx.bus.request(envelope), guard]);
   } catch (err) {
     const error = isDhError(err) ? err : new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+    if (error.code === 'DH_ERR_BACKEND_TIMEOUT') ctx.metrics.backendTimeouts += 1;
+    else ctx.metrics.backendUnavailable += 1;
     if (!isDhError(err)) ctx.logger.error({ err, action }, 'bus request failed');
     else ctx.logger.warn({ code: error.code, action, clientId: envelope.clientId }, 'no reply');
     return {

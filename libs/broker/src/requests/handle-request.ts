@@ -1,4 +1,5 @@
-import { DhError, errorReplyFrom } from '@dh-mqtt/protocol';
+import { performance } from 'node:perf_hooks';
+import { DhError, errorReplyFrom, type Reply } from '@dh-mqtt/protocol';
 import type { BrokerContext } from '../broker-context';
 import { publishReply } from '../delivery/publish-reply';
 import { activateRequestSubscriptions } from '../pushes/local-pushes';
@@ -16,16 +17,19 @@ import { parseRequest } from './parse-request';
  */
 export function handleRequest(ctx: BrokerContext, session: ClientSession, payload: Buffer): void {
   const { clientId } = session;
+  const startedAt = ctx.metrics.requestReceived();
   const parsed = parseRequest(payload, ctx.settings.maxRequestSize);
   if (!ctx.limits.admitRequest(session, ctx.settings.maxPendingRequests)) {
     const action = parsed.ok ? parsed.request.action : null;
     const requestId = parsed.ok ? parsed.request.requestId : null;
     const reply = errorReplyFrom(action, requestId, new DhError('DH_ERR_RATE_LIMITED'));
+    answered(ctx, clientId, action, reply, startedAt);
     void publishReply(ctx, clientId, action, reply);
     return;
   }
   void session.enqueue(async () => {
     if (!parsed.ok) {
+      answered(ctx, clientId, parsed.action, parsed.reply, startedAt);
       await publishReply(ctx, clientId, parsed.action, parsed.reply);
       return;
     }
@@ -33,8 +37,28 @@ export function handleRequest(ctx: BrokerContext, session: ClientSession, payloa
       answerInBroker(session, parsed.request) ??
       ctx.limits.refuseRequestSubscription(session, parsed.request) ??
       (await forwardRequest(ctx, session, parsed.request));
+    answered(ctx, clientId, parsed.request.action, reply, startedAt);
     await publishReply(ctx, clientId, parsed.request.action, reply);
     // mqtt-api.md §5: a new subscription's replay and pushes follow its reply.
     activateRequestSubscriptions(ctx, session);
   });
+}
+
+/**
+ * Counts a request (or native publish) whose reply is about to be published, and logs it at
+ * debug (docs/operations.md, "Logs").
+ */
+export function answered(
+  ctx: BrokerContext,
+  clientId: string,
+  action: string | null,
+  reply: Reply | { status?: unknown; code?: unknown },
+  startedAt: number,
+): void {
+  const status = reply.status === 'success' ? 'success' : Number(reply.code);
+  ctx.metrics.requestAnswered(action, status, startedAt);
+  if (ctx.logger.isLevelEnabled('debug')) {
+    const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
+    ctx.logger.debug({ clientId, action, status, durationMs }, 'request');
+  }
 }

@@ -1,7 +1,9 @@
 import type { Server } from 'node:net';
 import { listen, type Logger } from '@dh-mqtt/runtime';
 import type { Registry } from 'prom-client';
+import type { Socket } from 'node:net';
 import type { DhBroker } from '../broker';
+import type { BrokerMetrics, ListenerName } from '../metrics/broker-metrics';
 import { CertificateReloader } from './certificate-reloader';
 import { createTcpServer } from './tcp-server';
 import { createTlsServer } from './tls-server';
@@ -34,6 +36,8 @@ export interface ListenerDeps {
   logger: Logger;
   /** The app's Prometheus registry (certificate reload metrics). */
   metrics?: Registry;
+  /** Told of every accepted connection (`dh_mqtt_connections`, bytes in and out). */
+  connections?: Pick<BrokerMetrics, 'opened'>;
   /** Where SIGHUP comes from (a certificate reload); `process` by default. */
   signals?: Pick<NodeJS.Process, 'on' | 'off'>;
   /** Bound on a TLS handshake; 10 s by default. */
@@ -80,8 +84,20 @@ export function createListeners(
   deps: ListenerDeps,
 ): Listeners {
   const { maxPacketSize, wsPath: path, tls } = settings;
-  const tcp = createTcpServer(broker, { maxPacketSize });
-  const ws = createWsServer(broker, { path, maxPayload: maxPacketSize, maxPacketSize });
+  const metered = (listener: ListenerName): Pick<DhBroker, 'handle'> => {
+    const meter = deps.connections;
+    if (!meter) return broker;
+    return {
+      handle: (conn, req) => {
+        // The network socket: the connection itself (TCP, TLS) or under the upgrade (WebSocket).
+        const socket = (req?.socket ?? conn) as Socket;
+        meter.opened(listener, socket);
+        return broker.handle(conn, req);
+      },
+    };
+  };
+  const tcp = createTcpServer(metered('tcp'), { maxPacketSize });
+  const ws = createWsServer(metered('ws'), { path, maxPayload: maxPacketSize, maxPacketSize });
   const servers: Server[] = [tcp, ws];
 
   const reloader = tls
@@ -92,12 +108,12 @@ export function createListeners(
       })
     : undefined;
   const secure = reloader && {
-    tls: createTlsServer(broker, {
+    tls: createTlsServer(metered('tls'), {
       ...reloader.material,
       maxPacketSize,
       handshakeTimeoutMs: deps.handshakeTimeoutMs,
     }),
-    wss: createWssServer(broker, {
+    wss: createWssServer(metered('wss'), {
       ...reloader.material,
       path,
       maxPayload: maxPacketSize,
@@ -119,12 +135,12 @@ export function createListeners(
   return {
     async listen(host) {
       const ports: ListenerPorts = {
-        mqtt: await listen(tcp, settings.mqttPort, host),
-        ws: await listen(ws, settings.wsPort, host),
+        mqtt: await listen(tcp, settings.mqttPort, host, 'DH_MQTT_PORT'),
+        ws: await listen(ws, settings.wsPort, host, 'DH_WS_PORT'),
       };
       if (secure && tls) {
-        ports.tls = await listen(secure.tls, tls.port, host);
-        ports.wss = await listen(secure.wss, tls.wssPort, host);
+        ports.tls = await listen(secure.tls, tls.port, host, 'DH_TLS_PORT');
+        ports.wss = await listen(secure.wss, tls.wssPort, host, 'DH_WSS_PORT');
       }
       return ports;
     },

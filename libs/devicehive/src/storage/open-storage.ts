@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import type { Registry } from 'prom-client';
 import { seedBootstrapData } from './bootstrap';
 import { migrate } from './migrate';
 import { openPg, type PgOptions } from './pg-client';
 import { openPglite } from './pglite-client';
 import type { SqlClient } from './sql-client.port';
+import { timeStatements } from './timed-sql-client';
 
 export interface StorageOptions {
   /** PostgreSQL connection URL (`DH_DATABASE_URL`); when set, PGlite is not used. */
@@ -14,6 +16,8 @@ export interface StorageOptions {
   adminPassword?: string;
   /** Pool settings of the PostgreSQL adapter. */
   pg?: PgOptions;
+  /** The app's Prometheus registry: statement durations and pool use are measured there. */
+  metrics?: Registry;
 }
 
 /**
@@ -33,7 +37,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<SqlClie
   try {
     await migrate(sql);
     await seedBootstrapData(sql, { adminPassword: options.adminPassword });
-    return sql;
+    return options.metrics ? timeStatements(sql, options.metrics) : sql;
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;

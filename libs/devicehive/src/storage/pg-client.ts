@@ -58,6 +58,16 @@ class PgSqlClient implements SqlClient {
   async close(): Promise<void> {
     await this.pool?.end();
   }
+
+  /** Connections of the pool and clients waiting for one (`dh_db_pool_connections`). */
+  poolStats() {
+    const pool = this.pool;
+    return {
+      total: pool?.totalCount ?? 0,
+      idle: pool?.idleCount ?? 0,
+      waiting: pool?.waitingCount ?? 0,
+    };
+  }
 }
 
 export interface PgOptions {

@@ -19,6 +19,7 @@ import {
   type Reply,
 } from '@dh-mqtt/protocol';
 import type { HandlerRegistry } from '../handlers/handler-registry';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { GatewayLogger } from '../logger';
 import { authorizeAction } from './authorize-action';
 import { parseEagerIds } from './eager-ids';
@@ -60,6 +61,8 @@ export interface RequestDispatcherOptions {
   requestTimeoutMs?: number;
   /** Clock in epoch ms (tests). */
   now?: () => number;
+  /** Counts answered requests and ledger refusals (`/metrics`). */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -93,7 +96,17 @@ export class RequestDispatcher {
   }
 
   dispatch(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
-    return this.replies.getOrCreate(envelope.id, () => this.answer(envelope));
+    return this.replies.getOrCreate(envelope.id, () => this.counted(envelope));
+  }
+
+  private async counted(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
+    const replied = await this.answer(envelope);
+    const { reply } = replied;
+    this.options.metrics?.answered(
+      typeof envelope.request.action === 'string' ? envelope.request.action : null,
+      reply.status === 'success' ? 'success' : reply.code,
+    );
+    return replied;
   }
 
   private async answer(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
@@ -146,6 +159,7 @@ export class RequestDispatcher {
       throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
     }
     if (claimed) return;
+    this.options.metrics?.ledgerRefused();
     this.options.logger.warn(
       { action, envelopeId: envelope.id, clientId: envelope.clientId },
       'request delivered again after another gateway ran it; not run twice',

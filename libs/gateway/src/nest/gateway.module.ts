@@ -1,7 +1,9 @@
 import type { GatewayBus } from '@dh-mqtt/bus';
 import type { DeviceHivePort } from '@dh-mqtt/devicehive';
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import type { DedupOptions } from '../dispatch/reply-cache';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import {
   RequestDispatcher,
   type RequestDispatcherOptions,
@@ -26,6 +28,8 @@ export interface GatewayModuleOptions {
   validate?: RequestValidator;
   /** The broker's request timeout, named in late-request errors (see RequestDispatcher). */
   requestTimeoutMs?: number;
+  /** The app's Prometheus registry: actions and ledger refusals are counted there. */
+  metrics?: Registry;
 }
 
 /**
@@ -61,6 +65,7 @@ export class GatewayModule {
               ledger: options.ledger,
               validate: options.validate,
               requestTimeoutMs: options.requestTimeoutMs,
+              metrics: options.metrics && new GatewayMetrics(options.metrics),
             }),
         },
       ],

@@ -5,6 +5,10 @@ import { ConfigError, EnvReader, type Env } from './env-reader';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `DH_LOG_FORMAT`: JSON lines for collectors, or readable lines for people. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /**
  * Documented defaults (DESIGN.md §6). `DH_WS_PORT` 8083 with path `/mqtt` is the usual MQTT over
  * WebSocket convention and stays clear of 8883 (MQTT over TLS); `DH_HTTP_PORT` 9090 serves
@@ -35,6 +39,8 @@ export const DEFAULTS = Object.freeze({
   wssPort: 8084,
   /** `$SYS/#` readable by admins only (docs/topics/ordinary-and-sys.md). */
   sysTopicsAdminOnly: true,
+  /** Seconds between two `$SYS/{brokerId}/broker/...` counter publishes (Mosquitto's default). */
+  sysIntervalSeconds: 10,
   /** The bootstrap data lets anonymous sessions use ordinary topics (docs/security.md). */
   allowAnonymous: true,
   /** aedes' own ceiling (its topic matchers hold 100 words); DeviceHive topics use at most 7. */
@@ -82,6 +88,8 @@ export interface ProcessConfig {
   httpPort: number;
   /** `DH_LOG_LEVEL`. */
   logLevel: LogLevel;
+  /** `DH_LOG_FORMAT`; unset = pretty on a terminal, JSON otherwise. */
+  logFormat: LogFormat | undefined;
   /** `DH_SHUTDOWN_TIMEOUT_MS`: after this a graceful shutdown gives up and exits. */
   shutdownTimeoutMs: number;
 }
@@ -117,6 +125,8 @@ export interface BrokerConfig extends ProcessConfig {
   tls: TlsConfig | undefined;
   /** `DH_SYS_TOPICS_ADMIN_ONLY` (`true`/`false`): `false` lets every session read `$SYS/#`. */
   sysTopicsAdminOnly: boolean;
+  /** `DH_SYS_INTERVAL` (0–3600 s): period of the `$SYS` counters; 0 publishes none. */
+  sysIntervalSeconds: number;
   /** `DH_ALLOW_ANONYMOUS` (`true`/`false`): `false` refuses a CONNECT without credentials (CONNACK 5). */
   allowAnonymous: boolean;
   /** `DH_MAX_TOPIC_LEVELS` (8–100): deeper topics and filters close the connection. */
@@ -170,6 +180,10 @@ function readProcess(env: EnvReader): ProcessConfig {
     host: env.string('DH_HOST', DEFAULTS.host),
     httpPort: env.port('DH_HTTP_PORT', DEFAULTS.httpPort),
     logLevel: env.oneOf('DH_LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
+    logFormat:
+      env.raw('DH_LOG_FORMAT') === undefined
+        ? undefined
+        : env.oneOf('DH_LOG_FORMAT', LOG_FORMATS, 'json'),
     shutdownTimeoutMs: env.integer(
       'DH_SHUTDOWN_TIMEOUT_MS',
       DEFAULTS.shutdownTimeoutMs,
@@ -225,6 +239,7 @@ function readBroker(env: EnvReader): BrokerConfig {
         ['true', 'false'],
         String(DEFAULTS.sysTopicsAdminOnly),
       ) === 'true',
+    sysIntervalSeconds: env.integer('DH_SYS_INTERVAL', DEFAULTS.sysIntervalSeconds, 0, 3600),
     allowAnonymous: env.boolean('DH_ALLOW_ANONYMOUS', DEFAULTS.allowAnonymous),
     ...readLimits(env),
   };

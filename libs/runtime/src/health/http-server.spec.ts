@@ -72,7 +72,16 @@ describe(createHttpServer.name, () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
-    expect(await res.text()).toContain('dh_process_cpu_user_seconds_total');
+    expect(await res.text()).toContain('process_cpu_user_seconds_total{app="test"}');
+  });
+
+  it('exports readiness as dh_ready and the version as dh_build_info', async () => {
+    checks.register('bus', () => true);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^dh_ready\{app="test"\} 1$/m);
+    checks.register('bus', () => false);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^dh_ready\{app="test"\} 0$/m);
+    expect(text).toMatch(/^dh_build_info\{version="\d+\.\d+\.\d+",app="test"\} 1$/m);
   });
 
   it('answers an unknown path with 404 and a POST with 405', async () => {

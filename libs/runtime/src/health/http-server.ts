@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { HealthChecks } from './health-checks';
 
 export interface HttpServerDeps {
@@ -16,6 +16,7 @@ export interface HttpServerDeps {
  * 404; methods other than GET/HEAD are 405.
  */
 export function createHttpServer(deps: HttpServerDeps): Server {
+  registerReadiness(deps);
   const server = createServer((req, res) => {
     handle(deps, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
@@ -28,6 +29,23 @@ export function createHttpServer(deps: HttpServerDeps): Server {
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   return server;
+}
+
+/**
+ * `dh_ready`: 1 when `/readyz` would answer 200, read at scrape time (alerts need it as a
+ * series: a probe result is not one). Once per registry.
+ */
+function registerReadiness(deps: HttpServerDeps): void {
+  if (deps.metrics.getSingleMetric('dh_ready')) return;
+  new Gauge({
+    name: 'dh_ready',
+    help: 'Whether the process is ready (as /readyz): 1 yes, 0 no',
+    registers: [deps.metrics],
+    async collect() {
+      const ready = !deps.isShuttingDown?.() && (await deps.checks.run()).ready;
+      this.set(ready ? 1 : 0);
+    },
+  });
 }
 
 /** How long an idle keep-alive connection of the health endpoint stays open. */

@@ -1,3 +1,4 @@
+import { ConfigError } from '../config/env-reader';
 import type { Server } from 'node:net';
 
 /**
@@ -12,10 +13,26 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** Listens on `port` (0 = a free one) and resolves with the bound port. */
-export function listen(server: Server, port: number, host?: string): Promise<number> {
+/**
+ * Listens on `port` (0 = a free one) and resolves with the bound port. A port already in use
+ * rejects with a {@link ConfigError} naming `variable` (the `DH_*_PORT` it came from) when given.
+ */
+export function listen(
+  server: Server,
+  port: number,
+  host?: string,
+  variable?: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE' && variable
+          ? new ConfigError(
+              variable,
+              `port ${port} is already in use on ${host ?? 'every interface'}: stop the process that listens there or choose another port`,
+            )
+          : err,
+      );
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

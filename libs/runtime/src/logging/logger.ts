@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import type { LogLevel } from '../config/config';
+import type { LogFormat, LogLevel } from '../config/config';
+import { prettyStream } from './pretty-stream';
 
 /** The structured logger every lib takes as a dependency (pino's API). */
 export type Logger = PinoLogger;
@@ -36,10 +37,17 @@ export interface LoggerOptions {
   name: string;
   /** Where lines go; stdout by default (tests pass a stream to inspect them). */
   destination?: DestinationStream;
+  /**
+   * `json` (one object per line, for collectors) or `pretty` (for people); unset: pretty when
+   * stdout is a terminal, JSON otherwise (`DH_LOG_FORMAT`).
+   */
+  format?: LogFormat;
+  /** Whether the output is a terminal; `process.stdout.isTTY` (false with a `destination`). */
+  isTty?: boolean;
 }
 
 /**
- * A JSON logger with secret fields replaced by `[Redacted]`. Callers keep secrets out of message
+ * A JSON logger (or a readable one, see `format`) with secret fields replaced by `[Redacted]`. Callers keep secrets out of message
  * strings; redaction covers the structured fields.
  */
 export function createLogger(options: LoggerOptions): Logger {
@@ -50,8 +58,16 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: redactPaths(), censor: '[Redacted]' },
       base: { pid: process.pid },
     },
-    options.destination ?? pino.destination({ sync: false }),
+    destinationOf(options),
   );
+}
+
+function destinationOf(options: LoggerOptions): DestinationStream {
+  // A terminal gets readable lines unless told otherwise; a given destination is not stdout.
+  const tty = options.isTty ?? (options.destination ? false : process.stdout.isTTY === true);
+  const pretty = (options.format ?? (tty ? 'pretty' : 'json')) === 'pretty';
+  if (!pretty) return options.destination ?? pino.destination({ sync: false });
+  return prettyStream(options.destination ?? process.stdout);
 }
 
 /** A logger that writes nothing (tests, library defaults). */
