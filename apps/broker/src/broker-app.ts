@@ -6,13 +6,14 @@ import {
   type Listeners,
   type RedisMqttState,
 } from '@dh-mqtt/broker';
-import type { BrokerBus } from '@dh-mqtt/bus';
+import { registerKafkaBusMetrics, type BrokerBus, type KafkaBusCounters } from '@dh-mqtt/bus';
 import {
   HealthChecks,
   closeServer,
   createHttpServer,
   createMetricsRegistry,
   listen,
+  registerCounterFrom,
   type BrokerConfig,
   type Logger,
   type ShutdownStep,
@@ -21,7 +22,11 @@ import { deduplicateEvents } from './event-dedup';
 import { drainable } from './request-drain';
 
 /** The bus of a broker pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
-export type PodBus = BrokerBus & { readonly ready?: boolean };
+export type PodBus = BrokerBus & {
+  readonly ready?: boolean;
+  /** The Kafka bus's running totals, exported on `/metrics`. */
+  counters?(): KafkaBusCounters;
+};
 
 export interface BrokerAppDeps {
   bus: PodBus;
@@ -75,6 +80,26 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
   const { logger, mqttState } = deps;
   const bus = drainable(mqttState ? deduplicateEvents(deps.bus, mqttState.once) : deps.bus);
   const metrics = createMetricsRegistry({ app: 'broker' });
+  const { counters } = deps.bus;
+  if (counters) registerKafkaBusMetrics(metrics, () => counters.call(deps.bus));
+  if (mqttState) {
+    registerCounterFrom(
+      metrics,
+      {
+        name: 'dh_fabric_messages_published_total',
+        help: 'Messages this pod published into the shared MQTT fabric (Redis PUBLISH)',
+      },
+      () => mqttState.fabricCounters().published,
+    );
+    registerCounterFrom(
+      metrics,
+      {
+        name: 'dh_fabric_messages_received_total',
+        help: 'Messages this pod received from the shared MQTT fabric (its own included)',
+      },
+      () => mqttState.fabricCounters().received,
+    );
+  }
   const checks = new HealthChecks();
   let started = false;
   let shuttingDown = false;

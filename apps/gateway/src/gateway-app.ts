@@ -1,4 +1,4 @@
-import type { GatewayBus } from '@dh-mqtt/bus';
+import { registerKafkaBusMetrics, type GatewayBus, type KafkaBusCounters } from '@dh-mqtt/bus';
 import {
   createDeviceHive,
   DataDirInUseError,
@@ -20,7 +20,11 @@ import {
 } from '@dh-mqtt/runtime';
 
 /** The bus of a gateway pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
-export type PodBus = GatewayBus & { readonly ready?: boolean };
+export type PodBus = GatewayBus & {
+  readonly ready?: boolean;
+  /** The Kafka bus's running totals, exported on `/metrics`. */
+  counters?(): KafkaBusCounters;
+};
 
 export interface GatewayAppDeps {
   bus: PodBus;
@@ -75,9 +79,12 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   checks.register('serving', () => serving);
   checks.register('storage', () => deviceHive?.ping() ?? false);
   if (bus.ready !== undefined) checks.register('kafka', () => bus.ready === true);
+  const metrics = createMetricsRegistry({ app: 'gateway' });
+  const { counters } = bus;
+  if (counters) registerKafkaBusMetrics(metrics, () => counters.call(bus));
   const http = createHttpServer({
     checks,
-    metrics: createMetricsRegistry({ app: 'gateway' }),
+    metrics,
     isShuttingDown: () => shuttingDown,
   });
 

@@ -36,3 +36,4 @@ export {
   type KafkaGatewayBusOptions,
 } from './kafka/kafka-gateway-bus';
 export { type KafkaBusCounters, type KafkaBusOptions } from './kafka/kafka-bus-options';
+export { registerKafkaBusMetrics } from './kafka/kafka-bus-metrics';

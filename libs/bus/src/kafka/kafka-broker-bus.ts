@@ -10,6 +10,7 @@ import { eventGroupConsumer } from './event-group';
 import { GroupConsumer } from './group-consumer';
 import {
   emptyCounters,
+  snapshotCounters,
   resolveOptions,
   type KafkaBusCounters,
   type KafkaBusOptions,
@@ -94,6 +95,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
 
   async function onReply(payload: EachMessagePayload): Promise<void> {
     const { message } = payload;
+    counters.consumed.replies += 1;
     nextReplyOffset = (BigInt(message.offset) + 1n).toString();
     const target = headerText(message.headers, KAFKA_HEADERS.brokerId);
     if (target !== undefined && target !== brokerId) {
@@ -112,6 +114,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   }
 
   async function onEventRecord(payload: EachMessagePayload): Promise<void> {
+    counters.consumed.events += 1;
     const decoded = decodeEvent(payload.message);
     if (!decoded.ok) return malformed(payload, decoded.reason);
     for (const [index, handler] of eventHandlers.entries()) {
@@ -194,7 +197,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     get replyPartition() {
       return replyPartition;
     },
-    counters: () => ({ ...counters }),
+    counters: () => snapshotCounters(counters),
 
     request(request) {
       if (state !== 'started') return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
@@ -224,7 +227,10 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
           }),
         )
         .then(
-          () => void (producerHealthy = true),
+          () => {
+            producerHealthy = true;
+            counters.produced.requests += 1;
+          },
           (error: unknown) => {
             producerHealthy = false;
             counters.produceErrors += 1;

@@ -67,6 +67,22 @@ export interface KafkaBusCounters {
   produceErrors: number;
   /** Failed attempts to connect at start or after a consumer failed for good. */
   connectFailures: number;
+  /** Records Kafka accepted from this end, per topic of the bus. */
+  produced: Record<KafkaTopicRole, number>;
+  /**
+   * Records this end's consumers were handed, per topic (malformed ones and replies for another
+   * broker sharing the partition included: what this pod reads, not what it uses).
+   */
+  consumed: Record<KafkaTopicRole, number>;
+}
+
+function perTopic(): Record<KafkaTopicRole, number> {
+  return { requests: 0, replies: 0, events: 0 };
+}
+
+/** A copy of `counters` that later counting does not change. */
+export function snapshotCounters(counters: KafkaBusCounters): KafkaBusCounters {
+  return { ...counters, produced: { ...counters.produced }, consumed: { ...counters.consumed } };
 }
 
 export function emptyCounters(): KafkaBusCounters {
@@ -78,6 +94,8 @@ export function emptyCounters(): KafkaBusCounters {
     handlerErrors: 0,
     produceErrors: 0,
     connectFailures: 0,
+    produced: perTopic(),
+    consumed: perTopic(),
   };
 }
 
