@@ -165,7 +165,8 @@ export async function startCluster(
       },
     };
     for (const [name, pids] of Object.entries(services)) {
-      if (pids().length === 0) log(`  cluster: no process found for ${name}; its CPU is not metered`);
+      if (pids().length === 0)
+        log(`  cluster: no process found for ${name}; its CPU is not metered`);
     }
     log(
       `  cluster: ${shape.brokers} brokers + ${shape.gateways} gateways ready in ${Math.round(performance.now() - started)} ms (Redis ${infra.origin.redis}, Kafka ${infra.origin.kafka}, PostgreSQL ${infra.origin.postgres})`,
