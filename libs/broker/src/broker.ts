@@ -15,6 +15,7 @@ import { limitOfflineQueue } from './limits/offline-queue';
 import { startSessionExpiry, type SessionClock } from './limits/session-expiry';
 import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
 import { startPushes } from './pushes/start-pushes';
+import { ALWAYS_LISTENING } from './pushes/push-interest';
 import { SessionRegistry } from './session/session-registry';
 
 export interface BrokerDeps {
@@ -68,6 +69,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     limits: new BrokerLimits(limitSettings, limitMetrics),
     consumed,
     aedes: undefined as unknown as Aedes,
+    pushInterest: ALWAYS_LISTENING,
   };
   const aedes = new DhAedes(
     {
