@@ -71,7 +71,8 @@ export async function measure(request: RunRequest): Promise<Measurement> {
             ),
           }
         : {}),
-      deliveriesByUrl: deliveriesByUrl(request.specs, results),
+      deliveriesByUrl: deliveriesByUrl(request.specs, results, 'window'),
+      deliveriesByUrlWholeRun: deliveriesByUrl(request.specs, results, 'whole run'),
     };
   } finally {
     await pool.close();
@@ -82,13 +83,17 @@ export async function measure(request: RunRequest): Promise<Measurement> {
 function deliveriesByUrl(
   specs: readonly JobSpec[],
   results: readonly LoadResult[],
+  span: 'window' | 'whole run',
 ): Record<string, number> {
   const byUrl: Record<string, number> = {};
   specs.forEach((spec, i) => {
     const result = results[i];
     if (!result || !('url' in spec)) return;
-    byUrl[spec.url] =
-      (byUrl[spec.url] ?? 0) + result.received + (result.pushes ? result.pushes.received : 0);
+    const delivered =
+      span === 'window'
+        ? result.received + (result.pushes?.received ?? 0)
+        : result.totals.received + (result.pushes?.totalReceived ?? 0);
+    byUrl[spec.url] = (byUrl[spec.url] ?? 0) + delivered;
   });
   return byUrl;
 }

@@ -118,12 +118,10 @@ export async function scaleOut(ctx: BenchContext, podCounts: number[]): Promise<
         ctx.log(
           `  scale-out ${variant}: ${m.perSec}/s, pods ${m.cpuUsPerMsg} µs/req, p99 ${m.latencyMs.p99} ms`,
         );
-        // The counters cover the whole run (warm-up and drain too); deliveries the window: the
-        // ratio is read per pod over the same whole run by scaling deliveries to it.
-        const windowShare = timing.durationMs / (timing.warmupMs + timing.durationMs);
         pods.forEach((pod, i) => {
           const delta = (key: keyof Counts) => after[i][key] - before[i][key];
           const delivered = pod.url ? (m.deliveriesByUrl?.[pod.url] ?? 0) : null;
+          const deliveredWholeRun = pod.url ? (m.deliveriesByUrlWholeRun?.[pod.url] ?? 0) : null;
           const cpuUs = m.cpuUsPerMsgOf?.[pod.name];
           const row = {
             pods: brokers,
@@ -134,10 +132,11 @@ export async function scaleOut(ctx: BenchContext, podCounts: number[]): Promise<
             kafkaIn: delta('kafkaIn'),
             kafkaOut: delta('kafkaOut'),
             deliveredInWindow: delivered,
-            inPerDelivered:
-              delivered && pod.url
-                ? round((delta('fabricIn') + delta('kafkaIn')) / (delivered / windowShare))
-                : null,
+            deliveredWholeRun,
+            // Both over the whole run: what the pod read per message its clients received.
+            inPerDelivered: deliveredWholeRun
+              ? round((delta('fabricIn') + delta('kafkaIn')) / deliveredWholeRun)
+              : null,
             // cpuUsPerMsgOf is per served request of the whole cluster; per delivered message of
             // this pod it is scaled by the pod's share of the deliveries.
             cpuUsPerDelivered:

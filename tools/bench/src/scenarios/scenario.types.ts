@@ -33,6 +33,8 @@ export interface Measurement {
   cpuUsPerMsgOf?: Record<string, number | null>;
   /** Replies and pushes received in the window by the clients of each broker URL. */
   deliveriesByUrl?: Record<string, number>;
+  /** The same over the whole run (warm-up, window and drain), as the pods' counters are. */
+  deliveriesByUrlWholeRun?: Record<string, number>;
 }
 
 /** Medians of one (variant, system) over the rounds. */
