@@ -78,7 +78,14 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
       lossAgainst: 'sent',
       // Successful replies only: an error reply (429, 503) is counted in `errors`, never served.
       rate: 'acked',
-      meters: key === CLUSTER ? cluster.services : undefined,
+      // Kafka, Redis, PostgreSQL, and each pod apart (the broker/gateway split of docs/scaling.md).
+      meters:
+        key === CLUSTER
+          ? {
+              ...cluster.services,
+              ...Object.fromEntries(cluster.pods.map((pod) => [pod.name, () => [pod.pid]])),
+            }
+          : undefined,
     });
     const push = m.pushes ? `, push p99 ${m.pushes.latencyMs.p99} ms` : '';
     const services = m.cpuUsPerMsgOf
