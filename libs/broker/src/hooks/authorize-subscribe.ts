@@ -51,16 +51,11 @@ export function createAuthorizeSubscribe(ctx: BrokerContext): AuthorizeSubscribe
     }
     // A private event filter is served by the pod-local push listener: it listens before the
     // SUBACK, and the session (a push target from the 'subscribe' event on) keeps it (ADR 0009).
-    void ctx.pushInterest.hold().then(
-      () => {
-        callback(null, subscription);
-        ctx.pushInterest.release();
-      },
-      () => {
-        callback(null, subscription);
-        ctx.pushInterest.release();
-      },
-    );
+    const grant = () => {
+      callback(null, subscription);
+      ctx.pushInterest.release();
+    };
+    void ctx.pushInterest.hold().then(grant, grant);
   };
 }
 

@@ -23,7 +23,8 @@ export async function startPushes(ctx: BrokerContext): Promise<void> {
     ).then(() => undefined);
   const listen = () => each((topic, done) => ctx.aedes.subscribe(topic, listener, done));
   if (isSharedEmitter(ctx)) {
-    // Cluster: listen only while a session here needs it (docs/adr/0009-…).
+    // Cluster: listen only while a session here needs it
+    // (docs/adr/0009-event-listener-only-where-needed.md).
     const interest = new FabricPushInterest(listen, () =>
       each((topic, done) => ctx.aedes.unsubscribe(topic, listener, done)),
     );
