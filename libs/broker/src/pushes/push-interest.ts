@@ -1,6 +1,6 @@
 /**
  * Whether this pod listens to every event of the shared fabric for its pod-local pushes
- * (request-made subscriptions and private event filters, mqtt-api.md §5, §2). Listening is a Redis
+ * (request-made subscriptions and private event filters, docs/architecture.md "A push"). Listening is a Redis
  * pattern subscription on every event topic: each event of the cluster then reaches the pod. It is
  * held only while someone here needs it — a session that is a push target, a `*\/subscribe`
  * request on its way, a private filter being granted — and dropped `lingerMs` after the last one
