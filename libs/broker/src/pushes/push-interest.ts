@@ -2,11 +2,10 @@
  * Whether this pod listens to every event of the shared fabric for its pod-local pushes
  * (request-made subscriptions and private event filters, docs/architecture.md "A push").
  * Listening is a Redis pattern subscription on every event topic: each event of the cluster then
- * reaches the pod. It is
- * held only while someone here needs it — a session that is a push target, a `*\/subscribe`
- * request on its way, a private filter being granted — and dropped `lingerMs` after the last one
- * left, so a pod without such sessions receives only the events its MQTT filters match
- * (docs/adr/0009-event-listener-only-where-needed.md).
+ * reaches the pod. It is held only while someone here needs it — a session that is a push
+ * target, a `*\/subscribe` request on its way, a private filter being granted — and dropped
+ * `lingerMs` after the last one left, so a pod without such sessions receives only the events its
+ * MQTT filters match (docs/adr/0009-event-listener-only-where-needed.md).
  */
 export interface PushInterest {
   /** Resolves once the listener is registered with the fabric (at once when it already is). */
