@@ -9,13 +9,19 @@ import {
   type RedisMqttState,
 } from '@dh-mqtt/broker';
 import type { Registry } from 'prom-client';
-import { registerBusMetrics, type BrokerBus } from '@dh-mqtt/bus';
+import {
+  registerBusMetrics,
+  registerKafkaBusMetrics,
+  type BrokerBus,
+  type KafkaBusCounters,
+} from '@dh-mqtt/bus';
 import {
   HealthChecks,
   closeServer,
   createHttpServer,
   createMetricsRegistry,
   listen,
+  registerCounterFrom,
   type BrokerConfig,
   type Logger,
   type ShutdownStep,
@@ -24,7 +30,11 @@ import { deduplicateEvents } from './event-dedup';
 import { drainable } from './request-drain';
 
 /** The bus of a broker pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
-export type PodBus = BrokerBus & { readonly ready?: boolean };
+export type PodBus = BrokerBus & {
+  readonly ready?: boolean;
+  /** The Kafka bus's running totals, exported on `/metrics`. */
+  counters?(): KafkaBusCounters;
+};
 
 export interface BrokerAppDeps {
   bus: PodBus;
@@ -33,6 +43,8 @@ export interface BrokerAppDeps {
   mqttState?: RedisMqttState;
   /** aedes id and `brokerId` of envelopes; must match the bus's and the state's. */
   brokerId?: string;
+  /** The pod's Prometheus registry, shared with the bus's Kafka metrics; a new one by default. */
+  metrics?: Registry;
 }
 
 /** The ports actually bound (differ from the config when it asked for 0). */
@@ -77,9 +89,29 @@ const REPLY_SETTLE_MS = 250;
 export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): BrokerApp {
   const { logger, mqttState } = deps;
   const bus = drainable(mqttState ? deduplicateEvents(deps.bus, mqttState.once) : deps.bus);
-  const metrics = createMetricsRegistry({ app: 'broker' });
+  const metrics = deps.metrics ?? createMetricsRegistry({ app: 'broker' });
   registerBusMetrics(metrics, deps.bus);
   if (mqttState) observeRedis(metrics, mqttState);
+  const { counters } = deps.bus;
+  if (counters) registerKafkaBusMetrics(metrics, () => counters.call(deps.bus));
+  if (mqttState) {
+    registerCounterFrom(
+      metrics,
+      {
+        name: 'dh_fabric_messages_published_total',
+        help: 'Messages this pod published into the shared MQTT fabric (Redis PUBLISH)',
+      },
+      () => mqttState.fabricCounters().published,
+    );
+    registerCounterFrom(
+      metrics,
+      {
+        name: 'dh_fabric_messages_received_total',
+        help: 'Messages this pod received from the shared MQTT fabric (its own included)',
+      },
+      () => mqttState.fabricCounters().received,
+    );
+  }
   const checks = new HealthChecks();
   let started = false;
   let shuttingDown = false;

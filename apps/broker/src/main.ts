@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { createRedisMqttState } from '@dh-mqtt/broker';
-import { createKafkaBrokerBus } from '@dh-mqtt/bus';
+import { createKafkaBrokerBus, KafkaMetrics } from '@dh-mqtt/bus';
 import {
   ConfigError,
   createLogger,
+  createMetricsRegistry,
   loadBrokerConfig,
   loadClusterConfig,
   runMain,
@@ -37,7 +38,9 @@ async function main(): Promise<void> {
       'DH_REDIS_URL is not set: MQTT sessions live in this pod only; run a single broker pod',
     );
   }
+  const metrics = createMetricsRegistry({ app: 'broker' });
   const bus = createKafkaBrokerBus({
+    kafkaMetrics: new KafkaMetrics(metrics),
     brokers: config.kafkaBrokers,
     brokerId: cluster.brokerId,
     namespace: cluster.kafkaNamespace,
@@ -52,7 +55,13 @@ async function main(): Promise<void> {
   // pod waits for Kafka and Redis, and during the drain, it must not end the process (Node's
   // default for SIGHUP).
   if (config.tls) process.on('SIGHUP', () => undefined);
-  const app = createBrokerApp(config, { bus, logger, mqttState, brokerId: cluster.brokerId });
+  const app = createBrokerApp(config, {
+    bus,
+    logger,
+    mqttState,
+    brokerId: cluster.brokerId,
+    metrics,
+  });
   await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }
 

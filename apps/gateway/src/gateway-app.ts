@@ -1,4 +1,10 @@
-import { registerBusMetrics, type GatewayBus } from '@dh-mqtt/bus';
+import type { Registry } from 'prom-client';
+import {
+  registerBusMetrics,
+  registerKafkaBusMetrics,
+  type GatewayBus,
+  type KafkaBusCounters,
+} from '@dh-mqtt/bus';
 import {
   createDeviceHive,
   DataDirInUseError,
@@ -20,7 +26,11 @@ import {
 } from '@dh-mqtt/runtime';
 
 /** The bus of a gateway pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
-export type PodBus = GatewayBus & { readonly ready?: boolean };
+export type PodBus = GatewayBus & {
+  readonly ready?: boolean;
+  /** The Kafka bus's running totals, exported on `/metrics`. */
+  counters?(): KafkaBusCounters;
+};
 
 export interface GatewayAppDeps {
   bus: PodBus;
@@ -29,6 +39,8 @@ export interface GatewayAppDeps {
   openDeviceHive?: () => Promise<DeviceHive>;
   /** Backoff of those retries, in ms (default 500 doubling up to 10 000). */
   retry?: { initialMs: number; maxMs: number };
+  /** The pod's Prometheus registry, shared with the bus's Kafka metrics; a new one by default. */
+  metrics?: Registry;
 }
 
 /** A gateway pod, built: the health endpoint listens at once, the rest comes with `start()`. */
@@ -53,7 +65,7 @@ export interface GatewayApp {
 export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): GatewayApp {
   const { bus, logger } = deps;
   const retry = deps.retry ?? { initialMs: 500, maxMs: 10_000 };
-  const metrics = createMetricsRegistry({ app: 'gateway' });
+  const metrics = deps.metrics ?? createMetricsRegistry({ app: 'gateway' });
   registerBusMetrics(metrics, bus);
   const openDeviceHive =
     deps.openDeviceHive ??
@@ -78,6 +90,8 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   checks.register('serving', () => serving);
   checks.register('storage', () => deviceHive?.ping() ?? false);
   if (bus.ready !== undefined) checks.register('kafka', () => bus.ready === true);
+  const { counters } = bus;
+  if (counters) registerKafkaBusMetrics(metrics, () => counters.call(bus));
   const http = createHttpServer({
     checks,
     metrics,

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { createKafkaGatewayBus } from '@dh-mqtt/bus';
+import { createKafkaGatewayBus, KafkaMetrics } from '@dh-mqtt/bus';
 import {
   ConfigError,
   createLogger,
+  createMetricsRegistry,
   loadClusterConfig,
   loadGatewayConfig,
   runMain,
@@ -35,14 +36,16 @@ async function main(): Promise<void> {
       'DH_DATABASE_URL is not set: the core runs on PGlite in DH_DATA_DIR; run a single gateway pod',
     );
   }
+  const metrics = createMetricsRegistry({ app: 'gateway' });
   const bus = createKafkaGatewayBus({
+    kafkaMetrics: new KafkaMetrics(metrics),
     brokers: config.kafkaBrokers,
     namespace: cluster.kafkaNamespace,
     sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
     ...cluster.kafkaSecurity,
     logger: logger.child({ component: 'bus' }),
   });
-  const app = createGatewayApp(config, { bus, logger });
+  const app = createGatewayApp(config, { bus, logger, metrics });
   await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }
 

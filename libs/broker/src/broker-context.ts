@@ -3,6 +3,7 @@ import type { BrokerConfig, Logger } from '@dh-mqtt/runtime';
 import type { Aedes } from 'aedes';
 import type { BrokerLimits, LimitSettings } from './limits/broker-limits';
 import type { BrokerMetrics } from './metrics/broker-metrics';
+import type { PushInterest } from './pushes/push-interest';
 import type { SessionRegistry } from './session/session-registry';
 
 /** The broker settings the hooks read (a subset of the app's BrokerConfig). */
@@ -38,4 +39,9 @@ export interface BrokerContext {
   readonly consumed: WeakSet<object>;
   /** Set once the aedes instance exists (hooks run only after that). */
   aedes: Aedes;
+  /**
+   * Whether this pod listens to every fabric event for its pod-local pushes; set by
+   * `startPushes` (held by push targets, subscribe requests and private filters).
+   */
+  pushInterest: PushInterest;
 }

@@ -16,6 +16,7 @@ import { startSessionExpiry, type SessionClock } from './limits/session-expiry';
 import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
 import { BrokerMetrics, type DropReason } from './metrics/broker-metrics';
 import { startPushes } from './pushes/start-pushes';
+import { ALWAYS_LISTENING } from './pushes/push-interest';
 import { SessionRegistry } from './session/session-registry';
 import { startSysCounters } from './sys/sys-counters';
 
@@ -77,6 +78,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     consumed,
     metrics,
     aedes: undefined as unknown as Aedes,
+    pushInterest: ALWAYS_LISTENING,
   };
   const aedes = new DhAedes(
     {

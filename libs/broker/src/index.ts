@@ -19,6 +19,7 @@ export { connackFirst } from './cluster/connack-first';
 export { onceAcrossPods, type OnceOptions } from './cluster/once-across-pods';
 export {
   createRedisMqttState,
+  type FabricCounters,
   type RedisMqttState,
   type RedisMqttStateOptions,
 } from './cluster/redis-mqtt-state';

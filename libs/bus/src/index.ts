@@ -42,3 +42,4 @@ export {
   type InstrumentedClient,
   type ObservableBus,
 } from './metrics/bus-metrics';
+export { registerKafkaBusMetrics } from './kafka/kafka-bus-metrics';

@@ -81,6 +81,9 @@ export const KAFKA_HEADERS = {
 export const KAFKA_SCHEMA_HEADER_VALUE = String(BUS_SCHEMA_VERSION);
 
 /** Consumer groups of the bus. */
+/** Prefix of the per-process reply groups, and their consumer-metrics label (bounded). */
+export const BROKER_REPLIES_GROUP = 'dh.broker.replies.v1';
+
 export const KAFKA_GROUPS = {
   /** All gateway pods: each request is handled by one gateway. */
   gatewayRequests: 'dh.gateway.requests.v1',
@@ -91,7 +94,7 @@ export const KAFKA_GROUPS = {
    * commits offsets, so Kafka forgets it soon after the process stops.
    */
   brokerReplies: (brokerId: string, instanceId: string): string =>
-    `dh.broker.replies.v1.${brokerId}.${instanceId}`,
+    `${BROKER_REPLIES_GROUP}.${brokerId}.${instanceId}`,
 } as const;
 
 /**

@@ -25,6 +25,7 @@ export {
 export { ConfigError, EnvReader, type Env } from './config/env-reader';
 export { HealthChecks, type CheckResult, type ReadinessCheck } from './health/health-checks';
 export { createHttpServer, type HttpServerDeps } from './health/http-server';
+export { registerCounterFrom } from './health/counter-metrics';
 export { createMetricsRegistry } from './health/metrics';
 export { closeServer, listen } from './lifecycle/close-server';
 export {

@@ -17,13 +17,15 @@ export interface CliOptions {
   rounds: number;
   out: string;
   cpuProfDir?: string;
+  brokerPods?: number[];
 }
 
 export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<name>]] [--rounds <n>] [--out <file.json>] [--cpu-prof <dir>]
   scenarios: ${SCENARIO_NAMES.join(', ')} (default: all)
   --smoke     tiny loads, ~1 s per run, 1 round: checks that every scenario works (CI)
   --rounds    rounds per scenario, systems alternated (default 3, smoke 1)
-  --cpu-prof  run the standalone under node --cpu-prof, profiles written to <dir>`;
+  --cpu-prof  run the standalone under node --cpu-prof, profiles written to <dir>
+  --broker-pods 1,2,4  cluster scenario: scale-out with these broker pod counts (2 gateways), per-pod counts`;
 
 export function parseOptions(argv: readonly string[]): CliOptions {
   const args = [...argv];
@@ -61,6 +63,15 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         break;
       case '--out':
         options.out = value();
+        break;
+      case '--broker-pods':
+        options.brokerPods = value()
+          .split(',')
+          .map((n) => {
+            const pods = Number(n);
+            if (!Number.isInteger(pods) || pods < 1) throw new Error('--broker-pods 1,2,4 (≥ 1)');
+            return pods;
+          });
         break;
       case '--cpu-prof':
         options.cpuProfDir = value();

@@ -29,6 +29,7 @@ async function main(): Promise<number> {
     smoke: options.smoke,
     rounds: options.rounds,
     cpuProfDir: options.cpuProfDir,
+    brokerPods: options.brokerPods,
     log,
   };
   if (options.cpuProfDir) mkdirSync(resolve(options.cpuProfDir), { recursive: true });

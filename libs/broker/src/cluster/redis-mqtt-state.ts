@@ -41,6 +41,11 @@ export interface RedisMqttState {
    * ({@link onceAcrossPods}); resolves true when this pod did it.
    */
   once(key: string, work: () => Promise<void>): Promise<boolean>;
+  /**
+   * Messages this pod published into the shared fabric (Redis `PUBLISH`) and received from it
+   * (every message of a channel or pattern it subscribes, its own included), since it started.
+   */
+  fabricCounters(): FabricCounters;
   /** True while all three Redis connections are ready (readiness probe). */
   isReady(): boolean;
   /**
@@ -50,6 +55,12 @@ export interface RedisMqttState {
   ready(): Promise<void>;
   /** Destroys the persistence and closes the emitter. Call after the broker's `close()`. */
   close(): Promise<void>;
+}
+
+/** Traffic of one pod on the shared MQTT fabric. */
+export interface FabricCounters {
+  published: number;
+  received: number;
 }
 
 const DEFAULT_BACKOFF: Backoff = { initialMs: 200, maxMs: 5_000 };
@@ -63,7 +74,7 @@ type Emit = (message: { topic: string }, done?: (err?: Error) => void) => void;
  * after it has asked the emitter to close; their PUBLISH then fails on the quitting connection
  * and the error escapes as an unhandled rejection. A pod that is going away drops them instead.
  */
-function dropPublishesWhileClosing(mq: object): void {
+function dropPublishesWhileClosing(mq: object, counters: FabricCounters): void {
   const emitter = mq as { emit: Emit; closing?: boolean; closed?: boolean };
   const emit = emitter.emit.bind(emitter) as Emit;
   emitter.emit = (message, done) => {
@@ -71,6 +82,7 @@ function dropPublishesWhileClosing(mq: object): void {
       if (done) process.nextTick(done);
       return;
     }
+    counters.published += 1;
     emit(message, done);
   };
 }
@@ -132,7 +144,12 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
   const mq = createRedisEmitter({ subConn: sub, pubConn: pub, matchEmptyLevels: true });
   // mqemitter-redis re-emits connection errors here; without a listener they would throw.
   (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', () => undefined);
-  dropPublishesWhileClosing(mq);
+  const fabric: FabricCounters = { published: 0, received: 0 };
+  dropPublishesWhileClosing(mq, fabric);
+  // mqemitter-redis handles both events; one more listener counts what reaches this pod.
+  const received = () => void (fabric.received += 1);
+  sub.on('messageBuffer', received);
+  sub.on('pmessageBuffer', received);
 
   const isReady = () => !closed && connections.every((c) => c.status === 'ready');
 
@@ -141,6 +158,7 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
     persistence,
     mq,
     sessionClock: new RedisSessionClock(db),
+    fabricCounters: () => ({ ...fabric }),
     isReady,
     // aedes-persistence-redis 12 keeps a session's queue in the list `outgoing:<clientId>`.
     offlineQueueLength: (clientId) => db.llen(`outgoing:${encodeURIComponent(clientId)}`),

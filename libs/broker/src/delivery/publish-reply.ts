@@ -25,11 +25,37 @@ export function replyTopic(
   return topic.split('/').length > maxTopicLevels ? formatErrorTopic(clientId) : topic;
 }
 
+/** What of aedes' instance and emitter the local fast path reads; aedes' typings omit them. */
+interface AedesInternals {
+  id: string;
+  counter: number;
+  maxTopicLevels?: number;
+  clients: Record<string, { clean?: boolean; closed?: boolean } | undefined>;
+  mq: { _emit?: (packet: object, done: (err?: Error) => void) => void };
+}
+
+/**
+ * The emitter's local-only delivery when the emitter is shared between pods: mqemitter-redis
+ * keeps the in-process `emit` as `_emit` (its own `emit` is a Redis `PUBLISH` that every pod with
+ * a matching pattern receives). Undefined for aedes' in-memory emitter, whose `emit` is local.
+ */
+function localEmitOf(aedes: AedesInternals): AedesInternals['mq']['_emit'] | undefined {
+  const emit = aedes.mq._emit;
+  return typeof emit === 'function' ? emit.bind(aedes.mq) : undefined;
+}
+
 /**
  * Publishes a reply at QoS 1, never retained (mqtt-api.md §4). Every client whose filters match
  * gets it from aedes' router, and `authorizeForward` keeps it for the owner only; a subscriber
  * granted QoS 0 gets it at QoS 0. Resolves once aedes has routed it, so replies published in
  * sequence reach the client in that order.
+ *
+ * In a cluster, when the owner is connected to this pod with a clean session, the reply goes to
+ * this pod's subscriptions only (docs/adr/0008-replies-delivered-on-the-owning-pod.md): no other
+ * client may receive it, and a clean session has no offline queue, so the shared fabric (a Redis
+ * round trip every pod with `dh/response/#` subscribers decodes) and aedes' offline enqueue have
+ * nothing to add. Otherwise (persistent session, owner elsewhere or gone) it takes
+ * `aedes.publish` as before.
  */
 export function publishReply(
   ctx: BrokerContext,
@@ -37,23 +63,34 @@ export function publishReply(
   action: string | null,
   reply: object,
 ): Promise<void> {
-  // aedes sets `maxTopicLevels` on the instance (clamped option); its typings omit it.
-  const levels = (ctx.aedes as unknown as { maxTopicLevels?: number }).maxTopicLevels;
-  const topic = replyTopic(action, clientId, levels);
+  const aedes = ctx.aedes as unknown as AedesInternals;
+  const topic = replyTopic(action, clientId, aedes.maxTopicLevels);
+  const payload = Buffer.from(JSON.stringify(reply));
+  const owner = aedes.clients[clientId];
+  const localEmit = owner?.clean === true && !owner.closed ? localEmitOf(aedes) : undefined;
   return new Promise((resolve) => {
-    ctx.aedes.publish(
-      {
-        cmd: 'publish',
-        topic,
-        payload: Buffer.from(JSON.stringify(reply)),
-        qos: 1,
-        retain: false,
-        dup: false,
-      },
-      (err) => {
-        if (err) ctx.logger.error({ err, clientId, topic }, 'reply not published');
-        resolve();
-      },
-    );
+    const done = (err?: Error | null) => {
+      if (err) ctx.logger.error({ err, clientId, topic }, 'reply not published');
+      resolve();
+    };
+    if (localEmit) {
+      // The packet aedes.publish would route (aedes-packet's fields for a new QoS 1 publish).
+      localEmit(
+        {
+          cmd: 'publish',
+          brokerId: aedes.id,
+          brokerCounter: ++aedes.counter,
+          topic,
+          payload,
+          qos: 1,
+          retain: false,
+          dup: false,
+          messageId: undefined,
+        },
+        done,
+      );
+      return;
+    }
+    ctx.aedes.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, done);
   });
 }

@@ -46,8 +46,22 @@ export function createAuthorizeSubscribe(ctx: BrokerContext): AuthorizeSubscribe
       // DH_MAX_SUBSCRIPTIONS_PER_CLIENT (mqtt-api.md §7): counted only once otherwise allowed.
       (session === undefined || ctx.limits.admitFilter(session, text));
     if (!allowed) ctx.logger.debug({ clientId: client.id }, 'subscription refused');
-    callback(null, allowed ? subscription : null);
+    if (!allowed || !isPrivateEventFilter(text, client.id)) {
+      return callback(null, allowed ? subscription : null);
+    }
+    // A private event filter is served by the pod-local push listener: it listens before the
+    // SUBACK, and the session (a push target from the 'subscribe' event on) keeps it (ADR 0009).
+    const grant = () => {
+      callback(null, subscription);
+      ctx.pushInterest.release();
+    };
+    void ctx.pushInterest.hold().then(grant, grant);
   };
+}
+
+function isPrivateEventFilter(text: string, clientId: string): boolean {
+  const filter = parseFilter(text);
+  return isEventKind(filter.kind) && (filter as EventFilter).owner === clientId;
 }
 
 function mayFilter(

@@ -4,6 +4,7 @@ import type { BrokerContext } from '../broker-context';
 import { createLocalPushListener } from './local-pushes';
 import { hasPrivateEventFilter } from './mqtt-filters';
 import { publishEvent } from './publish-event';
+import { FabricPushInterest } from './push-interest';
 
 /**
  * Wires mqtt-api.md §5 into a broker whose aedes listens: bus events are published into the
@@ -14,14 +15,29 @@ import { publishEvent } from './publish-event';
 export async function startPushes(ctx: BrokerContext): Promise<void> {
   ctx.bus.onEvent((event) => publishEvent(ctx, event));
   const listener = createLocalPushListener(ctx);
-  await Promise.all(
-    EVENT_TOPIC_KINDS.map(
-      (kind) =>
-        new Promise<void>((resolve) => {
-          ctx.aedes.subscribe(`dh/${kind}/+/+/+/+`, listener, () => resolve());
-        }),
-    ),
-  );
+  const each = (register: (topic: string, done: () => void) => void) =>
+    Promise.all(
+      EVENT_TOPIC_KINDS.map(
+        (kind) => new Promise<void>((resolve) => register(`dh/${kind}/+/+/+/+`, () => resolve())),
+      ),
+    ).then(() => undefined);
+  const listen = () => each((topic, done) => ctx.aedes.subscribe(topic, listener, done));
+  if (isSharedEmitter(ctx)) {
+    // Cluster: listen only while a session here needs it
+    // (docs/adr/0009-event-listener-only-where-needed.md).
+    const interest = new FabricPushInterest(listen, () =>
+      each((topic, done) => ctx.aedes.unsubscribe(topic, listener, done)),
+    );
+    ctx.pushInterest = interest;
+    ctx.sessions.watchTargets({
+      added: () => void interest.hold(),
+      removed: () => interest.release(),
+    });
+    ctx.aedes.once('closed', () => interest.close());
+  } else {
+    // In memory every publish is local anyway: listen for good.
+    await listen();
+  }
   const track = (client: Client) => {
     const session = ctx.sessions.get(client);
     if (session && hasPrivateEventFilter(client)) ctx.sessions.addPushTarget(session);
@@ -33,4 +49,10 @@ export async function startPushes(ctx: BrokerContext): Promise<void> {
     const session = ctx.sessions.get(client);
     if (session) ctx.sessions.removePushTarget(session);
   });
+}
+
+/** mqemitter-redis (shared between pods) keeps its local emit as `_emit`; aedes' own has none. */
+function isSharedEmitter(ctx: BrokerContext): boolean {
+  const { mq } = ctx.aedes as unknown as { mq: { _emit?: unknown } };
+  return typeof mq._emit === 'function';
 }

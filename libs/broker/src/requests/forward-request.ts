@@ -10,6 +10,12 @@ import {
 import type { BrokerContext } from '../broker-context';
 import type { ClientSession } from '../session/client-session';
 
+/** Actions whose success registers a request-made subscription on this pod. */
+const SUBSCRIBE_ACTIONS: ReadonlySet<string> = new Set([
+  'notification/subscribe',
+  'command/subscribe',
+]);
+
 /** Extra wait beyond the deadline before the broker stops trusting the bus to reject. */
 const DEADLINE_GRACE_MS = 250;
 
@@ -79,9 +85,18 @@ export async function forwardRequest(
   session: ClientSession,
   request: RequestMessage,
 ): Promise<Reply> {
-  const replied = await sendToGateway(ctx, buildEnvelope(ctx, session, request));
-  applyEffect(session, replied);
-  return replied.reply;
+  // A subscription's live events must reach this pod from the moment the gateway reads its
+  // replay: the pod listens to the fabric's events before the request leaves (ADR 0009).
+  const subscribing = SUBSCRIBE_ACTIONS.has(request.action);
+  if (subscribing) await ctx.pushInterest.hold();
+  try {
+    const replied = await sendToGateway(ctx, buildEnvelope(ctx, session, request));
+    applyEffect(session, replied);
+    return replied.reply;
+  } finally {
+    // A successful subscription made the session a push target, which holds its own.
+    if (subscribing) ctx.pushInterest.release();
+  }
 }
 
 function applyEffect(session: ClientSession, replied: ReplyEnvelope): void {

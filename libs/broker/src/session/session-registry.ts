@@ -9,13 +9,19 @@ import { ClientSession } from './client-session';
 export class SessionRegistry {
   private readonly sessions = new WeakMap<Client, ClientSession>();
   private readonly targets = new Set<ClientSession>();
+  private targetWatcher: { added(): void; removed(): void } | undefined;
+
+  /** Told when a session becomes a push target and when it stops being one. */
+  watchTargets(watcher: { added(): void; removed(): void }): void {
+    this.targetWatcher = watcher;
+  }
 
   /** The session of `client`, created on first use (CONNECT). */
   open(client: Client): ClientSession {
     let session = this.sessions.get(client);
     if (!session) {
       disableCounterDedupe(client);
-      session = new ClientSession(client.id, client, (s) => this.targets.add(s));
+      session = new ClientSession(client.id, client, (s) => this.addPushTarget(s));
       this.sessions.set(client, session);
     }
     return session;
@@ -35,11 +41,13 @@ export class SessionRegistry {
 
   /** Adds a session with a private event filter (mqtt-api.md §2) to {@link pushTargets}. */
   addPushTarget(session: ClientSession): void {
+    if (this.targets.has(session)) return;
     this.targets.add(session);
+    this.targetWatcher?.added();
   }
 
   /** Removes a session from {@link pushTargets} (connection closed, nothing left to push). */
   removePushTarget(session: ClientSession): void {
-    this.targets.delete(session);
+    if (this.targets.delete(session)) this.targetWatcher?.removed();
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@dh-mqtt/runtime';
 import type { Admin, EachMessagePayload, Kafka } from 'kafkajs';
+import { KAFKA_GROUPS } from '../kafka-topics';
 import { GroupConsumer } from './group-consumer';
 import type { ResolvedKafkaBusOptions } from './kafka-bus-options';
 import { endOffsets, uncommittedPartitions } from './topic-admin';
@@ -37,6 +38,8 @@ export async function eventGroupConsumer(params: EventGroupOptions): Promise<Gro
     maxFetchWaitMs: params.options.maxFetchWaitMs,
     restartDelay: params.options.startRetry,
     eachMessage: params.eachMessage,
+    instrument: (consumer) =>
+      params.options.kafkaMetrics?.instrumentConsumer(consumer, KAFKA_GROUPS.brokerEvents),
     onJoin(partitions, consumer) {
       if (!firstJoin) return;
       firstJoin = false;

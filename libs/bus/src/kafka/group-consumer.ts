@@ -21,6 +21,8 @@ export interface GroupConsumerOptions {
   onJoin?(partitions: number[], consumer: Consumer): void;
   /** Joined or left the group (readiness). */
   onStateChange?(): void;
+  /** Called with every consumer created (metrics: `KafkaInstrumentation.instrumentConsumer`). */
+  instrument?(consumer: Consumer): void;
   /**
    * Pause before a failed consumer is restarted: first and cap in ms, doubling in between and
    * back to the first after a successful join (kafkajs alone would retry every few hundred ms
@@ -139,6 +141,7 @@ export class GroupConsumer {
         ? { partitionAssigners: this.options.partitionAssigners }
         : {}),
     });
+    this.options.instrument?.(consumer);
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       hasJoined = true;
       this.restartDelayMs = this.options.restartDelay.initialMs;

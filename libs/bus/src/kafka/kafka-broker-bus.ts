@@ -5,11 +5,12 @@ import type { Admin, EachMessagePayload } from 'kafkajs';
 import type { BrokerBus, EventHandler } from '../bus.port';
 import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
 import { wireCopy } from '../internal/wire-copy';
-import { KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
+import { BROKER_REPLIES_GROUP, KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
 import { eventGroupConsumer } from './event-group';
 import { GroupConsumer } from './group-consumer';
 import {
   emptyCounters,
+  snapshotCounters,
   resolveOptions,
   type KafkaBusCounters,
   type KafkaBusOptions,
@@ -94,6 +95,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
 
   async function onReply(payload: EachMessagePayload): Promise<void> {
     const { message } = payload;
+    counters.consumed.replies += 1;
     nextReplyOffset = (BigInt(message.offset) + 1n).toString();
     const target = headerText(message.headers, KAFKA_HEADERS.brokerId);
     if (target !== undefined && target !== brokerId) {
@@ -112,6 +114,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   }
 
   async function onEventRecord(payload: EachMessagePayload): Promise<void> {
+    counters.consumed.events += 1;
     const decoded = decodeEvent(payload.message);
     if (!decoded.ok) return malformed(payload, decoded.reason);
     for (const [index, handler] of eventHandlers.entries()) {
@@ -159,6 +162,8 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       maxFetchWaitMs: opts.maxFetchWaitMs,
       restartDelay: opts.startRetry,
       partitionAssigners: [pinnedPartitionAssigner(topics.replies, partition)],
+      instrument: (consumer) =>
+        opts.kafkaMetrics?.instrumentConsumer(consumer, BROKER_REPLIES_GROUP),
       eachMessage: onReply,
       onJoin(_partitions, kafkaConsumer) {
         kafkaConsumer.seek({ topic: topics.replies, partition, offset: nextReplyOffset });
@@ -194,7 +199,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     get replyPartition() {
       return replyPartition;
     },
-    counters: () => ({ ...counters }),
+    counters: () => snapshotCounters(counters),
 
     request(request) {
       if (state !== 'started') return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
@@ -224,7 +229,10 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
           }),
         )
         .then(
-          () => void (producerHealthy = true),
+          () => {
+            producerHealthy = true;
+            counters.produced.requests += 1;
+          },
           (error: unknown) => {
             producerHealthy = false;
             counters.produceErrors += 1;

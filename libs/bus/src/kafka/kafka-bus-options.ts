@@ -1,3 +1,4 @@
+import type { KafkaInstrumentation } from '../metrics/bus-metrics';
 import type { Logger } from '@dh-mqtt/runtime';
 import {
   Kafka,
@@ -49,6 +50,11 @@ export interface KafkaBusOptions {
     username: string;
     password: string;
   };
+  /**
+   * Kafka client metrics (consumer lag, rebalances, produce latency) from kafkajs'
+   * instrumentation events: a `KafkaMetrics` on the pod's registry (docs/operations.md).
+   */
+  kafkaMetrics?: KafkaInstrumentation;
 }
 
 /** What the bus counted since it was created (malformed records are skipped, never retried). */
@@ -67,6 +73,22 @@ export interface KafkaBusCounters {
   produceErrors: number;
   /** Failed attempts to connect at start or after a consumer failed for good. */
   connectFailures: number;
+  /** Records Kafka accepted from this end, per topic of the bus. */
+  produced: Record<KafkaTopicRole, number>;
+  /**
+   * Records this end's consumers were handed, per topic (malformed ones and replies for another
+   * broker sharing the partition included: what this pod reads, not what it uses).
+   */
+  consumed: Record<KafkaTopicRole, number>;
+}
+
+function perTopic(): Record<KafkaTopicRole, number> {
+  return { requests: 0, replies: 0, events: 0 };
+}
+
+/** A copy of `counters` that later counting does not change. */
+export function snapshotCounters(counters: KafkaBusCounters): KafkaBusCounters {
+  return { ...counters, produced: { ...counters.produced }, consumed: { ...counters.consumed } };
 }
 
 export function emptyCounters(): KafkaBusCounters {
@@ -78,6 +100,8 @@ export function emptyCounters(): KafkaBusCounters {
     handlerErrors: 0,
     produceErrors: 0,
     connectFailures: 0,
+    produced: perTopic(),
+    consumed: perTopic(),
   };
 }
 
@@ -96,6 +120,7 @@ export interface ResolvedKafkaBusOptions {
   socketFactory: ISocketFactory | undefined;
   ssl: KafkaBusOptions['ssl'];
   sasl: KafkaBusOptions['sasl'];
+  kafkaMetrics: KafkaBusOptions['kafkaMetrics'];
 }
 
 export function resolveOptions(
@@ -120,6 +145,7 @@ export function resolveOptions(
     socketFactory: options.socketFactory,
     ssl: options.ssl,
     sasl: options.sasl,
+    kafkaMetrics: options.kafkaMetrics,
   };
 }
 

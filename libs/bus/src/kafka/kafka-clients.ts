@@ -54,6 +54,7 @@ export class KafkaClients {
 
   async connectProducer(): Promise<Producer> {
     const producer = this.kafka().producer(PRODUCER_CONFIG);
+    this.opts.kafkaMetrics?.instrumentProducer(producer);
     this.producer = producer;
     await producer.connect();
     return producer;

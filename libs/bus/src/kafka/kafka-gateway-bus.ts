@@ -7,6 +7,7 @@ import { KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
 import { GroupConsumer } from './group-consumer';
 import {
   emptyCounters,
+  snapshotCounters,
   resolveOptions,
   type KafkaBusCounters,
   type KafkaBusOptions,
@@ -65,13 +66,14 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   const produce = new ProduceBatcher(() => clients.producer);
 
   async function send(
-    topic: string,
+    role: 'replies' | 'events',
     message: { key: string; value: string; headers: Record<string, string>; partition?: number },
   ): Promise<void> {
     if (!clients.producer) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
     try {
-      await produce.send(topic, message);
+      await produce.send(topics[role], message);
       producerHealthy = true;
+      counters.produced[role] += 1;
     } catch (error) {
       producerHealthy = false;
       counters.produceErrors += 1;
@@ -118,7 +120,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       ...(failure ? { [KAFKA_HEADERS.failure]: failure } : {}),
     });
     try {
-      await send(topics.replies, {
+      await send('replies', {
         key: envelope.clientId,
         partition: replyTo.partition,
         value,
@@ -133,6 +135,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   }
 
   async function onRequest(payload: EachMessagePayload): Promise<void> {
+    counters.consumed.requests += 1;
     // Closing: leave the record uncommitted, another gateway handles it. (Records may arrive
     // while start() is still finishing: those are handled.)
     if (isClosing()) return;
@@ -170,6 +173,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       logger,
       groupId: requestGroup,
       topic: topics.requests,
+      instrument: (consumer) =>
+        opts.kafkaMetrics?.instrumentConsumer(consumer, KAFKA_GROUPS.gatewayRequests),
       // A brand-new group reads what is there: expired requests are dropped by their deadline,
       // the others are answered (a broker may have started first).
       fromBeginning: true,
@@ -207,7 +212,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
         (requestHandler === undefined || requestConsumer?.joined === true)
       );
     },
-    counters: () => ({ ...counters }),
+    counters: () => snapshotCounters(counters),
 
     serve(handler) {
       const first = requestHandler === undefined;
@@ -229,7 +234,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       // start() there is no producer and send() refuses.
       if (state === 'closed') throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
       try {
-        await send(topics.events, {
+        await send('events', {
           key: event.deviceId,
           value: JSON.stringify(event),
           headers: busHeaders({ [KAFKA_HEADERS.eventKind]: event.kind }),

@@ -8,8 +8,9 @@ export interface ObservableBus {
   counters?(): KafkaBusCounters;
 }
 
-/** `dh_bus_errors_total{kind}` label of each bus counter. */
-const ERROR_KINDS: Record<keyof KafkaBusCounters, string> = {
+/** The bus counters that count failures, and their `dh_bus_errors_total{kind}` label. */
+type ErrorCounter = Exclude<keyof KafkaBusCounters, 'produced' | 'consumed'>;
+const ERROR_KINDS: Record<ErrorCounter, string> = {
   malformed: 'malformed',
   orphanReplies: 'orphan_reply',
   foreignReplies: 'foreign_reply',
@@ -41,7 +42,7 @@ export function registerBusMetrics(registry: Registry, bus: ObservableBus): void
     collect() {
       const counters = bus.counters?.();
       for (const [field, kind] of Object.entries(ERROR_KINDS)) {
-        const value = counters?.[field as keyof KafkaBusCounters] ?? 0;
+        const value = counters?.[field as ErrorCounter] ?? 0;
         const before = reported.get(kind) ?? 0;
         if (value > before) errors.inc({ kind }, value - before);
         reported.set(kind, Math.max(before, value));
@@ -57,6 +58,13 @@ export interface InstrumentedClient {
   on(event: string, listener: (event: { payload: Record<string, unknown> }) => void): unknown;
 }
 
+/** What the Kafka bus calls on the clients it creates (implemented by {@link KafkaMetrics}). */
+export interface KafkaInstrumentation {
+  /** `group` is the group's role name (`dh.gateway.requests.v1`, …): a bounded label. */
+  instrumentConsumer(consumer: InstrumentedClient, group: string): void;
+  instrumentProducer(producer: InstrumentedClient): void;
+}
+
 /** Seconds: a produce acknowledged by every in-sync replica, ~1 ms to a slow disk's seconds. */
 const PRODUCE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -70,7 +78,7 @@ const PRODUCE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * The bus calls {@link instrumentConsumer} / {@link instrumentProducer} on the clients it
  * creates; group and topic names are the bus's fixed ones (bounded labels).
  */
-export class KafkaMetrics {
+export class KafkaMetrics implements KafkaInstrumentation {
   private readonly lag: Gauge<string>;
   private readonly rebalances: Counter<string>;
   private readonly produce: Histogram<string>;

@@ -24,6 +24,49 @@ describe(createRequestLedger.name, () => {
       expect(claims.filter(Boolean)).toHaveLength(1);
     });
 
+    it('claims made in one turn share one statement, each with its own outcome', async () => {
+      const sql = db();
+      const taken = randomUUID();
+      await createRequestLedger(sql).claim(taken);
+      const query = jest.spyOn(sql, 'query');
+      const ledger = createRequestLedger(sql);
+      const fresh = [randomUUID(), randomUUID(), randomUUID()];
+
+      const claims = await Promise.all([
+        ledger.claim(fresh[0]),
+        ledger.claim(taken),
+        ledger.claim(fresh[1]),
+        ledger.claim(fresh[0]),
+        ledger.claim(fresh[2]),
+      ]);
+
+      expect(claims).toEqual([true, false, true, false, true]);
+      expect(query).toHaveBeenCalledTimes(1);
+      query.mockRestore();
+    });
+
+    it('grants one of two gateways claiming the same ids at once', async () => {
+      const [a, b] = [createRequestLedger(db()), createRequestLedger(db())];
+      const ids = Array.from({ length: 20 }, () => randomUUID());
+
+      const claims = await Promise.all(ids.flatMap((id) => [a.claim(id), b.claim(id)]));
+
+      for (let i = 0; i < ids.length; i += 1) {
+        expect([claims[2 * i], claims[2 * i + 1]].filter(Boolean)).toHaveLength(1);
+      }
+    });
+
+    it('rejects every claim of a batch the database refuses', async () => {
+      const sql = db();
+      const query = jest.spyOn(sql, 'query').mockRejectedValueOnce(new Error('connection lost'));
+      const ledger = createRequestLedger(sql);
+
+      const claims = await Promise.allSettled([ledger.claim('a'), ledger.claim('b')]);
+
+      expect(claims.map((c) => c.status)).toEqual(['rejected', 'rejected']);
+      query.mockRestore();
+    });
+
     it('forgets ids claimed before the prune time, and only those', async () => {
       const ledger = createRequestLedger(db());
       const old = randomUUID();

@@ -16,14 +16,61 @@ export interface RequestLedger {
   prune(before: number): Promise<number>;
 }
 
+/** Most ids claimed by one statement (PostgreSQL allows 65,535 parameters). */
+const MAX_CLAIMS_PER_STATEMENT = 500;
+
+interface PendingClaim {
+  id: string;
+  resolve(claimed: boolean): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Claims made in the same event-loop turn share one multi-row `INSERT … ON CONFLICT DO NOTHING
+ * RETURNING id` (docs/adr/0010-ledger-claims-batched.md): under load a gateway handles many
+ * requests per turn, and one statement per claim was half of the SQL an insert costs. Each
+ * claim resolves as its own statement would have: true for the first claimer of an id, across
+ * gateways (the row) and within the batch (the first caller of a repeated id).
+ */
 export function createRequestLedger(sql: SqlClient): RequestLedger {
-  return {
-    async claim(id) {
-      const { rows } = await sql.query(
-        'INSERT INTO dh_request_ledger (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id',
-        [id],
+  let pending: PendingClaim[] = [];
+  let scheduled = false;
+
+  async function run(batch: PendingClaim[]): Promise<void> {
+    const ids = [...new Set(batch.map((claim) => claim.id))];
+    try {
+      const placeholders = ids.map((_, i) => `($${i + 1})`).join(', ');
+      const { rows } = await sql.query<{ id: string }>(
+        `INSERT INTO dh_request_ledger (id) VALUES ${placeholders} ON CONFLICT (id) DO NOTHING RETURNING id`,
+        ids,
       );
-      return rows.length === 1;
+      const won = new Set(rows.map((row) => row.id));
+      for (const claim of batch) {
+        // The first caller of an id in this batch gets the row's outcome, any later one false.
+        claim.resolve(won.delete(claim.id));
+      }
+    } catch (error) {
+      for (const claim of batch) claim.reject(error);
+    }
+  }
+
+  function flush(): void {
+    scheduled = false;
+    while (pending.length > 0) {
+      void run(pending.splice(0, MAX_CLAIMS_PER_STATEMENT));
+    }
+    pending = [];
+  }
+
+  return {
+    claim(id) {
+      return new Promise<boolean>((resolve, reject) => {
+        pending.push({ id, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
     },
     async prune(before) {
       const { rowCount } = await sql.query('DELETE FROM dh_request_ledger WHERE claimed_at < $1', [

@@ -9,8 +9,11 @@ export interface MetricSpec {
   readonly labels: readonly string[];
   /** Which processes export it. */
   readonly roles: readonly MetricRole[];
-  /** Exported only with TLS configured, with PostgreSQL (a pool), or with Redis (cluster). */
-  readonly when?: 'tls' | 'postgres' | 'redis';
+  /**
+   * Exported only with TLS configured, with PostgreSQL (a pool), with Redis or with Kafka (the
+   * cluster's buses).
+   */
+  readonly when?: 'tls' | 'postgres' | 'redis' | 'kafka';
   /** Where it is defined. */
   readonly owner: string;
 }
@@ -257,6 +260,64 @@ export const METRICS: readonly MetricSpec[] = [
     when: 'postgres',
     owner: 'libs/devicehive/src/storage/timed-sql-client.ts',
   },
+  // cluster: the shared MQTT fabric and Kafka records (docs/adr/0008, 0009)
+  {
+    name: 'dh_fabric_messages_published_total',
+    type: 'counter',
+    labels: [],
+    roles: ['broker'],
+    when: 'redis',
+    owner: 'apps/broker/src/broker-app.ts',
+  },
+  {
+    name: 'dh_fabric_messages_received_total',
+    type: 'counter',
+    labels: [],
+    roles: ['broker'],
+    when: 'redis',
+    owner: 'apps/broker/src/broker-app.ts',
+  },
+  {
+    name: 'dh_kafka_records_produced_total',
+    type: 'counter',
+    labels: ['topic'],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  {
+    name: 'dh_kafka_records_consumed_total',
+    type: 'counter',
+    labels: ['topic'],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  // cluster: kafkajs' instrumentation (libs/bus/src/metrics/bus-metrics.ts, KafkaMetrics)
+  {
+    name: 'dh_kafka_consumer_lag',
+    type: 'gauge',
+    labels: ['group', 'topic', 'partition'],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/metrics/bus-metrics.ts',
+  },
+  {
+    name: 'dh_kafka_rebalances_total',
+    type: 'counter',
+    labels: ['group'],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/metrics/bus-metrics.ts',
+  },
+  {
+    name: 'dh_kafka_produce_duration_seconds',
+    type: 'histogram',
+    labels: [],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/metrics/bus-metrics.ts',
+  },
   // cluster: Redis (broker pods)
   {
     name: 'dh_redis_up',
@@ -295,23 +356,6 @@ export const PENDING_METRICS: readonly {
   waitsFor: string;
   histogram?: boolean;
 }[] = [
-  { name: 'dh_fabric_messages_published_total', waitsFor: 'the cluster performance work' },
-  { name: 'dh_fabric_messages_received_total', waitsFor: 'the cluster performance work' },
-  { name: 'dh_kafka_records_produced_total', waitsFor: 'the cluster performance work' },
-  { name: 'dh_kafka_records_consumed_total', waitsFor: 'the cluster performance work' },
-  {
-    name: 'dh_kafka_consumer_lag',
-    waitsFor: 'KafkaMetrics.instrumentConsumer in libs/bus/src/kafka',
-  },
-  {
-    name: 'dh_kafka_rebalances_total',
-    waitsFor: 'KafkaMetrics.instrumentConsumer in libs/bus/src/kafka',
-  },
-  {
-    histogram: true,
-    name: 'dh_kafka_produce_duration_seconds',
-    waitsFor: 'KafkaMetrics.instrumentProducer in libs/bus/src/kafka',
-  },
 ];
 
 /** The scraped sample names of a family (`x_bucket`, `x_sum`, `x_count` for a histogram). */

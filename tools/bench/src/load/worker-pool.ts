@@ -85,13 +85,24 @@ export class WorkerPool {
   async run(timing: RunTiming, onWindow?: WindowHooks): Promise<LoadResult[]> {
     const results = Promise.all(this.workers.map((w) => w.send<LoadResult>({ op: 'run', timing })));
     if (onWindow) {
-      const begin = setTimeout(onWindow.begin, timing.warmupMs);
-      const end = setTimeout(onWindow.end, timing.warmupMs + timing.durationMs);
+      let begun = false;
+      let ended = false;
+      const begin = setTimeout(() => {
+        begun = true;
+        onWindow.begin();
+      }, timing.warmupMs);
+      const end = setTimeout(() => {
+        ended = true;
+        onWindow.end();
+      }, timing.warmupMs + timing.durationMs);
       try {
         return await results;
       } finally {
         clearTimeout(begin);
         clearTimeout(end);
+        // On a loaded machine this process's timer may fire after the workers, whose drain ended
+        // at once, have answered: close the metered window now rather than never.
+        if (begun && !ended) onWindow.end();
       }
     }
     return results;

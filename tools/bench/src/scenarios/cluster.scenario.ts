@@ -6,6 +6,7 @@ import { SAMPLE_DEVICE_ID } from './device';
 import { absoluteTarget, aggregate, measure, ratioTarget, rotate } from './measure';
 import { requesterSpecs } from './round-trip.scenario';
 import type { BenchContext, Measurement, ScenarioResult, TargetCheck } from './scenario.types';
+import { scaleOut } from './scale-out';
 import { SystemSet } from './systems';
 
 const ACTIONS: RequestKind[] = ['server/info', 'device/get', 'notification/insert'];
@@ -42,6 +43,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
   const tm = ctx.smoke
     ? { devices: 2, window: 2, timing: { warmupMs: 200, durationMs: 1_000, drainMs: 2_000 } }
     : { devices: 16, window: 8, timing: { warmupMs: 2_000, durationMs: 6_000, drainMs: 3_000 } };
+  if (ctx.brokerPods) return scaleOut(ctx, ctx.brokerPods);
   const systems = await SystemSet.start(ctx, [EMBEDDED]);
   let cluster: RunningCluster;
   try {
@@ -74,11 +76,26 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
       specs: specs.map((spec) => ({ ...spec, ratePerSec: ratePerSec / specs.length })),
       timing,
       lossAgainst: 'sent',
-      rate: base.subscribePushes ? 'acked' : 'received',
+      // Successful replies only: an error reply (429, 503) is counted in `errors`, never served.
+      rate: 'acked',
+      // Kafka, Redis, PostgreSQL, and each pod apart (the broker/gateway split of docs/scaling.md).
+      meters:
+        key === CLUSTER
+          ? {
+              ...cluster.services,
+              ...Object.fromEntries(cluster.pods.map((pod) => [pod.name, () => [pod.pid]])),
+            }
+          : undefined,
     });
     const push = m.pushes ? `, push p99 ${m.pushes.latencyMs.p99} ms` : '';
+    const services = m.cpuUsPerMsgOf
+      ? `; µs/msg pods ${m.cpuUsPerMsg}, ${Object.entries(m.cpuUsPerMsgOf)
+          .map(([name, us]) => `${name} ${us}`)
+          .join(', ')}`
+      : `; µs/msg ${m.cpuUsPerMsg}`;
+    const errors = m.errors ? `, ${m.errors} error replies` : '';
     ctx.log(
-      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}`,
+      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}`,
     );
     measurements.push(m);
     return m;
@@ -152,13 +169,14 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     ],
     notes: [
       `cluster / embedded throughput, medians of per-round ratios: ${ratioSummary(measurements)}`,
-      'broker CPU µs/msg of the cluster is summed over its 4 pods (Kafka, Redis and PostgreSQL not counted)',
+      'broker CPU µs/msg of the cluster is summed over its 4 pods; Kafka, Redis and PostgreSQL per message are in cpuUsPerMsgOf of each measurement (and the log)',
+      'throughput counts successful replies only; DH_REQUEST_RATE=0 on both systems (the closed loops exceed the default per-client limit)',
     ],
   };
 }
 
 /** Request specs of `clients` clients split evenly over `urls`, each share its own generators. */
-function spreadSpecs(
+export function spreadSpecs(
   base: Omit<RequestJob, 'clients' | 'clientIdPrefix' | 'url'>,
   clients: number,
   urls: readonly string[],

@@ -1,7 +1,7 @@
-import type { JobSpec, RunTiming } from '../load/load.types';
+import type { JobSpec, LoadResult, RunTiming } from '../load/load.types';
 import { summarize, WorkerPool } from '../load/worker-pool';
 import { ratioSpread, spread } from '../report/stats';
-import { CpuMeter } from '../systems/proc-stat';
+import { CpuMeter, ProcessGroupMeter } from '../systems/proc-stat';
 import type { RunningSystem } from '../systems/system';
 import type { Measurement, Row, TargetCheck } from './scenario.types';
 
@@ -16,6 +16,11 @@ export interface RunRequest {
   lossAgainst?: 'acked' | 'sent';
   /** The metric compared: deliveries/replies (`received`) or acknowledged/successful (`acked`). */
   rate?: 'received' | 'acked';
+  /**
+   * More process groups metered over the same window (Kafka, Redis, PostgreSQL, single pods):
+   * their CPU per counted message goes to `cpuUsPerMsgOf`.
+   */
+  meters?: Record<string, () => readonly number[]>;
 }
 
 /**
@@ -25,11 +30,21 @@ export interface RunRequest {
 export async function measure(request: RunRequest): Promise<Measurement> {
   const pool = await WorkerPool.start(request.specs);
   const meter = new CpuMeter(request.system.meteredPids ?? request.system.pid);
+  const groups = Object.entries(request.meters ?? {}).map(
+    ([name, pids]) => [name, new ProcessGroupMeter(pids)] as const,
+  );
   let cpu: { cpuSeconds: number; coreShare: number } | undefined;
+  const groupCpu: Record<string, number> = {};
   try {
     const results = await pool.run(request.timing, {
-      begin: () => meter.start(),
-      end: () => (cpu = meter.stop()),
+      begin: () => {
+        meter.start();
+        for (const [, group] of groups) group.begin();
+      },
+      end: () => {
+        cpu = meter.stop();
+        for (const [name, group] of groups) groupCpu[name] = group.end();
+      },
     });
     const summary = summarize(results, request.lossAgainst);
     const perSec = request.rate === 'acked' ? summary.ackedPerSec : summary.perSec;
@@ -46,10 +61,41 @@ export async function measure(request: RunRequest): Promise<Measurement> {
       cpuUsPerMsg: cpu && messages ? round((cpu.cpuSeconds * 1e6) / messages) : null,
       brokerCores: cpu ? round(cpu.coreShare) : null,
       pushes: summary.pushes ?? null,
+      ...(groups.length
+        ? {
+            cpuUsPerMsgOf: Object.fromEntries(
+              Object.entries(groupCpu).map(([name, seconds]) => [
+                name,
+                messages ? round((seconds * 1e6) / messages) : null,
+              ]),
+            ),
+          }
+        : {}),
+      deliveriesByUrl: deliveriesByUrl(request.specs, results, 'window'),
+      deliveriesByUrlWholeRun: deliveriesByUrl(request.specs, results, 'whole run'),
     };
   } finally {
     await pool.close();
   }
+}
+
+/** Replies and pushes the clients of each broker URL received in the window (workers = specs). */
+function deliveriesByUrl(
+  specs: readonly JobSpec[],
+  results: readonly LoadResult[],
+  span: 'window' | 'whole run',
+): Record<string, number> {
+  const byUrl: Record<string, number> = {};
+  specs.forEach((spec, i) => {
+    const result = results[i];
+    if (!result || !('url' in spec)) return;
+    const delivered =
+      span === 'window'
+        ? result.received + (result.pushes?.received ?? 0)
+        : result.totals.received + (result.pushes?.totalReceived ?? 0);
+    byUrl[spec.url] = (byUrl[spec.url] ?? 0) + delivered;
+  });
+  return byUrl;
 }
 
 /** Systems in a different order each round, so drift on a shared machine hits them all alike. */

@@ -7,6 +7,8 @@ export interface BenchContext {
   rounds: number;
   /** Directory for `node --cpu-prof` of the standalone; unset = no profiling. */
   cpuProfDir?: string;
+  /** `--broker-pods 1,2,4`: the cluster scenario measures scale-out over these broker counts. */
+  brokerPods?: number[];
   log(line: string): void;
 }
 
@@ -27,6 +29,12 @@ export interface Measurement {
   brokerCores: number | null;
   pushes?: { perSec: number; loss: number; latencyMs: Percentiles } | null;
   extra?: Record<string, number | string | null>;
+  /** CPU µs per counted message of each extra process group (Kafka, Redis, PostgreSQL, a pod). */
+  cpuUsPerMsgOf?: Record<string, number | null>;
+  /** Replies and pushes received in the window by the clients of each broker URL. */
+  deliveriesByUrl?: Record<string, number>;
+  /** The same over the whole run (warm-up, window and drain), as the pods' counters are. */
+  deliveriesByUrlWholeRun?: Record<string, number>;
 }
 
 /** Medians of one (variant, system) over the rounds. */

@@ -4,6 +4,7 @@ import { BROKER_MAIN, GATEWAY_MAIN, packageVersion } from '../paths';
 import { startClusterInfra, type ClusterInfra } from './cluster-infra';
 import { freePort } from './free-port';
 import { BOOTSTRAP_ADMIN } from './standalone.system';
+import { pidListeningOn, portOf, withChildren } from './service-pids';
 import type { RunningSystem } from './system';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -68,11 +69,22 @@ class Pod {
   }
 }
 
+/** One pod as the bench sees it: its process, `/metrics` and (brokers) MQTT URL. */
+export interface PodInfo {
+  readonly name: string;
+  readonly pid: number;
+  readonly metricsUrl: string;
+  readonly url?: string;
+}
+
 /** The cluster under test: the load goes to `urls` (one per broker pod). */
 export interface RunningCluster {
   /** `pid` is the first broker's; `meteredPids` every pod's (CPU is summed over the pods). */
   readonly system: RunningSystem;
   readonly urls: readonly string[];
+  readonly pods: readonly PodInfo[];
+  /** Processes of Kafka, Redis and PostgreSQL (postmaster and backends), listed on demand. */
+  readonly services: Record<'kafka' | 'redis' | 'postgres', () => readonly number[]>;
 }
 
 /**
@@ -136,11 +148,41 @@ export async function startCluster(
     }
     await Promise.all(pods.map((p) => p.waitReady()));
     const brokerPids = pods.filter((p) => p.name.startsWith('broker')).map((p) => p.pid);
+    const servicePid = (address: string) => {
+      let pid: number | undefined;
+      return () => (pid ??= pidListeningOn(portOf(address)));
+    };
+    const kafkaPid = servicePid(infra.kafkaBrokers);
+    const redisPid = servicePid(infra.redisUrl);
+    const postgresPid = servicePid(infra.databaseUrl);
+    const list = (pid: number | undefined) => (pid === undefined ? [] : [pid]);
+    const services = {
+      kafka: () => list(kafkaPid()),
+      redis: () => list(redisPid()),
+      postgres: () => {
+        const pid = postgresPid();
+        return pid === undefined ? [] : withChildren(pid);
+      },
+    };
+    for (const [name, pids] of Object.entries(services)) {
+      if (pids().length === 0)
+        log(`  cluster: no process found for ${name}; its CPU is not metered`);
+    }
     log(
       `  cluster: ${shape.brokers} brokers + ${shape.gateways} gateways ready in ${Math.round(performance.now() - started)} ms (Redis ${infra.origin.redis}, Kafka ${infra.origin.kafka}, PostgreSQL ${infra.origin.postgres})`,
     );
+    const brokerUrls = new Map(
+      pods.filter((p) => p.name.startsWith('broker')).map((p, i) => [p.name, urls[i]]),
+    );
     return {
       urls,
+      services,
+      pods: pods.map((p) => ({
+        name: p.name,
+        pid: p.pid,
+        metricsUrl: `http://127.0.0.1:${p.httpPort}/metrics`,
+        url: brokerUrls.get(p.name),
+      })),
       system: {
         name: 'cluster',
         version: `aedes ${packageVersion('aedes')}, kafkajs ${packageVersion('kafkajs')}, ioredis ${packageVersion('ioredis')}, pg ${packageVersion('pg')}`,
@@ -152,7 +194,8 @@ export async function startCluster(
           process: `${shape.brokers} broker pods + ${shape.gateways} gateway pods, each its own process`,
           infra: `Redis ${infra.origin.redis}, Kafka ${infra.origin.kafka}, PostgreSQL ${infra.origin.postgres} (fresh database)`,
           tcpNoDelay: true,
-          cpu: 'summed over the 4 pods (not Kafka, Redis, PostgreSQL)',
+          cpu: `summed over the ${pods.length} pods; Kafka, Redis and PostgreSQL metered apart`,
+          requestRate: 'DH_REQUEST_RATE=0 (no per-client limit: the load is the bench’s own)',
           login: 'every client logs in as dhadmin',
         },
         stop,
@@ -178,5 +221,8 @@ function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
     // Both gateways sign and check the same tokens.
     DH_JWT_SECRET: `bench-cluster-secret-${suffix}-0123456789abcdef`,
     DH_LOG_LEVEL: 'warn',
+    // The closed loops send more than the default 1,000 requests/s per client: the limit is off
+    // so the tables count served requests only (docs/performance.md).
+    DH_REQUEST_RATE: '0',
   };
 }

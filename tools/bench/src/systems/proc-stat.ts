@@ -64,3 +64,37 @@ export class CpuMeter {
     return { cpuSeconds: used, coreShare: wall > 0 ? used / wall : 0 };
   }
 }
+
+/**
+ * CPU time over a window of a group of processes that may change (PostgreSQL backends): pids are
+ * listed at the start and at the end; one that ended meanwhile loses its last part, one that
+ * started meanwhile counts whole.
+ */
+export class ProcessGroupMeter {
+  private start = new Map<number, number>();
+
+  constructor(private readonly pids: () => readonly number[]) {}
+
+  private read(): Map<number, number> {
+    const now = new Map<number, number>();
+    for (const pid of this.pids()) {
+      try {
+        now.set(pid, cpuSeconds(pid));
+      } catch {
+        // ended between listing and reading
+      }
+    }
+    return now;
+  }
+
+  begin(): void {
+    this.start = this.read();
+  }
+
+  /** CPU seconds used since `begin()`. */
+  end(): number {
+    let used = 0;
+    for (const [pid, cpu] of this.read()) used += cpu - (this.start.get(pid) ?? 0);
+    return used;
+  }
+}

@@ -29,6 +29,9 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     DH_HTTP_PORT: String(http),
     DH_DATA_DIR: dataDir,
     DH_LOG_LEVEL: 'warn',
+    // One closed-loop client sends more than the default 1,000 requests/s: without this, 429
+    // replies counted as throughput (issue 12); the embedded and the cluster run with it off.
+    DH_REQUEST_RATE: '0',
     DH_ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
   };
   const proc = await spawnServer(process.execPath, [...nodeArgs, STANDALONE_MAIN], mqtt, env);

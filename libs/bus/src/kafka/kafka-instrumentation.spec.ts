@@ -1,0 +1,70 @@
+import { Registry } from 'prom-client';
+import { KafkaMetrics } from '../metrics/bus-metrics';
+import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
+import { createKafkaBrokerBus } from './kafka-broker-bus';
+import { createKafkaGatewayBus } from './kafka-gateway-bus';
+import { closeAfterEach, eventually, testKafkaOptions } from './kafka-test-setup';
+
+jest.setTimeout(60_000);
+
+/** The value of one sample on a registry's exposition (undefined when absent). */
+async function sample(
+  registry: Registry,
+  name: string,
+  labels: string,
+): Promise<number | undefined> {
+  const text = await registry.metrics();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+// docs/operations.md, "Metrics": the Kafka client metrics of a pod, from kafkajs' instrumentation.
+describe(KafkaMetrics.name, () => {
+  const closeLater = closeAfterEach();
+
+  it('counts group joins, produce latency and consumer lag of real broker and gateway buses', async () => {
+    const options = testKafkaOptions();
+    const brokerMetrics = new Registry();
+    const gatewayMetrics = new Registry();
+    const gateway = closeLater(
+      createKafkaGatewayBus({ ...options, kafkaMetrics: new KafkaMetrics(gatewayMetrics) }),
+    );
+    gateway.serve(async (env) => buildReplyEnvelope(env));
+    await gateway.start();
+    const broker = closeLater(
+      createKafkaBrokerBus({
+        ...options,
+        brokerId: 'broker-metrics',
+        kafkaMetrics: new KafkaMetrics(brokerMetrics),
+      }),
+    );
+    await broker.start();
+
+    for (let i = 0; i < 3; i++) {
+      await broker.request(buildRequestEnvelope({ deadline: Date.now() + 10_000 }));
+    }
+
+    expect(
+      await sample(gatewayMetrics, 'dh_kafka_rebalances_total', '{group="dh.gateway.requests.v1"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await sample(brokerMetrics, 'dh_kafka_rebalances_total', '{group="dh.broker.replies.v1"}'),
+    ).toBeGreaterThanOrEqual(1);
+    // Three requests produced by the broker, three replies by the gateway.
+    expect(
+      await sample(brokerMetrics, 'dh_kafka_produce_duration_seconds_count', ''),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await sample(gatewayMetrics, 'dh_kafka_produce_duration_seconds_count', ''),
+    ).toBeGreaterThanOrEqual(1);
+    // The gateway has read every request: no lag left on the request topic.
+    await eventually(async () => {
+      const text = await gatewayMetrics.metrics();
+      const lag = text
+        .split('\n')
+        .filter((l) => l.startsWith('dh_kafka_consumer_lag{group="dh.gateway.requests.v1"'));
+      expect(lag.length).toBeGreaterThan(0);
+      expect(lag.every((l) => l.endsWith(' 0'))).toBe(true);
+    });
+  });
+});
