@@ -355,8 +355,7 @@ export const PENDING_METRICS: readonly {
   name: string;
   waitsFor: string;
   histogram?: boolean;
-}[] = [
-];
+}[] = [];
 
 /** The scraped sample names of a family (`x_bucket`, `x_sum`, `x_count` for a histogram). */
 export function sampleNamesOf(spec: Pick<MetricSpec, 'name' | 'type'>): string[] {
