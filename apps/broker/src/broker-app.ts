@@ -5,7 +5,6 @@ import {
   createListeners,
   type DhBroker,
   type Listeners,
-  type ObservedConnection,
   type RedisMqttState,
 } from '@dh-mqtt/broker';
 import type { Registry } from 'prom-client';
@@ -214,13 +213,8 @@ export async function startBrokerApp(
   return app as BrokerApp & { ports: BrokerPorts; broker: DhBroker };
 }
 
-/**
- * `dh_redis_*` of the pod. The emitter's two connections are mqemitter-redis' public `subConn` and
- * `pubConn`; the persistence connection is not reachable from here (docs/operations.md).
- */
+/** `dh_redis_*` of the pod, over its three Redis connections (docs/operations.md). */
 function observeRedis(metrics: Registry, mqttState: RedisMqttState): void {
   const redis = new RedisMetrics(metrics, () => mqttState.isReady());
-  const mq = mqttState.mq as { subConn?: ObservedConnection; pubConn?: ObservedConnection };
-  if (mq.subConn) redis.observe(mq.subConn, 'mq-sub');
-  if (mq.pubConn) redis.observe(mq.pubConn, 'mq-pub');
+  for (const { role, connection } of mqttState.connections) redis.observe(connection, role);
 }

@@ -81,6 +81,15 @@ describe('faults of the services a cluster depends on', () => {
       await gate.open();
       const readyAfter = await readyWithin(broker, 20_000);
       console.log(`Redis up at start + 3 s: broker ready ${readyAfter} ms after Redis answered`);
+      // What an operator sees: each of the pod's Redis connections retried, and Redis up now.
+      const metrics = await (await fetch(`http://127.0.0.1:${broker.ports.http}/metrics`)).text();
+      for (const role of ['persistence', 'mq-sub', 'mq-pub']) {
+        const line = metrics
+          .split('\n')
+          .find((l) => l.startsWith('dh_redis_reconnects_total{') && l.includes(`role="${role}"`));
+        expect(Number(line?.slice(line.lastIndexOf(' ') + 1))).toBeGreaterThan(0);
+      }
+      expect(metrics).toMatch(/^dh_redis_up(\{[^}]*\})? 1$/m);
     });
   });
 

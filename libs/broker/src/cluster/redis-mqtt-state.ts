@@ -46,6 +46,11 @@ export interface RedisMqttState {
    * (every message of a channel or pattern it subscribes, its own included), since it started.
    */
   fabricCounters(): FabricCounters;
+  /**
+   * The pod's three Redis connections by role (`persistence`, `mq-sub`, `mq-pub`), for their
+   * error and reconnect metrics.
+   */
+  readonly connections: ReadonlyArray<{ role: string; connection: Redis }>;
   /** True while all three Redis connections are ready (readiness probe). */
   isReady(): boolean;
   /**
@@ -159,6 +164,11 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
     mq,
     sessionClock: new RedisSessionClock(db),
     fabricCounters: () => ({ ...fabric }),
+    connections: [
+      { role: 'persistence', connection: db },
+      { role: 'mq-sub', connection: sub },
+      { role: 'mq-pub', connection: pub },
+    ],
     isReady,
     // aedes-persistence-redis 12 keeps a session's queue in the list `outgoing:<clientId>`.
     offlineQueueLength: (clientId) => db.llen(`outgoing:${encodeURIComponent(clientId)}`),
