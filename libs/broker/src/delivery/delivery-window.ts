@@ -14,7 +14,7 @@ interface Numbered {
 }
 
 /**
- * Exact per-connection de-duplication of routed publishes (mqtt-api.md §5: "no duplicates from
+ * Exact per-connection de-duplication of routed publishes (docs/topics/notification.md: "no duplicates from
  * overlapping filters on one client"). aedes calls the delivery function of every filter of a
  * client that matches a packet, all in one synchronous pass, so the copies of one packet reach
  * `authorizeForward` back to back (the in-flight window keeps them adjacent when it holds them).
@@ -55,7 +55,7 @@ const NO_COUNTERS: Record<string, number> = new Proxy(Object.create(null), {
  * Turns off aedes' own duplicate filter for this connection. aedes keeps, per client, the highest
  * `brokerCounter` delivered from each broker and drops anything numbered lower; but a QoS 1
  * publish waits for the offline-queue store while a later QoS 0 one does not, so the QoS 1 packet
- * arrives second and is silently lost (`pushes.spec.ts` has the regression test; mqtt-api.md §8
+ * arrives second and is silently lost (`pushes.spec.ts` has the regression test; docs/security.md
  * "overlapping subscriptions lost pushes"). {@link DeliveryWindow} in `authorizeForward` replaces
  * it. Must run before the connection gets any packet: the session registry calls it on CONNECT.
  */

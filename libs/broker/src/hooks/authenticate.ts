@@ -24,7 +24,7 @@ export const ConnackCode = {
 } as const;
 
 /**
- * Whether a client id is accepted (mqtt-api.md §7): at most `maxLength` characters and able to own
+ * Whether a client id is accepted (docs/reliability.md): at most `maxLength` characters and able to own
  * reply topics — no `+`, `#`, NUL or ill-formed UTF-8 (U+FFFD, see `wire-text.ts`). `/`, `@`, spaces and names like
  * `__proto__` are accepted: the owner of `dh/response/{action}@{owner}` is everything after the
  * first `@`, and sessions live in Maps. An empty id (clean session) gets an aedes-generated one.

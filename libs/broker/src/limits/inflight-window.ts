@@ -13,7 +13,7 @@ interface Window {
 }
 
 /**
- * The QoS 1/2 in-flight window per connection (`DH_MAX_INFLIGHT`, mqtt-api.md §7). MQTT 3.1.1 has
+ * The QoS 1/2 in-flight window per connection (`DH_MAX_INFLIGHT`, docs/reliability.md). MQTT 3.1.1 has
  * no receive maximum, and aedes writes every QoS 1 packet at once, numbering them with 16-bit ids
  * that wrap: a client that never acknowledges would get an unbounded stream of ids to reuse. Here
  * at most `maxInflight` unacknowledged packets are written; the next ones wait in order (at most

@@ -9,7 +9,7 @@ import {
 import { MAX_REQUEST_DEPTH, nestedDeeperThan } from '../requests/parse-request';
 
 /**
- * What a native publish (mqtt-api.md §6) amounts to: the action it stands for and either the
+ * What a native publish (docs/topics/notification.md) amounts to: the action it stands for and either the
  * request to run or the error to answer on that action's response topic.
  */
 export type NativeRequest =
@@ -17,7 +17,7 @@ export type NativeRequest =
   | { readonly ok: false; readonly action: DeviceEventKind; readonly error: DhError };
 
 /**
- * Turns a publish on a concrete event topic into its action (mqtt-api.md §6):
+ * Turns a publish on a concrete event topic into its action (docs/topics/notification.md):
  * - `dh/notification/…/{device}/{name}` → `notification/insert`
  *   `{deviceId, notification: {...payload, notification: name}}`;
  * - `dh/command/…/{device}/{name}` → `command/insert` `{deviceId, command: {...payload, command: name}}`;

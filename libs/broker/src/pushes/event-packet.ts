@@ -26,7 +26,7 @@ export function eventTopic(event: DeviceEvent): string | null {
 }
 
 /**
- * The packet an event is published as into the MQTT fabric (mqtt-api.md §5): its concrete topic,
+ * The packet an event is published as into the MQTT fabric (docs/topics/notification.md): its concrete topic,
  * QoS 1 (persistent sessions queue it), never retained, the push payload with
  * `subscriptionId: null`.
  *

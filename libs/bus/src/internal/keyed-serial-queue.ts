@@ -1,6 +1,6 @@
 /**
  * Runs tasks one after another per key and concurrently across keys: the ordering guarantee of
- * mqtt-api.md §4 ("requests of one client are handled in the order it published them") without
+ * docs/topics/request.md ("requests of one client are handled in the order it published them") without
  * letting a slow client block the others. A failed task does not stop the tasks queued after it.
  */
 export class KeyedSerialQueue {

@@ -25,7 +25,7 @@ import {
   requireVisibleDevice,
 } from './event-request';
 
-/** The push event of a stored command (mqtt-api.md §5): the full view, routed by its origin. */
+/** The push event of a stored command (docs/topics/notification.md): the full view, routed by its origin. */
 export function commandEvent(
   kind: 'command/insert' | 'command/update',
   command: StoredCommand,
@@ -49,7 +49,7 @@ function requireCommandId(request: JsonObject): number {
 
 function requireCommandName(payload: JsonObject): string {
   const name = payload['command'];
-  // CODE does not check the name; the column needs one (devicehive-api.md §4.7 recommends 400).
+  // CODE does not check the name; the column needs one (docs/api/commands.md recommends 400).
   if (typeof name !== 'string' || name === '') throw new DhError('EMPTY_COMMAND');
   if (name.length > 128) throw new DhError('INVALID_REQUEST_PARAMETERS');
   return name;
@@ -64,7 +64,7 @@ function optionalLifetime(value: unknown): number | null {
 }
 
 /**
- * `command/insert` (§4.7): stores the command with the device's network and type, the caller as
+ * `command/insert` (docs/api/commands.md): stores the command with the device's network and type, the caller as
  * `userId` and the MQTT client as origin (for `dh/command_update` routing), and emits
  * `command/insert`.
  */
@@ -102,7 +102,7 @@ const commandInsert: ActionImpl = async (ctx, request) => {
   };
 };
 
-/** `command/get` (§4.7): one command of a visible device. */
+/** `command/get` (docs/api/commands.md): one command of a visible device. */
 const commandGet: ActionImpl = async (ctx, request) => {
   const deviceId = requireDeviceId(request);
   const commandId = requireCommandId(request);
@@ -113,7 +113,7 @@ const commandGet: ActionImpl = async (ctx, request) => {
 };
 
 /**
- * `command/list` (§4.7): time range inclusive, exact name, case-insensitive status; a recognised
+ * `command/list` (docs/api/commands.md): time range inclusive, exact name, case-insensitive status; a recognised
  * sortField sorts DESC by default; take/skip 20/0.
  */
 const commandList: ActionImpl = async (ctx, request) => {
@@ -137,7 +137,7 @@ const commandList: ActionImpl = async (ctx, request) => {
 };
 
 function readChanges(payload: JsonObject): CommandChanges {
-  // CODE applies only status and result; other fields of the update are ignored (§4.7).
+  // CODE applies only status and result; other fields of the update are ignored (docs/api/commands.md).
   // Absent (undefined, also an unset DTO field) keeps the value; JSON null clears it.
   const changes: CommandChanges = {};
   if (payload['status'] !== undefined) changes.status = optionalText(payload['status']);
@@ -146,7 +146,7 @@ function readChanges(payload: JsonObject): CommandChanges {
 }
 
 /**
- * `command/update` (§4.7): sets status/result, marks the command updated with lastUpdated = now,
+ * `command/update` (docs/api/commands.md): sets status/result, marks the command updated with lastUpdated = now,
  * and emits `command/update` carrying the inserter's client id. A missing command is 404 and a
  * missing `command` object 400 (both REF-BUG fixes: the reference does not reply).
  */

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 
 /**
- * Makes subscription ids the way the reference does (devicehive-api.md §2.9): milliseconds × 1000
+ * Makes subscription ids the way the reference does (docs/api/subscriptions.md): milliseconds × 1000
  * plus a three-digit counter, a 16-digit JSON number safe in JS doubles. Ids of one generator are
  * strictly increasing, so unique within the process; more than 1000 per millisecond borrow from
  * the next millisecond. Each generator starts its counter at a random `lane`, so two gateway pods

@@ -6,7 +6,7 @@ import { prettyStream } from './pretty-stream';
 export type Logger = PinoLogger;
 
 /**
- * Field names whose values never reach a log line (mqtt-api.md §7, DESIGN.md §6): matched at the
+ * Field names whose values never reach a log line (docs/reliability.md, docs/design.md): matched at the
  * top level and up to three levels down (pino's redaction works on explicit paths).
  */
 export const REDACTED_KEYS = [
