@@ -24,8 +24,8 @@ const HOUR_MS = 3_600_000;
 export const KAFKA_TOPICS = {
   /**
    * Broker → gateway. Key: MQTT client id, so one client's requests share a partition and are
-   * handled in order (docs/topics/request.md). Value: `RequestEnvelope`. Headers: schema, broker id,
-   * reply partition. Requests outlive their deadline by far less than an hour.
+   * handled in order (docs/topics/request.md). Value: `RequestEnvelope`. Headers: schema, broker
+   * id, reply partition. Requests outlive their deadline by far less than an hour.
    */
   requests: {
     name: 'dh.requests.v1',
@@ -47,9 +47,9 @@ export const KAFKA_TOPICS = {
     retentionMs: HOUR_MS,
   },
   /**
-   * Gateway → broker group (and any other consumer: a product feature, docs/architecture.md): device
-   * notifications, commands and command updates. Key: device id, so each device's events keep
-   * their order across the three kinds. Value: `DeviceEvent`; header `dh-event-kind` repeats
+   * Gateway → broker group (and any other consumer: a product feature, docs/architecture.md):
+   * device notifications, commands and command updates. Key: device id, so each device's events
+   * keep their order across the three kinds. Value: `DeviceEvent`; header `dh-event-kind` repeats
    * its `kind` for consumers that filter without parsing.
    */
   events: {

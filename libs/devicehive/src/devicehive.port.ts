@@ -8,8 +8,8 @@ export interface CallContext {
 }
 
 /**
- * The DeviceHive port the gateway calls (docs/architecture.md). Narrow on purpose: a second adapter could
- * forward to an existing DeviceHive server over its REST API.
+ * The DeviceHive port the gateway calls (docs/architecture.md). Narrow on purpose: a second adapter
+ * could forward to an existing DeviceHive server over its REST API.
  *
  * `request` has passed the protocol's DTO validation (`validateRequest`) and the gateway has
  * checked authentication and the action permission (docs/api/README.md steps 1–3); the port

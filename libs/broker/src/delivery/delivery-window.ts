@@ -14,14 +14,15 @@ interface Numbered {
 }
 
 /**
- * Exact per-connection de-duplication of routed publishes (docs/topics/notification.md: "no duplicates from
- * overlapping filters on one client"). aedes calls the delivery function of every filter of a
- * client that matches a packet, all in one synchronous pass, so the copies of one packet reach
- * `authorizeForward` back to back (the in-flight window keeps them adjacent when it holds them).
- * A direct-mapped table by broker counter is enough: O(1), no allocation per packet (the tables
- * are allocated on the first numbered packet). A packet is only refused when both its broker id
- * and its counter match a remembered one, so a collision can at worst let a copy through, never
- * drop a first delivery. Packets without a broker id (retained messages) are never duplicates.
+ * Exact per-connection de-duplication of routed publishes (docs/topics/notification.md: "no
+ * duplicates from overlapping filters on one client"). aedes calls the delivery function of every
+ * filter of a client that matches a packet, all in one synchronous pass, so the copies of one
+ * packet reach `authorizeForward` back to back (the in-flight window keeps them adjacent when it
+ * holds them). A direct-mapped table by broker counter is enough: O(1), no allocation per packet
+ * (the tables are allocated on the first numbered packet). A packet is only refused when both its
+ * broker id and its counter match a remembered one, so a collision can at worst let a copy through,
+ * never drop a first delivery. Packets without a broker id (retained messages) are never
+ * duplicates.
  */
 export class DeliveryWindow {
   private brokerIds: Array<string | undefined> | null = null;

@@ -45,10 +45,10 @@ function localEmitOf(aedes: AedesInternals): AedesInternals['mq']['_emit'] | und
 }
 
 /**
- * Publishes a reply at QoS 1, never retained (docs/topics/request.md). Every client whose filters match
- * gets it from aedes' router, and `authorizeForward` keeps it for the owner only; a subscriber
- * granted QoS 0 gets it at QoS 0. Resolves once aedes has routed it, so replies published in
- * sequence reach the client in that order.
+ * Publishes a reply at QoS 1, never retained (docs/topics/request.md). Every client whose filters
+ * match gets it from aedes' router, and `authorizeForward` keeps it for the owner only; a
+ * subscriber granted QoS 0 gets it at QoS 0. Resolves once aedes has routed it, so replies
+ * published in sequence reach the client in that order.
  *
  * In a cluster, when the owner is connected to this pod with a clean session, the reply goes to
  * this pod's subscriptions only (docs/adr/0008-replies-delivered-on-the-owning-pod.md): no other

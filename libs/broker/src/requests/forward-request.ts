@@ -19,7 +19,9 @@ const SUBSCRIBE_ACTIONS: ReadonlySet<string> = new Set([
 /** Extra wait beyond the deadline before the broker stops trusting the bus to reject. */
 const DEADLINE_GRACE_MS = 250;
 
-/** Wraps a request in a bus envelope (docs/architecture.md): unique id, owner, principal snapshot. */
+/**
+ * Wraps a request in a bus envelope (docs/architecture.md): unique id, owner, principal snapshot.
+ */
 export function buildEnvelope(
   ctx: BrokerContext,
   session: ClientSession,

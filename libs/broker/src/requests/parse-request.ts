@@ -7,8 +7,9 @@ import {
 } from '@dh-mqtt/protocol';
 
 /**
- * The outcome of reading a `dh/request` payload (docs/topics/request.md, ADR 0002): a request to forward,
- * or the error reply the broker sends itself on the reserved topic `dh/response/error@{clientId}`.
+ * The outcome of reading a `dh/request` payload (docs/topics/request.md, ADR 0002): a request to
+ * forward, or the error reply the broker sends itself on the reserved topic
+ * `dh/response/error@{clientId}`.
  */
 export type ParsedRequest =
   | { readonly ok: true; readonly request: RequestMessage }

@@ -2,7 +2,9 @@ import type { DeviceEvent, Principal, RequestSubscription } from '@dh-mqtt/proto
 import type { Client } from 'aedes';
 import { DeliveryWindow } from '../delivery/delivery-window';
 
-/** Live events a subscription not yet activated may hold (docs/api/subscriptions.md replay window). */
+/**
+ * Live events a subscription not yet activated may hold (docs/api/subscriptions.md replay window).
+ */
 const MAX_HELD_EVENTS = 100;
 
 /**
@@ -16,9 +18,9 @@ export interface PendingSubscription {
 }
 
 /**
- * What the broker knows about one MQTT connection beyond aedes' own state (docs/architecture.md: nothing
- * that another pod could not rebuild on CONNECT). Keyed by wire values only through Maps, never
- * plain objects (docs/reliability.md: `__proto__` client ids).
+ * What the broker knows about one MQTT connection beyond aedes' own state (docs/architecture.md:
+ * nothing that another pod could not rebuild on CONNECT). Keyed by wire values only through Maps,
+ * never plain objects (docs/reliability.md: `__proto__` client ids).
  */
 export class ClientSession {
   /** Null = anonymous (docs/topics/request.md); replaced by a successful `authenticate`. */
@@ -31,7 +33,9 @@ export class ClientSession {
   readonly requestSubscriptions = new Map<number, RequestSubscription>();
   /** Subscriptions whose reply is not published yet, by id. */
   readonly pendingSubscriptions = new Map<number, PendingSubscription>();
-  /** Which routed packets this connection already got (exactly-once, docs/topics/notification.md). */
+  /**
+   * Which routed packets this connection already got (exactly-once, docs/topics/notification.md).
+   */
   readonly delivered = new DeliveryWindow();
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
@@ -52,8 +56,8 @@ export class ClientSession {
   }
 
   /**
-   * Runs `task` after every task enqueued before it (docs/topics/request.md: requests of one client are
-   * handled, and answered, in the order it published them). A failing task does not stop the
+   * Runs `task` after every task enqueued before it (docs/topics/request.md: requests of one client
+   * are handled, and answered, in the order it published them). A failing task does not stop the
    * queue; the task itself must turn failures into error replies.
    */
   enqueue(task: () => Promise<void>): Promise<void> {

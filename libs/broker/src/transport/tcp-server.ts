@@ -3,7 +3,10 @@ import type { DhBroker } from '../broker';
 import { guardPacketSize } from './packet-size-guard';
 
 export interface TcpServerOptions {
-  /** Largest MQTT packet accepted, in bytes; a larger one closes the connection (docs/reliability.md). */
+  /**
+   * Largest MQTT packet accepted, in bytes; a larger one closes the connection
+   * (docs/reliability.md).
+   */
   maxPacketSize?: number;
 }
 

@@ -51,7 +51,8 @@ function readDeviceId(request: JsonObject): string {
 
 function readChanges(request: JsonObject): DeviceChanges {
   const device = request['device'];
-  // The reference answers 500 here (REF-BUG, docs/api/devices.md); recommended: 400 `Device is empty`.
+  // The reference answers 500 here (REF-BUG, docs/api/devices.md); recommended: 400 `Device is
+  // empty`.
   if (!isJsonObject(device)) throw new DhError('DEVICE_REQUIRED');
   const { name, data, isBlocked } = device;
   if (name != null && typeof name !== 'string') throw new DhError('INVALID_REQUEST_PARAMETERS');
@@ -73,9 +74,9 @@ function readChanges(request: JsonObject): DeviceChanges {
 }
 
 /**
- * The network of the saved device (docs/api/devices.md): the given one, which must exist (400) and, for a
- * non-admin, be assigned to the user (403); else the lowest-id network assigned to the user (403
- * when none). Beyond the reference, the network must also be inside the token's `n`: a token
+ * The network of the saved device (docs/api/devices.md): the given one, which must exist (400) and,
+ * for a non-admin, be assigned to the user (403); else the lowest-id network assigned to the user
+ * (403 when none). Beyond the reference, the network must also be inside the token's `n`: a token
  * narrowed by token/create cannot place devices where it cannot see them.
  */
 async function resolveNetwork(
@@ -100,8 +101,8 @@ async function resolveNetwork(
 }
 
 /**
- * The device type of the saved device (docs/api/devices.md): the given one, which must exist (400, no access
- * check in the reference); else the lowest-id type the token allows (403 when none).
+ * The device type of the saved device (docs/api/devices.md): the given one, which must exist (400,
+ * no access check in the reference); else the lowest-id type the token allows (403 when none).
  */
 async function resolveDeviceType(
   tx: SqlClient,
@@ -119,7 +120,10 @@ async function resolveDeviceType(
   return fallback;
 }
 
-/** Update access (docs/api/devices.md): a non-admin must be assigned the device's network; all need the token. */
+/**
+ * Update access (docs/api/devices.md): a non-admin must be assigned the device's network; all need
+ * the token.
+ */
 async function checkUpdateAccess(
   tx: SqlClient,
   principal: Principal,
@@ -199,7 +203,8 @@ export const saveDevice: ActionImpl = async (ctx, request) => {
       };
     })
     .catch((error: unknown) => {
-      // Two first saves of one new id raced: the loser retries like after a 409 (docs/api/README.md).
+      // Two first saves of one new id raced: the loser retries like after a 409
+      // (docs/api/README.md).
       if (sqlState(error) === UNIQUE_VIOLATION) throw new DhError('DH_ERR_CONFLICT');
       throw error;
     });

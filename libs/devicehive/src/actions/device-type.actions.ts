@@ -9,8 +9,8 @@ const deviceType = namedEntityActions({
   objectField: 'deviceType',
   listField: 'deviceTypes',
   visibleIds: visibleDeviceTypeIds,
-  // CODE counts every device type, DOC only the accessible ones; docs/api/README.md has counts apply the list
-  // predicates, so a count always matches the length of the unpaged list.
+  // CODE counts every device type, DOC only the accessible ones; docs/api/README.md has counts
+  // apply the list predicates, so a count always matches the length of the unpaged list.
   countVisibleOnly: true,
   // A forced-only cascade must not hinge on what the caller sees: every device of the type counts.
   guardVisibleDevicesOnly: false,
@@ -24,8 +24,9 @@ const deviceType = namedEntityActions({
 });
 
 /**
- * `devicetype/*` (docs/api/device-types.md). The docs/api/README.md target check (`checkTarget`) runs before
- * `get`/`update`/`delete`; these implementations add the visibility rules of docs/api/README.md.
+ * `devicetype/*` (docs/api/device-types.md). The docs/api/README.md target check (`checkTarget`)
+ * runs before `get`/`update`/`delete`; these implementations add the visibility rules of
+ * docs/api/README.md.
  */
 export const deviceTypeActions: ActionTable = {
   'devicetype/list': deviceType.list,

@@ -91,9 +91,9 @@ const deleteDevice: ActionImpl = async (ctx, request) => {
 };
 
 /**
- * `device/*` (docs/api/devices.md). The docs/api/README.md target check (`checkTarget`) runs before `get`
- * and `delete`; these implementations add the visibility rules of docs/api/README.md (404 for a device a
- * wildcard token cannot see).
+ * `device/*` (docs/api/devices.md). The docs/api/README.md target check (`checkTarget`) runs before
+ * `get` and `delete`; these implementations add the visibility rules of docs/api/README.md (404 for
+ * a device a wildcard token cannot see).
  */
 export const deviceActions: ActionTable = {
   'device/get': getDevice,

@@ -25,8 +25,8 @@ import type {
 import { sqlState, UNIQUE_VIOLATION, type NameFilter } from '../repositories/query-builder';
 
 /**
- * What differs between `network/*` and `devicetype/*` (docs/api/device-types.md, docs/api/networks.md): field
- * names, error codes, and which ids the principal may see.
+ * What differs between `network/*` and `devicetype/*` (docs/api/device-types.md,
+ * docs/api/networks.md): field names, error codes, and which ids the principal may see.
  */
 export interface NamedEntityActionConfig {
   repository: NamedEntityRepository;
@@ -40,7 +40,10 @@ export interface NamedEntityActionConfig {
   visibleIds(principal: Principal): IdScope;
   /** Whether `*\/count` applies visibility (see devicetype/count, docs/api/device-types.md). */
   countVisibleOnly: boolean;
-  /** Whether the non-forced delete guard counts only the devices the caller may see (docs/api/networks.md). */
+  /**
+   * Whether the non-forced delete guard counts only the devices the caller may see
+   * (docs/api/networks.md).
+   */
   guardVisibleDevicesOnly: boolean;
   errors: {
     idRequired: ErrorCode;
@@ -203,7 +206,8 @@ export function namedEntityActions(config: NamedEntityActionConfig): {
         .transaction(async (tx) => {
           const entity = await findOrThrow({ ...ctx, sql: tx }, request, { forUpdate: true });
           const updated = { ...entity, ...changes };
-          // A duplicate name is a constraint conflict here, not the insert's 403 (docs/api/device-types.md).
+          // A duplicate name is a constraint conflict here, not the insert's 403
+          // (docs/api/device-types.md).
           if (await repository.existsByName(tx, updated.name, entity.id)) {
             throw new DhError('DH_ERR_CONFLICT');
           }

@@ -22,8 +22,9 @@ const network = namedEntityActions({
 });
 
 /**
- * `network/*` (docs/api/networks.md). The docs/api/README.md target check (`checkTarget`) runs before
- * `get`/`update`/`delete`; these implementations add the visibility rules of docs/api/README.md.
+ * `network/*` (docs/api/networks.md). The docs/api/README.md target check (`checkTarget`) runs
+ * before `get`/`update`/`delete`; these implementations add the visibility rules of
+ * docs/api/README.md.
  */
 export const networkActions: ActionTable = {
   'network/list': network.list,

@@ -35,9 +35,9 @@ export function notificationEvent(notification: StoredNotification): DeviceEvent
 }
 
 /**
- * `notification/insert` (docs/api/notifications.md): the payload is checked before the device (reference order);
- * stores the notification with the device's network and type (group-committed with concurrent
- * inserts when the core has a batcher; the reply waits for the commit) and emits
+ * `notification/insert` (docs/api/notifications.md): the payload is checked before the device
+ * (reference order); stores the notification with the device's network and type (group-committed
+ * with concurrent inserts when the core has a batcher; the reply waits for the commit) and emits
  * `notification/insert`.
  */
 const notificationInsert: ActionImpl = async (ctx, request) => {
@@ -70,8 +70,9 @@ const notificationInsert: ActionImpl = async (ctx, request) => {
 };
 
 /**
- * `notification/get` (docs/api/notifications.md). The action has no target check in the reference; the device must
- * still be visible to the caller (else 404), as for every other read of device data.
+ * `notification/get` (docs/api/notifications.md). The action has no target check in the reference;
+ * the device must still be visible to the caller (else 404), as for every other read of device
+ * data.
  */
 const notificationGet: ActionImpl = async (ctx, request) => {
   const deviceId = requireDeviceId(request);

@@ -4,7 +4,10 @@ import { formatTimestamp } from '../core/timestamp';
 /** The reference server version this implementation speaks (docs/api/README.md, header). */
 export const API_VERSION = '4.1.0';
 
-/** `cluster/info` of the reference (docs/api/session.md), answered when no Kafka is configured (embedded). */
+/**
+ * `cluster/info` of the reference (docs/api/session.md), answered when no Kafka is configured
+ * (embedded).
+ */
 export const REFERENCE_CLUSTER_INFO = {
   'bootstrap.servers': '127.0.0.1:9092',
   'zookeeper.connect': '127.0.0.1:2181',

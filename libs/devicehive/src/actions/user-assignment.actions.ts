@@ -51,7 +51,9 @@ function checkDeviceTypesRestricted(kind: AssignmentKind, user: UserRecord): voi
   }
 }
 
-/** `user/getNetwork`, `user/getDeviceType`: the reply nests the entity twice (docs/api/users.md). */
+/**
+ * `user/getNetwork`, `user/getDeviceType`: the reply nests the entity twice (docs/api/users.md).
+ */
 const getAssigned =
   (kind: AssignmentKind, key: 'network' | 'deviceType'): ActionImpl =>
   async (ctx, request) => {
@@ -83,7 +85,9 @@ const assign =
     return { body: {} };
   };
 
-/** `user/unassignNetwork`, `user/unassignDeviceType`: unassigning an unassigned entity is a no-op. */
+/**
+ * `user/unassignNetwork`, `user/unassignDeviceType`: unassigning an unassigned entity is a no-op.
+ */
 const unassign =
   (kind: AssignmentKind): ActionImpl =>
   async (ctx, request) => {
@@ -120,7 +124,9 @@ const setAllDeviceTypes =
     return { body: {} };
   };
 
-/** The user↔network actions (docs/api/users.md) and the user↔device-type extras (docs/api/users.md). */
+/**
+ * The user↔network actions (docs/api/users.md) and the user↔device-type extras (docs/api/users.md).
+ */
 export const userAssignmentActions: ActionTable = {
   'user/getNetwork': getAssigned('network', 'network'),
   'user/assignNetwork': assign('network'),

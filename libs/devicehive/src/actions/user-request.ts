@@ -34,8 +34,9 @@ export interface RequestId {
 }
 
 /**
- * Reads an id given as a JSON number or a numeric string (docs/api/README.md); absent ⇒ the action's "wrong or
- * empty" 400. An id no row can have (`"abc"`, `1.5`) yields NaN, so lookups answer 404.
+ * Reads an id given as a JSON number or a numeric string (docs/api/README.md); absent ⇒ the
+ * action's "wrong or empty" 400. An id no row can have (`"abc"`, `1.5`) yields NaN, so lookups
+ * answer 404.
  */
 export function requireId(
   request: JsonObject,
@@ -107,7 +108,9 @@ function optionalInt(request: JsonObject, field: string): number | undefined {
   return value;
 }
 
-/** `login`, `loginPattern`, `role`, `status` of `user/list` and `user/count` (docs/api/users.md). */
+/**
+ * `login`, `loginPattern`, `role`, `status` of `user/list` and `user/count` (docs/api/users.md).
+ */
 export function readUserFilter(request: JsonObject): UserFilter {
   return {
     login: optionalString(request, 'login'),
@@ -119,7 +122,9 @@ export function readUserFilter(request: JsonObject): UserFilter {
 
 const SORT_FIELDS: Readonly<Record<string, UserSortField>> = { id: 'id', login: 'login' };
 
-/** Sorting (`id`|`login`, default `id` ascending) and paging of `user/list` (docs/api/README.md). */
+/**
+ * Sorting (`id`|`login`, default `id` ascending) and paging of `user/list` (docs/api/README.md).
+ */
 export function readUserListOptions(request: JsonObject): UserListOptions {
   return readListQuery(request, SORT_FIELDS, 'id');
 }

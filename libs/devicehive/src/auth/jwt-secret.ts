@@ -45,9 +45,10 @@ function checkSecret(secret: string): string {
 }
 
 /**
- * Resolves the signing secret at start (docs/api/README.md): a `given` secret (DH_JWT_SECRET) is stored as
- * configuration `jwt.secret` and used; else the stored value; else a generated one is stored.
- * Concurrent starts agree on one stored secret (first insert wins). The secret is never logged.
+ * Resolves the signing secret at start (docs/api/README.md): a `given` secret (DH_JWT_SECRET) is
+ * stored as configuration `jwt.secret` and used; else the stored value; else a generated one is
+ * stored. Concurrent starts agree on one stored secret (first insert wins). The secret is never
+ * logged.
  */
 export async function resolveJwtSecret(sql: SqlClient, given?: string): Promise<string> {
   if (given) {

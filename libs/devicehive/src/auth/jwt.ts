@@ -11,8 +11,9 @@ export const ACCESS_TOKEN_LIFETIME_MS = 1_800_000;
 export const REFRESH_TOKEN_LIFETIME_MS = 15_724_800_000;
 
 /**
- * The `payload` claim of a user token (docs/api/README.md): user id, action ids (docs/api/README.md), network and device
- * type ids as strings (or `"*"`), expiry in epoch ms, token type. Key order as the reference.
+ * The `payload` claim of a user token (docs/api/README.md): user id, action ids
+ * (docs/api/README.md), network and device type ids as strings (or `"*"`), expiry in epoch ms,
+ * token type. Key order as the reference.
  */
 export interface TokenPayload {
   u: number;

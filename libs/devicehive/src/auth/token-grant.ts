@@ -43,9 +43,9 @@ function actionId(ref: unknown): number | undefined {
 }
 
 /**
- * The `a` claim of `token/create` (docs/api/README.md, docs/api/session.md): names (case-insensitive) or ids, `"*"`/0 = all,
- * unknown ones dropped; absent ⇒ `[1]` (the token grants nothing); `[]` stays empty (the client
- * set at use time).
+ * The `a` claim of `token/create` (docs/api/README.md, docs/api/session.md): names
+ * (case-insensitive) or ids, `"*"`/0 = all, unknown ones dropped; absent ⇒ `[1]` (the token grants
+ * nothing); `[]` stays empty (the client set at use time).
  */
 export function requestedActionIds(actions: unknown): number[] {
   if (!Array.isArray(actions)) return [NO_PERMISSION_ID];

@@ -1,7 +1,10 @@
 import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
 
-/** Column selector of a timestamp: formatted by the database, since `pg` reads TIMESTAMP in local time. */
+/**
+ * Column selector of a timestamp: formatted by the database, since `pg` reads TIMESTAMP in local
+ * time.
+ */
 export function timestampColumn(column: string, alias: string): string {
   return `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS ${alias}`;
 }
@@ -81,7 +84,10 @@ export function orderBy(page: EventPage): string {
   return `ORDER BY ${page.sortField} ${page.sortOrder}, id ${page.sortOrder}`;
 }
 
-/** The `command/list` and `notification/list` filters they share (docs/api/commands.md, docs/api/notifications.md); all AND-ed. */
+/**
+ * The `command/list` and `notification/list` filters they share (docs/api/commands.md,
+ * docs/api/notifications.md); all AND-ed.
+ */
 export interface EventListFilter {
   deviceId: string;
   /** Inclusive bounds on `timestamp`. */
@@ -131,7 +137,10 @@ export async function selectOnDevice<Row extends object>(
   return rows[0];
 }
 
-/** Replay rows of `table` (docs/api/commands.md, docs/api/notifications.md subscribe): `where`, oldest `timeColumn` first, at most `limit`. */
+/**
+ * Replay rows of `table` (docs/api/commands.md, docs/api/notifications.md subscribe): `where`,
+ * oldest `timeColumn` first, at most `limit`.
+ */
 export async function selectSince<Row extends object>(
   sql: SqlClient,
   table: string,

@@ -124,7 +124,8 @@ export function commandView(c: StoredCommand): JsonObject {
 
 /**
  * Stores a new command (`last_updated` = `timestamp`, not updated). Ids come from a sequence; the
- * rest of the returned command is the input (timestamps formatted in JS as `to_char` would, docs/api/README.md).
+ * rest of the returned command is the input (timestamps formatted in JS as `to_char` would,
+ * docs/api/README.md).
  */
 export async function insertCommand(sql: SqlClient, c: NewCommand): Promise<StoredCommand> {
   const timestamp = timestampParam(c.timestamp);
@@ -191,8 +192,8 @@ export async function listCommands(
 }
 
 /**
- * Applies `command/update` (docs/api/commands.md): only status/result change; the command becomes updated and
- * `last_updated` = `now`. Null when no such command exists on that device.
+ * Applies `command/update` (docs/api/commands.md): only status/result change; the command becomes
+ * updated and `last_updated` = `now`. Null when no such command exists on that device.
  */
 export async function updateCommand(
   sql: SqlClient,
@@ -223,8 +224,8 @@ export async function updateCommand(
 }
 
 /**
- * Stored commands for a subscription's timestamp replay (docs/api/commands.md `command/subscribe`): inside the
- * scope, oldest first, at most `limit`. `updatedOnly` replays updated commands by their
+ * Stored commands for a subscription's timestamp replay (docs/api/commands.md `command/subscribe`):
+ * inside the scope, oldest first, at most `limit`. `updatedOnly` replays updated commands by their
  * `last_updated` (docs/api/commands.md), otherwise inserts by `timestamp`.
  */
 export async function findCommandsSince(

@@ -18,7 +18,10 @@ export interface DeviceRecord {
   isBlocked: boolean;
 }
 
-/** Filters of `device/list` and `device/count` (docs/api/devices.md) plus the visibility scopes (docs/api/README.md). */
+/**
+ * Filters of `device/list` and `device/count` (docs/api/devices.md) plus the visibility scopes
+ * (docs/api/README.md).
+ */
 export interface DeviceQuery extends NameFilter {
   networkId?: number;
   deviceTypeId?: number;
@@ -159,7 +162,10 @@ export function jsonParam(value: JsonObject | null | undefined): string | null {
   return value == null ? null : JSON.stringify(value);
 }
 
-/** A notification row to insert (docs/api/notifications.md); `timestamp` in the docs/api/README.md format (UTC). */
+/**
+ * A notification row to insert (docs/api/notifications.md); `timestamp` in the docs/api/README.md
+ * format (UTC).
+ */
 export interface NewNotification {
   notification: string;
   deviceId: string;

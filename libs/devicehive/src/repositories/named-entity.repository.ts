@@ -8,14 +8,20 @@ import {
   type SortDirection,
 } from './query-builder';
 
-/** A network or device type in its listed view (docs/api/networks.md, docs/api/device-types.md, key order kept). */
+/**
+ * A network or device type in its listed view (docs/api/networks.md, docs/api/device-types.md, key
+ * order kept).
+ */
 export interface NamedEntityRecord {
   id: number;
   name: string;
   description: string | null;
 }
 
-/** `network/list`, `devicetype/list` filters (docs/api/device-types.md, docs/api/networks.md) plus the visibility scope (docs/api/README.md). */
+/**
+ * `network/list`, `devicetype/list` filters (docs/api/device-types.md, docs/api/networks.md) plus
+ * the visibility scope (docs/api/README.md).
+ */
 export interface NamedEntityQuery extends NameFilter {
   ids: IdScope;
 }

@@ -15,7 +15,10 @@ import {
   type EventScope,
 } from './command-notification.query';
 
-/** A stored notification: the 7 fields of docs/api/notifications.md (timestamp in docs/api/README.md format). */
+/**
+ * A stored notification: the 7 fields of docs/api/notifications.md (timestamp in docs/api/README.md
+ * format).
+ */
 export interface StoredNotification {
   id: number;
   notification: string;
@@ -159,8 +162,9 @@ export async function listNotifications(
 }
 
 /**
- * Stored notifications for a subscription's timestamp replay (docs/api/notifications.md `notification/subscribe`):
- * inside the scope, with timestamp ≥ `since`, oldest first, at most `limit`.
+ * Stored notifications for a subscription's timestamp replay (docs/api/notifications.md
+ * `notification/subscribe`): inside the scope, with timestamp ≥ `since`, oldest first, at most
+ * `limit`.
  */
 export async function findNotificationsSince(
   sql: SqlClient,

@@ -9,7 +9,10 @@ export interface Page {
   skip: number;
 }
 
-/** `name` exact and `namePattern` SQL LIKE filters shared by the list/count queries (docs/api/README.md). */
+/**
+ * `name` exact and `namePattern` SQL LIKE filters shared by the list/count queries
+ * (docs/api/README.md).
+ */
 export interface NameFilter {
   name?: string;
   namePattern?: string;
@@ -53,7 +56,10 @@ export class SqlBuilder {
     return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(' AND ')}` : '';
   }
 
-  /** LIMIT/OFFSET of a page; `take` 0 means no limit, like the reference (docs/api/devices.md device/list). */
+  /**
+   * LIMIT/OFFSET of a page; `take` 0 means no limit, like the reference (docs/api/devices.md
+   * device/list).
+   */
   pageClause(page: Page): string {
     const limit = page.take > 0 ? ` LIMIT ${this.param(page.take)}` : '';
     return `${limit} OFFSET ${this.param(page.skip)}`;

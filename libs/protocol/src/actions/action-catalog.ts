@@ -15,11 +15,16 @@ export type ActionTarget = 'deviceId' | 'networkId' | 'deviceTypeId';
 export interface ActionSpec {
   /** Permission required (docs/api/README.md); an array means any one of them; null = none. */
   readonly permission: Permission | readonly Permission[] | null;
-  /** False for the five actions that run on an unauthenticated session (docs/api/README.md step 1). */
+  /**
+   * False for the five actions that run on an unauthenticated session (docs/api/README.md step 1).
+   */
   readonly needsAuth: boolean;
   readonly handling: ActionHandling;
   readonly target?: ActionTarget;
-  /** True for the reference server's extra WebSocket actions (docs/api/users.md), not in the MQTT docs. */
+  /**
+   * True for the reference server's extra WebSocket actions (docs/api/users.md), not in the MQTT
+   * docs.
+   */
   readonly extra?: boolean;
 }
 

@@ -17,7 +17,10 @@ import {
 } from './field-decorators';
 import { SortFieldOf } from './list-fields';
 
-/** Longest command or notification name; names also become MQTT topic levels (docs/topics/README.md). */
+/**
+ * Longest command or notification name; names also become MQTT topic levels
+ * (docs/topics/README.md).
+ */
 export const MAX_EVENT_NAME = 128;
 /** Default replay limit of `command/subscribe` (docs/api/commands.md). */
 export const DEFAULT_REPLAY_LIMIT = 20;
@@ -36,10 +39,10 @@ export class CommandGetRequest {
 }
 
 /**
- * `command/list` (docs/api/commands.md): `deviceId` required; `start`/`end` timestamps (inclusive) else 400
- * `Unparseable timestamp`; `sortField` `timestamp`|`command`|`status` (case-insensitive) else 400
- * `Invalid request parameters`; with a sortField the order defaults to DESC. Left to the core:
- * 403/404 as command/get, the case-insensitive `status` match.
+ * `command/list` (docs/api/commands.md): `deviceId` required; `start`/`end` timestamps (inclusive)
+ * else 400 `Unparseable timestamp`; `sortField` `timestamp`|`command`|`status` (case-insensitive)
+ * else 400 `Invalid request parameters`; with a sortField the order defaults to DESC. Left to the
+ * core: 403/404 as command/get, the case-insensitive `status` match.
  */
 export class CommandListRequest extends EventPageRequest {
   @DeviceIdField()
@@ -64,7 +67,10 @@ export class CommandListRequest extends EventPageRequest {
 
 /** The `command` object of `command/insert` (docs/api/commands.md). */
 export class CommandInsertBody {
-  /** The name; the reference does not check it, absence is refused here (docs/api/commands.md recommendation). */
+  /**
+   * The name; the reference does not check it, absence is refused here (docs/api/commands.md
+   * recommendation).
+   */
   @Required('EMPTY_COMMAND')
   @check('isName', (v) => typeof v === 'string' && v !== '', failWith('EMPTY_COMMAND'))
   @check(
@@ -93,10 +99,10 @@ export class CommandInsertBody {
 }
 
 /**
- * `command/insert` (docs/api/commands.md): `deviceId` ⇒ 400 `Device id is wrong or empty`; `command` absent, or its
- * name absent/empty ⇒ 400 `Command is required`; not an object ⇒ 400 `Malformed Json received.`;
- * `parameters`/`result` ⇒ PARAMS_NOT_JSON. Left to the core: 403, 404 DEVICE_NOT_FOUND, ids,
- * copying network/device type, the push.
+ * `command/insert` (docs/api/commands.md): `deviceId` ⇒ 400 `Device id is wrong or empty`;
+ * `command` absent, or its name absent/empty ⇒ 400 `Command is required`; not an object ⇒ 400
+ * `Malformed Json received.`; `parameters`/`result` ⇒ PARAMS_NOT_JSON. Left to the core: 403, 404
+ * DEVICE_NOT_FOUND, ids, copying network/device type, the push.
  */
 export class CommandInsertRequest {
   @DeviceIdField()
@@ -106,7 +112,10 @@ export class CommandInsertRequest {
   command!: CommandInsertBody;
 }
 
-/** The `command` object of `command/update`: only `status` and `result` are applied (docs/api/commands.md). */
+/**
+ * The `command` object of `command/update`: only `status` and `result` are applied
+ * (docs/api/commands.md).
+ */
 export class CommandUpdateBody {
   @StringField()
   status?: string | null;
@@ -116,10 +125,10 @@ export class CommandUpdateBody {
 }
 
 /**
- * `command/update` (docs/api/commands.md), in the reference's order: `commandId` ⇒ 400 `Command id is wrong or
- * empty`, `deviceId` ⇒ 400 `Device id is wrong or empty`, `command` absent ⇒ 400 `Command is
- * required` (recommended where the reference sends no reply). Other command fields are ignored.
- * Left to the core: 403, 404 DEVICE_NOT_FOUND, 404 COMMAND_NOT_FOUND, the update push.
+ * `command/update` (docs/api/commands.md), in the reference's order: `commandId` ⇒ 400 `Command id
+ * is wrong or empty`, `deviceId` ⇒ 400 `Device id is wrong or empty`, `command` absent ⇒ 400
+ * `Command is required` (recommended where the reference sends no reply). Other command fields are
+ * ignored. Left to the core: 403, 404 DEVICE_NOT_FOUND, 404 COMMAND_NOT_FOUND, the update push.
  */
 export class CommandUpdateRequest {
   @EntityIdField('COMMAND_ID_REQUIRED')
@@ -157,7 +166,10 @@ export class CommandSubscribeRequest {
   @TimestampField()
   timestamp?: Date;
 
-  /** Deliver `command/update` pushes (updated commands) instead of `command/insert` (docs/api/commands.md). */
+  /**
+   * Deliver `command/update` pushes (updated commands) instead of `command/insert`
+   * (docs/api/commands.md).
+   */
   @BoolField(false)
   returnUpdatedCommands = false;
 
@@ -167,8 +179,8 @@ export class CommandSubscribeRequest {
 }
 
 /**
- * `command/unsubscribe` (docs/api/commands.md): `subscriptionId` optional integer (absent = all command
- * subscriptions of the session). Left to the broker: 404 SUBSCRIPTION_NOT_FOUND.
+ * `command/unsubscribe` (docs/api/commands.md): `subscriptionId` optional integer (absent = all
+ * command subscriptions of the session). Left to the broker: 404 SUBSCRIPTION_NOT_FOUND.
  */
 export class CommandUnsubscribeRequest {
   @IntField()

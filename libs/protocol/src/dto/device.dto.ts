@@ -18,8 +18,8 @@ export const MAX_DEVICE_ID = 48;
 export const MAX_NAME = 128;
 
 /**
- * `device/get` (docs/api/devices.md): `deviceId` absent or empty ⇒ 400 `Device id is wrong or empty`.
- * Left to the core: 403 `Access is denied` (restricted token), 404 DEVICE_NOT_FOUND.
+ * `device/get` (docs/api/devices.md): `deviceId` absent or empty ⇒ 400 `Device id is wrong or
+ * empty`. Left to the core: 403 `Access is denied` (restricted token), 404 DEVICE_NOT_FOUND.
  */
 export class DeviceGetRequest {
   @DeviceIdField()
@@ -48,7 +48,8 @@ export class DeviceCountRequest {
  * `device/list` (docs/api/devices.md): filters as `device/count`; `sortField` `name`|`network`
  * (case-insensitive; DOC's `status` is refused: devices have no status since V3_0_1) else 400
  * `Invalid request parameters`; paging and `sortOrder` as every entity list.
- * Left to the core: visibility (docs/api/README.md), and the order without sortField (id ascending).
+ * Left to the core: visibility (docs/api/README.md), and the order without sortField (id
+ * ascending).
  */
 export class DeviceListRequest extends EntityPageRequest {
   @StringField()
@@ -69,7 +70,9 @@ export class DeviceListRequest extends EntityPageRequest {
 
 /** The `device` object of `device/save` (docs/api/devices.md); every field optional (upsert). */
 export class DeviceSaveBody {
-  /** Required on create: the core replies 400 `name field cannot be null.` (DEVICE_NAME_REQUIRED). */
+  /**
+   * Required on create: the core replies 400 `name field cannot be null.` (DEVICE_NAME_REQUIRED).
+   */
   @StringField({ min: 1, max: MAX_NAME })
   name?: string;
 
@@ -88,10 +91,10 @@ export class DeviceSaveBody {
 }
 
 /**
- * `device/save` (docs/api/devices.md): `deviceId` absent or empty ⇒ 400 `Device id is wrong or empty`; other
- * than `[a-zA-Z0-9-]` ⇒ 400 `Device Id can only contain letters, digits and dashes.`; longer than
- * 48 ⇒ 400 naming `deviceId`; `device` absent ⇒ 400 `Device is empty` (recommended over the
- * reference's 500), not an object ⇒ 400 `Malformed Json received.`.
+ * `device/save` (docs/api/devices.md): `deviceId` absent or empty ⇒ 400 `Device id is wrong or
+ * empty`; other than `[a-zA-Z0-9-]` ⇒ 400 `Device Id can only contain letters, digits and dashes.`;
+ * longer than 48 ⇒ 400 naming `deviceId`; `device` absent ⇒ 400 `Device is empty` (recommended over
+ * the reference's 500), not an object ⇒ 400 `Malformed Json received.`.
  * Left to the core: name missing on create (DEVICE_NAME_REQUIRED), network/device-type existence
  * (400 `Invalid request parameters`) and access (403 `No access to network!`, `No access to device
  * type!`, `No access to device`), defaults, the `$device-add`/`$device-update` notification.
@@ -115,8 +118,8 @@ export class DeviceSaveRequest {
 }
 
 /**
- * `device/delete` (docs/api/devices.md): `deviceId` as for `device/get`. Left to the core: 403 / 404 as
- * `device/get`, dropping the device's subscriptions.
+ * `device/delete` (docs/api/devices.md): `deviceId` as for `device/get`. Left to the core: 403 /
+ * 404 as `device/get`, dropping the device's subscriptions.
  */
 export class DeviceDeleteRequest {
   @DeviceIdField()

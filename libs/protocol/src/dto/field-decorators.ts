@@ -74,8 +74,8 @@ export function Default(value: unknown): PropertyDecorator {
 }
 
 /**
- * A 64-bit id the reference parses with Gson: a JSON integer or a numeric string (docs/api/README.md).
- * Returns anything else unchanged, for the validator to reject.
+ * A 64-bit id the reference parses with Gson: a JSON integer or a numeric string
+ * (docs/api/README.md). Returns anything else unchanged, for the validator to reject.
  */
 export function toWireLong(value: unknown): unknown {
   if (typeof value === 'string' && /^[+-]?\d{1,16}$/.test(value)) return Number(value);
@@ -190,8 +190,8 @@ function jsonDepthWithin(root: unknown, max: number): boolean {
 }
 
 /**
- * `data`, `parameters`, `result`: a JSON object or null, kept verbatim (docs/api/README.md); anything else is
- * 400 `'parameters' must be JSON Object!` whatever the field's name.
+ * `data`, `parameters`, `result`: a JSON object or null, kept verbatim (docs/api/README.md);
+ * anything else is 400 `'parameters' must be JSON Object!` whatever the field's name.
  */
 export function JsonObjectField(): PropertyDecorator {
   const isJsonObject = (v: unknown): boolean =>
@@ -274,7 +274,8 @@ export const Trim = Transform(({ value }) => (typeof value === 'string' ? value.
 
 /**
  * `deviceId` of a request: absent (when required) or empty ⇒ 400 `Device id is wrong or empty`.
- * A non-string never gets here: `validateRequest` refuses it as malformed first (docs/api/README.md).
+ * A non-string never gets here: `validateRequest` refuses it as malformed first
+ * (docs/api/README.md).
  */
 export function DeviceIdField(required = true): PropertyDecorator {
   const ok = (v: unknown): boolean => typeof v === 'string' && v !== '';

@@ -9,7 +9,10 @@ export const DEFAULT_SKIP = 0;
 
 export type SortOrder = 'ASC' | 'DESC';
 
-/** `sortField`: one of `fields`, case-insensitive (docs/api/README.md), else 400 `Invalid request parameters`. */
+/**
+ * `sortField`: one of `fields`, case-insensitive (docs/api/README.md), else 400 `Invalid request
+ * parameters`.
+ */
 export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
   const canonical = (v: unknown): unknown =>
     typeof v === 'string' ? (fields.find((f) => f.toLowerCase() === v.toLowerCase()) ?? v) : v;
@@ -21,8 +24,8 @@ export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
 }
 
 /**
- * `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>` (docs/api/devices.md);
- * absent or null takes `defaultOrder`.
+ * `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>`
+ * (docs/api/devices.md); absent or null takes `defaultOrder`.
  */
 export function SortOrderField(defaultOrder?: SortOrder): PropertyDecorator {
   const canonical = (v: unknown): unknown =>

@@ -31,7 +31,8 @@ export abstract class EntityPageRequest extends PageRequest {
 
 /**
  * Command and notification lists: `sortOrder` stays absent unless given; with a `sortField` the
- * order then defaults to `DESC` (docs/api/commands.md), which `applyDefaults` resolves after validation.
+ * order then defaults to `DESC` (docs/api/commands.md), which `applyDefaults` resolves after
+ * validation.
  */
 export abstract class EventPageRequest extends PageRequest {
   @SortOrderField()

@@ -34,8 +34,8 @@ export class UserUnassignNetworkRequest extends UserNetworkTargetRequest {}
 export class UserGetDeviceTypeRequest extends UserDeviceTypeTargetRequest {}
 
 /**
- * `user/assignDeviceType` (docs/api/users.md). Left to the core: 404s, 403 DEVICE_TYPE_ASSIGNMENT_NOT_ALLOWED
- * when the user has all device types.
+ * `user/assignDeviceType` (docs/api/users.md). Left to the core: 404s, 403
+ * DEVICE_TYPE_ASSIGNMENT_NOT_ALLOWED when the user has all device types.
  */
 export class UserAssignDeviceTypeRequest extends UserDeviceTypeTargetRequest {}
 

@@ -49,8 +49,9 @@ export class UserCountRequest {
 }
 
 /**
- * `user/list` (docs/api/users.md): filters as `user/count`; `sortField` `id`|`login` (case-insensitive) else 400
- * `Invalid request parameters`; paging and `sortOrder` as every entity list.
+ * `user/list` (docs/api/users.md): filters as `user/count`; `sortField` `id`|`login`
+ * (case-insensitive) else 400 `Invalid request parameters`; paging and `sortOrder` as every entity
+ * list.
  */
 export class UserListRequest extends EntityPageRequest {
   @StringField()
@@ -72,8 +73,8 @@ export class UserListRequest extends EntityPageRequest {
 }
 
 /**
- * `user/get` (docs/api/users.md): `userId` absent or not an integer ⇒ 400 `User id is wrong or empty`.
- * Left to the core: 404 USER_NOT_FOUND (also for a CLIENT asking for another user).
+ * `user/get` (docs/api/users.md): `userId` absent or not an integer ⇒ 400 `User id is wrong or
+ * empty`. Left to the core: 404 USER_NOT_FOUND (also for a CLIENT asking for another user).
  */
 export class UserGetRequest {
   @EntityIdField('USER_ID_REQUIRED')
@@ -119,8 +120,8 @@ export class UserInsertBody {
 }
 
 /**
- * `user/insert` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; role absent or not 0/1 ⇒ 400
- * `User role is invalid or empty`; status not 0..2 ⇒ 400 naming `user.status`; password ⇒ 400
+ * `user/insert` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; role absent or not 0/1
+ * ⇒ 400 `User role is invalid or empty`; status not 0..2 ⇒ 400 naming `user.status`; password ⇒ 400
  * `Password can contain only from 6 to 128 symbols!`; login ⇒ 400 LOGIN_LENGTH_INVALID /
  * LOGIN_PATTERN_INVALID; `data` ⇒ PARAMS_NOT_JSON. Left to the core: duplicate login (403
  * DUPLICATE_LOGIN), hashing. DOC's `oldPassword` is dropped.
@@ -168,8 +169,8 @@ export class UserUpdateBody {
 }
 
 /**
- * `user/update` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; `userId` absent or not an integer
- * ⇒ 400 `User id is wrong or empty`; field rules as insert. Left to the core: 404
+ * `user/update` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; `userId` absent or not
+ * an integer ⇒ 400 `User id is wrong or empty`; field rules as insert. Left to the core: 404
  * USER_NOT_FOUND, duplicate login (403), CLIENT caller changing login/role/status (403
  * ADMIN_PERMISSIONS_REQUIRED).
  */
@@ -182,20 +183,23 @@ export class UserUpdateRequest {
 }
 
 /**
- * `user/delete` (docs/api/users.md): `userId` as for `user/get`. Left to the core: deleting yourself (403
- * CANT_DELETE_CURRENT_USER_KEY), 404, removing the user's assignments.
+ * `user/delete` (docs/api/users.md): `userId` as for `user/get`. Left to the core: deleting
+ * yourself (403 CANT_DELETE_CURRENT_USER_KEY), 404, removing the user's assignments.
  */
 export class UserDeleteRequest {
   @EntityIdField('USER_ID_REQUIRED')
   userId!: number;
 }
 
-/** `user/getCurrent` (docs/api/users.md): no fields (DOC's `userId` is ignored). Left to the core: 409. */
+/**
+ * `user/getCurrent` (docs/api/users.md): no fields (DOC's `userId` is ignored). Left to the core:
+ * 409.
+ */
 export class UserGetCurrentRequest {}
 
 /**
- * `user/updateCurrent` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; field rules as update.
- * Left to the core: which fields a CLIENT may change (403), duplicate login.
+ * `user/updateCurrent` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; field rules as
+ * update. Left to the core: which fields a CLIENT may change (403), duplicate login.
  */
 export class UserUpdateCurrentRequest {
   @NestedField(() => UserUpdateBody, 'USER_REQUIRED')

@@ -46,7 +46,8 @@ function withDefaults<R>(request: object): R {
 /**
  * Validates the fields of a `dh/request` payload for `action` and builds its typed request.
  *
- * - `action` and `requestId` are envelope fields and ignored; unknown fields are dropped (docs/api/README.md).
+ * - `action` and `requestId` are envelope fields and ignored; unknown fields are dropped
+ *   (docs/api/README.md).
  * - A wrong kind in `deviceId`/`networkId`/`deviceTypeId` (any action) ⇒ 400
  *   `Malformed Json received.` (docs/api/README.md).
  * - Otherwise the reference's per-action text where the spec gives one, else a 400 naming the

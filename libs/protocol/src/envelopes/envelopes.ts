@@ -16,7 +16,9 @@ export type SuccessReply = {
   status: 'success';
 } & JsonObject;
 
-/** An error reply (docs/api/README.md): action, requestId, code, status, error — in that key order. */
+/**
+ * An error reply (docs/api/README.md): action, requestId, code, status, error — in that key order.
+ */
 export interface ErrorReply extends JsonObject {
   action: string | null;
   requestId: unknown;
@@ -27,7 +29,9 @@ export interface ErrorReply extends JsonObject {
 
 export type Reply = SuccessReply | ErrorReply;
 
-/** A server push (docs/api/subscriptions.md): no requestId, no status; carries the subscriptionId. */
+/**
+ * A server push (docs/api/subscriptions.md): no requestId, no status; carries the subscriptionId.
+ */
 export interface PushMessage extends JsonObject {
   action: 'notification/insert' | 'command/insert' | 'command/update';
   subscriptionId: number | null;

@@ -3,9 +3,10 @@ import type { JsonObject } from '../envelopes/envelopes';
 export type DeviceEventKind = 'notification/insert' | 'command/insert' | 'command/update';
 
 /**
- * A device event (docs/topics/notification.md, docs/architecture.md): emitted by the core after a notification insert,
- * a command insert or a command update; carried to the broker(s) by the bus and published once on
- * its concrete topic `dh/{notification|command|command_update}/{net}/{type}/{device}/{name}`.
+ * A device event (docs/topics/notification.md, docs/architecture.md): emitted by the core after a
+ * notification insert, a command insert or a command update; carried to the broker(s) by the bus
+ * and published once on its concrete topic
+ * `dh/{notification|command|command_update}/{net}/{type}/{device}/{name}`.
  */
 export interface DeviceEvent {
   kind: DeviceEventKind;
@@ -14,7 +15,9 @@ export interface DeviceEvent {
   deviceTypeId: number;
   /** Notification name or command name. */
   name: string;
-  /** The pushed object: notification (7 fields) or command (12 fields), docs/api/commands.md-2.6. */
+  /**
+   * The pushed object: notification (7 fields) or command (12 fields), docs/api/commands.md-2.6.
+   */
   data: JsonObject;
   /**
    * Commands: the MQTT client id that inserted the command (null when unknown), so that
@@ -35,7 +38,8 @@ export interface SubscriptionFilter {
 
 /**
  * A request-made subscription (`notification/subscribe`, `command/subscribe`): what the client
- * asked (listed back by `subscription/list`, docs/api/subscriptions.md) and the filters it expanded to.
+ * asked (listed back by `subscription/list`, docs/api/subscriptions.md) and the filters it expanded
+ * to.
  */
 export interface RequestSubscription {
   subscriptionId: number;
@@ -45,7 +49,9 @@ export interface RequestSubscription {
   deviceTypeIds: number[] | null;
   names: string[] | null;
   timestamp: string | null;
-  /** command subscriptions: deliver command/update instead of command/insert (docs/api/commands.md). */
+  /**
+   * command subscriptions: deliver command/update instead of command/insert (docs/api/commands.md).
+   */
   returnUpdatedCommands: boolean;
   /** null = global (every device, including later ones). */
   filters: SubscriptionFilter[] | null;

@@ -13,8 +13,9 @@ export type IdScope = '*' | readonly number[];
 
 /**
  * The rights of an authenticated session, fixed when it authenticates (docs/api/README.md,
- * docs/api/README.md). Plain JSON: it crosses the broker↔gateway bus inside every request envelope, and the
- * broker checks pushes against it without calling the backend (docs/topics/notification.md).
+ * docs/api/README.md). Plain JSON: it crosses the broker↔gateway bus inside every request envelope,
+ * and the broker checks pushes against it without calling the backend
+ * (docs/topics/notification.md).
  */
 export interface Principal {
   userId: number;
@@ -27,8 +28,8 @@ export interface Principal {
   /** Token device-type scope (`dt` claim combined with the user's allDeviceTypesAvailable). */
   deviceTypeIds: IdScope;
   /**
-   * CLIENT role only: networks assigned to the user at authentication time (docs/api/README.md visibility).
-   * `'*'` for ADMIN users.
+   * CLIENT role only: networks assigned to the user at authentication time (docs/api/README.md
+   * visibility). `'*'` for ADMIN users.
    */
   userNetworkIds: IdScope;
   /** CLIENT role only: device types assigned to the user, `'*'` when allDeviceTypesAvailable. */

@@ -17,7 +17,9 @@ import type {
   WireTimestamp,
 } from './entity-views';
 
-/** A success body without fields: the reply is just action, requestId, status (docs/api/README.md). */
+/**
+ * A success body without fields: the reply is just action, requestId, status (docs/api/README.md).
+ */
 export type EmptyReply = Record<string, never>;
 
 export interface TokenPairReply {

@@ -3,11 +3,14 @@ import type { UserRole, UserStatus } from '../principal/principal';
 
 /**
  * Entity views of docs/api/README.md: the field subsets each reply shows. Every listed field is
- * always present; null is serialized as `null` (docs/api/README.md). Timestamps are strings produced by
- * `formatTimestamp` (docs/api/README.md).
+ * always present; null is serialized as `null` (docs/api/README.md). Timestamps are strings
+ * produced by `formatTimestamp` (docs/api/README.md).
  */
 
-/** A timestamp as emitted on the wire: `yyyy-MM-dd'T'HH:mm:ss.SSS`, UTC, no zone (docs/api/README.md). */
+/**
+ * A timestamp as emitted on the wire: `yyyy-MM-dd'T'HH:mm:ss.SSS`, UTC, no zone
+ * (docs/api/README.md).
+ */
 export type WireTimestamp = string;
 
 /** A network as listed, and inside a user's published view (docs/api/networks.md). */
@@ -36,7 +39,9 @@ export interface NetworkWithDevicesView extends NetworkView {
 /** `devicetype/get` (docs/api/device-types.md). */
 export type DeviceTypeWithDevicesView = NetworkWithDevicesView;
 
-/** `device/get`, `device/list`: all six fields (docs/api/devices.md; no `status`, unlike the DOC). */
+/**
+ * `device/get`, `device/list`: all six fields (docs/api/devices.md; no `status`, unlike the DOC).
+ */
 export interface DeviceView extends DeviceSummaryView {
   networkId: number;
   deviceTypeId: number;
@@ -54,7 +59,9 @@ export interface UserListedView {
   allDeviceTypesAvailable: boolean;
 }
 
-/** `user/get`, `user/getCurrent` (docs/api/users.md published view): the listed view plus networks. */
+/**
+ * `user/get`, `user/getCurrent` (docs/api/users.md published view): the listed view plus networks.
+ */
 export interface UserPublishedView extends UserListedView {
   networks: NetworkView[];
 }
@@ -68,7 +75,10 @@ export interface UserSubmittedView {
   allDeviceTypesAvailable: boolean;
 }
 
-/** `command/get`, `command/list` and both command pushes: the 12 public fields (docs/api/commands.md). */
+/**
+ * `command/get`, `command/list` and both command pushes: the 12 public fields
+ * (docs/api/commands.md).
+ */
 export interface DeviceCommandView {
   id: number;
   command: string;
@@ -92,7 +102,10 @@ export interface DeviceCommandInsertedView {
   userId: number;
 }
 
-/** `notification/get`, `notification/list` and the push: all seven fields (docs/api/notifications.md). */
+/**
+ * `notification/get`, `notification/list` and the push: all seven fields
+ * (docs/api/notifications.md).
+ */
 export interface DeviceNotificationView {
   id: number;
   notification: string;
@@ -109,7 +122,10 @@ export interface DeviceNotificationInsertedView {
   timestamp: WireTimestamp;
 }
 
-/** `configuration/get`, `configuration/put` (docs/api/configuration.md); `id` is null right after a creating put. */
+/**
+ * `configuration/get`, `configuration/put` (docs/api/configuration.md); `id` is null right after a
+ * creating put.
+ */
 export interface ConfigurationView {
   id: number | null;
   name: string;
@@ -118,8 +134,8 @@ export interface ConfigurationView {
 }
 
 /**
- * A `subscription/list` element (docs/api/subscriptions.md): what the client asked, not the expanded filter;
- * null = not specified.
+ * A `subscription/list` element (docs/api/subscriptions.md): what the client asked, not the
+ * expanded filter; null = not specified.
  */
 export interface SubscriptionInfoView {
   subscriptionId: number;

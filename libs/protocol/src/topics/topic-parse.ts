@@ -118,8 +118,8 @@ function parseEventTopic(
 }
 
 /**
- * Parses a SUBSCRIBE topic filter (docs/topics/README.md): `+` and `#` wherever MQTT allows them. Never
- * throws. On top of {@link parseTopic}'s rules: a filter whose first level is a wildcard is
+ * Parses a SUBSCRIBE topic filter (docs/topics/README.md): `+` and `#` wherever MQTT allows them.
+ * Never throws. On top of {@link parseTopic}'s rules: a filter whose first level is a wildcard is
  * `{ kind: 'wildcard', scope: 'any' }`, `dh/+/…` and `dh/#` are `scope: 'dh'`; `dh/request/#` is
  * `request` (it matches `dh/request`); a response filter with a wildcard has null action and owner
  * (a `+` may absorb an `@`, so no owner can be read from it); an owner suffix must be concrete;

@@ -1,6 +1,9 @@
 import type { DeviceEventKind } from '../events/device-event';
 
-/** First level of every DeviceHive topic (docs/topics/README.md); matched case-sensitively like MQTT. */
+/**
+ * First level of every DeviceHive topic (docs/topics/README.md); matched case-sensitively like
+ * MQTT.
+ */
 export const DH_ROOT = 'dh';
 /** The one topic requests are published to (docs/topics/README.md, docs/topics/request.md). */
 export const REQUEST_TOPIC = 'dh/request';
@@ -18,7 +21,10 @@ export const ERROR_RESPONSE_ACTION = 'error';
 export const EVENT_TOPIC_KINDS = ['notification', 'command', 'command_update'] as const;
 export type EventTopicKind = (typeof EVENT_TOPIC_KINDS)[number];
 
-/** Which device event each event topic carries (and which action a native publish is, docs/topics/notification.md). */
+/**
+ * Which device event each event topic carries (and which action a native publish is,
+ * docs/topics/notification.md).
+ */
 export const EVENT_KIND_OF_TOPIC: Readonly<Record<EventTopicKind, DeviceEventKind>> = Object.freeze(
   {
     notification: 'notification/insert',
@@ -44,7 +50,10 @@ export interface RequestTopic {
   readonly kind: 'request';
 }
 
-/** `dh/response/{action}@{owner}`; `action` may contain `/`, `owner` is everything after the first `@`. */
+/**
+ * `dh/response/{action}@{owner}`; `action` may contain `/`, `owner` is everything after the first
+ * `@`.
+ */
 export interface ResponseTopic {
   readonly kind: 'response';
   readonly action: string;
@@ -59,7 +68,9 @@ export interface EventTopicFields {
   readonly name: string;
 }
 
-/** A concrete event topic; `owner` non-null makes it private to that client (docs/topics/README.md). */
+/**
+ * A concrete event topic; `owner` non-null makes it private to that client (docs/topics/README.md).
+ */
 export interface EventTopic extends EventTopicFields {
   readonly kind: EventTopicKind;
   readonly owner: string | null;
@@ -72,7 +83,8 @@ export interface OrdinaryTopic {
 
 /**
  * A topic whose first level starts with `$` (server-reserved, MQTT 3.1.1 §4.7.2); `root` is that
- * level, e.g. `$SYS`, so the broker can gate `$SYS` to admins and refuse the rest (docs/reliability.md).
+ * level, e.g. `$SYS`, so the broker can gate `$SYS` to admins and refuse the rest
+ * (docs/reliability.md).
  */
 export interface SysTopic {
   readonly kind: 'sys';
@@ -91,8 +103,8 @@ export type Topic =
 
 /**
  * A response filter. `action` is null when an action level is a wildcard; `owner` is null when the
- * filter names no owner (it ends in a wildcard), so it may match replies of any client at MQTT level
- * and delivery must check ownership (`isDeliverableTo`).
+ * filter names no owner (it ends in a wildcard), so it may match replies of any client at MQTT
+ * level and delivery must check ownership (`isDeliverableTo`).
  */
 export interface ResponseFilter {
   readonly kind: 'response';

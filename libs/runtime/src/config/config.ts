@@ -102,7 +102,9 @@ export interface BrokerConfig extends ProcessConfig {
   wsPort: number;
   /** `DH_WS_PATH`: the WebSocket upgrade path. */
   wsPath: string;
-  /** `DH_MAX_PACKET_SIZE`: bytes; a larger MQTT packet closes the connection (docs/reliability.md). */
+  /**
+   * `DH_MAX_PACKET_SIZE`: bytes; a larger MQTT packet closes the connection (docs/reliability.md).
+   */
   maxPacketSize: number;
   /** `DH_MAX_REQUEST_SIZE`: bytes of a `dh/request` payload; larger gets a 413 error reply. */
   maxRequestSize: number;
@@ -127,7 +129,10 @@ export interface BrokerConfig extends ProcessConfig {
   sysTopicsAdminOnly: boolean;
   /** `DH_SYS_INTERVAL` (0–3600 s): period of the `$SYS` counters; 0 publishes none. */
   sysIntervalSeconds: number;
-  /** `DH_ALLOW_ANONYMOUS` (`true`/`false`): `false` refuses a CONNECT without credentials (CONNACK 5). */
+  /**
+   * `DH_ALLOW_ANONYMOUS` (`true`/`false`): `false` refuses a CONNECT without credentials (CONNACK
+   * 5).
+   */
   allowAnonymous: boolean;
   /** `DH_MAX_TOPIC_LEVELS` (8–100): deeper topics and filters close the connection. */
   maxTopicLevels: number;

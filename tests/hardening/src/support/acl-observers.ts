@@ -2,7 +2,10 @@ import { AclConnection } from './acl-connection';
 import type { OracleSubscription } from './acl-oracle';
 import type { AclPrincipal, AclTarget, AclWorld } from './acl-world';
 
-/** How a connection asks for pushes: MQTT topic filters, or subscribe requests (docs/topics/notification.md). */
+/**
+ * How a connection asks for pushes: MQTT topic filters, or subscribe requests
+ * (docs/topics/notification.md).
+ */
 export type AclStyle = 'filters' | 'requests';
 
 /** A request-made subscription and the broker's answer to it. */
@@ -51,7 +54,10 @@ export function filtersOf(world: AclWorld): string[] {
   ];
 }
 
-/** Request-made subscriptions of docs/api/commands.md, docs/api/notifications.md, with and without filters. */
+/**
+ * Request-made subscriptions of docs/api/commands.md, docs/api/notifications.md, with and without
+ * filters.
+ */
 export function subscriptionsOf(world: AclWorld): OracleSubscription[] {
   const n2t2 = world.devices[3]?.id ?? '';
   return [

@@ -1,6 +1,7 @@
 // The ACL proof's oracle: who may see what, computed from the setup alone with the rules of
-// docs/api/README.md, docs/api/subscriptions.md and docs/topics/README.md, docs/topics/notification.md. Deliberately written from the spec
-// and not imported from the product (libs/protocol), so a shared bug cannot hide itself.
+// docs/api/README.md, docs/api/subscriptions.md and docs/topics/README.md,
+// docs/topics/notification.md. Deliberately written from the spec and not imported from the product
+// (libs/protocol), so a shared bug cannot hide itself.
 
 /** `'*'` = unrestricted on that axis; otherwise the ids. */
 export type Scope = '*' | readonly number[];
@@ -95,8 +96,9 @@ function tokenNetworks(token: OracleToken): Scope {
 }
 
 /**
- * docs/api/README.md: device types start as all; a user without allDeviceTypesAvailable is restricted; then
- * `"*"` in `dt` or the user flag ⇒ all, else the listed ids; `dt` absent ⇒ what the flag decided.
+ * docs/api/README.md: device types start as all; a user without allDeviceTypesAvailable is
+ * restricted; then `"*"` in `dt` or the user flag ⇒ all, else the listed ids; `dt` absent ⇒ what
+ * the flag decided.
  */
 function tokenDeviceTypes(user: OracleUser, token: OracleToken): Scope {
   if (token.deviceTypes === null) return user.allDeviceTypesAvailable ? '*' : [];
@@ -104,7 +106,10 @@ function tokenDeviceTypes(user: OracleUser, token: OracleToken): Scope {
   return token.deviceTypes;
 }
 
-/** docs/api/README.md devices: token `n` and `dt`, plus the user's network assignment for CLIENT users. */
+/**
+ * docs/api/README.md devices: token `n` and `dt`, plus the user's network assignment for CLIENT
+ * users.
+ */
 export function canSeeDevice(p: OraclePrincipal, device: OracleDevice): boolean {
   const { user, token } = p;
   if (!user || !token) return false;
@@ -173,9 +178,9 @@ export function filterMatches(filter: string, topic: string): boolean {
 }
 
 /**
- * Whether one MQTT connection must get the event through its granted filters (docs/topics/notification.md):
- * a filter matches, the principal may see it, and a command update only on the connection that
- * inserted the command.
+ * Whether one MQTT connection must get the event through its granted filters
+ * (docs/topics/notification.md): a filter matches, the principal may see it, and a command update
+ * only on the connection that inserted the command.
  */
 export function filterDeliveryRequired(
   p: OraclePrincipal,
@@ -188,7 +193,10 @@ export function filterDeliveryRequired(
   return granted.some((filter) => filterMatches(filter, eventTopic(event)));
 }
 
-/** A request-made subscription as it was requested (docs/api/commands.md, docs/api/notifications.md). */
+/**
+ * A request-made subscription as it was requested (docs/api/commands.md,
+ * docs/api/notifications.md).
+ */
 export interface OracleSubscription {
   action: 'notification/subscribe' | 'command/subscribe';
   deviceId?: string;
@@ -200,8 +208,9 @@ export interface OracleSubscription {
 
 /**
  * Whether a request-made subscription must push the event (docs/api/subscriptions.md): the kind it
- * asked for (`returnUpdatedCommands` ⇒ updates instead of inserts, docs/api/commands.md), its filter expanded with
- * the token's scopes (a wildcard axis ⇒ what is visible at subscribe time), and visibility.
+ * asked for (`returnUpdatedCommands` ⇒ updates instead of inserts, docs/api/commands.md), its
+ * filter expanded with the token's scopes (a wildcard axis ⇒ what is visible at subscribe time),
+ * and visibility.
  */
 export function subscriptionDeliveryRequired(
   p: OraclePrincipal,

@@ -14,7 +14,8 @@ import type { AclWorld } from './acl-world';
 /**
  * - `forbidden`: a principal got a push, reply or request it may not see (the security failure);
  * - `unrequested`: an allowed event no filter or subscription of that connection asked for;
- * - `missing` / `duplicate`: a required delivery arrived 0 or more than once (docs/topics/notification.md);
+ * - `missing` / `duplicate`: a required delivery arrived 0 or more than once
+ *   (docs/topics/notification.md);
  * - `request-acl`: a guarded request accepted or refused against the oracle (docs/api/README.md).
  */
 export type AclViolationKind =

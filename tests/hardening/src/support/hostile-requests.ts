@@ -158,9 +158,9 @@ export interface ExpectedReply {
 }
 
 /**
- * The spec's routing of a reply (docs/topics/request.md, docs/api/README.md), computed from the bytes
- * the broker received: too large → 413 on the error topic; not a JSON object → 400 on the error
- * topic without action/requestId; no string action → error topic echoing requestId; otherwise
+ * The spec's routing of a reply (docs/topics/request.md, docs/api/README.md), computed from the
+ * bytes the broker received: too large → 413 on the error topic; not a JSON object → 400 on the
+ * error topic without action/requestId; no string action → error topic echoing requestId; otherwise
  * `dh/response/{action}@{clientId}`, or the error topic when that cannot be a topic.
  */
 export function expectedReply(

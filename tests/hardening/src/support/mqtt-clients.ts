@@ -24,7 +24,8 @@ export interface ReceivedReply {
 /**
  * A client subscribed to `dh/response/#` that sends batches of raw `dh/request` payloads and
  * collects what comes back. Each batch ends with a sentinel `server/info`: requests of one client
- * are answered in order (docs/topics/request.md), so the replies before the sentinel's are the batch's.
+ * are answered in order (docs/topics/request.md), so the replies before the sentinel's are the
+ * batch's.
  */
 export class ReplyCollector {
   private readonly received: ReceivedReply[] = [];
