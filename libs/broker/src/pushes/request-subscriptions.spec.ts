@@ -15,7 +15,7 @@ describe(activateRequestSubscriptions.name, () => {
   let replay: DeviceEvent[];
 
   /**
-   * The gateway's side of `*\/subscribe` (docs/api/commands.md, docs/api/notifications.md), filters
+   * The gateway's side of `*\/subscribe` (docs/api/subscriptions.md), filters
    * simplified.
    */
   async function gateway(envelope: RequestEnvelope): Promise<ReplyEnvelope> {

@@ -59,9 +59,9 @@ export function answerInBroker(session: ClientSession, request: RequestMessage):
 }
 
 /**
- * `*\/unsubscribe` (docs/api/commands.md): by id, a subscription of that type on this connection,
- * else 404 `Subscription with id <id> was not found`; without id, every subscription of that type.
- * MQTT topic subscriptions are left alone: MQTT UNSUBSCRIBE ends those.
+ * `*\/unsubscribe` (docs/api/subscriptions.md): by id, a subscription of that type on this
+ * connection, else 404 `Subscription with id <id> was not found`; without id, every subscription of
+ * that type. MQTT topic subscriptions are left alone: MQTT UNSUBSCRIBE ends those.
  */
 function unsubscribe(
   session: ClientSession,

@@ -52,7 +52,7 @@ function requireCommandId(request: JsonObject): number {
 
 function requireCommandName(payload: JsonObject): string {
   const name = payload['command'];
-  // CODE does not check the name; the column needs one (docs/api/commands.md recommends 400).
+  // CODE does not check the name; the column needs one (docs/api/commands.md: 400).
   if (typeof name !== 'string' || name === '') throw new DhError('EMPTY_COMMAND');
   if (name.length > 128) throw new DhError('INVALID_REQUEST_PARAMETERS');
   return name;

@@ -9,8 +9,8 @@ const deviceType = namedEntityActions({
   objectField: 'deviceType',
   listField: 'deviceTypes',
   visibleIds: visibleDeviceTypeIds,
-  // CODE counts every device type, DOC only the accessible ones; docs/api/README.md has counts
-  // apply the list predicates, so a count always matches the length of the unpaged list.
+  // The reference counts every device type; here, as for every count (docs/api/README.md), the
+  // list predicates apply, so a count always matches the length of the unpaged list.
   countVisibleOnly: true,
   // A forced-only cascade must not hinge on what the caller sees: every device of the type counts.
   guardVisibleDevicesOnly: false,

@@ -57,7 +57,7 @@ export interface NamedEntityActionConfig {
 const SORT_FIELDS: Readonly<Record<string, NamedEntitySortField>> = { id: 'id', name: 'name' };
 const MAX_LENGTH = 128;
 
-// Entity-level validation texts of the reference (docs/api/README.md, second format).
+// Entity-level validation texts of the reference (docs/api/networks.md).
 const NAME_NULL = 'name field cannot be null.';
 const NAME_LENGTH = 'Field cannot be empty. The length of name should be from 1 to 128 symbols.';
 const DESCRIPTION_LENGTH = 'The length of description should not be more than 128 symbols.';

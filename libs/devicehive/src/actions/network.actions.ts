@@ -10,7 +10,7 @@ const network = namedEntityActions({
   listField: 'networks',
   visibleIds: visibleNetworkIds,
   countVisibleOnly: true,
-  // docs/api/networks.md: "has (visible) devices & !force ⇒ 400"
+  // docs/api/networks.md: visible devices inside and no `force` ⇒ 400
   guardVisibleDevicesOnly: true,
   errors: {
     idRequired: 'NETWORK_ID_REQUIRED',

@@ -10,7 +10,7 @@ import {
 import { notificationActions } from './notification.actions';
 import { subscriptionActions } from './subscription.actions';
 
-// Timestamp replay of request-made subscriptions (docs/api/commands.md, docs/api/notifications.md).
+// Timestamp replay of request-made subscriptions (docs/api/subscriptions.md).
 
 describe.each(STORAGE_KINDS)('subscribe replay on %s', (kind) => {
   const db = useTestDatabase(kind);

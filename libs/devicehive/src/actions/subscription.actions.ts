@@ -15,8 +15,7 @@ import { commandEvent } from './command.actions';
 import { notificationEvent } from './notification.actions';
 
 /**
- * Replay sizes (docs/api/commands.md, docs/api/notifications.md): `limit` default for commands,
- * fixed for notifications.
+ * Replay sizes (docs/api/subscriptions.md): `limit` default for commands, fixed for notifications.
  */
 export const DEFAULT_COMMAND_REPLAY_LIMIT = 20;
 export const NOTIFICATION_REPLAY_LIMIT = 100;
@@ -70,8 +69,8 @@ function readLimit(value: unknown): number {
 }
 
 /**
- * `command/subscribe` and `notification/subscribe` (docs/api/commands.md,
- * docs/api/notifications.md, handling `session`): validate and expand the filter
+ * `command/subscribe` and `notification/subscribe` (docs/api/subscriptions.md,
+ * handling `session`): validate and expand the filter
  * (subscription-scope.ts), mint the id (docs/api/subscriptions.md), and, when `timestamp` is given,
  * read the stored events to replay (timestamp ≥ value, oldest first). The broker stores the
  * subscription and delivers the replay after the reply `{subscriptionId}`.

@@ -1,7 +1,7 @@
 import type { ActionTable } from '../core/action';
 import { formatTimestamp } from '../core/timestamp';
 
-/** The reference server version this implementation speaks (docs/api/README.md, header). */
+/** The reference server version this implementation speaks (docs/api/session.md, `server/info`). */
 export const API_VERSION = '4.1.0';
 
 /**

@@ -125,7 +125,7 @@ const setAllDeviceTypes =
   };
 
 /**
- * The user↔network actions (docs/api/users.md) and the user↔device-type extras (docs/api/users.md).
+ * The user↔network actions and the user↔device-type extras (docs/api/users.md).
  */
 export const userAssignmentActions: ActionTable = {
   'user/getNetwork': getAssigned('network', 'network'),

@@ -138,7 +138,7 @@ export async function selectOnDevice<Row extends object>(
 }
 
 /**
- * Replay rows of `table` (docs/api/commands.md, docs/api/notifications.md subscribe): `where`,
+ * Replay rows of `table` (docs/api/subscriptions.md subscribe): `where`,
  * oldest `timeColumn` first, at most `limit`.
  */
 export async function selectSince<Row extends object>(

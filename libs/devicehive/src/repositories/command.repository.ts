@@ -224,9 +224,10 @@ export async function updateCommand(
 }
 
 /**
- * Stored commands for a subscription's timestamp replay (docs/api/commands.md `command/subscribe`):
- * inside the scope, oldest first, at most `limit`. `updatedOnly` replays updated commands by their
- * `last_updated` (docs/api/commands.md), otherwise inserts by `timestamp`.
+ * Stored commands for a subscription's timestamp replay (docs/api/subscriptions.md
+ * `command/subscribe`): inside the scope, oldest first, at most `limit`. `updatedOnly` replays
+ * updated commands by their `last_updated` (docs/api/commands.md), otherwise inserts by
+ * `timestamp`.
  */
 export async function findCommandsSince(
   sql: SqlClient,

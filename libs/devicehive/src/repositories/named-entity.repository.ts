@@ -45,7 +45,7 @@ const toRecord = (row: NamedRow): NamedEntityRecord => ({
 
 /**
  * SQL of the two entities that share one shape and one set of rules: networks and device types
- * (docs/api/device-types.md: "same shape/rules as Network").
+ * (docs/api/device-types.md: the same rules as networks).
  */
 export class NamedEntityRepository {
   constructor(private readonly table: NamedEntityTable) {}

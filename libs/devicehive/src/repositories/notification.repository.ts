@@ -162,7 +162,7 @@ export async function listNotifications(
 }
 
 /**
- * Stored notifications for a subscription's timestamp replay (docs/api/notifications.md
+ * Stored notifications for a subscription's timestamp replay (docs/api/subscriptions.md
  * `notification/subscribe`): inside the scope, with timestamp ≥ `since`, oldest first, at most
  * `limit`.
  */

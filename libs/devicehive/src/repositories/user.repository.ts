@@ -225,7 +225,7 @@ export class UserRepository {
 
   /**
    * Deletes the user; false when absent. Its network and device-type assignments go with it
-   * (`ON DELETE CASCADE`, docs/api/users.md recommended behaviour).
+   * (`ON DELETE CASCADE`, docs/api/users.md `user/delete`).
    */
   async delete(id: number): Promise<boolean> {
     if (!storable(id)) return false;

@@ -12,7 +12,7 @@ import { requireVisibleDevice } from '../actions/event-request';
 import type { EventScope } from '../repositories/command-notification.query';
 import type { SqlClient } from '../storage/sql-client.port';
 
-/** What a subscribe request asks for (docs/api/commands.md `command/subscribe`). */
+/** What a subscribe request asks for (docs/api/subscriptions.md `command/subscribe`). */
 export interface SubscribeAsk {
   /** undefined = not given; '' is a 400. */
   deviceId: string | undefined;

@@ -22,7 +22,7 @@ import { SortFieldOf } from './list-fields';
  * (docs/topics/README.md).
  */
 export const MAX_EVENT_NAME = 128;
-/** Default replay limit of `command/subscribe` (docs/api/commands.md). */
+/** Default replay limit of `command/subscribe` (docs/api/subscriptions.md). */
 export const DEFAULT_REPLAY_LIMIT = 20;
 
 /**
@@ -142,12 +142,12 @@ export class CommandUpdateRequest {
 }
 
 /**
- * `command/subscribe` (docs/api/commands.md): `deviceId` empty ⇒ 400 `Device id is wrong or empty`;
- * `networkIds`/`deviceTypeIds` not integer lists ⇒ 400 `Malformed Json received.`; `names` not a
- * string list, `limit` negative ⇒ 400 naming the field; `timestamp` ⇒ `Unparseable timestamp`.
- * Left to the core: network/device-type existence and access (403 / 404 NETWORKS_NOT_FOUND,
- * DEVICE_TYPES_NOT_FOUND), device existence (403 / 404), 403 NO_ACCESS_TO_DEVICE_TYPES_OR_NETWORKS,
- * filter expansion (docs/api/subscriptions.md), replay.
+ * `command/subscribe` (docs/api/subscriptions.md): `deviceId` empty ⇒ 400 `Device id is wrong or
+ * empty`; `networkIds`/`deviceTypeIds` not integer lists ⇒ 400 `Malformed Json received.`; `names`
+ * not a string list, `limit` negative ⇒ 400 naming the field; `timestamp` ⇒ `Unparseable
+ * timestamp`. Left to the core: network/device-type existence and access (403 / 404
+ * NETWORKS_NOT_FOUND, DEVICE_TYPES_NOT_FOUND), device existence (403 / 404), 403
+ * NO_ACCESS_TO_DEVICE_TYPES_OR_NETWORKS, filter expansion (docs/api/subscriptions.md), replay.
  */
 export class CommandSubscribeRequest {
   @DeviceIdField(false)
@@ -179,8 +179,8 @@ export class CommandSubscribeRequest {
 }
 
 /**
- * `command/unsubscribe` (docs/api/commands.md): `subscriptionId` optional integer (absent = all
- * command subscriptions of the session). Left to the broker: 404 SUBSCRIPTION_NOT_FOUND.
+ * `command/unsubscribe` (docs/api/subscriptions.md): `subscriptionId` optional integer (absent =
+ * all command subscriptions of the session). Left to the broker: 404 SUBSCRIPTION_NOT_FOUND.
  */
 export class CommandUnsubscribeRequest {
   @IntField()

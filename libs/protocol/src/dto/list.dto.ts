@@ -22,7 +22,7 @@ export abstract class PageRequest {
 
 /**
  * Entity lists (devices, networks, device types, users): `sortOrder` case-insensitive, default
- * `ASC`; anything else ⇒ 400 `Unparseable sort order : <v>` (docs/api/devices.md recommendation).
+ * `ASC`; anything else ⇒ 400 `Unparseable sort order : <v>` (docs/api/README.md).
  */
 export abstract class EntityPageRequest extends PageRequest {
   @SortOrderField('ASC')

@@ -90,7 +90,7 @@ export class NotificationListRequest extends EventPageRequest {
 }
 
 /**
- * `notification/subscribe` (docs/api/notifications.md): as `command/subscribe` without `limit`
+ * `notification/subscribe` (docs/api/subscriptions.md): as `command/subscribe` without `limit`
  * (replay fixed at 100) and `returnUpdatedCommands`. Left to the core: as command/subscribe.
  */
 export class NotificationSubscribeRequest {
@@ -111,7 +111,7 @@ export class NotificationSubscribeRequest {
 }
 
 /**
- * `notification/unsubscribe` (docs/api/notifications.md): `subscriptionId` optional integer. Left
+ * `notification/unsubscribe` (docs/api/subscriptions.md): `subscriptionId` optional integer. Left
  * to the broker: 404 SUBSCRIPTION_NOT_FOUND.
  */
 export class NotificationUnsubscribeRequest {

@@ -6,5 +6,5 @@ export class ServerInfoRequest {}
 /** `cluster/info` (docs/api/session.md): no fields. */
 export class ClusterInfoRequest {}
 
-/** `server/cacheInfo` (docs/api/users.md): no fields. */
+/** `server/cacheInfo` (docs/api/session.md): no fields. */
 export class ServerCacheInfoRequest {}

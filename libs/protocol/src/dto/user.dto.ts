@@ -157,7 +157,7 @@ export class UserUpdateBody {
   )
   login?: string;
 
-  /** Always replaced by the core, null when omitted (docs/api/users.md CODE quirk). */
+  /** Always replaced by the core, null when omitted (docs/api/users.md `user/update`). */
   @JsonObjectField()
   data?: Record<string, unknown> | null;
 
