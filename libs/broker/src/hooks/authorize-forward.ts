@@ -23,8 +23,8 @@ const PUSH_KIND_INDEX = { notification: 0, command: 1, command_update: 2 } as co
  *   docs/topics/request.md);
  * - event topics: sessions whose principal may see that device's events, per subscriber and per
  *   event (docs/topics/notification.md); `dh/command_update` routed by filter only to the
- * connection whose   client id inserted the command (a persistent session resumed under that id
- * included);   pushes written directly (request-made subscriptions) were matched when pushed;
+ *   connection whose client id inserted the command (a persistent session resumed under that id
+ *   included); pushes written directly (request-made subscriptions) were matched when pushed;
  * - any other `dh/...`: never. Ordinary and `$` topics: as routed.
  * Every verdict is counted (`BrokerMetrics`): a message sent, a push with its latency, or a drop.
  */
