@@ -83,7 +83,7 @@ export default [
                 'type:gateway',
               ],
             },
-            // scopes: the broker side never reaches into the gateway side (DESIGN.md §1)
+            // scopes: the broker side never reaches into the gateway side (docs/architecture.md)
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             {
               sourceTag: 'scope:broker',

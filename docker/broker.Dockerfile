@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The broker pod (DESIGN.md §1). Build from the repository root:
+# The broker pod (docs/architecture.md). Build from the repository root:
 #   docker build -f docker/broker.Dockerfile -t dh-mqtt/broker:0.1.0 .
 # Signals: node runs as PID 1 and handles SIGTERM itself (graceful drain, libs/runtime
 # installGracefulShutdown); it spawns no children, so no reaper is needed. Run with `--init`

@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The gateway pod (DESIGN.md §1). Build from the repository root:
+# The gateway pod (docs/architecture.md). Build from the repository root:
 #   docker build -f docker/gateway.Dockerfile -t dh-mqtt/gateway:0.1.0 .
 # Signals: node runs as PID 1 and handles SIGTERM itself (graceful drain, libs/runtime
 # installGracefulShutdown); it spawns no children, so no reaper is needed. Run with `--init`

@@ -27,7 +27,7 @@ export interface AttackContext {
   maxPacketSize: number;
 }
 
-/** One attack class of mqtt-api.md §7; returns what the broker did wrong (empty = nothing). */
+/** One attack class of docs/reliability.md; returns what the broker did wrong (empty = nothing). */
 export interface Attack {
   readonly name: string;
   run(context: AttackContext): Promise<string[]>;
@@ -53,7 +53,7 @@ function closed(what: string, outcome: RawOutcome): string[] {
 
 const once = (name: string, run: Attack['run']): Attack => ({ name, run });
 
-/** The attack classes of mqtt-api.md §7, each a few raw connections. */
+/** The attack classes of docs/reliability.md, each a few raw connections. */
 export const ATTACKS: readonly Attack[] = [
   once('huge remaining length, then a trickle', async ({ target, maxPacketSize }) => {
     // CONNECT declaring 256 MiB (the MQTT maximum), then 16 KiB every 5 ms.

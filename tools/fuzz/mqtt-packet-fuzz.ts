@@ -6,7 +6,7 @@ export { connectPacket } from './attacks';
 export { connackCode, rawExchange, type FuzzTarget } from './raw-socket';
 
 /**
- * Packet-level fuzzer (mqtt-api.md §7): raw TCP connections sending malformed MQTT — huge
+ * Packet-level fuzzer (docs/reliability.md): raw TCP connections sending malformed MQTT — huge
  * remaining lengths, non-CONNECT first packets, bad protocol names and levels, invalid UTF-8 and
  * wildcards in ids, hostile topics, QoS 2 id reuse, randomly mutated valid sessions — in batches,
  * checking after each batch that the broker still serves a fresh client.

@@ -1,4 +1,4 @@
-// `npm run infra:up` / `npm run infra:down` (DESIGN.md §6-§7): local Redis, PostgreSQL and Kafka
+// `npm run infra:up` / `npm run infra:down` (docs/design.md): local Redis, PostgreSQL and Kafka
 // on free ports, no Docker. `up` leaves them running in the background, writes their state to
 // .infra/state.json and the variables to .infra/env, and prints the `export` lines:
 //   npm run infra:up && source .infra/env    # then npm run start:broker, npm test, ...

@@ -1,4 +1,4 @@
-// A real Apache Kafka for tests and local runs, without Docker (DESIGN.md §7): the official jars
+// A real Apache Kafka for tests and local runs, without Docker (docs/design.md): the official jars
 // from Maven Central (tools/infra/kafka/pom.xml, cached in .infra/kafka-jars-<version>), one KRaft node
 // (broker + controller) in a temp dir, on free ports. Plain Node ESM: used by jest globalSetup,
 // by infra.mjs and by the CLI

@@ -1,4 +1,4 @@
-// A real PostgreSQL for tests and local runs, without Docker (DESIGN.md §7): the Debian server
+// A real PostgreSQL for tests and local runs, without Docker (docs/design.md): the Debian server
 // binaries (installed with apt-get on first use when running as root), a throw-away cluster in a
 // temp dir, a free port, fsync off. Plain Node ESM: used by jest globalSetup and by the CLI
 //   node tools/infra/postgres.mjs     # prints DH_DATABASE_URL=..., stops on Ctrl-C

@@ -1,4 +1,4 @@
-// A real Redis for tests and local runs, without Docker (DESIGN.md §7): the Debian `redis-server`
+// A real Redis for tests and local runs, without Docker (docs/design.md): the Debian `redis-server`
 // (installed with apt-get on first use when running as root), daemonized on 127.0.0.1 and a free
 // port, nothing saved to disk. Plain Node ESM: used by jest globalSetup, by infra.mjs and by the CLI
 //   node tools/infra/redis.mjs     # prints DH_REDIS_URL=..., stops on Ctrl-C

@@ -84,7 +84,9 @@ export interface BrokerApp {
 /** Time for a reply that has left the bus to travel through Redis to its client. */
 const REPLY_SETTLE_MS = 250;
 
-/** Builds a broker pod (DESIGN.md §1): nothing listens before `listenHealth()` / `start()`. */
+/**
+ * Builds a broker pod (docs/architecture.md): nothing listens before `listenHealth()` / `start()`.
+ */
 export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): BrokerApp {
   const { logger, mqttState } = deps;
   const bus = drainable(mqttState ? deduplicateEvents(deps.bus, mqttState.once) : deps.bus);

@@ -13,9 +13,10 @@ import {
 import { createBrokerApp } from './broker-app';
 
 /**
- * `npm run start:broker`: one broker pod of the cluster (DESIGN.md §1, §6). Kafka is required (the
- * gateways are on its other end); Redis is what lets several pods share sessions, so without
- * `DH_REDIS_URL` the pod runs alone with its MQTT state in memory, and says so.
+ * `npm run start:broker`: one broker pod of the cluster (docs/architecture.md, docs/design.md).
+ * Kafka is required (the gateways are on its other end); Redis is what lets several pods share
+ * sessions, so without `DH_REDIS_URL` the pod runs alone with its MQTT state in memory, and says
+ * so.
  */
 async function main(): Promise<void> {
   const config = loadBrokerConfig();

@@ -61,7 +61,10 @@ export interface GatewayApp {
   readonly shutdownSteps: readonly ShutdownStep[];
 }
 
-/** Builds a gateway pod (DESIGN.md §1): the NestJS gateway on the bus, the core on PostgreSQL. */
+/**
+ * Builds a gateway pod (docs/architecture.md): the NestJS gateway on the bus, the core on
+ * PostgreSQL.
+ */
 export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): GatewayApp {
   const { bus, logger } = deps;
   const retry = deps.retry ?? { initialMs: 500, maxMs: 10_000 };

@@ -12,9 +12,10 @@ import {
 import { createGatewayApp } from './gateway-app';
 
 /**
- * `npm run start:gateway`: one gateway pod of the cluster (DESIGN.md §1, §6), serving the broker
- * pods over Kafka with the DeviceHive core on PostgreSQL. Without `DH_DATABASE_URL` the core is
- * on PGlite in `DH_DATA_DIR`, which only one process can open: a single gateway pod, for trials.
+ * `npm run start:gateway`: one gateway pod of the cluster (docs/architecture.md, docs/design.md),
+ * serving the broker pods over Kafka with the DeviceHive core on PostgreSQL. Without
+ * `DH_DATABASE_URL` the core is on PGlite in `DH_DATA_DIR`, which only one process can open: a
+ * single gateway pod, for trials.
  */
 async function main(): Promise<void> {
   const config = loadGatewayConfig();

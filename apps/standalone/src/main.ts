@@ -7,7 +7,7 @@ import {
 } from '@dh-mqtt/runtime';
 import { startStandalone } from './standalone';
 
-/** `npm start`: the embedded default, broker + gateway + core in one process (DESIGN.md §2). */
+/** `npm start`: the embedded default, broker + gateway + core in one process (docs/design.md). */
 async function main(): Promise<void> {
   const config = loadStandaloneConfig();
   const logger = createLogger({

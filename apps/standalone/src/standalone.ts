@@ -41,7 +41,7 @@ export interface StandaloneOptions {
 }
 
 /**
- * Starts broker + gateway + core in one process (DESIGN.md §2, the embedded default): the core on
+ * Starts broker + gateway + core in one process (docs/design.md, the embedded default): the core on
  * PGlite (or PostgreSQL when `databaseUrl` is set), the in-process bus, the NestJS gateway, the
  * aedes broker, the MQTT listeners (TCP and WebSocket; TLS and secure WebSocket when a certificate
  * is configured) and the health/metrics listener. Resolves once

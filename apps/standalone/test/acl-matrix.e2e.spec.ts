@@ -6,8 +6,9 @@ import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { startStandalone, type Standalone } from '../src/standalone';
 
-// The topic ACL of mqtt-api.md §2/§3/§7 and native publishing (§6), end to end against the
-// embedded process with its real core: anonymous / a CLIENT user assigned network 1 only / admin.
+// The topic ACL of docs/topics/README.md, docs/topics/request.md, docs/reliability.md and native
+// publishing (docs/topics/notification.md), end to end against the embedded process with its real
+// core: anonymous / a CLIENT user assigned network 1 only / admin.
 
 jest.setTimeout(60_000);
 

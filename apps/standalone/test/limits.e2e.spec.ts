@@ -6,7 +6,7 @@ import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { startStandalone, type Standalone } from '../src/standalone';
 
-// The limits of mqtt-api.md §7 end to end: login lockout (devicehive-api.md §3.8) over MQTT
+// The limits of docs/reliability.md end to end: login lockout (docs/api/README.md) over MQTT
 // CONNECT, and a limit hit visible on /metrics.
 
 jest.setTimeout(60_000);

@@ -8,7 +8,7 @@ import { startStandalone, type Standalone } from '../src/standalone';
 
 jest.setTimeout(60_000);
 
-/** The bootstrap device (devicehive-api.md §7): network 1, device type 1. */
+/** The bootstrap device (docs/api/README.md): network 1, device type 1. */
 const DEVICE = 'e50d6085-2aba-48e9-b1c3-73c673e414be';
 const QUIET_MS = 300;
 

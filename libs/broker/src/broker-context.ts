@@ -15,13 +15,13 @@ export type BrokerSettings = Pick<
   | 'requestTimeoutMs'
   | 'connectTimeoutMs'
 > &
-  /** `$SYS/#` for admins only unless false (mqtt-api.md §7); default true. */
+  /** `$SYS/#` for admins only unless false (docs/reliability.md); default true. */
   Partial<Pick<BrokerConfig, 'sysTopicsAdminOnly'>> &
   /** Period of the `$SYS/{brokerId}/broker/...` counters in seconds, 0 = none; default 10. */
   Partial<Pick<BrokerConfig, 'sysIntervalSeconds'>> &
   /** CONNECT without credentials gets an anonymous session unless false (CONNACK 5); default true. */
   Partial<Pick<BrokerConfig, 'allowAnonymous'>> &
-  /** The limits of mqtt-api.md §7; each left out takes its documented default. */
+  /** The limits of docs/reliability.md; each left out takes its documented default. */
   Partial<LimitSettings>;
 
 /** What every hook and delivery function shares: one per broker instance. */

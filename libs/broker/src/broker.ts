@@ -57,7 +57,7 @@ export interface DhBroker {
 }
 
 /**
- * Builds the broker of DESIGN.md §1: aedes with the DeviceHive hooks (authenticate,
+ * Builds the broker of docs/architecture.md: aedes with the DeviceHive hooks (authenticate,
  * authorizePublish/Subscribe/Forward) and request forwarding over `bus`. The bus is the caller's
  * to start and close.
  */
@@ -86,7 +86,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
       persistence: deps.mqttState?.persistence,
       mq: deps.mqttState?.mq,
       connectTimeout: deps.config.connectTimeoutMs,
-      // mqtt-api.md §7: a stalled subscriber must not block delivery to everyone else.
+      // docs/reliability.md: a stalled subscriber must not block delivery to everyone else.
       drainTimeout: 30_000,
       ...createConnectHooks(ctx),
       authorizePublish: createAuthorizePublish(ctx),
@@ -116,7 +116,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   await startPushes(ctx);
   const sys = startSysCounters(ctx, deps.config.sysIntervalSeconds ?? DEFAULT_SYS_INTERVAL_SECONDS);
   const handle: Aedes['handle'] = (conn, req) => {
-    // mqtt-api.md §7: a flood from one address is cut before aedes allocates a client for it.
+    // docs/reliability.md: a flood from one address is cut before aedes allocates a client for it.
     if (!ctx.limits.admitConnection(remoteAddressOf(conn as object, req))) {
       metrics.connect('refused_by_limit');
       conn.on('error', () => undefined);

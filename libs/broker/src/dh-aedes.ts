@@ -7,7 +7,8 @@ type PublishCallback = (error?: Error) => void;
  * aedes with a routing gate: `publish` drops the packets the hooks consumed (`authorizePublish`
  * marks them) and anything on `dh/request`, before aedes stores, queues or routes them. That is how
  * a request or a forged reply is acknowledged to its publisher (PUBACK/PUBREC still sent) yet
- * reaches no subscriber, no offline queue and no retained store (mqtt-api.md §4, §8).
+ * reaches no subscriber, no offline queue and no retained store (docs/topics/request.md,
+ * docs/security.md).
  */
 export class DhAedes extends Aedes {
   constructor(

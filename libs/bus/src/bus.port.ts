@@ -10,8 +10,8 @@ import type {
 export const BUS_SCHEMA_VERSION = 1;
 
 /**
- * A request on its way from a broker to a gateway (DESIGN.md §4 "Request"). The raw MQTT publish
- * never reaches any MQTT subscriber; this envelope is all the gateway sees.
+ * A request on its way from a broker to a gateway (docs/architecture.md "Request"). The raw MQTT
+ * publish never reaches any MQTT subscriber; this envelope is all the gateway sees.
  */
 export interface RequestEnvelope {
   v: typeof BUS_SCHEMA_VERSION;
@@ -33,7 +33,7 @@ export type SessionEffect =
   | {
       kind: 'subscribe';
       subscription: RequestSubscription;
-      /** Stored events replayed after the reply (timestamp replay, devicehive-api.md §6.1). */
+      /** Stored events replayed after the reply (timestamp replay, docs/api/subscriptions.md). */
       replay: DeviceEvent[];
     };
 

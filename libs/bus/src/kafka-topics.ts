@@ -1,7 +1,7 @@
 import { BUS_SCHEMA_VERSION } from './bus.port';
 
 /**
- * A Kafka topic of the bus: declared once, here, with its key and value (STYLE.md "Names").
+ * A Kafka topic of the bus: declared once, here, with its key and value (CONTRIBUTING.md "Names").
  * The `.v1` suffix follows the value schema: a breaking change gets a new topic, never a new
  * meaning for an old one. Cards for operators: docs/kafka-topics.md.
  */
@@ -20,12 +20,12 @@ export interface KafkaTopicSpec {
 
 const HOUR_MS = 3_600_000;
 
-/** The topics of the broker↔gateway bus (DESIGN.md §4). */
+/** The topics of the broker↔gateway bus (docs/architecture.md). */
 export const KAFKA_TOPICS = {
   /**
    * Broker → gateway. Key: MQTT client id, so one client's requests share a partition and are
-   * handled in order (mqtt-api.md §4). Value: `RequestEnvelope`. Headers: schema, broker id,
-   * reply partition. Requests outlive their deadline by far less than an hour.
+   * handled in order (docs/topics/request.md). Value: `RequestEnvelope`. Headers: schema, broker
+   * id, reply partition. Requests outlive their deadline by far less than an hour.
    */
   requests: {
     name: 'dh.requests.v1',
@@ -47,9 +47,9 @@ export const KAFKA_TOPICS = {
     retentionMs: HOUR_MS,
   },
   /**
-   * Gateway → broker group (and any other consumer: a product feature, DESIGN.md §1): device
-   * notifications, commands and command updates. Key: device id, so each device's events keep
-   * their order across the three kinds. Value: `DeviceEvent`; header `dh-event-kind` repeats
+   * Gateway → broker group (and any other consumer: a product feature, docs/architecture.md):
+   * device notifications, commands and command updates. Key: device id, so each device's events
+   * keep their order across the three kinds. Value: `DeviceEvent`; header `dh-event-kind` repeats
    * its `kind` for consumers that filter without parsing.
    */
   events: {

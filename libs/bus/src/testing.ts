@@ -108,9 +108,9 @@ async function eventually(check: () => void, withinMs = 5_000): Promise<void> {
 }
 
 /**
- * The behaviour every broker↔gateway bus implements (DESIGN.md §2, STYLE.md "contract suite";
- * the aedes-persistence `abstract` pattern). Call it from a spec file with a factory that creates
- * an isolated bus per test; the suite starts the ends and closes them after each test.
+ * The behaviour every broker↔gateway bus implements (docs/design.md, CONTRIBUTING.md "contract
+ * suite"; the aedes-persistence `abstract` pattern). Call it from a spec file with a factory that
+ * creates an isolated bus per test; the suite starts the ends and closes them after each test.
  */
 export function busContractSuite(
   name: string,

@@ -8,11 +8,11 @@ export interface CallContext {
 }
 
 /**
- * The DeviceHive port the gateway calls (DESIGN.md §1). Narrow on purpose: a second adapter could
- * forward to an existing DeviceHive server over its REST API.
+ * The DeviceHive port the gateway calls (docs/architecture.md). Narrow on purpose: a second adapter
+ * could forward to an existing DeviceHive server over its REST API.
  *
  * `request` has passed the protocol's DTO validation (`validateRequest`) and the gateway has
- * checked authentication and the action permission (devicehive-api.md §1.6 steps 1–3); the port
+ * checked authentication and the action permission (docs/api/README.md steps 1–3); the port
  * does the target check (step 4) and the action. Failures reject with a `DhError`.
  */
 export interface DeviceHivePort {

@@ -41,7 +41,10 @@ export interface CoreLogger {
 }
 
 export interface DeviceHiveOptions extends StorageOptions, SystemInfoOptions {
-  /** Signing secret (`DH_JWT_SECRET`); else the stored one, else a generated one (§3.2). */
+  /**
+   * Signing secret (`DH_JWT_SECRET`); else the stored one, else a generated one
+   * (docs/api/README.md).
+   */
   jwtSecret?: string;
   /** Clock; injectable for tests. */
   now?: () => Date;
@@ -86,7 +89,7 @@ const stderrLogger: Required<CoreLogger> = {
   warn: stderrLine('warn'),
 };
 
-/** §1.6 steps 2–3, repeated here so that no caller of the port can skip them. */
+/** docs/api/README.md steps 2–3, repeated here so that no caller of the port can skip them. */
 function authorize(spec: ActionSpec, principal: Principal | null): void {
   if (!spec.needsAuth) return;
   if (principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
@@ -107,9 +110,9 @@ function describeError(error: unknown): Record<string, unknown> {
 /**
  * Opens the storage (migrations, bootstrap data), resolves the JWT secret, and returns the core
  * serving every action of the merged tables:
- * unknown action ⇒ 400 `Illegal argument: <action>`; then §1.6 steps 2–4 (401/403), then the
- * action. A DhError passes through; a database error becomes its reply (sql-errors.ts); anything
- * else is logged and answered 500 `Internal server error`, without internals.
+ * unknown action ⇒ 400 `Illegal argument: <action>`; then docs/api/README.md steps 2–4 (401/403),
+ * then the action. A DhError passes through; a database error becomes its reply (sql-errors.ts);
+ * anything else is logged and answered 500 `Internal server error`, without internals.
  */
 export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise<DeviceHive> {
   const sql = options.sql ?? (await openStorage(options));

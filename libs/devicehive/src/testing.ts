@@ -9,7 +9,7 @@ export type StorageKind = 'pglite' | 'postgres';
 /** The JWT secret of test cores (Base64, like every DeviceHive secret: the key is its bytes). */
 export const TEST_JWT_SECRET = 'dGVzdC1zZWNyZXQtb2YtZGgtbXF0dA==';
 
-/** The adapters every storage behaviour suite runs against (STYLE.md: contract suites). */
+/** The adapters every storage behaviour suite runs against (CONTRIBUTING.md: contract suites). */
 export const STORAGE_KINDS: readonly StorageKind[] = ['pglite', 'postgres'];
 
 /** The server test databases are created on; set by tools/infra/jest-postgres-setup.mjs. */
@@ -59,7 +59,7 @@ async function openPostgresTestDatabase(adminPassword?: string): Promise<SqlClie
 }
 
 export interface TestDatabaseOptions {
-  /** Bootstrap admin password (default the reference one, devicehive-api.md §7). */
+  /** Bootstrap admin password (default the reference one, docs/api/README.md). */
   adminPassword?: string;
 }
 

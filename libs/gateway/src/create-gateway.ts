@@ -15,9 +15,9 @@ export interface Gateway {
 }
 
 /**
- * Starts the gateway: a NestJS microservice whose transport is the given bus (DESIGN.md §1).
- * Resolves once the bus serves requests. The DeviceHive port stays the caller's to close, and
- * so do process signals (the main decides when to call `close`).
+ * Starts the gateway: a NestJS microservice whose transport is the given bus
+ * (docs/architecture.md). Resolves once the bus serves requests. The DeviceHive port stays the
+ * caller's to close, and so do process signals (the main decides when to call `close`).
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<Gateway> {
   const { nestLogLevels, ...moduleOptions } = options;

@@ -4,7 +4,7 @@ import { ADMIN, startCluster, type TestCluster } from './support/cluster';
 
 // Hardening item 3 in the cluster: the same generated ACL matrix as the embedded run, with the
 // principals' connections spread over two broker pods, so every push and reply it judges may
-// have crossed pods (mqtt-api.md §5 "no duplicates across pods").
+// have crossed pods (docs/topics/notification.md "no duplicates across pods").
 describe(`${runAclProof.name} on 2 broker pods and 2 gateway pods`, () => {
   let cluster: TestCluster;
   let report: AclProofReport;

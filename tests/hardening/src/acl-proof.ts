@@ -51,9 +51,10 @@ export interface AclProofReport {
  * The ACL proof (hardening item 3): a generated matrix of principals × subscription styles ×
  * networks × device types × event kinds against a running deployment, asserting from an
  * independent oracle that no push, reply or request reaches a client that may not see it, and that
- * every allowed delivery arrives exactly once (mqtt-api.md §2, §4, §5, §8; devicehive-api.md
- * §1.6, §3). Works on the embedded product (one URL) and on the cluster (several URLs: the
- * connections are spread over them). Never throws for a violation: the report carries them.
+ * every allowed delivery arrives exactly once (docs/topics/README.md, docs/topics/request.md,
+ * docs/topics/notification.md, docs/security.md; docs/api/README.md docs/api/README.md). Works on
+ * the embedded product (one URL) and on the cluster (several URLs: the connections are spread over
+ * them). Never throws for a violation: the report carries them.
  */
 export async function runAclProof(
   target: AclTarget,

@@ -11,7 +11,7 @@ const WRONG_PASSWORDS = ['Wrong-Pa55word!x1', 'dhadmin_#911'];
 
 type Reply = Record<string, unknown>;
 
-/** Subscribes to the action's own response topic and sends one request (mqtt-api.md §4). */
+/** Subscribes to the action's own response topic and sends one request (docs/topics/request.md). */
 async function ask(client: MqttClient, request: Reply & { action: string }): Promise<Reply> {
   const clientId = client.options.clientId ?? '';
   const requestId = `${request.action}-${Math.random()}`;
@@ -37,7 +37,7 @@ function tokensIn(reply: Reply): string[] {
   );
 }
 
-// mqtt-api.md §7: credentials and tokens never appear in logs, in pushes, or in any message
+// docs/reliability.md: credentials and tokens never appear in logs, in pushes, or in any message
 // another client can receive. The process logs at trace level, the most it ever says.
 describe('secrets in a full embedded session', () => {
   let app: EmbeddedStandalone;

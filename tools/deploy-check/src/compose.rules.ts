@@ -18,7 +18,7 @@ export interface ComposeFile {
   services?: Record<string, ComposeService>;
 }
 
-/** Services of the one-host cluster (DESIGN.md §3) and the minimum replicas of each role. */
+/** Services of the one-host cluster (docs/design.md) and the minimum replicas of each role. */
 export const REQUIRED_SERVICES = [
   'kafka',
   'kafka-init',
@@ -30,7 +30,7 @@ export const REQUIRED_SERVICES = [
 ];
 export const MIN_REPLICAS: Record<string, number> = { broker: 2, gateway: 2 };
 
-/** Variables each app service must receive (libs/runtime config; DESIGN.md §6). */
+/** Variables each app service must receive (libs/runtime config; docs/design.md). */
 export const REQUIRED_ENV: Record<string, string[]> = {
   broker: ['DH_KAFKA_BROKERS', 'DH_REDIS_URL', 'DH_MQTT_PORT', 'DH_WS_PORT', 'DH_HTTP_PORT'],
   gateway: [

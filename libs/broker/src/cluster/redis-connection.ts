@@ -10,7 +10,7 @@ export function backoffDelay(backoff: Backoff, attempt: number): number {
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** exponent);
 }
 
-/** The URL without its password, for log lines (DESIGN.md §6: secrets never logged). */
+/** The URL without its password, for log lines (docs/design.md: secrets never logged). */
 export function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);

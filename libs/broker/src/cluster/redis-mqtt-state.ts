@@ -22,7 +22,7 @@ export interface RedisMqttStateOptions {
 }
 
 /**
- * The MQTT state a broker pod shares with the others (DESIGN.md §2, cluster column):
+ * The MQTT state a broker pod shares with the others (docs/design.md, cluster column):
  * `persistence` (aedes-persistence-redis: sessions, subscriptions, offline QoS 1 queues,
  * retained messages, wills) and `mq` (mqemitter-redis: every publish reaches every pod). Pass
  * both to `createBroker`.

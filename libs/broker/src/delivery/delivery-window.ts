@@ -14,14 +14,15 @@ interface Numbered {
 }
 
 /**
- * Exact per-connection de-duplication of routed publishes (mqtt-api.md §5: "no duplicates from
- * overlapping filters on one client"). aedes calls the delivery function of every filter of a
- * client that matches a packet, all in one synchronous pass, so the copies of one packet reach
- * `authorizeForward` back to back (the in-flight window keeps them adjacent when it holds them).
- * A direct-mapped table by broker counter is enough: O(1), no allocation per packet (the tables
- * are allocated on the first numbered packet). A packet is only refused when both its broker id
- * and its counter match a remembered one, so a collision can at worst let a copy through, never
- * drop a first delivery. Packets without a broker id (retained messages) are never duplicates.
+ * Exact per-connection de-duplication of routed publishes (docs/topics/notification.md: "no
+ * duplicates from overlapping filters on one client"). aedes calls the delivery function of every
+ * filter of a client that matches a packet, all in one synchronous pass, so the copies of one
+ * packet reach `authorizeForward` back to back (the in-flight window keeps them adjacent when it
+ * holds them). A direct-mapped table by broker counter is enough: O(1), no allocation per packet
+ * (the tables are allocated on the first numbered packet). A packet is only refused when both its
+ * broker id and its counter match a remembered one, so a collision can at worst let a copy through,
+ * never drop a first delivery. Packets without a broker id (retained messages) are never
+ * duplicates.
  */
 export class DeliveryWindow {
   private brokerIds: Array<string | undefined> | null = null;
@@ -55,7 +56,7 @@ const NO_COUNTERS: Record<string, number> = new Proxy(Object.create(null), {
  * Turns off aedes' own duplicate filter for this connection. aedes keeps, per client, the highest
  * `brokerCounter` delivered from each broker and drops anything numbered lower; but a QoS 1
  * publish waits for the offline-queue store while a later QoS 0 one does not, so the QoS 1 packet
- * arrives second and is silently lost (`pushes.spec.ts` has the regression test; mqtt-api.md §8
+ * arrives second and is silently lost (`pushes.spec.ts` has the regression test; docs/security.md
  * "overlapping subscriptions lost pushes"). {@link DeliveryWindow} in `authorizeForward` replaces
  * it. Must run before the connection gets any packet: the session registry calls it on CONNECT.
  */

@@ -8,8 +8,8 @@ import {
 
 /**
  * Whether a session may receive an event of that kind for a device of that network and device
- * type (mqtt-api.md §5): `GetDeviceNotification` for notifications, `GetDeviceCommand` for
- * commands and command updates, and device visibility (token network and device-type scope,
+ * type (docs/topics/notification.md): `GetDeviceNotification` for notifications, `GetDeviceCommand`
+ * for commands and command updates, and device visibility (token network and device-type scope,
  * CLIENT users' network assignment). Anonymous sessions never.
  */
 export function mayReceiveEvent(

@@ -8,7 +8,7 @@ const AEDES_DEFAULT_MAX_TOPIC_LEVELS = 100;
  * The topic a reply to `action` goes to: `dh/response/{action}@{clientId}`, or the reserved
  * `dh/response/error@{clientId}` when there is no action or it cannot name a routable topic
  * (`@`, `+`, `#`, empty levels, longer than an MQTT topic may be, or deeper than the broker
- * routes: mqtt-api.md §4) — every request gets its reply somewhere.
+ * routes: docs/topics/request.md) — every request gets its reply somewhere.
  */
 export function replyTopic(
   action: string | null,
@@ -45,10 +45,10 @@ function localEmitOf(aedes: AedesInternals): AedesInternals['mq']['_emit'] | und
 }
 
 /**
- * Publishes a reply at QoS 1, never retained (mqtt-api.md §4). Every client whose filters match
- * gets it from aedes' router, and `authorizeForward` keeps it for the owner only; a subscriber
- * granted QoS 0 gets it at QoS 0. Resolves once aedes has routed it, so replies published in
- * sequence reach the client in that order.
+ * Publishes a reply at QoS 1, never retained (docs/topics/request.md). Every client whose filters
+ * match gets it from aedes' router, and `authorizeForward` keeps it for the owner only; a
+ * subscriber granted QoS 0 gets it at QoS 0. Resolves once aedes has routed it, so replies
+ * published in sequence reach the client in that order.
  *
  * In a cluster, when the owner is connected to this pod with a clean session, the reply goes to
  * this pod's subscriptions only (docs/adr/0008-replies-delivered-on-the-owning-pod.md): no other

@@ -24,10 +24,11 @@ export const ConnackCode = {
 } as const;
 
 /**
- * Whether a client id is accepted (mqtt-api.md §7): at most `maxLength` characters and able to own
- * reply topics — no `+`, `#`, NUL or ill-formed UTF-8 (U+FFFD, see `wire-text.ts`). `/`, `@`, spaces and names like
- * `__proto__` are accepted: the owner of `dh/response/{action}@{owner}` is everything after the
- * first `@`, and sessions live in Maps. An empty id (clean session) gets an aedes-generated one.
+ * Whether a client id is accepted (docs/reliability.md): at most `maxLength` characters and able to
+ * own reply topics — no `+`, `#`, NUL or ill-formed UTF-8 (U+FFFD, see `wire-text.ts`). `/`, `@`,
+ * spaces and names like `__proto__` are accepted: the owner of `dh/response/{action}@{owner}` is
+ * everything after the first `@`, and sessions live in Maps. An empty id (clean session) gets an
+ * aedes-generated one.
  */
 export function isAcceptableClientId(clientId: string, maxLength: number): boolean {
   return clientId.length <= maxLength && canOwnTopics(clientId) && isAcceptableWireText(clientId);

@@ -16,13 +16,15 @@ const PUSH_KIND_INDEX = { notification: 0, command: 1, command_update: 2 } as co
  * aedes `authorizeForward`: the last check before a packet is written to one subscriber, whatever
  * filter matched it (`#` included), also for offline queues replayed on reconnect.
  * - a copy of a packet the connection already got (overlapping filters): never — this replaces
- *   aedes' counter dedupe, see `delivery/delivery-window.ts` (mqtt-api.md §5 "exactly once");
- * - `dh/request`: never (mqtt-api.md §8: nobody reads others' requests);
- * - `dh/response/...@{owner}` and other owned topics: the owner only (mqtt-api.md §2, §4);
+ *   aedes' counter dedupe, see `delivery/delivery-window.ts` (docs/topics/notification.md "exactly
+ *   once");
+ * - `dh/request`: never (docs/security.md: nobody reads others' requests);
+ * - `dh/response/...@{owner}` and other owned topics: the owner only (docs/topics/README.md,
+ *   docs/topics/request.md);
  * - event topics: sessions whose principal may see that device's events, per subscriber and per
- *   event (mqtt-api.md §5); `dh/command_update` routed by filter only to the connection whose
- *   client id inserted the command (a persistent session resumed under that id included);
- *   pushes written directly (request-made subscriptions) were matched when pushed;
+ *   event (docs/topics/notification.md); `dh/command_update` routed by filter only to the
+ *   connection whose client id inserted the command (a persistent session resumed under that id
+ *   included); pushes written directly (request-made subscriptions) were matched when pushed;
  * - any other `dh/...`: never. Ordinary and `$` topics: as routed.
  * Every verdict is counted (`BrokerMetrics`): a message sent, a push with its latency, or a drop.
  */

@@ -8,7 +8,8 @@ import { isAcceptableWireText } from './wire-text';
 type AuthorizePublish = NonNullable<AedesOptions['authorizePublish']>;
 
 /**
- * aedes `authorizePublish` (mqtt-api.md §2, §4, §6, §7). Ordinary topics pass. Every `dh/...` and
+ * aedes `authorizePublish` (docs/topics/README.md, docs/topics/request.md,
+ * docs/topics/notification.md, docs/reliability.md). Ordinary topics pass. Every `dh/...` and
  * `$...` publish from a client is consumed: acknowledged (PUBACK still sent, MQTT 3.1.1 has no
  * negative PUBACK) and never routed, because the routing gate (`DhAedes.publish`) drops packets
  * marked here:

@@ -18,9 +18,9 @@ import { isAcceptableWireText } from './wire-text';
 type AuthorizeSubscribe = NonNullable<AedesOptions['authorizeSubscribe']>;
 
 /**
- * aedes `authorizeSubscribe` (mqtt-api.md §2, §3, §7). A refused filter gets SUBACK 0x80; the
- * connection stays open. A filter with NUL or ill-formed UTF-8 closes it instead
- * [MQTT-1.5.3-1, MQTT-1.5.3-2].
+ * aedes `authorizeSubscribe` (docs/topics/README.md, docs/topics/request.md, docs/reliability.md).
+ * A refused filter gets SUBACK 0x80; the connection stays open. A filter with NUL or ill-formed
+ * UTF-8 closes it instead [MQTT-1.5.3-1, MQTT-1.5.3-2].
  * - `dh/request` (and `dh/request/#`): refused for everyone.
  * - `dh/response/...@{owner}`: only the owner. Response filters with a wildcard are accepted;
  *   `authorizeForward` keeps other clients' replies out. Anonymous sessions may subscribe to their
@@ -43,7 +43,7 @@ export function createAuthorizeSubscribe(ctx: BrokerContext): AuthorizeSubscribe
     const principal = session?.principal ?? null;
     const allowed =
       mayFilter(parseFilter(text), client.id, principal, ctx.settings) &&
-      // DH_MAX_SUBSCRIPTIONS_PER_CLIENT (mqtt-api.md §7): counted only once otherwise allowed.
+      // DH_MAX_SUBSCRIPTIONS_PER_CLIENT (docs/reliability.md): counted only once otherwise allowed.
       (session === undefined || ctx.limits.admitFilter(session, text));
     if (!allowed) ctx.logger.debug({ clientId: client.id }, 'subscription refused');
     if (!allowed || !isPrivateEventFilter(text, client.id)) {

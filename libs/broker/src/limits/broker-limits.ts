@@ -5,7 +5,7 @@ import { InflightWindows } from './inflight-window';
 import type { LimitMetrics } from './limit-metrics';
 import { KeyedTokenBuckets, TokenBucket } from './token-bucket';
 
-/** The limits of mqtt-api.md §7 that `createBroker` enforces itself (docs/reliability.md). */
+/** The limits of docs/reliability.md that `createBroker` enforces itself. */
 export type LimitSettings = Pick<
   BrokerConfig,
   | 'maxTopicLevels'

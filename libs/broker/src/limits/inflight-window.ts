@@ -13,11 +13,11 @@ interface Window {
 }
 
 /**
- * The QoS 1/2 in-flight window per connection (`DH_MAX_INFLIGHT`, mqtt-api.md §7). MQTT 3.1.1 has
- * no receive maximum, and aedes writes every QoS 1 packet at once, numbering them with 16-bit ids
- * that wrap: a client that never acknowledges would get an unbounded stream of ids to reuse. Here
- * at most `maxInflight` unacknowledged packets are written; the next ones wait in order (at most
- * `maxHeld`, beyond that the newest is dropped and counted as `inflight_queue`) and go out as
+ * The QoS 1/2 in-flight window per connection (`DH_MAX_INFLIGHT`, docs/reliability.md). MQTT 3.1.1
+ * has no receive maximum, and aedes writes every QoS 1 packet at once, numbering them with 16-bit
+ * ids that wrap: a client that never acknowledges would get an unbounded stream of ids to reuse.
+ * Here at most `maxInflight` unacknowledged packets are written; the next ones wait in order (at
+ * most `maxHeld`, beyond that the newest is dropped and counted as `inflight_queue`) and go out as
  * PUBACK/PUBCOMP come back. A persistent session loses nothing by the drop: the packet stays in
  * its stored queue and is resent on reconnect. QoS 0 passes untouched. Offline queues replayed on
  * CONNECT bypass the window (they are bounded by `DH_MAX_OFFLINE_QUEUE`).

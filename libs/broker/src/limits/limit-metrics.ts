@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 
-/** Every limit of mqtt-api.md §7 the broker enforces (docs/reliability.md). */
+/** Every limit of docs/reliability.md the broker enforces. */
 export const LIMIT_NAMES = [
   'packet_size',
   'client_id_length',

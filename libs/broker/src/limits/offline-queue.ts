@@ -28,9 +28,9 @@ export interface OfflineQueueOptions {
 
 /**
  * Wraps an aedes persistence so no session queues more than `maxQueued` QoS 1 messages
- * (`DH_MAX_OFFLINE_QUEUE`, mqtt-api.md §7). Past the cap the newest message is refused for that
- * session and counted (`offline_queue`); the oldest are kept, so a session that returns gets what
- * it missed first, in order (aedes-persistence has no API to drop the head of a queue). For an
+ * (`DH_MAX_OFFLINE_QUEUE`, docs/reliability.md). Past the cap the newest message is refused for
+ * that session and counted (`offline_queue`); the oldest are kept, so a session that returns gets
+ * what it missed first, in order (aedes-persistence has no API to drop the head of a queue). For an
  * online persistent session the queue is its unacknowledged messages: one that stops
  * acknowledging is disconnected by aedes once the cap is reached, and the rest waits for it.
  * Every other method passes through, bound to the original object (it may use private fields).

@@ -96,8 +96,8 @@ export interface SessionExpiry {
 }
 
 /**
- * Session expiry for persistent sessions that never return (mqtt-api.md §7): remembers when each
- * `clean: false` connection went away and periodically purges those away longer than
+ * Session expiry for persistent sessions that never return (docs/reliability.md): remembers when
+ * each `clean: false` connection went away and periodically purges those away longer than
  * `expirySeconds` ({@link purgeSession}; counted as `session_expiry`). A session that connects
  * again in time is kept; one that connects after the purge starts empty (sessionPresent 0).
  */

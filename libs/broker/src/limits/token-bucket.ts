@@ -32,7 +32,7 @@ export class TokenBucket {
 
 /**
  * Token buckets by key (source addresses), at most `maxKeys` of them, so the limiter cannot itself
- * be used to exhaust memory (mqtt-api.md §7). Past the cap the least recently used bucket is
+ * be used to exhaust memory (docs/reliability.md). Past the cap the least recently used bucket is
  * dropped; a key that comes back starts with a full bucket, which costs an attacker who already
  * controls that many addresses nothing it did not have.
  */

@@ -27,7 +27,7 @@ export type ConnectResult = (typeof CONNECT_RESULTS)[number];
 export const DROP_REASONS = ['acl', 'limit', 'too_large', 'reserved'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
-/** Event topic kinds (mqtt-api.md §5): the `kind` label of pushes. */
+/** Event topic kinds (docs/topics/notification.md): the `kind` label of pushes. */
 export const PUSH_KINDS = ['notification', 'command', 'command_update'] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];
 

@@ -27,13 +27,16 @@ function scopeCacheOf(ctx: BrokerContext): DeviceScopeCache {
   return cache;
 }
 
-/** 400 text when the topic's network or device type is not the device's (mqtt-api.md §6). */
+/**
+ * 400 text when the topic's network or device type is not the device's
+ * (docs/topics/notification.md).
+ */
 export const TOPIC_MISMATCH_TEXT = "Topic levels do not match the device's network and device type";
 
 /**
- * Handles one publish on a concrete event topic (mqtt-api.md §6), queued with the client's
- * requests so it runs in publish order with the principal the session has by then (a last will
- * too: the session outlives the connection until the will is handled). The outcome, success or
+ * Handles one publish on a concrete event topic (docs/topics/notification.md), queued with the
+ * client's requests so it runs in publish order with the principal the session has by then (a last
+ * will too: the session outlives the connection until the will is handled). The outcome, success or
  * error, goes to `dh/response/{action}@{clientId}` with `requestId: null`:
  * anonymous → 401; malformed → 400/413; a network or device type outside the principal's scope →
  * 403 without a backend call; topic levels that are not the device's → 400

@@ -9,18 +9,19 @@ import {
 import { MAX_REQUEST_DEPTH, nestedDeeperThan } from '../requests/parse-request';
 
 /**
- * What a native publish (mqtt-api.md §6) amounts to: the action it stands for and either the
- * request to run or the error to answer on that action's response topic.
+ * What a native publish (docs/topics/notification.md) amounts to: the action it stands for and
+ * either the request to run or the error to answer on that action's response topic.
  */
 export type NativeRequest =
   | { readonly ok: true; readonly action: DeviceEventKind; readonly request: RequestMessage }
   | { readonly ok: false; readonly action: DeviceEventKind; readonly error: DhError };
 
 /**
- * Turns a publish on a concrete event topic into its action (mqtt-api.md §6):
+ * Turns a publish on a concrete event topic into its action (docs/topics/notification.md):
  * - `dh/notification/…/{device}/{name}` → `notification/insert`
  *   `{deviceId, notification: {...payload, notification: name}}`;
- * - `dh/command/…/{device}/{name}` → `command/insert` `{deviceId, command: {...payload, command: name}}`;
+ * - `dh/command/…/{device}/{name}` → `command/insert` `{deviceId, command: {...payload, command:
+ *   name}}`;
  * - `dh/command_update/…/{device}/{name}` → `command/update`
  *   `{deviceId, commandId: payload.id, command: {status, result}}`.
  * The topic's name level wins over a name in the payload: subscribers route by the topic.

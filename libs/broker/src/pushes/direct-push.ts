@@ -18,11 +18,11 @@ let counter = 0;
 
 /**
  * Writes one push to one connection at QoS 1, without an MQTT subscription: request-made
- * subscriptions and private event filters (mqtt-api.md §5, §2). Uses aedes' `Client.publish`,
- * which for a persistent session stores the packet in its outgoing queue first (a QoS 1 push in
- * flight at a disconnect is resent on reconnect, MQTT 3.1.1 §4.4) and then delivers it through
- * `authorizeForward`. The packets get their own broker id and counter, so they are never
- * mistaken for copies of routed ones. A closed connection gets nothing.
+ * subscriptions and private event filters (docs/topics/notification.md, docs/topics/README.md).
+ * Uses aedes' `Client.publish`, which for a persistent session stores the packet in its outgoing
+ * queue first (a QoS 1 push in flight at a disconnect is resent on reconnect, MQTT 3.1.1 §4.4) and
+ * then delivers it through `authorizeForward`. The packets get their own broker id and counter, so
+ * they are never mistaken for copies of routed ones. A closed connection gets nothing.
  */
 export function pushDirect(
   brokerId: string,

@@ -26,8 +26,8 @@ export function eventTopic(event: DeviceEvent): string | null {
 }
 
 /**
- * The packet an event is published as into the MQTT fabric (mqtt-api.md §5): its concrete topic,
- * QoS 1 (persistent sessions queue it), never retained, the push payload with
+ * The packet an event is published as into the MQTT fabric (docs/topics/notification.md): its
+ * concrete topic, QoS 1 (persistent sessions queue it), never retained, the push payload with
  * `subscriptionId: null`.
  *
  * The origin of a command update (who inserted the command) travels as aedes' `clientId` packet

@@ -16,7 +16,8 @@ import { pushPayload } from './push-payload';
 
 /**
  * The pod-local half of event delivery: a listener on every event topic of the fabric that pushes
- * to this pod's connections what no MQTT filter routes (mqtt-api.md §5, §2):
+ * to this pod's connections what no MQTT filter routes (docs/topics/notification.md,
+ * docs/topics/README.md):
  * - request-made subscriptions: one push per matching subscription, on the concrete event topic,
  *   carrying its `subscriptionId` (held while the subscription's reply is pending);
  * - private event filters (`…/{name}@{clientId}`): the event on the private topic.
@@ -82,8 +83,8 @@ function pushToRequestSubscriptions(
 
 /**
  * Activates the session's new request-made subscriptions once their reply is published
- * (mqtt-api.md §5): each first gets its replay (stored events, oldest first), then the live events
- * that matched while the reply was on its way, then everything live.
+ * (docs/topics/notification.md): each first gets its replay (stored events, oldest first), then the
+ * live events that matched while the reply was on its way, then everything live.
  */
 export function activateRequestSubscriptions(ctx: BrokerContext, session: ClientSession): void {
   if (session.pendingSubscriptions.size === 0) return;

@@ -18,7 +18,7 @@ export function eventFiltersOf(client: Client): Array<{ topic: string; filter: E
   return filters;
 }
 
-/** Whether a connection has a private event filter (`…/{name}@{its id}`, mqtt-api.md §2). */
+/** Whether a connection has a private event filter (`…/{name}@{its id}`, docs/topics/README.md). */
 export function hasPrivateEventFilter(client: Client): boolean {
   return eventFiltersOf(client).some(({ filter }) => filter.owner === client.id);
 }

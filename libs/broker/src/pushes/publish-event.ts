@@ -3,8 +3,8 @@ import type { BrokerContext } from '../broker-context';
 import { eventPacket } from './event-packet';
 
 /**
- * Publishes one bus event into the MQTT fabric, once (DESIGN.md §4 "Device events": the bus hands
- * each event to one broker pod; the shared mqemitter carries it to every pod, where
+ * Publishes one bus event into the MQTT fabric, once (docs/architecture.md "Device events": the bus
+ * hands each event to one broker pod; the shared mqemitter carries it to every pod, where
  * `authorizeForward` and the pod-local pushes decide per subscriber). Resolves once aedes has
  * routed it. An event whose name cannot be a topic level is dropped with a warning.
  */

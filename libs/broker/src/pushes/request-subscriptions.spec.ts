@@ -14,7 +14,10 @@ describe(activateRequestSubscriptions.name, () => {
   /** What the fake gateway replays after the next subscribe reply. */
   let replay: DeviceEvent[];
 
-  /** The gateway's side of `*\/subscribe` (devicehive-api.md §4.7-§4.8), filters simplified. */
+  /**
+   * The gateway's side of `*\/subscribe` (docs/api/subscriptions.md), filters
+   * simplified.
+   */
   async function gateway(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
     const { action } = envelope.request;
     if (action !== 'notification/subscribe' && action !== 'command/subscribe') {

@@ -7,9 +7,9 @@ import { publishEvent } from './publish-event';
 import { FabricPushInterest } from './push-interest';
 
 /**
- * Wires mqtt-api.md §5 into a broker whose aedes listens: bus events are published into the
- * fabric (topic subscribers get them through `authorizeForward`), and every event topic of the
- * fabric is watched for this pod's request-made subscriptions and private event filters.
+ * Wires docs/topics/notification.md into a broker whose aedes listens: bus events are published
+ * into the fabric (topic subscribers get them through `authorizeForward`), and every event topic of
+ * the fabric is watched for this pod's request-made subscriptions and private event filters.
  * Resolves once the fabric listeners are registered.
  */
 export async function startPushes(ctx: BrokerContext): Promise<void> {

@@ -19,7 +19,9 @@ const SUBSCRIBE_ACTIONS: ReadonlySet<string> = new Set([
 /** Extra wait beyond the deadline before the broker stops trusting the bus to reject. */
 const DEADLINE_GRACE_MS = 250;
 
-/** Wraps a request in a bus envelope (DESIGN.md §4): unique id, owner, principal snapshot. */
+/**
+ * Wraps a request in a bus envelope (docs/architecture.md): unique id, owner, principal snapshot.
+ */
 export function buildEnvelope(
   ctx: BrokerContext,
   session: ClientSession,
@@ -40,7 +42,7 @@ export function buildEnvelope(
 /**
  * Sends the envelope and resolves with the gateway's reply envelope. Never rejects on the bus'
  * behalf: a rejection (timeout, no gateway) or a bus that stays silent past the deadline becomes
- * the matching 503 error reply (mqtt-api.md §4: "never silence").
+ * the matching 503 error reply (docs/topics/request.md: "never silence").
  */
 export async function sendToGateway(
   ctx: BrokerContext,

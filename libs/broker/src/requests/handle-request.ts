@@ -9,7 +9,7 @@ import { forwardRequest } from './forward-request';
 import { parseRequest } from './parse-request';
 
 /**
- * Handles one `dh/request` publish (mqtt-api.md §4). Called synchronously from
+ * Handles one `dh/request` publish (docs/topics/request.md). Called synchronously from
  * `authorizePublish`, i.e. in the order the client's packets arrived; the reply (or error reply)
  * is published in that order too. A client with more than `maxPendingRequests` unanswered
  * requests, or over `DH_REQUEST_RATE`, gets an immediate 429 instead of a place in the queue; a
@@ -39,7 +39,7 @@ export function handleRequest(ctx: BrokerContext, session: ClientSession, payloa
       (await forwardRequest(ctx, session, parsed.request));
     answered(ctx, clientId, parsed.request.action, reply, startedAt);
     await publishReply(ctx, clientId, parsed.request.action, reply);
-    // mqtt-api.md §5: a new subscription's replay and pushes follow its reply.
+    // docs/topics/notification.md: a new subscription's replay and pushes follow its reply.
     activateRequestSubscriptions(ctx, session);
   });
 }

@@ -8,7 +8,7 @@ export type LoginOutcome =
   | { readonly ok: false; readonly returnCode: 3 | 4 | 5 };
 
 /**
- * The CONNECT login of DESIGN.md §4 / devicehive-api.md §1.1: a `token` request with the
+ * The CONNECT login of docs/architecture.md / docs/topics/README.md: a `token` request with the
  * credentials, then `authenticate` with the access token; the session effect of the second is
  * the principal. Both share one budget of `connectTimeoutMs`. The credentials travel only inside
  * the bus envelope, never in a log line.

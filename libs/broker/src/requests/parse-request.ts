@@ -7,8 +7,9 @@ import {
 } from '@dh-mqtt/protocol';
 
 /**
- * The outcome of reading a `dh/request` payload (mqtt-api.md §4, ADR 0002): a request to forward,
- * or the error reply the broker sends itself on the reserved topic `dh/response/error@{clientId}`.
+ * The outcome of reading a `dh/request` payload (docs/topics/request.md, ADR 0002): a request to
+ * forward, or the error reply the broker sends itself on the reserved topic
+ * `dh/response/error@{clientId}`.
  */
 export type ParsedRequest =
   | { readonly ok: true; readonly request: RequestMessage }
@@ -28,7 +29,7 @@ export const MAX_REQUEST_DEPTH = MAX_JSON_DEPTH + 8;
  * Checks size, JSON, object-ness and a string `action`, in that order.
  * - over `maxBytes`: 413 with action and requestId null (the payload is not parsed at all);
  * - not JSON, or JSON but not an object: the reference body
- *   `{"code":400,"status":"error","error":"Malformed Json received."}` (devicehive-api.md §1.3);
+ *   `{"code":400,"status":"error","error":"Malformed Json received."}` (docs/api/README.md);
  * - an object without a string `action`: the same 400 with `"action":null` and its `requestId`;
  * - a request nested deeper than MAX_REQUEST_DEPTH: 400 on the action's response topic. Such values
  *   would overflow the stack of `JSON.stringify` further down (bus copies, reply echo), so they

@@ -2,12 +2,14 @@ import type { DeviceEvent, Principal, RequestSubscription } from '@dh-mqtt/proto
 import type { Client } from 'aedes';
 import { DeliveryWindow } from '../delivery/delivery-window';
 
-/** Live events a subscription not yet activated may hold (devicehive-api.md §6.1 replay window). */
+/**
+ * Live events a subscription not yet activated may hold (docs/api/subscriptions.md replay window).
+ */
 const MAX_HELD_EVENTS = 100;
 
 /**
  * A request-made subscription between the gateway's reply and its activation: live matches are
- * held here so the client gets reply → replay → live, in that order (mqtt-api.md §5).
+ * held here so the client gets reply → replay → live, in that order (docs/topics/notification.md).
  */
 export interface PendingSubscription {
   readonly subscription: RequestSubscription;
@@ -16,22 +18,24 @@ export interface PendingSubscription {
 }
 
 /**
- * What the broker knows about one MQTT connection beyond aedes' own state (DESIGN.md §1: nothing
- * that another pod could not rebuild on CONNECT). Keyed by wire values only through Maps, never
- * plain objects (mqtt-api.md §7: `__proto__` client ids).
+ * What the broker knows about one MQTT connection beyond aedes' own state (docs/architecture.md:
+ * nothing that another pod could not rebuild on CONNECT). Keyed by wire values only through Maps,
+ * never plain objects (docs/reliability.md: `__proto__` client ids).
  */
 export class ClientSession {
-  /** Null = anonymous (mqtt-api.md §3); replaced by a successful `authenticate`. */
+  /** Null = anonymous (docs/topics/request.md); replaced by a successful `authenticate`. */
   principal: Principal | null = null;
   /**
    * Active request-made subscriptions (`notification/subscribe`, `command/subscribe`), by id.
-   * Connection-scoped (devicehive-api.md §6.1): they end with the connection, persistent session
+   * Connection-scoped (docs/api/subscriptions.md): they end with the connection, persistent session
    * or not.
    */
   readonly requestSubscriptions = new Map<number, RequestSubscription>();
   /** Subscriptions whose reply is not published yet, by id. */
   readonly pendingSubscriptions = new Map<number, PendingSubscription>();
-  /** Which routed packets this connection already got (exactly-once, mqtt-api.md §5). */
+  /**
+   * Which routed packets this connection already got (exactly-once, docs/topics/notification.md).
+   */
   readonly delivered = new DeliveryWindow();
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
@@ -52,8 +56,8 @@ export class ClientSession {
   }
 
   /**
-   * Runs `task` after every task enqueued before it (mqtt-api.md §4: requests of one client are
-   * handled, and answered, in the order it published them). A failing task does not stop the
+   * Runs `task` after every task enqueued before it (docs/topics/request.md: requests of one client
+   * are handled, and answered, in the order it published them). A failing task does not stop the
    * queue; the task itself must turn failures into error replies.
    */
   enqueue(task: () => Promise<void>): Promise<void> {

@@ -39,7 +39,7 @@ export class SessionRegistry {
     return this.targets;
   }
 
-  /** Adds a session with a private event filter (mqtt-api.md §2) to {@link pushTargets}. */
+  /** Adds a session with a private event filter (docs/topics/README.md) to {@link pushTargets}. */
   addPushTarget(session: ClientSession): void {
     if (this.targets.has(session)) return;
     this.targets.add(session);

@@ -16,7 +16,9 @@ import {
 import { eventFiltersOf } from '../pushes/mqtt-filters';
 import type { ClientSession } from './client-session';
 
-/** A `subscription/list` element (devicehive-api.md §2.8); MQTT topic subscriptions add `topic`. */
+/**
+ * A `subscription/list` element (docs/api/subscriptions.md); MQTT topic subscriptions add `topic`.
+ */
 export interface SubscriptionInfo {
   subscriptionId: number | null;
   type: SubscriptionType;
@@ -35,9 +37,10 @@ const TYPE_PERMISSION: Readonly<Record<SubscriptionType, Permission>> = {
 
 /**
  * Answers the actions the catalogue marks `handling: 'broker'` from this connection's state,
- * without a bus round trip (devicehive-api.md §4.7–§4.9): `notification/unsubscribe`,
- * `command/unsubscribe`, `subscription/list`. Anonymous → 401 `Unauthorized`, missing permission
- * → 403 `Access is denied` (§1.6). Returns null for every other action.
+ * without a bus round trip (docs/api/commands.md, docs/api/subscriptions.md):
+ * `notification/unsubscribe`, `command/unsubscribe`, `subscription/list`. Anonymous → 401
+ * `Unauthorized`, missing permission → 403 `Access is denied` (docs/api/README.md). Returns null
+ * for every other action.
  */
 export function answerInBroker(session: ClientSession, request: RequestMessage): Reply | null {
   const { action, requestId } = request;
@@ -56,9 +59,9 @@ export function answerInBroker(session: ClientSession, request: RequestMessage):
 }
 
 /**
- * `*\/unsubscribe` (§4.7): by id, a subscription of that type on this connection, else 404
- * `Subscription with id <id> was not found`; without id, every subscription of that type.
- * MQTT topic subscriptions are left alone: MQTT UNSUBSCRIBE ends those.
+ * `*\/unsubscribe` (docs/api/subscriptions.md): by id, a subscription of that type on this
+ * connection, else 404 `Subscription with id <id> was not found`; without id, every subscription of
+ * that type. MQTT topic subscriptions are left alone: MQTT UNSUBSCRIBE ends those.
  */
 function unsubscribe(
   session: ClientSession,
@@ -83,12 +86,12 @@ function unsubscribe(
 }
 
 /**
- * `subscription/list` (§4.9): this connection's subscriptions of both origins (mqtt-api.md §5) —
- * request-made ones as the client asked for them, then MQTT event filters translated with
- * `eventFilterToSubscription` (`subscriptionId` and `timestamp` null, `topic` = the filter;
- * `dh/command_update/…` lists as `command`). Command ones only with `GetDeviceCommand`,
- * notification ones only with `GetDeviceNotification`; neither → 403. A `type` other than
- * `command`/`notification` lists nothing.
+ * `subscription/list` (docs/api/subscriptions.md): this connection's subscriptions of both origins
+ * (docs/topics/notification.md) — request-made ones as the client asked for them, then MQTT event
+ * filters translated with `eventFilterToSubscription` (`subscriptionId` and `timestamp` null,
+ * `topic` = the filter; `dh/command_update/…` lists as `command`). Command ones only with
+ * `GetDeviceCommand`, notification ones only with `GetDeviceNotification`; neither → 403. A `type`
+ * other than `command`/`notification` lists nothing.
  */
 function listSubscriptions(
   session: ClientSession,

@@ -2,8 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { DhError, errorReplyFrom } from '@dh-mqtt/protocol';
 import { Inbox, connectMqtt, replyTo, startTestBroker, type TestBroker } from '../testing';
 
-// Regression tests for the attack classes of mqtt-api.md §7: each hostile connection is cut off
-// (or refused) and a well-behaved client on the same broker keeps working.
+// Regression tests for the attack classes of docs/reliability.md: each hostile connection is cut
+// off (or refused) and a well-behaved client on the same broker keeps working.
 
 /** An MQTT string: two length bytes then the bytes. */
 const mqttString = (bytes: Buffer) =>

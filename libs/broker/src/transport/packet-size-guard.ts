@@ -2,7 +2,7 @@ import { Transform, type Duplex, type TransformCallback } from 'node:stream';
 
 /**
  * Follows the MQTT fixed headers of an inbound byte stream, chunk by chunk, and reports the first
- * packet that declares more than `maxBytes` in total (mqtt-api.md §7): before its body is
+ * packet that declares more than `maxBytes` in total (docs/reliability.md): before its body is
  * buffered, before CONNECT too. The work per chunk is a few header bytes, not a parse.
  */
 export class PacketHeaderScanner {

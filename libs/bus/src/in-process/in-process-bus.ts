@@ -20,7 +20,7 @@ export interface InProcessBusOptions {
   onEventHandlerError?: (error: unknown, event: DeviceEvent) => void;
 }
 
-/** Both ends of one in-process bus (the embedded mode, DESIGN.md §2). */
+/** Both ends of one in-process bus (the embedded mode, docs/design.md). */
 export interface InProcessBus {
   broker: BrokerBus;
   gateway: GatewayBus;

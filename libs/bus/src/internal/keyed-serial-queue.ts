@@ -1,7 +1,8 @@
 /**
  * Runs tasks one after another per key and concurrently across keys: the ordering guarantee of
- * mqtt-api.md §4 ("requests of one client are handled in the order it published them") without
- * letting a slow client block the others. A failed task does not stop the tasks queued after it.
+ * docs/topics/request.md ("requests of one client are handled in the order it published them")
+ * without letting a slow client block the others. A failed task does not stop the tasks queued
+ * after it.
  */
 export class KeyedSerialQueue {
   private readonly tails = new Map<string, Promise<void>>();

@@ -16,8 +16,8 @@ export interface EventGroupOptions {
 }
 
 /**
- * The broker pods' consumer of the event topic (DESIGN.md §4 "Device events"): one group for
- * all pods, offsets committed, so each event reaches one pod. A group with no committed offset
+ * The broker pods' consumer of the event topic (docs/architecture.md "Device events"): one group
+ * for all pods, offsets committed, so each event reaches one pod. A group with no committed offset
  * (its first start ever) begins at the end of the topic as it was before this returns: every
  * event published after start() resolved is delivered, none from before. Partitions added later
  * start at their beginning: everything in them is news.

@@ -44,7 +44,7 @@ export interface KafkaBrokerBus extends BrokerBus {
 const DEFAULT_MAX_REPLY_WAIT_MS = 30_000;
 
 /**
- * The broker side of the bus over Kafka (DESIGN.md §4, ADR 0005):
+ * The broker side of the bus over Kafka (docs/architecture.md, ADR 0005):
  * - `request()` writes the envelope to `dh.requests.v1` keyed by client id, with this pod's
  *   reply partition in a header, and waits for the reply on that partition of `dh.replies.v1`,
  *   which only this pod's own group reads; no reply by the deadline → `DH_ERR_BACKEND_TIMEOUT`,
@@ -216,7 +216,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       const partition = replyPartition;
       const reply = pending.wait(request.id, waitMs);
       // One client's sends go one after another: concurrent kafkajs sends may overtake each
-      // other, and the gateway must see the client's requests in order (mqtt-api.md §4).
+      // other, and the gateway must see the client's requests in order (docs/topics/request.md).
       void sends
         .run(request.clientId, () =>
           produce.send(topics.requests, {

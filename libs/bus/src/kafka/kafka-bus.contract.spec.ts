@@ -3,7 +3,7 @@ import { createKafkaBrokerBus } from './kafka-broker-bus';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
 import { testKafkaOptions } from './kafka-test-setup';
 
-// The same suite as the in-process bus, on a real Kafka (DESIGN.md §2, §7).
+// The same suite as the in-process bus, on a real Kafka (docs/design.md).
 busContractSuite(
   'Kafka bus',
   () => {

@@ -33,7 +33,7 @@ export interface KafkaGatewayBus extends GatewayBus {
 const COMMIT_DELAY_MS = 100;
 
 /**
- * The gateway side of the bus over Kafka (DESIGN.md §4, ADR 0005):
+ * The gateway side of the bus over Kafka (docs/architecture.md, ADR 0005):
  * - all gateway pods read `dh.requests.v1` as one group, so each request is handled by one pod;
  *   a client's requests are handled one after another, different clients concurrently even on
  *   one partition; offsets are committed only past requests that are done (at least once);

@@ -27,7 +27,7 @@ async function tokenPair(
   };
 }
 
-/** devicehive-api.md §4.1 `token`: login and password ⇒ access and refresh token. */
+/** docs/api/session.md `token`: login and password ⇒ access and refresh token. */
 async function token(ctx: ActionContext, request: JsonObject) {
   const { login, password } = request;
   if (
@@ -48,8 +48,8 @@ async function token(ctx: ActionContext, request: JsonObject) {
 }
 
 /**
- * §4.1 `token/create`: tokens for any ACTIVE user with the requested rights. Missing `payload`
- * ⇒ 400 `Missing or invalid payload in request` (REF-BUG: the reference answers 500).
+ * docs/api/session.md `token/create`: tokens for any ACTIVE user with the requested rights. Missing
+ * `payload` ⇒ 400 `Missing or invalid payload in request` (REF-BUG: the reference answers 500).
  */
 async function tokenCreate(ctx: ActionContext, request: JsonObject) {
   const payload = request['payload'];
@@ -85,8 +85,8 @@ async function tokenCreate(ctx: ActionContext, request: JsonObject) {
 }
 
 /**
- * §4.1 `token/refresh`: a refresh token ⇒ a new access token with the same rights. A bad
- * signature, or a user missing or not ACTIVE ⇒ 401 `Invalid credentials` (REF-BUG: the
+ * docs/api/session.md `token/refresh`: a refresh token ⇒ a new access token with the same rights. A
+ * bad signature, or a user missing or not ACTIVE ⇒ 401 `Invalid credentials` (REF-BUG: the
  * reference answers 500 there).
  */
 async function tokenRefresh(ctx: ActionContext, request: JsonObject) {
@@ -109,7 +109,10 @@ async function tokenRefresh(ctx: ActionContext, request: JsonObject) {
   return { body: { accessToken } };
 }
 
-/** §4.1 `authenticate`: the session principal of an access token (§3.4). */
+/**
+ * docs/api/session.md `authenticate`: the session principal of an access token
+ * (docs/api/README.md).
+ */
 async function authenticate(ctx: ActionContext, request: JsonObject) {
   const accessToken = request['token'];
   if (accessToken == null || accessToken === '') throw new DhError('DH_ERR_UNAUTHORIZED');
@@ -118,7 +121,7 @@ async function authenticate(ctx: ActionContext, request: JsonObject) {
   return { body: {}, principal };
 }
 
-/** Session and token actions (devicehive-api.md §4.1). */
+/** Session and token actions (docs/api/session.md). */
 export const authActions: ActionTable = {
   token,
   'token/create': tokenCreate,

@@ -25,7 +25,10 @@ import {
   requireVisibleDevice,
 } from './event-request';
 
-/** The push event of a stored command (mqtt-api.md §5): the full view, routed by its origin. */
+/**
+ * The push event of a stored command (docs/topics/notification.md): the full view, routed by its
+ * origin.
+ */
 export function commandEvent(
   kind: 'command/insert' | 'command/update',
   command: StoredCommand,
@@ -49,7 +52,7 @@ function requireCommandId(request: JsonObject): number {
 
 function requireCommandName(payload: JsonObject): string {
   const name = payload['command'];
-  // CODE does not check the name; the column needs one (devicehive-api.md §4.7 recommends 400).
+  // CODE does not check the name; the column needs one (docs/api/commands.md: 400).
   if (typeof name !== 'string' || name === '') throw new DhError('EMPTY_COMMAND');
   if (name.length > 128) throw new DhError('INVALID_REQUEST_PARAMETERS');
   return name;
@@ -64,8 +67,8 @@ function optionalLifetime(value: unknown): number | null {
 }
 
 /**
- * `command/insert` (§4.7): stores the command with the device's network and type, the caller as
- * `userId` and the MQTT client as origin (for `dh/command_update` routing), and emits
+ * `command/insert` (docs/api/commands.md): stores the command with the device's network and type,
+ * the caller as `userId` and the MQTT client as origin (for `dh/command_update` routing), and emits
  * `command/insert`.
  */
 const commandInsert: ActionImpl = async (ctx, request) => {
@@ -102,7 +105,7 @@ const commandInsert: ActionImpl = async (ctx, request) => {
   };
 };
 
-/** `command/get` (§4.7): one command of a visible device. */
+/** `command/get` (docs/api/commands.md): one command of a visible device. */
 const commandGet: ActionImpl = async (ctx, request) => {
   const deviceId = requireDeviceId(request);
   const commandId = requireCommandId(request);
@@ -113,8 +116,8 @@ const commandGet: ActionImpl = async (ctx, request) => {
 };
 
 /**
- * `command/list` (§4.7): time range inclusive, exact name, case-insensitive status; a recognised
- * sortField sorts DESC by default; take/skip 20/0.
+ * `command/list` (docs/api/commands.md): time range inclusive, exact name, case-insensitive status;
+ * a recognised sortField sorts DESC by default; take/skip 20/0.
  */
 const commandList: ActionImpl = async (ctx, request) => {
   const deviceId = requireDeviceId(request);
@@ -137,8 +140,9 @@ const commandList: ActionImpl = async (ctx, request) => {
 };
 
 function readChanges(payload: JsonObject): CommandChanges {
-  // CODE applies only status and result; other fields of the update are ignored (§4.7).
-  // Absent (undefined, also an unset DTO field) keeps the value; JSON null clears it.
+  // CODE applies only status and result; other fields of the update are ignored
+  // (docs/api/commands.md). Absent (undefined, also an unset DTO field) keeps the value; JSON null
+  // clears it.
   const changes: CommandChanges = {};
   if (payload['status'] !== undefined) changes.status = optionalText(payload['status']);
   if (payload['result'] !== undefined) changes.result = optionalJsonObject(payload['result']);
@@ -146,9 +150,10 @@ function readChanges(payload: JsonObject): CommandChanges {
 }
 
 /**
- * `command/update` (§4.7): sets status/result, marks the command updated with lastUpdated = now,
- * and emits `command/update` carrying the inserter's client id. A missing command is 404 and a
- * missing `command` object 400 (both REF-BUG fixes: the reference does not reply).
+ * `command/update` (docs/api/commands.md): sets status/result, marks the command updated with
+ * lastUpdated = now, and emits `command/update` carrying the inserter's client id. A missing
+ * command is 404 and a missing `command` object 400 (both REF-BUG fixes: the reference does not
+ * reply).
  */
 const commandUpdate: ActionImpl = async (ctx: ActionContext, request): Promise<ActionOutcome> => {
   const commandId = requireCommandId(request);

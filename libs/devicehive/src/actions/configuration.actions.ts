@@ -12,9 +12,9 @@ const MAX_NAME_LENGTH = 32;
 const MAX_VALUE_LENGTH = 128;
 
 /**
- * `name` of every configuration action (§4.2): missing or empty ⇒ 400; a secret setting (the JWT
- * secret) ⇒ 403 `Configuration '<name>' is a secret and cannot be read or changed through the
- * API`, whether it exists or not.
+ * `name` of every configuration action (docs/api/configuration.md): missing or empty ⇒ 400; a
+ * secret setting (the JWT secret) ⇒ 403 `Configuration '<name>' is a secret and cannot be read or
+ * changed through the API`, whether it exists or not.
  */
 function requireName(request: JsonObject): string {
   const name = request['name'];
@@ -23,7 +23,10 @@ function requireName(request: JsonObject): string {
   return name;
 }
 
-/** `value` of `configuration/put` (§2.7, §4.2): required, 1–128 chars, non-strings stringified. */
+/**
+ * `value` of `configuration/put` (docs/api/configuration.md): required, 1–128 chars, non-strings
+ * stringified.
+ */
 function requireValue(request: JsonObject): string {
   const raw = request['value'];
   if (raw == null) throw DhError.validation('value field cannot be null.');
@@ -36,7 +39,10 @@ function requireValue(request: JsonObject): string {
   return value;
 }
 
-/** The reply view (§2.7); `id` null for an entry this call created (the reference's quirk). */
+/**
+ * The reply view (docs/api/configuration.md); `id` null for an entry this call created (the
+ * reference's quirk).
+ */
 function view(record: ConfigurationRecord, created = false): JsonObject {
   return {
     id: created ? null : record.id,
@@ -67,7 +73,7 @@ async function remove(ctx: ActionContext, request: JsonObject) {
   return { body: {} };
 }
 
-/** Configuration actions (devicehive-api.md §4.2); the permission check is the caller's. */
+/** Configuration actions (docs/api/configuration.md); the permission check is the caller's. */
 export const configurationActions: ActionTable = {
   'configuration/get': get,
   'configuration/put': put,

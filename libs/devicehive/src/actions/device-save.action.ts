@@ -51,7 +51,8 @@ function readDeviceId(request: JsonObject): string {
 
 function readChanges(request: JsonObject): DeviceChanges {
   const device = request['device'];
-  // The reference answers 500 here (REF-BUG, §4.3); recommended: 400 `Device is empty`.
+  // The reference answers 500 here (REF-BUG, docs/api/devices.md); recommended: 400 `Device is
+  // empty`.
   if (!isJsonObject(device)) throw new DhError('DEVICE_REQUIRED');
   const { name, data, isBlocked } = device;
   if (name != null && typeof name !== 'string') throw new DhError('INVALID_REQUEST_PARAMETERS');
@@ -73,9 +74,9 @@ function readChanges(request: JsonObject): DeviceChanges {
 }
 
 /**
- * The network of the saved device (§4.3): the given one, which must exist (400) and, for a
- * non-admin, be assigned to the user (403); else the lowest-id network assigned to the user (403
- * when none). Beyond the reference, the network must also be inside the token's `n`: a token
+ * The network of the saved device (docs/api/devices.md): the given one, which must exist (400) and,
+ * for a non-admin, be assigned to the user (403); else the lowest-id network assigned to the user
+ * (403 when none). Beyond the reference, the network must also be inside the token's `n`: a token
  * narrowed by token/create cannot place devices where it cannot see them.
  */
 async function resolveNetwork(
@@ -100,8 +101,8 @@ async function resolveNetwork(
 }
 
 /**
- * The device type of the saved device (§4.3): the given one, which must exist (400, no access
- * check in the reference); else the lowest-id type the token allows (403 when none).
+ * The device type of the saved device (docs/api/devices.md): the given one, which must exist (400,
+ * no access check in the reference); else the lowest-id type the token allows (403 when none).
  */
 async function resolveDeviceType(
   tx: SqlClient,
@@ -119,7 +120,10 @@ async function resolveDeviceType(
   return fallback;
 }
 
-/** Update access (§4.3): a non-admin must be assigned the device's network; all need the token. */
+/**
+ * Update access (docs/api/devices.md): a non-admin must be assigned the device's network; all need
+ * the token.
+ */
 async function checkUpdateAccess(
   tx: SqlClient,
   principal: Principal,
@@ -132,7 +136,7 @@ async function checkUpdateAccess(
 }
 
 /**
- * `device/save` (devicehive-api.md §4.3, §6.3): creates or updates the device, then stores the
+ * `device/save` (docs/api/devices.md): creates or updates the device, then stores the
  * `$device-add` / `$device-update` notification whose parameters are the saved device, and
  * returns it as a `notification/insert` event for the push path. One transaction.
  */
@@ -162,7 +166,7 @@ export const saveDevice: ActionImpl = async (ctx, request) => {
         device = {
           id: deviceId,
           name: changes.name ?? existing.name,
-          // §4.3: data is always replaced, null when omitted.
+          // docs/api/devices.md: data is always replaced, null when omitted.
           data: changes.data,
           networkId: changes.networkId != null ? networkId : existing.networkId,
           deviceTypeId: changes.deviceTypeId != null ? deviceTypeId : existing.deviceTypeId,
@@ -199,7 +203,8 @@ export const saveDevice: ActionImpl = async (ctx, request) => {
       };
     })
     .catch((error: unknown) => {
-      // Two first saves of one new id raced: the loser retries like after a 409 (§1.4).
+      // Two first saves of one new id raced: the loser retries like after a 409
+      // (docs/api/README.md).
       if (sqlState(error) === UNIQUE_VIOLATION) throw new DhError('DH_ERR_CONFLICT');
       throw error;
     });

@@ -9,8 +9,8 @@ const deviceType = namedEntityActions({
   objectField: 'deviceType',
   listField: 'deviceTypes',
   visibleIds: visibleDeviceTypeIds,
-  // CODE counts every device type, DOC only the accessible ones; §3.6 has counts apply the list
-  // predicates, so a count always matches the length of the unpaged list.
+  // The reference counts every device type; here, as for every count (docs/api/README.md), the
+  // list predicates apply, so a count always matches the length of the unpaged list.
   countVisibleOnly: true,
   // A forced-only cascade must not hinge on what the caller sees: every device of the type counts.
   guardVisibleDevicesOnly: false,
@@ -24,8 +24,9 @@ const deviceType = namedEntityActions({
 });
 
 /**
- * `devicetype/*` (devicehive-api.md §4.4). The §1.6 target check (`checkTarget`) runs before
- * `get`/`update`/`delete`; these implementations add the visibility rules of §3.6.
+ * `devicetype/*` (docs/api/device-types.md). The docs/api/README.md target check (`checkTarget`)
+ * runs before `get`/`update`/`delete`; these implementations add the visibility rules of
+ * docs/api/README.md.
  */
 export const deviceTypeActions: ActionTable = {
   'devicetype/list': deviceType.list,

@@ -15,21 +15,21 @@ import type { SqlClient } from '../storage/sql-client.port';
 import { saveDevice } from './device-save.action';
 
 // `status` is accepted like the reference's validator, but devices have no status any more
-// (§2.4), so it sorts like no sortField at all: by id.
+// (docs/api/devices.md), so it sorts like no sortField at all: by id.
 const SORT_FIELDS: Readonly<Record<string, DeviceSortField>> = {
   name: 'name',
   network: 'network',
   status: 'id',
 };
 
-/** The `deviceId` of a get/delete request; 400 when absent (§4.3). */
+/** The `deviceId` of a get/delete request; 400 when absent (docs/api/devices.md). */
 function requireDeviceId(request: JsonObject): string {
   const deviceId = request['deviceId'];
   if (typeof deviceId !== 'string' || deviceId === '') throw new DhError('DEVICE_ID_REQUIRED');
   return deviceId;
 }
 
-/** A visible device or 404 (a wildcard token passes checkTarget for any id, §1.6). */
+/** A visible device or 404 (a wildcard token passes checkTarget for any id, docs/api/README.md). */
 async function findVisibleDevice(
   sql: SqlClient,
   principal: Principal,
@@ -91,9 +91,9 @@ const deleteDevice: ActionImpl = async (ctx, request) => {
 };
 
 /**
- * `device/*` (devicehive-api.md §4.3). The §1.6 target check (`checkTarget`) runs before `get`
- * and `delete`; these implementations add the visibility rules of §3.6 (404 for a device a
- * wildcard token cannot see).
+ * `device/*` (docs/api/devices.md). The docs/api/README.md target check (`checkTarget`) runs before
+ * `get` and `delete`; these implementations add the visibility rules of docs/api/README.md (404 for
+ * a device a wildcard token cannot see).
  */
 export const deviceActions: ActionTable = {
   'device/get': getDevice,

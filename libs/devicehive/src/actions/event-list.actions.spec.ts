@@ -10,8 +10,8 @@ import {
 } from './event-actions.test-helpers';
 import { notificationActions } from './notification.actions';
 
-// command/list and notification/list share filters, sorting and paging (devicehive-api.md §4.7,
-// §4.8, §6.2): one table of behaviours run for both.
+// command/list and notification/list share filters, sorting and paging (docs/api/commands.md,
+// docs/api/notifications.md, docs/api/README.md): one table of behaviours run for both.
 
 const LISTS = [
   {

@@ -5,10 +5,13 @@ import { isJsonObject } from '../core/request-fields';
 import { parseOptionalTimestamp } from '../core/timestamp';
 import type { EventPage } from '../repositories/command-notification.query';
 
-// Request readers shared by the command and notification actions (devicehive-api.md §4.7–§4.8).
-// DTO validation ran before; these keep the reference texts for what it lets through.
+// Request readers shared by the command and notification actions (docs/api/commands.md,
+// docs/api/notifications.md). DTO validation ran before; these keep the reference texts for what it
+// lets through.
 
-/** `deviceId` of the request: 400 `Device id is wrong or empty` when absent, empty or not a string. */
+/**
+ * `deviceId` of the request: 400 `Device id is wrong or empty` when absent, empty or not a string.
+ */
 export function requireDeviceId(request: JsonObject): string {
   const value = request['deviceId'];
   if (typeof value !== 'string' || value === '') throw new DhError('DEVICE_ID_REQUIRED');
@@ -16,9 +19,9 @@ export function requireDeviceId(request: JsonObject): string {
 }
 
 /**
- * The device, if the principal may see it (§3.6). Restricted tokens already got 403 from the
- * target check (§1.6 step 4); here a missing or invisible device is 404, like the reference's
- * `findByIdWithPermissionsCheck`.
+ * The device, if the principal may see it (docs/api/README.md). Restricted tokens already got 403
+ * from the target check (docs/api/README.md step 4); here a missing or invisible device is 404,
+ * like the reference's `findByIdWithPermissionsCheck`.
  */
 export async function requireVisibleDevice(
   ctx: ActionContext,
@@ -55,7 +58,10 @@ export function readIntegerId(request: JsonObject, field: string): number | null
   return Number.isSafeInteger(n) ? n : NaN;
 }
 
-/** A JSON-object field (§1.7): object or null; anything else is 400 `'parameters' must be JSON Object!`. */
+/**
+ * A JSON-object field (docs/api/README.md): object or null; anything else is 400 `'parameters' must
+ * be JSON Object!`.
+ */
 export function optionalJsonObject(value: unknown): JsonObject | null {
   if (value == null) return null;
   if (!isJsonObject(value)) throw new DhError('PARAMS_NOT_JSON');
@@ -71,7 +77,10 @@ export function optionalText(value: unknown, maxLength = 128): string | null {
   return value;
 }
 
-/** `start`/`end` of a list (§4.7): inclusive bounds, lenient timestamps (§1.7). */
+/**
+ * `start`/`end` of a list (docs/api/commands.md): inclusive bounds, lenient timestamps
+ * (docs/api/README.md).
+ */
 export function readTimeRange(request: JsonObject): { start: Date | null; end: Date | null } {
   return {
     start: parseOptionalTimestamp(request['start']),
@@ -102,9 +111,9 @@ function pagingNumber(value: unknown, fallback: number): number {
 
 /**
  * `sortField`, `sortOrder`, `take` (20), `skip` (0) of `command/list` and `notification/list`
- * (§4.7, §6.2): a recognised sort field (any case) sorts DESC unless `sortOrder` is `ASC`; an
- * unknown or absent one gives id order. A bad `sortOrder` is 400 `Unparseable sort order : <v>`
- * (the reference sends no reply there, a REF-BUG).
+ * (docs/api/commands.md, docs/api/README.md): a recognised sort field (any case) sorts DESC unless
+ * `sortOrder` is `ASC`; an unknown or absent one gives id order. A bad `sortOrder` is 400
+ * `Unparseable sort order : <v>` (the reference sends no reply there, a REF-BUG).
  */
 export function readEventPage(
   request: JsonObject,

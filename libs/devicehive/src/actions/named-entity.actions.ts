@@ -25,8 +25,8 @@ import type {
 import { sqlState, UNIQUE_VIOLATION, type NameFilter } from '../repositories/query-builder';
 
 /**
- * What differs between `network/*` and `devicetype/*` (devicehive-api.md §4.4, §4.5): field
- * names, error codes, and which ids the principal may see.
+ * What differs between `network/*` and `devicetype/*` (docs/api/device-types.md,
+ * docs/api/networks.md): field names, error codes, and which ids the principal may see.
  */
 export interface NamedEntityActionConfig {
   repository: NamedEntityRepository;
@@ -36,11 +36,14 @@ export interface NamedEntityActionConfig {
   objectField: 'network' | 'deviceType';
   /** Reply field of `*\/list`: `networks` / `deviceTypes`. */
   listField: 'networks' | 'deviceTypes';
-  /** Ids the principal may see (§3.6). */
+  /** Ids the principal may see (docs/api/README.md). */
   visibleIds(principal: Principal): IdScope;
-  /** Whether `*\/count` applies visibility (see devicetype/count, §4.4). */
+  /** Whether `*\/count` applies visibility (see devicetype/count, docs/api/device-types.md). */
   countVisibleOnly: boolean;
-  /** Whether the non-forced delete guard counts only the devices the caller may see (§4.5). */
+  /**
+   * Whether the non-forced delete guard counts only the devices the caller may see
+   * (docs/api/networks.md).
+   */
   guardVisibleDevicesOnly: boolean;
   errors: {
     idRequired: ErrorCode;
@@ -54,7 +57,7 @@ export interface NamedEntityActionConfig {
 const SORT_FIELDS: Readonly<Record<string, NamedEntitySortField>> = { id: 'id', name: 'name' };
 const MAX_LENGTH = 128;
 
-// Entity-level validation texts of the reference (§1.4, second format).
+// Entity-level validation texts of the reference (docs/api/networks.md).
 const NAME_NULL = 'name field cannot be null.';
 const NAME_LENGTH = 'Field cannot be empty. The length of name should be from 1 to 128 symbols.';
 const DESCRIPTION_LENGTH = 'The length of description should not be more than 128 symbols.';
@@ -203,7 +206,8 @@ export function namedEntityActions(config: NamedEntityActionConfig): {
         .transaction(async (tx) => {
           const entity = await findOrThrow({ ...ctx, sql: tx }, request, { forUpdate: true });
           const updated = { ...entity, ...changes };
-          // A duplicate name is a constraint conflict here, not the insert's 403 (§4.4).
+          // A duplicate name is a constraint conflict here, not the insert's 403
+          // (docs/api/device-types.md).
           if (await repository.existsByName(tx, updated.name, entity.id)) {
             throw new DhError('DH_ERR_CONFLICT');
           }

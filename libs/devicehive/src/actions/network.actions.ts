@@ -10,7 +10,7 @@ const network = namedEntityActions({
   listField: 'networks',
   visibleIds: visibleNetworkIds,
   countVisibleOnly: true,
-  // §4.5: "has (visible) devices & !force ⇒ 400"
+  // docs/api/networks.md: visible devices inside and no `force` ⇒ 400
   guardVisibleDevicesOnly: true,
   errors: {
     idRequired: 'NETWORK_ID_REQUIRED',
@@ -22,8 +22,9 @@ const network = namedEntityActions({
 });
 
 /**
- * `network/*` (devicehive-api.md §4.5). The §1.6 target check (`checkTarget`) runs before
- * `get`/`update`/`delete`; these implementations add the visibility rules of §3.6.
+ * `network/*` (docs/api/networks.md). The docs/api/README.md target check (`checkTarget`) runs
+ * before `get`/`update`/`delete`; these implementations add the visibility rules of
+ * docs/api/README.md.
  */
 export const networkActions: ActionTable = {
   'network/list': network.list,

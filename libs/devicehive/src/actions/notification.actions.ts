@@ -22,7 +22,7 @@ import {
   requireVisibleDevice,
 } from './event-request';
 
-/** The push event of a stored notification (mqtt-api.md §5): the full 7-field view. */
+/** The push event of a stored notification (docs/topics/notification.md): the full 7-field view. */
 export function notificationEvent(notification: StoredNotification): DeviceEvent {
   return {
     kind: 'notification/insert',
@@ -35,9 +35,9 @@ export function notificationEvent(notification: StoredNotification): DeviceEvent
 }
 
 /**
- * `notification/insert` (§4.8): the payload is checked before the device (reference order);
- * stores the notification with the device's network and type (group-committed with concurrent
- * inserts when the core has a batcher; the reply waits for the commit) and emits
+ * `notification/insert` (docs/api/notifications.md): the payload is checked before the device
+ * (reference order); stores the notification with the device's network and type (group-committed
+ * with concurrent inserts when the core has a batcher; the reply waits for the commit) and emits
  * `notification/insert`.
  */
 const notificationInsert: ActionImpl = async (ctx, request) => {
@@ -70,8 +70,9 @@ const notificationInsert: ActionImpl = async (ctx, request) => {
 };
 
 /**
- * `notification/get` (§4.8). The action has no target check in the reference; the device must
- * still be visible to the caller (else 404), as for every other read of device data.
+ * `notification/get` (docs/api/notifications.md). The action has no target check in the reference;
+ * the device must still be visible to the caller (else 404), as for every other read of device
+ * data.
  */
 const notificationGet: ActionImpl = async (ctx, request) => {
   const deviceId = requireDeviceId(request);
@@ -84,7 +85,7 @@ const notificationGet: ActionImpl = async (ctx, request) => {
   return { body: { notification: notificationView(stored) } };
 };
 
-/** `notification/list` (§4.8): filters and sorting as `command/list`. */
+/** `notification/list` (docs/api/notifications.md): filters and sorting as `command/list`. */
 const notificationList: ActionImpl = async (ctx, request) => {
   const deviceId = requireDeviceId(request);
   const page = readEventPage(request, NOTIFICATION_SORT_COLUMNS);

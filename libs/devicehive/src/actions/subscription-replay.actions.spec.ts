@@ -10,7 +10,7 @@ import {
 import { notificationActions } from './notification.actions';
 import { subscriptionActions } from './subscription.actions';
 
-// Timestamp replay of request-made subscriptions (devicehive-api.md §4.7–§4.8, §6.5).
+// Timestamp replay of request-made subscriptions (docs/api/subscriptions.md).
 
 describe.each(STORAGE_KINDS)('subscribe replay on %s', (kind) => {
   const db = useTestDatabase(kind);

@@ -14,7 +14,9 @@ import { resolveSubscriptionScope, type SubscribeAsk } from '../subscriptions/su
 import { commandEvent } from './command.actions';
 import { notificationEvent } from './notification.actions';
 
-/** Replay sizes (devicehive-api.md §4.7–§4.8): `limit` default for commands, fixed for notifications. */
+/**
+ * Replay sizes (docs/api/subscriptions.md): `limit` default for commands, fixed for notifications.
+ */
 export const DEFAULT_COMMAND_REPLAY_LIMIT = 20;
 export const NOTIFICATION_REPLAY_LIMIT = 100;
 /** Upper bound on a client's `limit`, so one request cannot stream a whole table. */
@@ -43,7 +45,10 @@ function nameList(value: unknown): string[] | null {
 /** An empty list filters like an absent one (the reference checks `isEmpty()`). */
 const nullIfEmpty = <T>(list: T[] | null): T[] | null => (list?.length ? list : null);
 
-/** The request's filter fields as given (listed back by `subscription/list`, §2.8). */
+/**
+ * The request's filter fields as given (listed back by `subscription/list`,
+ * docs/api/subscriptions.md).
+ */
 function readGiven(request: JsonObject) {
   const deviceId = request['deviceId'];
   if (deviceId != null && typeof deviceId !== 'string') throw new DhError('DEVICE_ID_REQUIRED');
@@ -64,8 +69,9 @@ function readLimit(value: unknown): number {
 }
 
 /**
- * `command/subscribe` and `notification/subscribe` (§4.7–§4.8, handling `session`): validate and
- * expand the filter (subscription-scope.ts), mint the id (§2.9), and, when `timestamp` is given,
+ * `command/subscribe` and `notification/subscribe` (docs/api/subscriptions.md,
+ * handling `session`): validate and expand the filter
+ * (subscription-scope.ts), mint the id (docs/api/subscriptions.md), and, when `timestamp` is given,
  * read the stored events to replay (timestamp ≥ value, oldest first). The broker stores the
  * subscription and delivers the replay after the reply `{subscriptionId}`.
  */

@@ -1,10 +1,13 @@
 import type { ActionTable } from '../core/action';
 import { formatTimestamp } from '../core/timestamp';
 
-/** The reference server version this implementation speaks (devicehive-api.md, header). */
+/** The reference server version this implementation speaks (docs/api/session.md, `server/info`). */
 export const API_VERSION = '4.1.0';
 
-/** `cluster/info` of the reference (§4.1), answered when no Kafka is configured (embedded). */
+/**
+ * `cluster/info` of the reference (docs/api/session.md), answered when no Kafka is configured
+ * (embedded).
+ */
 export const REFERENCE_CLUSTER_INFO = {
   'bootstrap.servers': '127.0.0.1:9092',
   'zookeeper.connect': '127.0.0.1:2181',
@@ -18,7 +21,7 @@ export interface SystemInfoOptions {
 }
 
 /**
- * `server/info` and `cluster/info` (devicehive-api.md §4.1). `cluster/info` reports the
+ * `server/info` and `cluster/info` (docs/api/session.md). `cluster/info` reports the
  * configured Kafka brokers, with `zookeeper.connect` null (KRaft: there is no ZooKeeper); an
  * embedded server, which has no Kafka, answers the reference's values so clients written
  * against the reference keep working.

@@ -25,7 +25,10 @@ export const ADMIN: Principal = {
   userDeviceTypeIds: '*',
 };
 
-/** A CLIENT session as a login token builds it (§3.3), optionally with extra permissions. */
+/**
+ * A CLIENT session as a login token builds it (docs/api/README.md), optionally with extra
+ * permissions.
+ */
 export function clientPrincipal(
   userId: number,
   networkIds: number[],

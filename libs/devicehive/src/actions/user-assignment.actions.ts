@@ -44,19 +44,21 @@ async function readTarget(
   return { user, id, text, repo: new UserAssignmentRepository(ctx.sql) };
 }
 
-/** Device-type assignments only matter when the user is restricted (§4.10). */
+/** Device-type assignments only matter when the user is restricted (docs/api/users.md). */
 function checkDeviceTypesRestricted(kind: AssignmentKind, user: UserRecord): void {
   if (kind === 'deviceType' && user.allDeviceTypesAvailable) {
     throw new DhError('DEVICE_TYPE_ASSIGNMENT_NOT_ALLOWED');
   }
 }
 
-/** `user/getNetwork`, `user/getDeviceType`: the reply nests the entity twice (§4.6, §4.10). */
+/**
+ * `user/getNetwork`, `user/getDeviceType`: the reply nests the entity twice (docs/api/users.md).
+ */
 const getAssigned =
   (kind: AssignmentKind, key: 'network' | 'deviceType'): ActionImpl =>
   async (ctx, request) => {
     const { user, id, text, repo } = await readTarget(ctx, request, kind);
-    // A user with every device type available has each existing one (§3.6).
+    // A user with every device type available has each existing one (docs/api/README.md).
     const entity =
       kind === 'deviceType' && user.allDeviceTypesAvailable
         ? await repo.findById(kind, id)
@@ -65,7 +67,7 @@ const getAssigned =
     return { body: { [key]: { [key]: namedView(entity) } } };
   };
 
-/** `user/assignNetwork`, `user/assignDeviceType`: idempotent (§4.6). */
+/** `user/assignNetwork`, `user/assignDeviceType`: idempotent (docs/api/users.md). */
 const assign =
   (kind: AssignmentKind): ActionImpl =>
   async (ctx, request) => {
@@ -83,7 +85,9 @@ const assign =
     return { body: {} };
   };
 
-/** `user/unassignNetwork`, `user/unassignDeviceType`: unassigning an unassigned entity is a no-op. */
+/**
+ * `user/unassignNetwork`, `user/unassignDeviceType`: unassigning an unassigned entity is a no-op.
+ */
 const unassign =
   (kind: AssignmentKind): ActionImpl =>
   async (ctx, request) => {
@@ -120,7 +124,9 @@ const setAllDeviceTypes =
     return { body: {} };
   };
 
-/** The user↔network actions (§4.6) and the user↔device-type extras (§4.10). */
+/**
+ * The user↔network actions and the user↔device-type extras (docs/api/users.md).
+ */
 export const userAssignmentActions: ActionTable = {
   'user/getNetwork': getAssigned('network', 'network'),
   'user/assignNetwork': assign('network'),

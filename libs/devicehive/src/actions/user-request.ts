@@ -9,7 +9,7 @@ import {
 import type { UserFilter, UserListOptions, UserSortField } from '../repositories/user.repository';
 
 /*
- * Reading of the user actions' request fields (devicehive-api.md §4.6). The protocol DTOs validate
+ * Reading of the user actions' request fields (docs/api/users.md). The protocol DTOs validate
  * shapes before the core runs; these checks hold the rules that need the trimmed value or the
  * action's semantics, and keep the core safe (no 500 from a CHECK constraint) if called directly.
  */
@@ -34,8 +34,9 @@ export interface RequestId {
 }
 
 /**
- * Reads an id given as a JSON number or a numeric string (§6.7); absent ⇒ the action's "wrong or
- * empty" 400. An id no row can have (`"abc"`, `1.5`) yields NaN, so lookups answer 404.
+ * Reads an id given as a JSON number or a numeric string (docs/api/README.md); absent ⇒ the
+ * action's "wrong or empty" 400. An id no row can have (`"abc"`, `1.5`) yields NaN, so lookups
+ * answer 404.
  */
 export function requireId(
   request: JsonObject,
@@ -56,7 +57,7 @@ export function requireUserPayload(request: JsonObject): UserPayload {
   return user as UserPayload;
 }
 
-/** The login trimmed (§2.1), 3–128 characters of `[\w@.-]`. */
+/** The login trimmed (docs/api/users.md), 3–128 characters of `[\w@.-]`. */
 export function checkLogin(value: unknown): string {
   if (typeof value !== 'string') throw new DhError('LOGIN_LENGTH_INVALID');
   const login = value.trim();
@@ -65,7 +66,7 @@ export function checkLogin(value: unknown): string {
   return login;
 }
 
-/** A password of 6–128 characters (§2.1). */
+/** A password of 6–128 characters (docs/api/users.md). */
 export function checkPassword(value: unknown): string {
   if (typeof value !== 'string' || value.length < 6 || value.length > 128) {
     throw new DhError('PASSWORD_VALIDATION_FAILED');
@@ -73,20 +74,20 @@ export function checkPassword(value: unknown): string {
   return value;
 }
 
-/** 0 = ADMIN, 1 = CLIENT (§3.7). */
+/** 0 = ADMIN, 1 = CLIENT (docs/api/README.md). */
 export function checkRole(value: unknown): number {
   if (value !== UserRole.Admin && value !== UserRole.Client) throw new DhError('INVALID_USER_ROLE');
   return value;
 }
 
-/** 0..2 (§3.7); 3 (the former DELETED) crashed the reference, so it is a 400 here. */
+/** 0..2 (docs/api/README.md); 3 (the former DELETED) crashed the reference, so it is a 400 here. */
 export function checkStatus(value: unknown): number {
   const statuses: unknown[] = Object.values(UserStatus);
   if (!statuses.includes(value)) throw new DhError('INVALID_REQUEST_PARAMETERS');
   return value as number;
 }
 
-/** A JSON object or null (§1.7). */
+/** A JSON object or null (docs/api/README.md). */
 export function checkData(value: unknown): JsonObject | null {
   if (value === undefined || value === null) return null;
   if (!isJsonObject(value)) throw new DhError('PARAMS_NOT_JSON');
@@ -107,7 +108,9 @@ function optionalInt(request: JsonObject, field: string): number | undefined {
   return value;
 }
 
-/** `login`, `loginPattern`, `role`, `status` of `user/list` and `user/count` (§4.6). */
+/**
+ * `login`, `loginPattern`, `role`, `status` of `user/list` and `user/count` (docs/api/users.md).
+ */
 export function readUserFilter(request: JsonObject): UserFilter {
   return {
     login: optionalString(request, 'login'),
@@ -119,7 +122,9 @@ export function readUserFilter(request: JsonObject): UserFilter {
 
 const SORT_FIELDS: Readonly<Record<string, UserSortField>> = { id: 'id', login: 'login' };
 
-/** Sorting (`id`|`login`, default `id` ascending) and paging of `user/list` (§6.2). */
+/**
+ * Sorting (`id`|`login`, default `id` ascending) and paging of `user/list` (docs/api/README.md).
+ */
 export function readUserListOptions(request: JsonObject): UserListOptions {
   return readListQuery(request, SORT_FIELDS, 'id');
 }

@@ -3,11 +3,13 @@ import type { NamedEntity } from '../repositories/user-assignment.repository';
 import type { UserRecord } from '../repositories/user.repository';
 
 /*
- * The JSON views of a user (devicehive-api.md §2.1), with the reference key order. Built from
+ * The JSON views of a user (docs/api/users.md), with the reference key order. Built from
  * UserRecord, which never holds the password hash, salt or loginAttempts.
  */
 
-/** `user/list`: id, login, role, status, lastLogin, data, introReviewed, allDeviceTypesAvailable. */
+/**
+ * `user/list`: id, login, role, status, lastLogin, data, introReviewed, allDeviceTypesAvailable.
+ */
 export function listedUserView(user: UserRecord): JsonObject {
   return {
     id: user.id,
@@ -26,7 +28,10 @@ export function publishedUserView(user: UserRecord, networks: readonly NamedEnti
   return { ...listedUserView(user), networks: networks.map(namedView) };
 }
 
-/** `user/insert`: id, lastLogin, data, introReviewed, allDeviceTypesAvailable (no login/role/status). */
+/**
+ * `user/insert`: id, lastLogin, data, introReviewed, allDeviceTypesAvailable (no
+ * login/role/status).
+ */
 export function submittedUserView(user: UserRecord): JsonObject {
   return {
     id: user.id,
@@ -37,7 +42,10 @@ export function submittedUserView(user: UserRecord): JsonObject {
   };
 }
 
-/** A network or device type as id, name, description (§2.2, §2.3). */
+/**
+ * A network or device type as id, name, description (docs/api/networks.md,
+ * docs/api/device-types.md).
+ */
 export function namedView(entity: NamedEntity): JsonObject {
   return { id: entity.id, name: entity.name, description: entity.description };
 }

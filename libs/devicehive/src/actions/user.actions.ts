@@ -24,7 +24,10 @@ import {
 } from './user-request';
 import { listedUserView, publishedUserView, submittedUserView } from './user-views';
 
-/** The session principal; the gateway only routes authenticated calls here (§1.6 step 2). */
+/**
+ * The session principal; the gateway only routes authenticated calls here (docs/api/README.md step
+ * 2).
+ */
 export function requirePrincipal(ctx: ActionContext): Principal {
   if (ctx.principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
   return ctx.principal;
@@ -40,11 +43,11 @@ async function publishedUser(ctx: ActionContext, userId: number): Promise<JsonOb
 }
 
 /**
- * `user/update` and `user/updateCurrent` (§4.6): partial update where `data` is always replaced
- * (null when omitted, a reference quirk), the password only when non-empty, and login, role,
- * status and allDeviceTypesAvailable reserved to ADMIN callers. A new password is stored as scrypt
- * (auth/password.ts). A status set here is the admin's: it clears `locked_at`, so a LOCKED_OUT set
- * here never expires, and ACTIVE also resets the failed attempts (docs/security.md).
+ * `user/update` and `user/updateCurrent` (docs/api/users.md): partial update where `data` is always
+ * replaced (null when omitted, a reference quirk), the password only when non-empty, and login,
+ * role, status and allDeviceTypesAvailable reserved to ADMIN callers. A new password is stored as
+ * scrypt (auth/password.ts). A status set here is the admin's: it clears `locked_at`, so a
+ * LOCKED_OUT set here never expires, and ACTIVE also resets the failed attempts (docs/security.md).
  */
 async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPayload) {
   const caller = requirePrincipal(ctx);
@@ -52,8 +55,8 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPa
   const userId = target.id;
   const existing = await users.findById(userId);
   if (!existing) throw new DhError('USER_NOT_FOUND', target.text);
-  // A CLIENT may change only its password, data and introReviewed (§4.6); the device-type flag is
-  // guarded too, or a CLIENT could widen its own access (§3.6).
+  // A CLIENT may change only its password, data and introReviewed (docs/api/users.md); the
+  // device-type flag is guarded too, or a CLIENT could widen its own access (docs/api/README.md).
   const wantsAdminChange = [
     payload.login,
     payload.status,
@@ -109,7 +112,7 @@ const count: ActionImpl = async (ctx, request) => {
 const get: ActionImpl = async (ctx, request) => {
   const caller = requirePrincipal(ctx);
   const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
-  // A CLIENT caller cannot see other users: same 404 as a missing one (§4.6).
+  // A CLIENT caller cannot see other users: same 404 as a missing one (docs/api/users.md).
   const user =
     caller.role === UserRole.Admin || caller.userId === id
       ? await publishedUser(ctx, id)
@@ -171,8 +174,9 @@ const updateCurrent: ActionImpl = async (ctx, request) => {
 };
 
 /**
- * The `user/*` actions (devicehive-api.md §4.6, §4.10). Replies never carry the password hash,
- * salt or loginAttempts. Permission and authentication are checked before these run (§1.6).
+ * The `user/*` actions (docs/api/users.md). Replies never carry the password hash,
+ * salt or loginAttempts. Permission and authentication are checked before these run
+ * (docs/api/README.md).
  */
 export const userActions: ActionTable = {
   'user/list': list,

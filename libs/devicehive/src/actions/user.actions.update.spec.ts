@@ -21,7 +21,7 @@ describe('userActions: user/update and user/updateCurrent', () => {
           role: 0,
           status: 1,
           introReviewed: true,
-          // §4.6: `data` is replaced even when omitted (reference quirk)
+          // docs/api/users.md: `data` is replaced even when omitted (reference quirk)
           data: null,
         });
         expect(await storedPassword(id)).toEqual(before);

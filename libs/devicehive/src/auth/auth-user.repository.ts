@@ -75,8 +75,8 @@ export async function setPasswordHash(sql: SqlClient, userId: number, hash: stri
 }
 
 /**
- * Sets lastLogin to `now` when it is null or older than `user.login.lastTimeout` ms (§3.8), in
- * one statement so concurrent sessions do not race.
+ * Sets lastLogin to `now` when it is null or older than `user.login.lastTimeout` ms
+ * (docs/api/README.md), in one statement so concurrent sessions do not race.
  */
 export async function touchLastLogin(sql: SqlClient, userId: number, now: Date): Promise<void> {
   const timeout = await readIntegerSetting(

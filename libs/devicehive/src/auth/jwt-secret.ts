@@ -29,7 +29,7 @@ export function generateJwtSecret(): string {
 
 /**
  * The HMAC key of a secret. Interop with the reference (jjwt 0.7): the secret string is read as
- * Base64 and the decoded bytes are the key (§3.2).
+ * Base64 and the decoded bytes are the key (docs/api/README.md).
  */
 export function jwtKey(secret: string): Uint8Array {
   return new Uint8Array(Buffer.from(secret, 'base64'));
@@ -45,9 +45,10 @@ function checkSecret(secret: string): string {
 }
 
 /**
- * Resolves the signing secret at start (§3.2): a `given` secret (DH_JWT_SECRET) is stored as
- * configuration `jwt.secret` and used; else the stored value; else a generated one is stored.
- * Concurrent starts agree on one stored secret (first insert wins). The secret is never logged.
+ * Resolves the signing secret at start (docs/api/README.md): a `given` secret (DH_JWT_SECRET) is
+ * stored as configuration `jwt.secret` and used; else the stored value; else a generated one is
+ * stored. Concurrent starts agree on one stored secret (first insert wins). The secret is never
+ * logged.
  */
 export async function resolveJwtSecret(sql: SqlClient, given?: string): Promise<string> {
   if (given) {

@@ -2,7 +2,7 @@ import { DhError } from '@dh-mqtt/protocol';
 import { jwtVerify, SignJWT } from 'jose';
 import { jwtKey } from './jwt-secret';
 
-/** `t` claim values (devicehive-api.md §3.2). */
+/** `t` claim values (docs/api/README.md). */
 export const TokenType = { Refresh: 0, Access: 1 } as const;
 export type TokenType = (typeof TokenType)[keyof typeof TokenType];
 
@@ -11,8 +11,9 @@ export const ACCESS_TOKEN_LIFETIME_MS = 1_800_000;
 export const REFRESH_TOKEN_LIFETIME_MS = 15_724_800_000;
 
 /**
- * The `payload` claim of a user token (§3.2): user id, action ids (§3.1), network and device
- * type ids as strings (or `"*"`), expiry in epoch ms, token type. Key order as the reference.
+ * The `payload` claim of a user token (docs/api/README.md): user id, action ids
+ * (docs/api/README.md), network and device type ids as strings (or `"*"`), expiry in epoch ms,
+ * token type. Key order as the reference.
  */
 export interface TokenPayload {
   u: number;

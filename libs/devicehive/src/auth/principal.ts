@@ -20,7 +20,10 @@ import {
 import { TokenType, verifyToken, type TokenPayload } from './jwt';
 import { liftExpiredLock } from './login';
 
-/** §3.4: `a` with 0 ⇒ every action; `[]` ⇒ the client set; else the listed ids; absent ⇒ none. */
+/**
+ * docs/api/README.md: `a` with 0 ⇒ every action; `[]` ⇒ the client set; else the listed ids; absent
+ * ⇒ none.
+ */
 function permissionsOf(a: number[] | null): readonly Permission[] {
   if (a == null) return [];
   if (a.includes(ANY_PERMISSION_ID)) return ALL_PERMISSIONS;
@@ -32,16 +35,19 @@ function idsOf(claim: readonly string[]): number[] {
   return claim.map(Number).filter((id) => Number.isSafeInteger(id));
 }
 
-/** §3.4: `"*"` ⇒ all networks; listed ids; null/absent ⇒ no network access (CODE, not DOC). */
+/**
+ * docs/api/README.md: `"*"` ⇒ all networks; listed ids; null/absent ⇒ no network access (CODE, not
+ * DOC).
+ */
 function networkScope(n: string[] | null): IdScope {
   if (n == null) return [];
   return n.includes('*') ? '*' : idsOf(n);
 }
 
 /**
- * §3.4: all device types unless the user lacks allDeviceTypesAvailable; then `"*"` in `dt` (or
- * the user flag) ⇒ all, else the listed ids; `dt` null ⇒ as the user flag decided (restricted
- * with no ids = none).
+ * docs/api/README.md: all device types unless the user lacks allDeviceTypesAvailable; then `"*"` in
+ * `dt` (or the user flag) ⇒ all, else the listed ids; `dt` null ⇒ as the user flag decided
+ * (restricted with no ids = none).
  */
 function deviceTypeScope(dt: string[] | null, user: AuthUser): IdScope {
   if (dt == null) return user.allDeviceTypesAvailable ? '*' : [];
@@ -68,8 +74,9 @@ async function buildPrincipal(
 }
 
 /**
- * An ACTIVE user for a verified token, else 401 `Invalid credentials` (§3.4, §4.1). A lock from
- * failed attempts that has expired is lifted first (docs/security.md, "Login lockout").
+ * An ACTIVE user for a verified token, else 401 `Invalid credentials` (docs/api/README.md,
+ * docs/api/session.md). A lock from failed attempts that has expired is lifted first
+ * (docs/security.md, "Login lockout").
  */
 export async function activeTokenUser(
   sql: SqlClient,
@@ -85,9 +92,9 @@ export async function activeTokenUser(
 }
 
 /**
- * The session principal of an access token (`authenticate`, devicehive-api.md §3.4): invalid or
+ * The session principal of an access token (`authenticate`, docs/api/README.md): invalid or
  * refresh-type token ⇒ 401 `Invalid credentials`; expired ⇒ 401 `Token expired`; user missing or
- * not ACTIVE ⇒ 401 `Invalid credentials`. Refreshes the user's lastLogin (§3.8).
+ * not ACTIVE ⇒ 401 `Invalid credentials`. Refreshes the user's lastLogin (docs/api/README.md).
  */
 export async function principalFromAccessToken(
   sql: SqlClient,

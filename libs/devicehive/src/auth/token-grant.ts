@@ -14,7 +14,7 @@ import type { TokenGrant } from './jwt';
 const WILDCARD = '*';
 
 /**
- * What a login token grants (devicehive-api.md §3.3): ADMIN `a=[0]`, all networks and device
+ * What a login token grants (docs/api/README.md): ADMIN `a=[0]`, all networks and device
  * types; CLIENT the client set, its assigned networks, and its device types (`"*"` when
  * allDeviceTypesAvailable).
  */
@@ -43,9 +43,9 @@ function actionId(ref: unknown): number | undefined {
 }
 
 /**
- * The `a` claim of `token/create` (§3.1, §4.1): names (case-insensitive) or ids, `"*"`/0 = all,
- * unknown ones dropped; absent ⇒ `[1]` (the token grants nothing); `[]` stays empty (the client
- * set at use time).
+ * The `a` claim of `token/create` (docs/api/README.md, docs/api/session.md): names
+ * (case-insensitive) or ids, `"*"`/0 = all, unknown ones dropped; absent ⇒ `[1]` (the token grants
+ * nothing); `[]` stays empty (the client set at use time).
  */
 export function requestedActionIds(actions: unknown): number[] {
   if (!Array.isArray(actions)) return [NO_PERMISSION_ID];
@@ -59,7 +59,7 @@ export function requestedActionIds(actions: unknown): number[] {
 
 /**
  * The `n`/`dt` claims of `token/create`: ids as strings, `"*"` kept; absent ⇒ null (no access
- * on that axis for networks, §3.4). Values that are not ids are dropped.
+ * on that axis for networks, docs/api/README.md). Values that are not ids are dropped.
  */
 export function requestedScope(ids: unknown): string[] | null {
   if (!Array.isArray(ids)) return null;

@@ -193,7 +193,7 @@ describe('visibility scopes', () => {
     });
     expect(visibleNetworkIds(client)).toEqual([2]);
     expect(visibleDeviceTypeIds(client)).toEqual([8]);
-    // devices: the user's device-type assignment is not checked (§3.6)
+    // devices: the user's device-type assignment is not checked (docs/api/README.md)
     expect(visibleDeviceScopes(client)).toEqual({ networkIds: [2], deviceTypeIds: [7, 8] });
   });
 

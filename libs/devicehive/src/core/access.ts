@@ -29,7 +29,9 @@ export function findDevice(
   return cache ? cache.find(sql, deviceId) : findDeviceById(sql, deviceId);
 }
 
-/** The session principal; 401 `Unauthorized` for an anonymous session (§1.6 step 2). */
+/**
+ * The session principal; 401 `Unauthorized` for an anonymous session (docs/api/README.md step 2).
+ */
 export function requirePrincipal(ctx: ActionContext): Principal {
   if (ctx.principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
   return ctx.principal;
@@ -40,12 +42,13 @@ function bothWildcards(principal: Principal): boolean {
 }
 
 /**
- * The target check of devicehive-api.md §1.6 step 4, run before the action for actions whose
+ * The target check of docs/api/README.md step 4, run before the action for actions whose
  * catalogue entry names a target:
  * - `networkId` / `deviceTypeId`: unless the token is a wildcard on that axis, the id must be in
  *   the token's list;
  * - `deviceId`: a token with both wildcards passes; otherwise the device must exist and be visible
- *   (§3.6), so a nonexistent device is a 403 here and a 404 in the handler for wildcard tokens;
+ *   (docs/api/README.md), so a nonexistent device is a 403 here and a 404 in the handler for
+ *   wildcard tokens;
  * - absent target value (or no target): passes; the handler reports the missing id.
  * Rejects with 403 `Access is denied`, or 401 for an anonymous session. A device it loads is kept
  * in `ctx.checkedDevice` for the action.
@@ -82,8 +85,8 @@ export function intersectScopes(a: IdScope, b: IdScope): IdScope {
 }
 
 /**
- * Networks the principal may see (§3.6): the token's `n`, and for CLIENT users only the networks
- * assigned to them (as captured in the principal at authentication).
+ * Networks the principal may see (docs/api/README.md): the token's `n`, and for CLIENT users only
+ * the networks assigned to them (as captured in the principal at authentication).
  */
 export function visibleNetworkIds(principal: Principal): IdScope {
   return principal.role === UserRole.Admin
@@ -92,8 +95,8 @@ export function visibleNetworkIds(principal: Principal): IdScope {
 }
 
 /**
- * Device types the principal may see (§3.6): the token's `dt`, and for CLIENT users the assigned
- * types unless the user may use all of them.
+ * Device types the principal may see (docs/api/README.md): the token's `dt`, and for CLIENT users
+ * the assigned types unless the user may use all of them.
  */
 export function visibleDeviceTypeIds(principal: Principal): IdScope {
   return principal.role === UserRole.Admin
@@ -102,8 +105,9 @@ export function visibleDeviceTypeIds(principal: Principal): IdScope {
 }
 
 /**
- * Scopes a device must fall into to be visible (§3.6): its network visible to the principal, its
- * type in the token's `dt` (the user's device-type assignment is not checked for devices).
+ * Scopes a device must fall into to be visible (docs/api/README.md): its network visible to the
+ * principal, its type in the token's `dt` (the user's device-type assignment is not checked for
+ * devices).
  */
 export function visibleDeviceScopes(principal: Principal): {
   networkIds: IdScope;
@@ -112,12 +116,14 @@ export function visibleDeviceScopes(principal: Principal): {
   return { networkIds: visibleNetworkIds(principal), deviceTypeIds: principal.deviceTypeIds };
 }
 
-/** Whether a scope grants nothing at all (`device/list` etc. answer `[]` early, §3.6). */
+/**
+ * Whether a scope grants nothing at all (`device/list` etc. answer `[]` early, docs/api/README.md).
+ */
 export function isEmptyScope(scope: IdScope): boolean {
   return scope !== '*' && scope.length === 0;
 }
 
-/** Whether the principal may see a network, by id (§3.6). */
+/** Whether the principal may see a network, by id (docs/api/README.md). */
 export function canSeeNetworkId(principal: Principal, networkId: number): boolean {
   return inScope(visibleNetworkIds(principal), networkId);
 }

@@ -30,7 +30,7 @@ export interface ActionContext extends CoreServices {
   /** MQTT client id of the requester (commands remember it for dh/command_update pushes). */
   clientId: string;
   /**
-   * The device the target check (devicehive-api.md §1.6 step 4) loaded and found visible in this
+   * The device the target check (docs/api/README.md step 4) loaded and found visible in this
    * call, so that the action does not look it up a second time. Unset when no check loaded one.
    */
   checkedDevice?: DeviceRecord;
@@ -38,7 +38,7 @@ export interface ActionContext extends CoreServices {
 
 /** What an action produced besides its reply body. */
 export interface ActionOutcome {
-  /** Fields of the success reply after action/requestId/status (devicehive-api.md §1.3). */
+  /** Fields of the success reply after action/requestId/status (docs/api/README.md). */
   body: JsonObject;
   /** `authenticate`: the new session principal. */
   principal?: Principal;

@@ -4,7 +4,7 @@ import type { Page, SortDirection } from '../repositories/query-builder';
 const INTEGER = /^-?\d+$/;
 
 /**
- * An entity id from the request (devicehive-api.md §1.2, §6.7: a number or a numeric string), or
+ * An entity id from the request (docs/api/README.md: a number or a numeric string), or
  * null when absent. An integer that no row can have (beyond ±2^53, fractional) becomes NaN, which
  * never matches, so lookups answer 404 instead of failing in the database.
  */
@@ -42,7 +42,7 @@ export function optionalString(request: JsonObject, field: string): string | und
   return value;
 }
 
-/** A sorted, paged list request (§6.2). */
+/** A sorted, paged list request (docs/api/README.md). */
 export interface ListQuery<Field extends string> {
   sort: { field: Field; direction: SortDirection };
   page: Page;
@@ -59,7 +59,7 @@ function pagingNumber(value: unknown, fallback: number): number {
 }
 
 /**
- * Reads `sortField`, `sortOrder`, `take` (default 20) and `skip` (default 0) (§6.2).
+ * Reads `sortField`, `sortOrder`, `take` (default 20) and `skip` (default 0) (docs/api/README.md).
  * `sortFields` maps accepted field names (lower case) to the repository's sort key; matching is
  * case-insensitive. Unknown field ⇒ 400 `Invalid request parameters`; bad order ⇒ 400
  * `Unparseable sort order : <v>` (the reference sends no reply at all there, a REF-BUG).

@@ -1,13 +1,13 @@
 import { DhError } from '@dh-mqtt/protocol';
 
-// yyyy-MM-dd, optional time with optional seconds/fraction, optional zone (devicehive-api.md §1.7).
+// yyyy-MM-dd, optional time with optional seconds/fraction, optional zone (docs/api/README.md).
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const EPOCH_MS = /^-?\d+$/;
 
 /**
  * Parses an incoming timestamp leniently, like the reference's Jackson StdDateFormat
- * (devicehive-api.md §1.7): a `Date` (DTOs may have converted it already), epoch milliseconds
+ * (docs/api/README.md): a `Date` (DTOs may have converted it already), epoch milliseconds
  * (number or numeric string), ISO-8601 with or without zone (no zone ⇒ UTC), date-only, or
  * RFC-1123. Precision is cut to milliseconds.
  *
@@ -25,7 +25,7 @@ export function parseOptionalTimestamp(value: unknown): Date | null {
   return value == null ? null : parseTimestamp(value);
 }
 
-/** The outgoing format of §1.7: UTC `yyyy-MM-dd'T'HH:mm:ss.SSS`, no zone suffix. */
+/** The outgoing format of docs/api/README.md: UTC `yyyy-MM-dd'T'HH:mm:ss.SSS`, no zone suffix. */
 export function formatTimestamp(date: Date): string {
   return date.toISOString().slice(0, 23);
 }

@@ -1,12 +1,15 @@
 import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
 
-/** Column selector of a timestamp: formatted by the database, since `pg` reads TIMESTAMP in local time. */
+/**
+ * Column selector of a timestamp: formatted by the database, since `pg` reads TIMESTAMP in local
+ * time.
+ */
 export function timestampColumn(column: string, alias: string): string {
   return `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS ${alias}`;
 }
 
-/** A `Date` as a TIMESTAMP parameter (UTC wall time, devicehive-api.md §1.7). */
+/** A `Date` as a TIMESTAMP parameter (UTC wall time, docs/api/README.md). */
 export function timestampParam(date: Date): string {
   return formatTimestamp(date);
 }
@@ -16,7 +19,7 @@ export function jsonParam(value: unknown): string | null {
   return value == null ? null : JSON.stringify(value);
 }
 
-/** Which stored events an event query covers: each axis null = any (devicehive-api.md §6.1). */
+/** Which stored events an event query covers: each axis null = any (docs/api/subscriptions.md). */
 export interface EventScope {
   deviceId: string | null;
   networkIds: readonly number[] | null;
@@ -24,7 +27,7 @@ export interface EventScope {
   names: readonly string[] | null;
 }
 
-/** List paging and order (devicehive-api.md §4.7 `command/list`, §6.2). */
+/** List paging and order (docs/api/commands.md `command/list`, docs/api/README.md). */
 export interface EventPage {
   /** A recognised column name, or null for id order. */
   sortField: string | null;
@@ -81,7 +84,10 @@ export function orderBy(page: EventPage): string {
   return `ORDER BY ${page.sortField} ${page.sortOrder}, id ${page.sortOrder}`;
 }
 
-/** The `command/list` and `notification/list` filters they share (§4.7, §4.8); all AND-ed. */
+/**
+ * The `command/list` and `notification/list` filters they share (docs/api/commands.md,
+ * docs/api/notifications.md); all AND-ed.
+ */
 export interface EventListFilter {
   deviceId: string;
   /** Inclusive bounds on `timestamp`. */
@@ -131,7 +137,10 @@ export async function selectOnDevice<Row extends object>(
   return rows[0];
 }
 
-/** Replay rows of `table` (§4.7, §4.8 subscribe): `where`, oldest `timeColumn` first, at most `limit`. */
+/**
+ * Replay rows of `table` (docs/api/subscriptions.md subscribe): `where`,
+ * oldest `timeColumn` first, at most `limit`.
+ */
 export async function selectSince<Row extends object>(
   sql: SqlClient,
   table: string,

@@ -30,8 +30,8 @@ export interface CommandFields {
 }
 
 /**
- * A stored command: the 12 public fields of devicehive-api.md §2.5 (timestamps already in the
- * §1.7 format) plus the internal `isUpdated` and the inserting MQTT client.
+ * A stored command: the 12 public fields of docs/api/commands.md (timestamps already in the
+ * docs/api/README.md format) plus the internal `isUpdated` and the inserting MQTT client.
  */
 export interface StoredCommand extends CommandFields {
   id: number;
@@ -45,19 +45,19 @@ export interface NewCommand extends CommandFields {
   timestamp: Date;
 }
 
-/** `command/update` changes (§4.7): absent keys keep their value, null clears. */
+/** `command/update` changes (docs/api/commands.md): absent keys keep their value, null clears. */
 export interface CommandChanges {
   status?: string | null;
   result?: JsonObject | null;
 }
 
-/** `command/list` filters (§4.7); all combine with AND. */
+/** `command/list` filters (docs/api/commands.md); all combine with AND. */
 export interface CommandFilter extends EventListFilter {
   /** Case-insensitive exact match. */
   status: string | null;
 }
 
-/** Sort fields of `command/list` (§6.2) and their columns. */
+/** Sort fields of `command/list` (docs/api/README.md) and their columns. */
 export const COMMAND_SORT_COLUMNS: Readonly<Record<string, string>> = {
   timestamp: 'timestamp',
   command: 'command',
@@ -104,7 +104,7 @@ function toStored(row: CommandRow): StoredCommand {
   };
 }
 
-/** The full public view (§2.5), in the reference key order; never `isUpdated`. */
+/** The full public view (docs/api/commands.md), in the reference key order; never `isUpdated`. */
 export function commandView(c: StoredCommand): JsonObject {
   return {
     id: c.id,
@@ -124,7 +124,8 @@ export function commandView(c: StoredCommand): JsonObject {
 
 /**
  * Stores a new command (`last_updated` = `timestamp`, not updated). Ids come from a sequence; the
- * rest of the returned command is the input (timestamps formatted in JS as `to_char` would, §1.7).
+ * rest of the returned command is the input (timestamps formatted in JS as `to_char` would,
+ * docs/api/README.md).
  */
 export async function insertCommand(sql: SqlClient, c: NewCommand): Promise<StoredCommand> {
   const timestamp = timestampParam(c.timestamp);
@@ -191,8 +192,8 @@ export async function listCommands(
 }
 
 /**
- * Applies `command/update` (§4.7): only status/result change; the command becomes updated and
- * `last_updated` = `now`. Null when no such command exists on that device.
+ * Applies `command/update` (docs/api/commands.md): only status/result change; the command becomes
+ * updated and `last_updated` = `now`. Null when no such command exists on that device.
  */
 export async function updateCommand(
   sql: SqlClient,
@@ -223,9 +224,10 @@ export async function updateCommand(
 }
 
 /**
- * Stored commands for a subscription's timestamp replay (§4.7 `command/subscribe`): inside the
- * scope, oldest first, at most `limit`. `updatedOnly` replays updated commands by their
- * `last_updated` (§6.5), otherwise inserts by `timestamp`.
+ * Stored commands for a subscription's timestamp replay (docs/api/subscriptions.md
+ * `command/subscribe`): inside the scope, oldest first, at most `limit`. `updatedOnly` replays
+ * updated commands by their `last_updated` (docs/api/commands.md), otherwise inserts by
+ * `timestamp`.
  */
 export async function findCommandsSince(
   sql: SqlClient,

@@ -1,6 +1,6 @@
 import type { SqlClient } from '../storage/sql-client.port';
 
-/** A `dh_configuration` row (devicehive-api.md §2.7). */
+/** A `dh_configuration` row (docs/api/configuration.md). */
 export interface ConfigurationRecord {
   id: number;
   name: string;

@@ -8,7 +8,7 @@ import {
   type SortDirection,
 } from './query-builder';
 
-/** A dh_device row in the shape of the full device view (devicehive-api.md §2.4, key order kept). */
+/** A dh_device row in the shape of the full device view (docs/api/devices.md, key order kept). */
 export interface DeviceRecord {
   id: string;
   name: string;
@@ -18,7 +18,10 @@ export interface DeviceRecord {
   isBlocked: boolean;
 }
 
-/** Filters of `device/list` and `device/count` (§4.3) plus the visibility scopes (§3.6). */
+/**
+ * Filters of `device/list` and `device/count` (docs/api/devices.md) plus the visibility scopes
+ * (docs/api/README.md).
+ */
 export interface DeviceQuery extends NameFilter {
   networkId?: number;
   deviceTypeId?: number;
@@ -159,7 +162,10 @@ export function jsonParam(value: JsonObject | null | undefined): string | null {
   return value == null ? null : JSON.stringify(value);
 }
 
-/** A notification row to insert (devicehive-api.md §2.6); `timestamp` in the §1.7 format (UTC). */
+/**
+ * A notification row to insert (docs/api/notifications.md); `timestamp` in the docs/api/README.md
+ * format (UTC).
+ */
 export interface NewNotification {
   notification: string;
   deviceId: string;

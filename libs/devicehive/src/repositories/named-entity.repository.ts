@@ -8,14 +8,20 @@ import {
   type SortDirection,
 } from './query-builder';
 
-/** A network or device type in its listed view (devicehive-api.md §2.2, §2.3, key order kept). */
+/**
+ * A network or device type in its listed view (docs/api/networks.md, docs/api/device-types.md, key
+ * order kept).
+ */
 export interface NamedEntityRecord {
   id: number;
   name: string;
   description: string | null;
 }
 
-/** `network/list`, `devicetype/list` filters (§4.4, §4.5) plus the visibility scope (§3.6). */
+/**
+ * `network/list`, `devicetype/list` filters (docs/api/device-types.md, docs/api/networks.md) plus
+ * the visibility scope (docs/api/README.md).
+ */
 export interface NamedEntityQuery extends NameFilter {
   ids: IdScope;
 }
@@ -39,7 +45,7 @@ const toRecord = (row: NamedRow): NamedEntityRecord => ({
 
 /**
  * SQL of the two entities that share one shape and one set of rules: networks and device types
- * (§2.3: "same shape/rules as Network").
+ * (docs/api/device-types.md: the same rules as networks).
  */
 export class NamedEntityRepository {
   constructor(private readonly table: NamedEntityTable) {}
@@ -123,7 +129,7 @@ export class NamedEntityRepository {
 
   /**
    * Deletes the entity; its devices and user assignments go with it (FK ON DELETE CASCADE,
-   * devicehive-api.md §6.4). False when there was none.
+   * docs/api/networks.md). False when there was none.
    */
   async delete(sql: SqlClient, id: number): Promise<boolean> {
     const { rowCount } = await sql.query(`DELETE FROM ${this.table} WHERE id = $1`, [id]);

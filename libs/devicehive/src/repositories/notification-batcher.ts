@@ -27,7 +27,7 @@ export interface NotificationBatcherOptions {
 const ROW_ERROR_CLASSES = new Set(['22', '23', '54']);
 
 /**
- * Group commit of `notification/insert` (devicehive-api.md §4.8): inserts that arrive while a
+ * Group commit of `notification/insert` (docs/api/notifications.md): inserts that arrive while a
  * batch is being written (or in the same event-loop turn) go into the next one, a single multi-row
  * INSERT committed on its own (no transaction block needed: one statement is atomic). Each caller
  * is answered after the statement that stored its row returned, i.e. after the commit, with its own

@@ -15,7 +15,10 @@ import {
   type EventScope,
 } from './command-notification.query';
 
-/** A stored notification: the 7 fields of devicehive-api.md §2.6 (timestamp in §1.7 format). */
+/**
+ * A stored notification: the 7 fields of docs/api/notifications.md (timestamp in docs/api/README.md
+ * format).
+ */
 export interface StoredNotification {
   id: number;
   notification: string;
@@ -35,10 +38,10 @@ export interface NewNotification {
   parameters: JsonObject | null;
 }
 
-/** `notification/list` filters (§4.8); all combine with AND. */
+/** `notification/list` filters (docs/api/notifications.md); all combine with AND. */
 export type NotificationFilter = EventListFilter;
 
-/** Sort fields of `notification/list` (§6.2) and their columns. */
+/** Sort fields of `notification/list` (docs/api/README.md) and their columns. */
 export const NOTIFICATION_SORT_COLUMNS: Readonly<Record<string, string>> = {
   timestamp: 'timestamp',
   notification: 'notification',
@@ -69,7 +72,7 @@ function toStored(row: NotificationRow): StoredNotification {
   };
 }
 
-/** The full public view (§2.6), in the reference key order. */
+/** The full public view (docs/api/notifications.md), in the reference key order. */
 export function notificationView(n: StoredNotification): JsonObject {
   return {
     id: n.id,
@@ -89,7 +92,7 @@ const INSERT_COLUMNS =
  * Stores new notifications with one multi-row `INSERT` (a single statement: all rows or none) and
  * returns them in the order given. Ids come from the sequence, drawn row by row in VALUES order, so
  * they ascend in the order given. The views are built from the input (timestamps formatted in JS as
- * `to_char` would, devicehive-api.md §1.7): only the ids come back from the database.
+ * `to_char` would, docs/api/README.md): only the ids come back from the database.
  */
 export async function insertNotifications(
   sql: SqlClient,
@@ -159,8 +162,9 @@ export async function listNotifications(
 }
 
 /**
- * Stored notifications for a subscription's timestamp replay (§4.8 `notification/subscribe`):
- * inside the scope, with timestamp ≥ `since`, oldest first, at most `limit`.
+ * Stored notifications for a subscription's timestamp replay (docs/api/subscriptions.md
+ * `notification/subscribe`): inside the scope, with timestamp ≥ `since`, oldest first, at most
+ * `limit`.
  */
 export async function findNotificationsSince(
   sql: SqlClient,

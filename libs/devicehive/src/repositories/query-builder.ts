@@ -3,13 +3,16 @@ import type { IdScope } from '@dh-mqtt/protocol';
 /** Sort direction of a list query; interpolated into SQL only through this union. */
 export type SortDirection = 'ASC' | 'DESC';
 
-/** Paging of a list query (devicehive-api.md §6.2): `take` 0 = no limit. */
+/** Paging of a list query (docs/api/README.md): `take` 0 = no limit. */
 export interface Page {
   take: number;
   skip: number;
 }
 
-/** `name` exact and `namePattern` SQL LIKE filters shared by the list/count queries (§6.2). */
+/**
+ * `name` exact and `namePattern` SQL LIKE filters shared by the list/count queries
+ * (docs/api/README.md).
+ */
 export interface NameFilter {
   name?: string;
   namePattern?: string;
@@ -40,7 +43,7 @@ export class SqlBuilder {
     return this.where(`${column} = ANY(${this.param(scope)}::bigint[])`);
   }
 
-  /** Adds the `name`/`namePattern` filters of §6.2 on `column`. */
+  /** Adds the `name`/`namePattern` filters of docs/api/README.md on `column`. */
   whereName(column: string, filter: NameFilter): this {
     if (filter.name != null) this.where(`${column} = ${this.param(filter.name)}`);
     if (filter.namePattern != null) {
@@ -53,7 +56,10 @@ export class SqlBuilder {
     return this.conditions.length > 0 ? ` WHERE ${this.conditions.join(' AND ')}` : '';
   }
 
-  /** LIMIT/OFFSET of a page; `take` 0 means no limit, like the reference (§4.3 device/list). */
+  /**
+   * LIMIT/OFFSET of a page; `take` 0 means no limit, like the reference (docs/api/devices.md
+   * device/list).
+   */
   pageClause(page: Page): string {
     const limit = page.take > 0 ? ` LIMIT ${this.param(page.take)}` : '';
     return `${limit} OFFSET ${this.param(page.skip)}`;

@@ -1,7 +1,10 @@
 import type { SqlClient } from '../storage/sql-client.port';
 import { toNumber } from './query-builder';
 
-/** A network or device type in its short view: id, name, description (§2.2, §2.3). */
+/**
+ * A network or device type in its short view: id, name, description (docs/api/networks.md,
+ * docs/api/device-types.md).
+ */
 export interface NamedEntity {
   id: number;
   name: string;
@@ -88,8 +91,8 @@ export class UserAssignmentRepository {
   }
 
   /**
-   * Assigns; a second assignment is a no-op (idempotent, §4.6). Throws a foreign-key violation
-   * when the user or entity was deleted concurrently.
+   * Assigns; a second assignment is a no-op (idempotent, docs/api/users.md). Throws a foreign-key
+   * violation when the user or entity was deleted concurrently.
    */
   async assign(kind: AssignmentKind, userId: number, id: number): Promise<void> {
     const { link, column } = KINDS[kind];

@@ -12,7 +12,7 @@ import {
 } from './query-builder';
 
 /**
- * A user as the API may show it (devicehive-api.md §2.1). The password hash, salt and
+ * A user as the API may show it (docs/api/users.md). The password hash, salt and
  * loginAttempts are never read into this shape, so no view can leak them.
  */
 export interface UserRecord {
@@ -20,17 +20,17 @@ export interface UserRecord {
   login: string;
   role: number;
   status: number;
-  /** `yyyy-MM-dd'T'HH:mm:ss.SSS` UTC (§1.7), formatted by the database. */
+  /** `yyyy-MM-dd'T'HH:mm:ss.SSS` UTC (docs/api/README.md), formatted by the database. */
   lastLogin: string | null;
   data: JsonObject | null;
   introReviewed: boolean;
   allDeviceTypesAvailable: boolean;
 }
 
-/** `user/list` and `user/count` filters (§4.6); all combine with AND. */
+/** `user/list` and `user/count` filters (docs/api/users.md); all combine with AND. */
 export interface UserFilter {
   login?: string;
-  /** SQL LIKE pattern; when given, `login` is ignored (§4.6). */
+  /** SQL LIKE pattern; when given, `login` is ignored (docs/api/users.md). */
   loginPattern?: string;
   role?: number;
   status?: number;
@@ -38,7 +38,7 @@ export interface UserFilter {
 
 export type UserSortField = 'id' | 'login';
 
-/** Sorting and paging of `user/list` (§6.2). */
+/** Sorting and paging of `user/list` (docs/api/README.md). */
 export interface UserListOptions {
   sort: { field: UserSortField; direction: SortDirection };
   page: Page;
@@ -133,7 +133,7 @@ export class UserRepository {
     return rows[0] && toRecord(rows[0]);
   }
 
-  /** The id of the user with exactly that login (case-sensitive, §2.1). */
+  /** The id of the user with exactly that login (case-sensitive, docs/api/users.md). */
   async findIdByLogin(login: string): Promise<number | undefined> {
     const { rows } = await this.sql.query<{ id: unknown }>(
       'SELECT id FROM dh_user WHERE login = $1',
@@ -225,7 +225,7 @@ export class UserRepository {
 
   /**
    * Deletes the user; false when absent. Its network and device-type assignments go with it
-   * (`ON DELETE CASCADE`, devicehive-api.md §4.6 recommended behaviour).
+   * (`ON DELETE CASCADE`, docs/api/users.md `user/delete`).
    */
   async delete(id: number): Promise<boolean> {
     if (!storable(id)) return false;

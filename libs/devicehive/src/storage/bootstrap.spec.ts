@@ -3,7 +3,7 @@ import { verifyPassword } from '../auth/password';
 import type { SqlClient } from './sql-client.port';
 import { SAMPLE_DEVICE_ID, seedBootstrapData } from './bootstrap';
 
-// devicehive-api.md §7: the data a fresh database starts with.
+// docs/api/README.md: the data a fresh database starts with.
 describe(seedBootstrapData.name, () => {
   describe.each(STORAGE_KINDS)('on %s', (kind) => {
     const db = useTestDatabase(kind);

@@ -1,7 +1,10 @@
 import { hashNewPassword, hashPassword } from '../auth/password';
 import type { SqlClient } from './sql-client.port';
 
-/** The reference admin's salt and default password (§7): its stored hash matches the reference. */
+/**
+ * The reference admin's salt and default password (docs/api/README.md): its stored hash matches the
+ * reference.
+ */
 export const REFERENCE_ADMIN_SALT = 'sjQbZgcCmFxqTV4CCmGwpIHO';
 export const REFERENCE_ADMIN_PASSWORD = 'dhadmin_#911';
 export const SAMPLE_DEVICE_ID = 'e50d6085-2aba-48e9-b1c3-73c673e414be';
@@ -34,7 +37,7 @@ async function adminPasswordColumns(password: string): Promise<[string, string |
 }
 
 /**
- * Inserts the bootstrap data of devicehive-api.md §7 into a fresh database (no users yet).
+ * Inserts the bootstrap data of docs/api/README.md into a fresh database (no users yet).
  * Returns false, touching nothing, when the database already holds data. Sequences are moved past
  * the fixed ids so later inserts get 2, 9, ...
  */

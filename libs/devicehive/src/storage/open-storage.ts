@@ -21,8 +21,8 @@ export interface StorageOptions {
 }
 
 /**
- * Opens the storage of DESIGN.md §2/§5: PostgreSQL when `databaseUrl` is given, else PGlite;
- * applies pending migrations and, on a fresh database, the bootstrap data (devicehive-api.md §7).
+ * Opens the storage of docs/design.md: PostgreSQL when `databaseUrl` is given, else PGlite;
+ * applies pending migrations and, on a fresh database, the bootstrap data (docs/api/README.md).
  * Safe to run from several processes at once (both steps take advisory locks). Closes the
  * connection again when a step fails.
  */

@@ -78,7 +78,7 @@ export interface PgOptions {
 }
 
 /**
- * Opens a connection pool to PostgreSQL (`DH_DATABASE_URL`, DESIGN.md §2). Rows come back with
+ * Opens a connection pool to PostgreSQL (`DH_DATABASE_URL`, docs/design.md). Rows come back with
  * the JS types of sql-types.ts, identical to PGlite's. Nothing connects until the first query.
  */
 export function openPg(connectionString: string, options: PgOptions = {}): SqlClient {

@@ -40,7 +40,7 @@ class PgliteSqlClient implements SqlClient {
 }
 
 /**
- * Opens the embedded database (PGlite, DESIGN.md §2): data in `dataDir`, or in memory when
+ * Opens the embedded database (PGlite, docs/design.md): data in `dataDir`, or in memory when
  * `dataDir` is undefined (tests). One connection: transactions run one at a time; one process per
  * data directory ({@link acquireDataDirLock}, held until `close()`). Rows come back
  * with the JS types of sql-types.ts, identical to the `pg` adapter's.

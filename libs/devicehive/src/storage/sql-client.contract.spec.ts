@@ -1,7 +1,7 @@
 import { STORAGE_KINDS, useTestDatabase } from '../testing';
 
-// The storage port's contract (STYLE.md: one suite, every adapter): rows have the same JS types
-// on PGlite and PostgreSQL, transactions and scripts behave the same.
+// The storage port's contract (CONTRIBUTING.md: one suite, every adapter): rows have the same JS
+// types on PGlite and PostgreSQL, transactions and scripts behave the same.
 describe('SqlClient', () => {
   describe.each(STORAGE_KINDS)('on %s', (kind) => {
     const db = useTestDatabase(kind);

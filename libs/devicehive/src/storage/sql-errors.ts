@@ -1,6 +1,6 @@
 import { DhError, type ErrorCode } from '@dh-mqtt/protocol';
 
-/** Unique constraints whose violation has its own reference text (devicehive-api.md §1.5). */
+/** Unique constraints whose violation has its own reference text (docs/api/README.md). */
 const UNIQUE_VIOLATIONS: Readonly<Record<string, ErrorCode>> = {
   dh_user_login_key: 'DUPLICATE_LOGIN',
   dh_network_name_key: 'DUPLICATE_NETWORK',
@@ -13,7 +13,7 @@ const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT
  * Translates a database failure that reached the action boundary into the reply the client
  * should see, or null when it is a defect (the caller answers 500 and logs it):
  * - unique violation (23505): the entity's duplicate text (403), else 409 conflict (a racing
- *   insert of the same key, §1.4);
+ *   insert of the same key, docs/api/README.md);
  * - foreign-key violation (23503), serialization failure, deadlock: 409 conflict;
  * - data exception (class 22: value too long, out of range): 400 `Invalid request parameters`;
  * - connection refused/lost, server shutting down (class 08, 57P0x): 503.

@@ -5,7 +5,7 @@
  *   (ids stay far below; a bigint makes an overflow loud instead of silently rounded);
  * - BIGINT[] → number[] (same rule per element);
  * - TIMESTAMP (without time zone) → Date read as UTC: the schema stores UTC wall time
- *   (devicehive-api.md §1.7), whatever the process TZ;
+ *   (docs/api/README.md), whatever the process TZ;
  * - Date parameters → ISO-8601 UTC strings (both drivers would otherwise disagree on the zone);
  * - JSON/JSONB → parsed values; NUMERIC → string (both drivers' default).
  */

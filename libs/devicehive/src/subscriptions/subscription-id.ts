@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 
 /**
- * Makes subscription ids the way the reference does (devicehive-api.md §2.9): milliseconds × 1000
- * plus a three-digit counter, a 16-digit JSON number safe in JS doubles. Ids of one generator are
- * strictly increasing, so unique within the process; more than 1000 per millisecond borrow from
+ * Makes subscription ids the way the reference does (docs/api/subscriptions.md): milliseconds ×
+ * 1000 plus a three-digit counter, a 16-digit JSON number safe in JS doubles. Ids of one generator
+ * are strictly increasing, so unique within the process; more than 1000 per millisecond borrow from
  * the next millisecond. Each generator starts its counter at a random `lane`, so two gateway pods
  * minting ids in the same millisecond collide only with probability ~1/1000 — and only matters
  * when both ids land on the same MQTT session.

@@ -12,7 +12,7 @@ import { requireVisibleDevice } from '../actions/event-request';
 import type { EventScope } from '../repositories/command-notification.query';
 import type { SqlClient } from '../storage/sql-client.port';
 
-/** What a subscribe request asks for (devicehive-api.md §4.7 `command/subscribe`). */
+/** What a subscribe request asks for (docs/api/subscriptions.md `command/subscribe`). */
 export interface SubscribeAsk {
   /** undefined = not given; '' is a 400. */
   deviceId: string | undefined;
@@ -54,14 +54,14 @@ async function existingIds(sql: SqlClient, table: string, scope: IdScope): Promi
   return rows.map((row) => Number(row.id));
 }
 
-/** How the reference prints a `Set<Long>` inside `{%s}` (§1.5): `[1, 99]`. */
+/** How the reference prints a `Set<Long>` inside `{%s}` (docs/api/README.md): `[1, 99]`. */
 function javaSet(ids: readonly number[]): string {
   return `[${ids.join(', ')}]`;
 }
 
 /**
  * Given ids must all exist and be visible; else CLIENT 403 `Access is denied`, ADMIN 404 with the
- * requested set (§4.7, like the reference's BaseFilterService).
+ * requested set (docs/api/commands.md, like the reference's BaseFilterService).
  */
 async function validateGiven(
   sql: SqlClient,
@@ -96,7 +96,7 @@ function noAccess(): DhError {
 }
 
 /**
- * Validates a subscribe request and expands it into filter tuples (devicehive-api.md §6.1):
+ * Validates a subscribe request and expands it into filter tuples (docs/api/subscriptions.md):
  * - `deviceId` ⇒ (device's network, device's type, device) × names; given network/type ids are
  *   still validated;
  * - no device, principal wildcard on networks AND types, no ids given ⇒ global (null);

@@ -1,7 +1,7 @@
 import { DhError, hasPermission, type ActionSpec, type Principal } from '@dh-mqtt/protocol';
 
 /**
- * devicehive-api.md §1.6 steps 1–3, the checks that need no storage: no-auth actions pass;
+ * docs/api/README.md steps 1–3, the checks that need no storage: no-auth actions pass;
  * otherwise an anonymous session gets 401 `Unauthorized`, and a principal without the action's
  * permission (any one of them, for a list) gets 403 `Access is denied`. Step 4 (target checks)
  * needs the devices, so the core does it.

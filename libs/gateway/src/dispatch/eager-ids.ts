@@ -14,7 +14,7 @@ function parseLong(value: unknown): number | undefined {
 }
 
 /**
- * The reference server's eager parse of every request (devicehive-api.md §1.2): `deviceId` as a
+ * The reference server's eager parse of every request (docs/api/README.md): `deviceId` as a
  * string, `networkId` and `deviceTypeId` as 64-bit integers (numeric strings accepted). A value
  * of the wrong kind fails the whole request with 400 `Malformed Json received.`.
  *

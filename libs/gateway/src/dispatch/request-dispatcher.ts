@@ -67,12 +67,12 @@ export interface RequestDispatcherOptions {
 
 /**
  * Turns a request envelope into its reply envelope: the one place that knows the bus envelope
- * (DESIGN.md §4 "Request"). In order:
+ * (docs/architecture.md "Request"). In order:
  * 0. a request already answered (same envelope id) gets the same reply, not a second run; one
  *    whose deadline has passed gets `DH_ERR_BACKEND_TIMEOUT` without running;
- * 1. eager id parse, devicehive-api.md §1.2 (400 `Malformed Json received.`);
+ * 1. eager id parse, docs/api/README.md (400 `Malformed Json received.`);
  * 2. unknown action, 400 `Illegal argument: <action>`;
- * 3. §1.6 steps 1–3 (401 `Unauthorized`, 403 `Access is denied`);
+ * 3. docs/api/README.md steps 1–3 (401 `Unauthorized`, 403 `Access is denied`);
  * 4. DTO validation;
  * 4b. with a ledger, an action that changes something claims the envelope id; a request another
  *    gateway claimed first is not run again and gets 503 (its first run answers it);

@@ -9,8 +9,8 @@ export interface HandlerContext {
 
 /**
  * The gateway side of one action (or action group): gets a request that passed the eager id
- * parse, §1.6 steps 1–3 and the DTO validation, and returns the outcome. Knows nothing about
- * the bus or NestJS; fails with a `DhError` (anything else becomes a logged 500).
+ * parse, docs/api/README.md steps 1–3 and the DTO validation, and returns the outcome. Knows
+ * nothing about the bus or NestJS; fails with a `DhError` (anything else becomes a logged 500).
  */
 export interface ActionHandler {
   handle(action: ActionName, request: JsonObject, context: HandlerContext): Promise<ActionOutcome>;

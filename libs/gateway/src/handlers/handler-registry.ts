@@ -9,7 +9,7 @@ export type ActionHandlerOverrides = Partial<Record<ActionName, ActionHandler>>;
 /**
  * Which handler serves which action. Every action defaults to {@link DeviceHiveHandler}; an
  * action that needs gateway-side work gets its own handler through `overrides` (a vertical
- * slice, STYLE.md) without touching the dispatcher.
+ * slice, CONTRIBUTING.md) without touching the dispatcher.
  */
 export class HandlerRegistry {
   private readonly handlers: ReadonlyMap<ActionName, ActionHandler>;

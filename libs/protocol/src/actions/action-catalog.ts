@@ -9,17 +9,22 @@ import type { Permission } from '../principal/permissions';
  */
 export type ActionHandling = 'gateway' | 'session' | 'broker';
 
-/** The argument of the §1.6 step-4 target check. */
+/** The argument of the docs/api/README.md step-4 target check. */
 export type ActionTarget = 'deviceId' | 'networkId' | 'deviceTypeId';
 
 export interface ActionSpec {
-  /** Permission required (devicehive-api.md §8); an array means any one of them; null = none. */
+  /** Permission required (docs/api/README.md); an array means any one of them; null = none. */
   readonly permission: Permission | readonly Permission[] | null;
-  /** False for the five actions that run on an unauthenticated session (§1.6 step 1). */
+  /**
+   * False for the five actions that run on an unauthenticated session (docs/api/README.md step 1).
+   */
   readonly needsAuth: boolean;
   readonly handling: ActionHandling;
   readonly target?: ActionTarget;
-  /** True for the reference server's extra WebSocket actions (§4.10), not in the MQTT docs. */
+  /**
+   * True for the reference server's extra WebSocket actions (docs/api/users.md), not in the MQTT
+   * docs.
+   */
   readonly extra?: boolean;
 }
 
@@ -31,7 +36,7 @@ const guarded = (permission: ActionSpec['permission'], target?: ActionTarget): A
 const extra = (permission: Permission): ActionSpec => ({ ...guarded(permission), extra: true });
 
 /**
- * Every DeviceHive action (devicehive-api.md §4, §8): the 48 of the MQTT seed table, `cluster/info`,
+ * Every DeviceHive action (docs/api/README.md): the 48 of the MQTT seed table, `cluster/info`,
  * and the reference's extra WebSocket actions. Wire names are canonical and declared only here.
  */
 export const ACTIONS = {
@@ -125,7 +130,7 @@ export const ACTION_NAMES = Object.keys(ACTIONS) as readonly ActionName[];
 
 /**
  * Looks an action up by its wire name. Own properties only: `"__proto__"` or `"constructor"`
- * from the wire are unknown actions, not prototype members (mqtt-api.md §7).
+ * from the wire are unknown actions, not prototype members (docs/reliability.md).
  */
 export function findAction(name: string): ActionSpec | undefined {
   return Object.prototype.hasOwnProperty.call(ACTIONS, name)
@@ -137,7 +142,7 @@ export function isActionName(name: unknown): name is ActionName {
   return typeof name === 'string' && findAction(name) !== undefined;
 }
 
-/** Actions an anonymous session may send and receive replies of (mqtt-api.md §3). */
+/** Actions an anonymous session may send and receive replies of (docs/topics/request.md). */
 export const ANONYMOUS_ACTIONS: readonly ActionName[] = [
   'token',
   'token/refresh',

@@ -17,13 +17,16 @@ import {
 } from './field-decorators';
 import { SortFieldOf } from './list-fields';
 
-/** Longest command or notification name; names also become MQTT topic levels (mqtt-api.md §2). */
+/**
+ * Longest command or notification name; names also become MQTT topic levels
+ * (docs/topics/README.md).
+ */
 export const MAX_EVENT_NAME = 128;
-/** Default replay limit of `command/subscribe` (§4.7). */
+/** Default replay limit of `command/subscribe` (docs/api/subscriptions.md). */
 export const DEFAULT_REPLAY_LIMIT = 20;
 
 /**
- * `command/get` (devicehive-api.md §4.7): `deviceId` ⇒ 400 `Device id is wrong or empty`, then
+ * `command/get` (docs/api/commands.md): `deviceId` ⇒ 400 `Device id is wrong or empty`, then
  * `commandId` absent or not an integer ⇒ 400 `Command id is wrong or empty`. Left to the core: 403
  * (restricted token), 404 DEVICE_NOT_FOUND, 404 COMMAND_NOT_FOUND.
  */
@@ -36,10 +39,10 @@ export class CommandGetRequest {
 }
 
 /**
- * `command/list` (§4.7): `deviceId` required; `start`/`end` timestamps (inclusive) else 400
- * `Unparseable timestamp`; `sortField` `timestamp`|`command`|`status` (case-insensitive) else 400
- * `Invalid request parameters`; with a sortField the order defaults to DESC. Left to the core:
- * 403/404 as command/get, the case-insensitive `status` match.
+ * `command/list` (docs/api/commands.md): `deviceId` required; `start`/`end` timestamps (inclusive)
+ * else 400 `Unparseable timestamp`; `sortField` `timestamp`|`command`|`status` (case-insensitive)
+ * else 400 `Invalid request parameters`; with a sortField the order defaults to DESC. Left to the
+ * core: 403/404 as command/get, the case-insensitive `status` match.
  */
 export class CommandListRequest extends EventPageRequest {
   @DeviceIdField()
@@ -62,9 +65,12 @@ export class CommandListRequest extends EventPageRequest {
   sortField?: 'timestamp' | 'command' | 'status';
 }
 
-/** The `command` object of `command/insert` (§4.7). */
+/** The `command` object of `command/insert` (docs/api/commands.md). */
 export class CommandInsertBody {
-  /** The name; the reference does not check it, absence is refused here (§4.7 recommendation). */
+  /**
+   * The name; the reference does not check it, absence is refused here (docs/api/commands.md
+   * recommendation).
+   */
   @Required('EMPTY_COMMAND')
   @check('isName', (v) => typeof v === 'string' && v !== '', failWith('EMPTY_COMMAND'))
   @check(
@@ -81,7 +87,7 @@ export class CommandInsertBody {
   @JsonObjectField()
   parameters?: Record<string, unknown> | null;
 
-  /** Seconds; stored, never enforced (§6.5). */
+  /** Seconds; stored, never enforced (docs/api/commands.md). */
   @IntField()
   lifetime?: number | null;
 
@@ -93,10 +99,10 @@ export class CommandInsertBody {
 }
 
 /**
- * `command/insert` (§4.7): `deviceId` ⇒ 400 `Device id is wrong or empty`; `command` absent, or its
- * name absent/empty ⇒ 400 `Command is required`; not an object ⇒ 400 `Malformed Json received.`;
- * `parameters`/`result` ⇒ PARAMS_NOT_JSON. Left to the core: 403, 404 DEVICE_NOT_FOUND, ids,
- * copying network/device type, the push.
+ * `command/insert` (docs/api/commands.md): `deviceId` ⇒ 400 `Device id is wrong or empty`;
+ * `command` absent, or its name absent/empty ⇒ 400 `Command is required`; not an object ⇒ 400
+ * `Malformed Json received.`; `parameters`/`result` ⇒ PARAMS_NOT_JSON. Left to the core: 403, 404
+ * DEVICE_NOT_FOUND, ids, copying network/device type, the push.
  */
 export class CommandInsertRequest {
   @DeviceIdField()
@@ -106,7 +112,10 @@ export class CommandInsertRequest {
   command!: CommandInsertBody;
 }
 
-/** The `command` object of `command/update`: only `status` and `result` are applied (§4.7). */
+/**
+ * The `command` object of `command/update`: only `status` and `result` are applied
+ * (docs/api/commands.md).
+ */
 export class CommandUpdateBody {
   @StringField()
   status?: string | null;
@@ -116,10 +125,10 @@ export class CommandUpdateBody {
 }
 
 /**
- * `command/update` (§4.7), in the reference's order: `commandId` ⇒ 400 `Command id is wrong or
- * empty`, `deviceId` ⇒ 400 `Device id is wrong or empty`, `command` absent ⇒ 400 `Command is
- * required` (recommended where the reference sends no reply). Other command fields are ignored.
- * Left to the core: 403, 404 DEVICE_NOT_FOUND, 404 COMMAND_NOT_FOUND, the update push.
+ * `command/update` (docs/api/commands.md), in the reference's order: `commandId` ⇒ 400 `Command id
+ * is wrong or empty`, `deviceId` ⇒ 400 `Device id is wrong or empty`, `command` absent ⇒ 400
+ * `Command is required` (recommended where the reference sends no reply). Other command fields are
+ * ignored. Left to the core: 403, 404 DEVICE_NOT_FOUND, 404 COMMAND_NOT_FOUND, the update push.
  */
 export class CommandUpdateRequest {
   @EntityIdField('COMMAND_ID_REQUIRED')
@@ -133,12 +142,12 @@ export class CommandUpdateRequest {
 }
 
 /**
- * `command/subscribe` (§4.7): `deviceId` empty ⇒ 400 `Device id is wrong or empty`;
- * `networkIds`/`deviceTypeIds` not integer lists ⇒ 400 `Malformed Json received.`; `names` not a
- * string list, `limit` negative ⇒ 400 naming the field; `timestamp` ⇒ `Unparseable timestamp`.
- * Left to the core: network/device-type existence and access (403 / 404 NETWORKS_NOT_FOUND,
- * DEVICE_TYPES_NOT_FOUND), device existence (403 / 404), 403 NO_ACCESS_TO_DEVICE_TYPES_OR_NETWORKS,
- * filter expansion (§6.1), replay.
+ * `command/subscribe` (docs/api/subscriptions.md): `deviceId` empty ⇒ 400 `Device id is wrong or
+ * empty`; `networkIds`/`deviceTypeIds` not integer lists ⇒ 400 `Malformed Json received.`; `names`
+ * not a string list, `limit` negative ⇒ 400 naming the field; `timestamp` ⇒ `Unparseable
+ * timestamp`. Left to the core: network/device-type existence and access (403 / 404
+ * NETWORKS_NOT_FOUND, DEVICE_TYPES_NOT_FOUND), device existence (403 / 404), 403
+ * NO_ACCESS_TO_DEVICE_TYPES_OR_NETWORKS, filter expansion (docs/api/subscriptions.md), replay.
  */
 export class CommandSubscribeRequest {
   @DeviceIdField(false)
@@ -157,7 +166,10 @@ export class CommandSubscribeRequest {
   @TimestampField()
   timestamp?: Date;
 
-  /** Deliver `command/update` pushes (updated commands) instead of `command/insert` (§6.5). */
+  /**
+   * Deliver `command/update` pushes (updated commands) instead of `command/insert`
+   * (docs/api/commands.md).
+   */
   @BoolField(false)
   returnUpdatedCommands = false;
 
@@ -167,8 +179,8 @@ export class CommandSubscribeRequest {
 }
 
 /**
- * `command/unsubscribe` (§4.7): `subscriptionId` optional integer (absent = all command
- * subscriptions of the session). Left to the broker: 404 SUBSCRIPTION_NOT_FOUND.
+ * `command/unsubscribe` (docs/api/subscriptions.md): `subscriptionId` optional integer (absent =
+ * all command subscriptions of the session). Left to the broker: 404 SUBSCRIPTION_NOT_FOUND.
  */
 export class CommandUnsubscribeRequest {
   @IntField()

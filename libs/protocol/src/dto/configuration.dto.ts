@@ -1,15 +1,15 @@
 import { Transform } from 'class-transformer';
 import { check, failWith, Required, StringField } from './field-decorators';
 
-/** Longest configuration name and value (devicehive-api.md §2.7). */
+/** Longest configuration name and value (docs/api/configuration.md). */
 export const MAX_CONFIGURATION_NAME = 32;
 export const MAX_CONFIGURATION_VALUE = 128;
 
 const isName = (v: unknown): boolean => typeof v === 'string' && v !== '';
 
 /**
- * `configuration/get` (§4.2): `name` absent, empty or not a string ⇒ 400 `Configuration name is
- * wrong or empty`. Left to the core: not found (404 CONFIG_NOT_FOUND).
+ * `configuration/get` (docs/api/configuration.md): `name` absent, empty or not a string ⇒ 400
+ * `Configuration name is wrong or empty`. Left to the core: not found (404 CONFIG_NOT_FOUND).
  */
 export class ConfigurationGetRequest {
   @Required('CONFIGURATION_NAME_REQUIRED')
@@ -18,11 +18,12 @@ export class ConfigurationGetRequest {
 }
 
 /**
- * `configuration/put` (§4.2): name as for get, longer than 32 ⇒ 400 `Name cannot be empty. The
- * name's length should not be more than 32 symbols.`; `value` absent ⇒ 400 `value field cannot be
- * null.`; empty or longer than 128 ⇒ 400 `Field cannot be empty. The length of value should not
- * be more than 128 symbols.`. Non-string values are stringified (§2.7). Left to the core: nothing
- * but the upsert (optimistic-lock conflicts, 409).
+ * `configuration/put` (docs/api/configuration.md): name as for get, longer than 32 ⇒ 400 `Name
+ * cannot be empty. The name's length should not be more than 32 symbols.`; `value` absent ⇒ 400
+ * `value field cannot be null.`; empty or longer than 128 ⇒ 400 `Field cannot be empty. The length
+ * of value should not be more than 128 symbols.`. Non-string values are stringified
+ * (docs/api/configuration.md). Left to the core: nothing but the upsert (optimistic-lock conflicts,
+ * 409).
  */
 export class ConfigurationPutRequest {
   @Required('CONFIGURATION_NAME_REQUIRED')
@@ -50,8 +51,8 @@ export class ConfigurationPutRequest {
 }
 
 /**
- * `configuration/delete` (§4.2): `name` as for get. Left to the core: not found (404
- * CONFIG_NOT_FOUND).
+ * `configuration/delete` (docs/api/configuration.md): `name` as for get. Left to the core: not
+ * found (404 CONFIG_NOT_FOUND).
  */
 export class ConfigurationDeleteRequest {
   @Required('CONFIGURATION_NAME_REQUIRED')

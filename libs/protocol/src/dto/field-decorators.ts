@@ -19,7 +19,7 @@ import {
 /**
  * Field decorators shared by the DTOs. Each failed constraint carries a `FailureContext` that
  * `validation-errors.ts` turns into the reply: a catalogue error (exact reference text) or a
- * generic 400 naming the field (mqtt-api.md §4).
+ * generic 400 naming the field (docs/topics/request.md).
  */
 
 /** Read by validation-errors.ts. */
@@ -74,8 +74,8 @@ export function Default(value: unknown): PropertyDecorator {
 }
 
 /**
- * A 64-bit id the reference parses with Gson: a JSON integer or a numeric string (§1.2, §6.7).
- * Returns anything else unchanged, for the validator to reject.
+ * A 64-bit id the reference parses with Gson: a JSON integer or a numeric string
+ * (docs/api/README.md). Returns anything else unchanged, for the validator to reject.
  */
 export function toWireLong(value: unknown): unknown {
   if (typeof value === 'string' && /^[+-]?\d{1,16}$/.test(value)) return Number(value);
@@ -138,7 +138,7 @@ export function StringField({
 
 /**
  * `networkId`/`deviceTypeId`: a wrong kind is a parse failure, 400 `Malformed Json received.`
- * (§1.2), also inside nested objects such as `device/save`'s `device`.
+ * (docs/api/README.md), also inside nested objects such as `device/save`'s `device`.
  */
 export function WireIdField(required?: ErrorCode): PropertyDecorator {
   return compose(
@@ -190,8 +190,8 @@ function jsonDepthWithin(root: unknown, max: number): boolean {
 }
 
 /**
- * `data`, `parameters`, `result`: a JSON object or null, kept verbatim (§1.7); anything else is
- * 400 `'parameters' must be JSON Object!` whatever the field's name.
+ * `data`, `parameters`, `result`: a JSON object or null, kept verbatim (docs/api/README.md);
+ * anything else is 400 `'parameters' must be JSON Object!` whatever the field's name.
  */
 export function JsonObjectField(): PropertyDecorator {
   const isJsonObject = (v: unknown): boolean =>
@@ -208,7 +208,7 @@ export function JsonObjectField(): PropertyDecorator {
   );
 }
 
-/** `timestamp`, `start`, `end`, `expiration`: parsed leniently into a Date (§1.7). */
+/** `timestamp`, `start`, `end`, `expiration`: parsed leniently into a Date (docs/api/README.md). */
 export function TimestampField(): PropertyDecorator {
   return compose(
     Transform(({ value }) => (value == null ? value : (parseTimestamp(value) ?? new Date(NaN))), {
@@ -267,14 +267,15 @@ export function Forbidden(code: ErrorCode): PropertyDecorator {
   return check('isAbsent', (v) => v == null, failWith(code, 0));
 }
 
-/** Trims strings (user login, §2.1). */
+/** Trims strings (user login, docs/api/users.md). */
 export const Trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value), {
   toClassOnly: true,
 });
 
 /**
  * `deviceId` of a request: absent (when required) or empty ⇒ 400 `Device id is wrong or empty`.
- * A non-string never gets here: `validateRequest` refuses it as malformed first (§1.2).
+ * A non-string never gets here: `validateRequest` refuses it as malformed first
+ * (docs/api/README.md).
  */
 export function DeviceIdField(required = true): PropertyDecorator {
   const ok = (v: unknown): boolean => typeof v === 'string' && v !== '';

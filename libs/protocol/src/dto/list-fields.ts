@@ -2,14 +2,17 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional } from 'class-validator';
 import { check, compose, Default, failWith, invalid, isWireLong } from './field-decorators';
 
-/** Default and maximum page size of every list (devicehive-api.md §6.2; `take` is capped). */
+/** Default and maximum page size of every list (docs/api/README.md; `take` is capped). */
 export const DEFAULT_TAKE = 20;
 export const MAX_TAKE = 1000;
 export const DEFAULT_SKIP = 0;
 
 export type SortOrder = 'ASC' | 'DESC';
 
-/** `sortField`: one of `fields`, case-insensitive (§6.2), else 400 `Invalid request parameters`. */
+/**
+ * `sortField`: one of `fields`, case-insensitive (docs/api/README.md), else 400 `Invalid request
+ * parameters`.
+ */
 export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
   const canonical = (v: unknown): unknown =>
     typeof v === 'string' ? (fields.find((f) => f.toLowerCase() === v.toLowerCase()) ?? v) : v;
@@ -21,8 +24,8 @@ export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
 }
 
 /**
- * `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>` (§4.3);
- * absent or null takes `defaultOrder`.
+ * `sortOrder`: `ASC`/`DESC`, case-insensitive, else 400 `Unparseable sort order : <v>`
+ * (docs/api/devices.md); absent or null takes `defaultOrder`.
  */
 export function SortOrderField(defaultOrder?: SortOrder): PropertyDecorator {
   const canonical = (v: unknown): unknown =>

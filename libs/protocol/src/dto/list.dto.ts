@@ -8,7 +8,7 @@ import {
 } from './list-fields';
 
 /**
- * Paging shared by every list (devicehive-api.md §6.2): `take` default 20, capped at MAX_TAKE
+ * Paging shared by every list (docs/api/README.md): `take` default 20, capped at MAX_TAKE
  * (0, "no limit" in the reference, means the cap); `skip` default 0. Wrong kinds or negatives ⇒
  * 400 `Validation failed: take must be a non-negative integer`.
  */
@@ -22,7 +22,7 @@ export abstract class PageRequest {
 
 /**
  * Entity lists (devices, networks, device types, users): `sortOrder` case-insensitive, default
- * `ASC`; anything else ⇒ 400 `Unparseable sort order : <v>` (§4.3 recommendation).
+ * `ASC`; anything else ⇒ 400 `Unparseable sort order : <v>` (docs/api/README.md).
  */
 export abstract class EntityPageRequest extends PageRequest {
   @SortOrderField('ASC')
@@ -31,7 +31,8 @@ export abstract class EntityPageRequest extends PageRequest {
 
 /**
  * Command and notification lists: `sortOrder` stays absent unless given; with a `sortField` the
- * order then defaults to `DESC` (§4.7), which `applyDefaults` resolves after validation.
+ * order then defaults to `DESC` (docs/api/commands.md), which `applyDefaults` resolves after
+ * validation.
  */
 export abstract class EventPageRequest extends PageRequest {
   @SortOrderField()

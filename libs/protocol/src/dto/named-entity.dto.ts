@@ -1,13 +1,16 @@
 import { Forbidden, StringField } from './field-decorators';
 
-/** Name and description lengths of networks and device types (devicehive-api.md §2.2, §2.3). */
+/**
+ * Name and description lengths of networks and device types (docs/api/networks.md,
+ * docs/api/device-types.md).
+ */
 export const MAX_ENTITY_NAME = 128;
 export const MAX_ENTITY_DESCRIPTION = 128;
 
 /**
- * The object of `network/insert` and `devicetype/insert` (§2.3: device types have the network's
- * shape and rules). `id` must be absent or null: 400 `Invalid request parameters. Id cannot be
- * specified.`
+ * The object of `network/insert` and `devicetype/insert` (docs/api/device-types.md: device types
+ * have the network's shape and rules). `id` must be absent or null: 400 `Invalid request
+ * parameters. Id cannot be specified.`
  */
 export class NamedEntityInsertBody {
   @Forbidden('ID_NOT_ALLOWED')

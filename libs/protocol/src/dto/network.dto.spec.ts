@@ -1,7 +1,10 @@
 import type { ActionName } from '../actions/action-catalog';
 import { acceptedOf, rejectionOf } from './dto-spec-helpers';
 
-/** Networks and device types share rules (devicehive-api.md §2.2, §2.3); one table runs both. */
+/**
+ * Networks and device types share rules (docs/api/networks.md, docs/api/device-types.md); one table
+ * runs both.
+ */
 const groups = [
   {
     group: 'network',

@@ -8,11 +8,14 @@ import {
 import { BoolField, NestedField, StringField, WireIdField } from './field-decorators';
 import { SortFieldOf } from './list-fields';
 
-/** Network name and description lengths (devicehive-api.md §2.2). */
+/** Network name and description lengths (docs/api/networks.md). */
 export const MAX_NETWORK_NAME = MAX_ENTITY_NAME;
 export const MAX_NETWORK_DESCRIPTION = MAX_ENTITY_DESCRIPTION;
 
-/** Filters of `network/count` (§4.5). Left to the core: visibility (§3.6). */
+/**
+ * Filters of `network/count` (docs/api/networks.md). Left to the core: visibility
+ * (docs/api/README.md).
+ */
 export class NetworkCountRequest {
   /** Exact name. */
   @StringField()
@@ -24,9 +27,9 @@ export class NetworkCountRequest {
 }
 
 /**
- * `network/list` (§4.5): `sortField` `id`|`name` (case-insensitive) else 400 `Invalid request
- * parameters`; paging and `sortOrder` as every entity list. Left to the core: visibility
- * (`[]` without network access).
+ * `network/list` (docs/api/networks.md): `sortField` `id`|`name` (case-insensitive) else 400
+ * `Invalid request parameters`; paging and `sortOrder` as every entity list. Left to the core:
+ * visibility (`[]` without network access).
  */
 export class NetworkListRequest extends EntityPageRequest {
   @StringField()
@@ -40,8 +43,9 @@ export class NetworkListRequest extends EntityPageRequest {
 }
 
 /**
- * `network/get` (§4.5): `networkId` absent ⇒ 400 `Network id is wrong or empty`; wrong kind ⇒ 400
- * `Malformed Json received.` (§1.2). Left to the core: 403 (token scope), 404 NETWORK_NOT_FOUND.
+ * `network/get` (docs/api/networks.md): `networkId` absent ⇒ 400 `Network id is wrong or empty`;
+ * wrong kind ⇒ 400 `Malformed Json received.` (docs/api/README.md). Left to the core: 403 (token
+ * scope), 404 NETWORK_NOT_FOUND.
  */
 export class NetworkGetRequest {
   @WireIdField('NETWORK_ID_REQUIRED')
@@ -52,9 +56,9 @@ export class NetworkGetRequest {
 export class NetworkInsertBody extends NamedEntityInsertBody {}
 
 /**
- * `network/insert` (§4.5): `network` absent ⇒ 400 `Network is required`; `network.id` given ⇒ 400
- * ID_NOT_ALLOWED; name absent, empty or over 128, description over 128 ⇒ 400 naming the field.
- * Left to the core: duplicate name (403 DUPLICATE_NETWORK).
+ * `network/insert` (docs/api/networks.md): `network` absent ⇒ 400 `Network is required`;
+ * `network.id` given ⇒ 400 ID_NOT_ALLOWED; name absent, empty or over 128, description over 128 ⇒
+ * 400 naming the field. Left to the core: duplicate name (403 DUPLICATE_NETWORK).
  */
 export class NetworkInsertRequest {
   @NestedField(() => NetworkInsertBody, 'NETWORK_REQUIRED')
@@ -65,9 +69,9 @@ export class NetworkInsertRequest {
 export class NetworkUpdateBody extends NamedEntityUpdateBody {}
 
 /**
- * `network/update` (§4.5): `networkId` as for `network/get`; `network` absent ⇒ 400 `Network is
- * required`; field rules as insert. Left to the core: 403 (token scope), 404 NETWORK_NOT_FOUND,
- * duplicate name (409).
+ * `network/update` (docs/api/networks.md): `networkId` as for `network/get`; `network` absent ⇒ 400
+ * `Network is required`; field rules as insert. Left to the core: 403 (token scope), 404
+ * NETWORK_NOT_FOUND, duplicate name (409).
  */
 export class NetworkUpdateRequest {
   @WireIdField('NETWORK_ID_REQUIRED')
@@ -78,9 +82,9 @@ export class NetworkUpdateRequest {
 }
 
 /**
- * `network/delete` (§4.5): `networkId` as for `network/get` (400 recommended over the reference's
- * 500); `force` boolean, default false. Left to the core: 404, 400 NETWORK_DELETION_NOT_ALLOWED
- * when devices remain and not forced, the cascade.
+ * `network/delete` (docs/api/networks.md): `networkId` as for `network/get` (400 recommended over
+ * the reference's 500); `force` boolean, default false. Left to the core: 404, 400
+ * NETWORK_DELETION_NOT_ALLOWED when devices remain and not forced, the cascade.
  */
 export class NetworkDeleteRequest {
   @WireIdField('NETWORK_ID_REQUIRED')

@@ -18,7 +18,7 @@ import {
 import { SortFieldOf } from './list-fields';
 import { Transform } from 'class-transformer';
 
-/** The `notification` object of `notification/insert` (devicehive-api.md §4.8). */
+/** The `notification` object of `notification/insert` (docs/api/notifications.md). */
 export class NotificationInsertBody {
   @Required('NOTIFICATION_REQUIRED')
   @check('isName', (v) => typeof v === 'string' && v !== '', failWith('NOTIFICATION_REQUIRED'))
@@ -38,9 +38,9 @@ export class NotificationInsertBody {
 }
 
 /**
- * `notification/insert` (§4.8): `notification` absent, or its name absent/empty ⇒ 400
- * `Notification is required`, checked BEFORE `deviceId` (⇒ 400 `Device id is wrong or empty`);
- * not an object ⇒ 400 `Malformed Json received.`; `parameters` ⇒ PARAMS_NOT_JSON.
+ * `notification/insert` (docs/api/notifications.md): `notification` absent, or its name
+ * absent/empty ⇒ 400 `Notification is required`, checked BEFORE `deviceId` (⇒ 400 `Device id is
+ * wrong or empty`); not an object ⇒ 400 `Malformed Json received.`; `parameters` ⇒ PARAMS_NOT_JSON.
  * Left to the core: 403, 404 DEVICE_NOT_FOUND, 403 DEVICE_IS_NOT_CONNECTED_TO_NETWORK, the push.
  */
 export class NotificationInsertRequest {
@@ -52,10 +52,10 @@ export class NotificationInsertRequest {
 }
 
 /**
- * `notification/get` (§4.8): `deviceId` ⇒ 400 `Device id is wrong or empty`; `notificationId`
- * absent ⇒ 400 `Notification id is wrong or empty`, not an integer (numeric strings pass) ⇒ 400
- * `Notification id should be an integer value.`. Left to the core: 404 DEVICE_NOT_FOUND, 404
- * NOTIFICATION_NOT_FOUND (no device target check, §8).
+ * `notification/get` (docs/api/notifications.md): `deviceId` ⇒ 400 `Device id is wrong or empty`;
+ * `notificationId` absent ⇒ 400 `Notification id is wrong or empty`, not an integer (numeric
+ * strings pass) ⇒ 400 `Notification id should be an integer value.`. Left to the core: 404
+ * DEVICE_NOT_FOUND, 404 NOTIFICATION_NOT_FOUND (no device target check, docs/api/README.md).
  */
 export class NotificationGetRequest {
   @DeviceIdField()
@@ -68,8 +68,8 @@ export class NotificationGetRequest {
 }
 
 /**
- * `notification/list` (§4.8): as `command/list` with `notification` (name) and `sortField`
- * `timestamp`|`notification`. Left to the core: 404 DEVICE_NOT_FOUND.
+ * `notification/list` (docs/api/notifications.md): as `command/list` with `notification` (name) and
+ * `sortField` `timestamp`|`notification`. Left to the core: 404 DEVICE_NOT_FOUND.
  */
 export class NotificationListRequest extends EventPageRequest {
   @DeviceIdField()
@@ -90,8 +90,8 @@ export class NotificationListRequest extends EventPageRequest {
 }
 
 /**
- * `notification/subscribe` (§4.8): as `command/subscribe` without `limit` (replay fixed at 100)
- * and `returnUpdatedCommands`. Left to the core: as command/subscribe.
+ * `notification/subscribe` (docs/api/subscriptions.md): as `command/subscribe` without `limit`
+ * (replay fixed at 100) and `returnUpdatedCommands`. Left to the core: as command/subscribe.
  */
 export class NotificationSubscribeRequest {
   @DeviceIdField(false)
@@ -111,8 +111,8 @@ export class NotificationSubscribeRequest {
 }
 
 /**
- * `notification/unsubscribe` (§4.8): `subscriptionId` optional integer. Left to the broker: 404
- * SUBSCRIPTION_NOT_FOUND.
+ * `notification/unsubscribe` (docs/api/subscriptions.md): `subscriptionId` optional integer. Left
+ * to the broker: 404 SUBSCRIPTION_NOT_FOUND.
  */
 export class NotificationUnsubscribeRequest {
   @IntField()

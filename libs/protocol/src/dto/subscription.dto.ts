@@ -1,7 +1,7 @@
 import { StringField } from './field-decorators';
 
 /**
- * `subscription/list` (devicehive-api.md §4.9): `type` optional string; any value other than
+ * `subscription/list` (docs/api/subscriptions.md): `type` optional string; any value other than
  * `command`/`notification` yields an empty list (broker), a non-string ⇒ 400 naming `type`.
  * Left to the broker: which subscriptions the token may list (403 without either permission).
  */

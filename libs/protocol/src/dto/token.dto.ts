@@ -16,7 +16,7 @@ const isNonBlank = (v: unknown): boolean => typeof v === 'string' && v.trim() !=
 const isNonEmpty = (v: unknown): boolean => typeof v === 'string' && v !== '';
 
 /**
- * `authenticate` (devicehive-api.md §4.1): `token` absent or empty ⇒ 401 `Unauthorized`; a
+ * `authenticate` (docs/api/session.md): `token` absent or empty ⇒ 401 `Unauthorized`; a
  * non-string can never be a valid JWT ⇒ 401 `Invalid credentials`.
  * Left to the core: signature, token type, expiry (`Token expired`), user missing or not ACTIVE.
  */
@@ -28,9 +28,9 @@ export class AuthenticateRequest {
 }
 
 /**
- * `token` (§4.1): login blank or password empty ⇒ 400 `Invalid or empty authorization request
- * parameters`. Left to the core: unknown login (401), wrong password and lockout (401
- * `Invalid credentials`), user not ACTIVE (401 `User is locked or disabled`).
+ * `token` (docs/api/session.md): login blank or password empty ⇒ 400 `Invalid or empty
+ * authorization request parameters`. Left to the core: unknown login (401), wrong password and
+ * lockout (401 `Invalid credentials`), user not ACTIVE (401 `User is locked or disabled`).
  */
 export class TokenRequest {
   @Required('INVALID_AUTH_REQUEST_PARAMETERS')
@@ -43,9 +43,9 @@ export class TokenRequest {
 }
 
 /**
- * `token/refresh` (§4.1): `refreshToken` absent, empty or not a string ⇒ 400 `Missing or invalid
- * payload in request`. Left to the core: access token given (401 `Invalid token type`), expired
- * (401 `Token has expired`), bad signature or user (401 `Invalid credentials`).
+ * `token/refresh` (docs/api/session.md): `refreshToken` absent, empty or not a string ⇒ 400
+ * `Missing or invalid payload in request`. Left to the core: access token given (401 `Invalid token
+ * type`), expired (401 `Token has expired`), bad signature or user (401 `Invalid credentials`).
  */
 export class TokenRefreshRequest {
   @Required('PAYLOAD_NOT_FOUND')
@@ -53,14 +53,19 @@ export class TokenRefreshRequest {
   refreshToken!: string;
 }
 
-/** A permission name (case-insensitive; unknown ones dropped by the core) or numeric id (§3.1). */
+/**
+ * A permission name (case-insensitive; unknown ones dropped by the core) or numeric id
+ * (docs/api/README.md).
+ */
 const isPermissionRef = (v: unknown): boolean => typeof v === 'string' || Number.isSafeInteger(v);
 const isPermissionList = (v: unknown): boolean => Array.isArray(v) && v.every(isPermissionRef);
-/** Network/device-type ids (numbers or numeric strings) or `"*"` (§4.1 token/create). */
+/**
+ * Network/device-type ids (numbers or numeric strings) or `"*"` (docs/api/session.md token/create).
+ */
 const isScopeList = (v: unknown): boolean =>
   Array.isArray(v) && v.every((id) => id === '*' || Number.isSafeInteger(id));
 
-/** The `payload` of `token/create` (§4.1). */
+/** The `payload` of `token/create` (docs/api/session.md). */
 export class TokenCreatePayload {
   @IntField({ required: true })
   userId!: number;
@@ -97,8 +102,8 @@ export class TokenCreatePayload {
 }
 
 /**
- * `token/create` (§4.1): `payload` absent ⇒ 400 `Missing or invalid payload in request`
- * (recommended over the reference's 500); not an object ⇒ 400 `Malformed Json received.`;
+ * `token/create` (docs/api/session.md): `payload` absent ⇒ 400 `Missing or invalid payload in
+ * request` (recommended over the reference's 500); not an object ⇒ 400 `Malformed Json received.`;
  * `payload.userId` absent or not an integer ⇒ 400 naming `payload.userId`.
  * Left to the core: user not found (404), user not ACTIVE (403), resolving permission names.
  */

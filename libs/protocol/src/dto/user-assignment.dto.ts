@@ -1,10 +1,10 @@
 import { EntityIdField, WireIdField } from './field-decorators';
 
 /**
- * User ↔ network and user ↔ device-type actions (devicehive-api.md §4.6, §4.10). `userId` absent or
+ * User ↔ network and user ↔ device-type actions (docs/api/users.md). `userId` absent or
  * not an integer ⇒ 400 `User id is wrong or empty` (checked first); `networkId`/`deviceTypeId`
  * absent ⇒ 400 `Network id is wrong or empty` / `Device type id is wrong or empty`, wrong kind ⇒
- * 400 `Malformed Json received.` (§1.2).
+ * 400 `Malformed Json received.` (docs/api/README.md).
  */
 abstract class UserTargetRequest {
   @EntityIdField('USER_ID_REQUIRED')
@@ -30,23 +30,23 @@ export class UserAssignNetworkRequest extends UserNetworkTargetRequest {}
 /** `user/unassignNetwork`. Left to the core: as assign; unassigned network succeeds silently. */
 export class UserUnassignNetworkRequest extends UserNetworkTargetRequest {}
 
-/** `user/getDeviceType` (§4.10). Left to the core: 404s. */
+/** `user/getDeviceType` (docs/api/users.md). Left to the core: 404s. */
 export class UserGetDeviceTypeRequest extends UserDeviceTypeTargetRequest {}
 
 /**
- * `user/assignDeviceType` (§4.10). Left to the core: 404s, 403 DEVICE_TYPE_ASSIGNMENT_NOT_ALLOWED
- * when the user has all device types.
+ * `user/assignDeviceType` (docs/api/users.md). Left to the core: 404s, 403
+ * DEVICE_TYPE_ASSIGNMENT_NOT_ALLOWED when the user has all device types.
  */
 export class UserAssignDeviceTypeRequest extends UserDeviceTypeTargetRequest {}
 
-/** `user/unassignDeviceType` (§4.10). Left to the core: as assign. */
+/** `user/unassignDeviceType` (docs/api/users.md). Left to the core: as assign. */
 export class UserUnassignDeviceTypeRequest extends UserDeviceTypeTargetRequest {}
 
-/** `user/getDeviceTypes` (§4.10). Left to the core: 404 USER_NOT_FOUND. */
+/** `user/getDeviceTypes` (docs/api/users.md). Left to the core: 404 USER_NOT_FOUND. */
 export class UserGetDeviceTypesRequest extends UserTargetRequest {}
 
-/** `user/allowAllDeviceTypes` (§4.10). Left to the core: 404 USER_NOT_FOUND. */
+/** `user/allowAllDeviceTypes` (docs/api/users.md). Left to the core: 404 USER_NOT_FOUND. */
 export class UserAllowAllDeviceTypesRequest extends UserTargetRequest {}
 
-/** `user/disallowAllDeviceTypes` (§4.10). Left to the core: 404 USER_NOT_FOUND. */
+/** `user/disallowAllDeviceTypes` (docs/api/users.md). Left to the core: 404 USER_NOT_FOUND. */
 export class UserDisallowAllDeviceTypesRequest extends UserTargetRequest {}

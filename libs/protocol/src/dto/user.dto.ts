@@ -17,7 +17,7 @@ import {
 } from './field-decorators';
 import { SortFieldOf } from './list-fields';
 
-/** Login and password rules (devicehive-api.md §2.1). */
+/** Login and password rules (docs/api/users.md). */
 export const LOGIN_PATTERN = /^[\w@.-]+$/;
 export const PASSWORD_PATTERN = /^.{6,128}$/;
 const ROLES: readonly UserRole[] = [0, 1];
@@ -28,7 +28,7 @@ const isLoginLength = (v: unknown): boolean =>
   typeof v === 'string' && v.length >= 3 && v.length <= 128;
 const isPassword = (v: unknown): boolean => typeof v === 'string' && PASSWORD_PATTERN.test(v);
 
-/** Filters of `user/count` (§4.6). */
+/** Filters of `user/count` (docs/api/users.md). */
 export class UserCountRequest {
   /** Exact login; ignored by the core when `loginPattern` is given. */
   @StringField()
@@ -42,15 +42,16 @@ export class UserCountRequest {
   @IsIn([...ROLES], invalid('must be 0 (admin) or 1 (client)'))
   role?: UserRole;
 
-  /** 3 (the old DELETED) is refused (§3.7). */
+  /** 3 (the old DELETED) is refused (docs/api/README.md). */
   @IsOptional()
   @IsIn([...STATUSES], invalid(STATUS_TEXT))
   status?: UserStatus;
 }
 
 /**
- * `user/list` (§4.6): filters as `user/count`; `sortField` `id`|`login` (case-insensitive) else 400
- * `Invalid request parameters`; paging and `sortOrder` as every entity list.
+ * `user/list` (docs/api/users.md): filters as `user/count`; `sortField` `id`|`login`
+ * (case-insensitive) else 400 `Invalid request parameters`; paging and `sortOrder` as every entity
+ * list.
  */
 export class UserListRequest extends EntityPageRequest {
   @StringField()
@@ -72,8 +73,8 @@ export class UserListRequest extends EntityPageRequest {
 }
 
 /**
- * `user/get` (§4.6): `userId` absent or not an integer ⇒ 400 `User id is wrong or empty`.
- * Left to the core: 404 USER_NOT_FOUND (also for a CLIENT asking for another user).
+ * `user/get` (docs/api/users.md): `userId` absent or not an integer ⇒ 400 `User id is wrong or
+ * empty`. Left to the core: 404 USER_NOT_FOUND (also for a CLIENT asking for another user).
  */
 export class UserGetRequest {
   @EntityIdField('USER_ID_REQUIRED')
@@ -97,7 +98,7 @@ export class UserInsertBody {
   @check('isPassword', isPassword, failWith('PASSWORD_VALIDATION_FAILED'))
   password!: string;
 
-  /** Trimmed (§2.1). */
+  /** Trimmed (docs/api/users.md). */
   @Trim
   @Required('LOGIN_LENGTH_INVALID')
   @check('isLoginLength', isLoginLength, failWith('LOGIN_LENGTH_INVALID'))
@@ -119,8 +120,8 @@ export class UserInsertBody {
 }
 
 /**
- * `user/insert` (§4.6): `user` absent ⇒ 400 `User is required`; role absent or not 0/1 ⇒ 400
- * `User role is invalid or empty`; status not 0..2 ⇒ 400 naming `user.status`; password ⇒ 400
+ * `user/insert` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; role absent or not 0/1
+ * ⇒ 400 `User role is invalid or empty`; status not 0..2 ⇒ 400 naming `user.status`; password ⇒ 400
  * `Password can contain only from 6 to 128 symbols!`; login ⇒ 400 LOGIN_LENGTH_INVALID /
  * LOGIN_PATTERN_INVALID; `data` ⇒ PARAMS_NOT_JSON. Left to the core: duplicate login (403
  * DUPLICATE_LOGIN), hashing. DOC's `oldPassword` is dropped.
@@ -140,7 +141,7 @@ export class UserUpdateBody {
   @IsIn([...STATUSES], invalid(STATUS_TEXT))
   status?: UserStatus;
 
-  /** Applied only when non-empty (§4.6): an empty password becomes absent. */
+  /** Applied only when non-empty (docs/api/users.md): an empty password becomes absent. */
   @Transform(({ value }) => (value === '' ? undefined : value), { toClassOnly: true })
   @IsOptional()
   @check('isPassword', isPassword, failWith('PASSWORD_VALIDATION_FAILED'))
@@ -156,7 +157,7 @@ export class UserUpdateBody {
   )
   login?: string;
 
-  /** Always replaced by the core, null when omitted (§4.6 CODE quirk). */
+  /** Always replaced by the core, null when omitted (docs/api/users.md `user/update`). */
   @JsonObjectField()
   data?: Record<string, unknown> | null;
 
@@ -168,8 +169,8 @@ export class UserUpdateBody {
 }
 
 /**
- * `user/update` (§4.6): `user` absent ⇒ 400 `User is required`; `userId` absent or not an integer
- * ⇒ 400 `User id is wrong or empty`; field rules as insert. Left to the core: 404
+ * `user/update` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; `userId` absent or not
+ * an integer ⇒ 400 `User id is wrong or empty`; field rules as insert. Left to the core: 404
  * USER_NOT_FOUND, duplicate login (403), CLIENT caller changing login/role/status (403
  * ADMIN_PERMISSIONS_REQUIRED).
  */
@@ -182,20 +183,23 @@ export class UserUpdateRequest {
 }
 
 /**
- * `user/delete` (§4.6): `userId` as for `user/get`. Left to the core: deleting yourself (403
- * CANT_DELETE_CURRENT_USER_KEY), 404, removing the user's assignments.
+ * `user/delete` (docs/api/users.md): `userId` as for `user/get`. Left to the core: deleting
+ * yourself (403 CANT_DELETE_CURRENT_USER_KEY), 404, removing the user's assignments.
  */
 export class UserDeleteRequest {
   @EntityIdField('USER_ID_REQUIRED')
   userId!: number;
 }
 
-/** `user/getCurrent` (§4.6): no fields (DOC's `userId` is ignored). Left to the core: 409. */
+/**
+ * `user/getCurrent` (docs/api/users.md): no fields (DOC's `userId` is ignored). Left to the core:
+ * 409.
+ */
 export class UserGetCurrentRequest {}
 
 /**
- * `user/updateCurrent` (§4.6): `user` absent ⇒ 400 `User is required`; field rules as update.
- * Left to the core: which fields a CLIENT may change (403), duplicate login.
+ * `user/updateCurrent` (docs/api/users.md): `user` absent ⇒ 400 `User is required`; field rules as
+ * update. Left to the core: which fields a CLIENT may change (403), duplicate login.
  */
 export class UserUpdateCurrentRequest {
   @NestedField(() => UserUpdateBody, 'USER_REQUIRED')

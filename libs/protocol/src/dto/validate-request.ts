@@ -17,7 +17,7 @@ const malformed = (): { ok: false; error: DhError } => ({
 });
 
 /**
- * The reference parses these three from EVERY request before dispatch (devicehive-api.md §1.2):
+ * The reference parses these three from EVERY request before dispatch (docs/api/README.md):
  * `deviceId` as a string, the others as 64-bit integers (numeric strings accepted).
  */
 function wireIdsParse(payload: Record<string, unknown>): boolean {
@@ -46,11 +46,12 @@ function withDefaults<R>(request: object): R {
 /**
  * Validates the fields of a `dh/request` payload for `action` and builds its typed request.
  *
- * - `action` and `requestId` are envelope fields and ignored; unknown fields are dropped (§1.2).
+ * - `action` and `requestId` are envelope fields and ignored; unknown fields are dropped
+ *   (docs/api/README.md).
  * - A wrong kind in `deviceId`/`networkId`/`deviceTypeId` (any action) ⇒ 400
- *   `Malformed Json received.` (§1.2).
+ *   `Malformed Json received.` (docs/api/README.md).
  * - Otherwise the reference's per-action text where the spec gives one, else a 400 naming the
- *   field (`Validation failed: take must be a non-negative integer`, mqtt-api.md §4).
+ *   field (`Validation failed: take must be a non-negative integer`, docs/topics/request.md).
  * - Checks that need the database (existence, duplicates, access) are the core's; each DTO's
  *   TSDoc lists them.
  *

@@ -53,8 +53,9 @@ function collect(errors: readonly ValidationError[], prefix: string, out: Failur
 /**
  * Turns class-validator's errors into the one error the reply reports. A parse failure
  * (`Malformed Json received.`) wins, since the reference fails while deserializing, before any
- * check (§1.4); otherwise the first field in declaration order, which follows the reference's
- * check order (e.g. `Notification is required` before the deviceId check, §4.8).
+ * check (docs/api/README.md); otherwise the first field in declaration order, which follows the
+ * reference's check order (e.g. `Notification is required` before the deviceId check,
+ * docs/api/notifications.md).
  */
 export function toDhError(errors: readonly ValidationError[]): DhError {
   const failures = collect(errors, '', []);

@@ -3,20 +3,22 @@ import type { DhError } from '../errors/error-catalog';
 /** A JSON object as it arrives on the wire. */
 export type JsonObject = { [key: string]: unknown };
 
-/** The payload of `dh/request` (devicehive-api.md §1.2): flat fields beside the action. */
+/** The payload of `dh/request` (docs/api/README.md): flat fields beside the action. */
 export interface RequestMessage extends JsonObject {
   action: string;
   requestId?: unknown;
 }
 
-/** A success reply (§1.3): action, requestId, status, then the action's fields. */
+/** A success reply (docs/api/README.md): action, requestId, status, then the action's fields. */
 export type SuccessReply = {
   action: string | null;
   requestId: unknown;
   status: 'success';
 } & JsonObject;
 
-/** An error reply (§1.3): action, requestId, code, status, error — in that key order. */
+/**
+ * An error reply (docs/api/README.md): action, requestId, code, status, error — in that key order.
+ */
 export interface ErrorReply extends JsonObject {
   action: string | null;
   requestId: unknown;
@@ -27,7 +29,9 @@ export interface ErrorReply extends JsonObject {
 
 export type Reply = SuccessReply | ErrorReply;
 
-/** A server push (§5): no requestId, no status; carries the subscriptionId. */
+/**
+ * A server push (docs/api/subscriptions.md): no requestId, no status; carries the subscriptionId.
+ */
 export interface PushMessage extends JsonObject {
   action: 'notification/insert' | 'command/insert' | 'command/update';
   subscriptionId: number | null;

@@ -1,10 +1,10 @@
 /**
  * The error catalogue: stable codes (they cross process boundaries, never `instanceof`), the
- * status code of the reply, and the exact texts of devicehive-api.md §1.4–§1.5 (clients match on
+ * status code of the reply, and the exact texts of docs/api/README.md (clients match on
  * them). A text with `%s` takes arguments in order.
  */
 export const ERRORS = {
-  // envelope and routing (§1.4, mqtt-api.md §4)
+  // envelope and routing (docs/api/README.md, docs/topics/request.md)
   DH_ERR_MALFORMED_JSON: { status: 400, text: 'Malformed Json received.' },
   DH_ERR_ILLEGAL_ACTION: { status: 400, text: 'Illegal argument: %s' },
   DH_ERR_ACTION_UNPARSEABLE: {
@@ -35,7 +35,7 @@ export const ERRORS = {
     text: 'Posted data conflicts with internal state. Retry again if you are sure that data is correct. Consider not forcing server to do implicit operations, e.g. avoid device class or network updates or replacing equipment set during device registration.',
   },
 
-  // §1.5 catalogue
+  // docs/api/README.md catalogue
   DEVICE_ID_REQUIRED: { status: 400, text: 'Device id is wrong or empty' },
   DEVICE_NOT_FOUND: { status: 404, text: 'Device with such deviceId = %s not found' },
   DEVICE_ID_CONTAINS_INVALID_CHARACTERS: {

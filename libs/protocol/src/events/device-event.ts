@@ -3,9 +3,10 @@ import type { JsonObject } from '../envelopes/envelopes';
 export type DeviceEventKind = 'notification/insert' | 'command/insert' | 'command/update';
 
 /**
- * A device event (mqtt-api.md §5, DESIGN.md §4): emitted by the core after a notification insert,
- * a command insert or a command update; carried to the broker(s) by the bus and published once on
- * its concrete topic `dh/{notification|command|command_update}/{net}/{type}/{device}/{name}`.
+ * A device event (docs/topics/notification.md, docs/architecture.md): emitted by the core after a
+ * notification insert, a command insert or a command update; carried to the broker(s) by the bus
+ * and published once on its concrete topic
+ * `dh/{notification|command|command_update}/{net}/{type}/{device}/{name}`.
  */
 export interface DeviceEvent {
   kind: DeviceEventKind;
@@ -14,18 +15,20 @@ export interface DeviceEvent {
   deviceTypeId: number;
   /** Notification name or command name. */
   name: string;
-  /** The pushed object: notification (7 fields) or command (12 fields), devicehive-api.md §2.5-2.6. */
+  /**
+   * The pushed object: notification (7 fields) or command (12 fields), docs/api/commands.md-2.6.
+   */
   data: JsonObject;
   /**
    * Commands: the MQTT client id that inserted the command (null when unknown), so that
-   * `dh/command_update` pushes reach only that session (mqtt-api.md §5).
+   * `dh/command_update` pushes reach only that session (docs/topics/notification.md).
    */
   originClientId?: string | null;
 }
 
 export type SubscriptionType = 'command' | 'notification';
 
-/** One expanded filter tuple (devicehive-api.md §6.1); null = any. */
+/** One expanded filter tuple (docs/api/subscriptions.md); null = any. */
 export interface SubscriptionFilter {
   networkId: number | null;
   deviceTypeId: number | null;
@@ -35,7 +38,8 @@ export interface SubscriptionFilter {
 
 /**
  * A request-made subscription (`notification/subscribe`, `command/subscribe`): what the client
- * asked (listed back by `subscription/list`, §2.8) and the filters it expanded to.
+ * asked (listed back by `subscription/list`, docs/api/subscriptions.md) and the filters it expanded
+ * to.
  */
 export interface RequestSubscription {
   subscriptionId: number;
@@ -45,13 +49,15 @@ export interface RequestSubscription {
   deviceTypeIds: number[] | null;
   names: string[] | null;
   timestamp: string | null;
-  /** command subscriptions: deliver command/update instead of command/insert (§6.5). */
+  /**
+   * command subscriptions: deliver command/update instead of command/insert (docs/api/commands.md).
+   */
   returnUpdatedCommands: boolean;
   /** null = global (every device, including later ones). */
   filters: SubscriptionFilter[] | null;
 }
 
-/** Whether an event matches a request-made subscription (devicehive-api.md §6.1). */
+/** Whether an event matches a request-made subscription (docs/api/subscriptions.md). */
 export function subscriptionMatches(sub: RequestSubscription, event: DeviceEvent): boolean {
   const wantedKind: DeviceEvent['kind'] =
     sub.type === 'notification'

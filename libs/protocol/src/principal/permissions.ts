@@ -1,5 +1,5 @@
 /**
- * DeviceHive permissions ("HiveAction", devicehive-api.md §3.1): the names carried by
+ * DeviceHive permissions ("HiveAction", docs/api/README.md): the names carried by
  * `token/create` and the numeric ids carried in a JWT's `a` claim.
  */
 export const Permission = {
@@ -24,7 +24,7 @@ export const Permission = {
 
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
-/** JWT `a` claim ids (§3.1). 0 = every known action, 1 = nothing. */
+/** JWT `a` claim ids (docs/api/README.md). 0 = every known action, 1 = nothing. */
 export const PERMISSION_IDS: Readonly<Record<Permission, number>> = {
   GetNetwork: 2,
   GetDevice: 3,
@@ -48,7 +48,7 @@ export const PERMISSION_IDS: Readonly<Record<Permission, number>> = {
 export const ANY_PERMISSION_ID = 0;
 export const NO_PERMISSION_ID = 1;
 
-/** Permissions of the CLIENT set, granted to a CLIENT user's login token (§3.1, §3.3). */
+/** Permissions of the CLIENT set, granted to a CLIENT user's login token (docs/api/README.md). */
 export const CLIENT_PERMISSIONS: readonly Permission[] = [
   'GetNetwork',
   'GetDevice',
@@ -86,7 +86,7 @@ export function permissionById(id: number): Permission | undefined {
   return BY_ID.get(id);
 }
 
-/** `token/create` accepts names case-insensitively (§3.1); undefined when unknown. */
+/** `token/create` accepts names case-insensitively (docs/api/README.md); undefined when unknown. */
 export function permissionByName(name: string): Permission | undefined {
   return BY_LOWER_NAME.get(name.toLowerCase());
 }

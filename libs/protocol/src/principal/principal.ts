@@ -1,10 +1,10 @@
 import type { Permission } from './permissions';
 
-/** User roles (devicehive-api.md §3.7). */
+/** User roles (docs/api/README.md). */
 export const UserRole = { Admin: 0, Client: 1 } as const;
 export type UserRole = (typeof UserRole)[keyof typeof UserRole];
 
-/** User statuses (§3.7). Only ACTIVE users may log in or authenticate. */
+/** User statuses (docs/api/README.md). Only ACTIVE users may log in or authenticate. */
 export const UserStatus = { Active: 0, LockedOut: 1, Disabled: 2 } as const;
 export type UserStatus = (typeof UserStatus)[keyof typeof UserStatus];
 
@@ -12,9 +12,10 @@ export type UserStatus = (typeof UserStatus)[keyof typeof UserStatus];
 export type IdScope = '*' | readonly number[];
 
 /**
- * The rights of an authenticated session, fixed when it authenticates (devicehive-api.md §1.6,
- * §3.4). Plain JSON: it crosses the broker↔gateway bus inside every request envelope, and the
- * broker checks pushes against it without calling the backend (mqtt-api.md §5).
+ * The rights of an authenticated session, fixed when it authenticates (docs/api/README.md,
+ * docs/api/README.md). Plain JSON: it crosses the broker↔gateway bus inside every request envelope,
+ * and the broker checks pushes against it without calling the backend
+ * (docs/topics/notification.md).
  */
 export interface Principal {
   userId: number;
@@ -27,8 +28,8 @@ export interface Principal {
   /** Token device-type scope (`dt` claim combined with the user's allDeviceTypesAvailable). */
   deviceTypeIds: IdScope;
   /**
-   * CLIENT role only: networks assigned to the user at authentication time (§3.6 visibility).
-   * `'*'` for ADMIN users.
+   * CLIENT role only: networks assigned to the user at authentication time (docs/api/README.md
+   * visibility). `'*'` for ADMIN users.
    */
   userNetworkIds: IdScope;
   /** CLIENT role only: device types assigned to the user, `'*'` when allDeviceTypesAvailable. */
@@ -45,7 +46,7 @@ export function hasPermission(principal: Principal | null, permission: Permissio
 
 /**
  * Whether the principal may see a device of that network and device type: the token's `n`/`dt`
- * scopes and, for CLIENT users, the user's network assignment (§3.6).
+ * scopes and, for CLIENT users, the user's network assignment (docs/api/README.md).
  */
 export function canSeeDevice(
   principal: Principal,

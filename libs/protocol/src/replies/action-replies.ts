@@ -17,7 +17,9 @@ import type {
   WireTimestamp,
 } from './entity-views';
 
-/** A success body without fields: the reply is just action, requestId, status (§1.3). */
+/**
+ * A success body without fields: the reply is just action, requestId, status (docs/api/README.md).
+ */
 export type EmptyReply = Record<string, never>;
 
 export interface TokenPairReply {
@@ -35,7 +37,7 @@ export interface SubscribeReply {
 
 /**
  * The success body of every action, beside `action`, `requestId` and `status`
- * (devicehive-api.md §4). Keyed by wire name; the compiler checks it covers `ACTIONS`.
+ * (docs/api/README.md). Keyed by wire name; the compiler checks it covers `ACTIONS`.
  */
 export interface ActionReplies {
   authenticate: EmptyReply;
@@ -80,10 +82,10 @@ export interface ActionReplies {
   'user/insert': { user: UserSubmittedView };
   'user/update': EmptyReply;
   'user/delete': EmptyReply;
-  /** The key is `current` (§4.6, discrepancy 3). */
+  /** The key is `current` (docs/api/users.md, discrepancy 3). */
   'user/getCurrent': { current: UserPublishedView };
   'user/updateCurrent': EmptyReply;
-  /** Double nesting in CODE; the MQTT tests assert `network.network.id` (§4.6). */
+  /** Double nesting in CODE; the MQTT tests assert `network.network.id` (docs/api/users.md). */
   'user/getNetwork': { network: { network: NetworkView } };
   'user/assignNetwork': EmptyReply;
   'user/unassignNetwork': EmptyReply;

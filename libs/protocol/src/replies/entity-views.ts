@@ -2,25 +2,28 @@ import type { JsonObject } from '../envelopes/envelopes';
 import type { UserRole, UserStatus } from '../principal/principal';
 
 /**
- * Entity views of devicehive-api.md §2: the field subsets each reply shows. Every listed field is
- * always present; null is serialized as `null` (§1.3). Timestamps are strings produced by
- * `formatTimestamp` (§1.7).
+ * Entity views of docs/api/README.md: the field subsets each reply shows. Every listed field is
+ * always present; null is serialized as `null` (docs/api/README.md). Timestamps are strings
+ * produced by `formatTimestamp` (docs/api/README.md).
  */
 
-/** A timestamp as emitted on the wire: `yyyy-MM-dd'T'HH:mm:ss.SSS`, UTC, no zone (§1.7). */
+/**
+ * A timestamp as emitted on the wire: `yyyy-MM-dd'T'HH:mm:ss.SSS`, UTC, no zone
+ * (docs/api/README.md).
+ */
 export type WireTimestamp = string;
 
-/** A network as listed, and inside a user's published view (§2.2). */
+/** A network as listed, and inside a user's published view (docs/api/networks.md). */
 export interface NetworkView {
   id: number;
   name: string;
   description: string | null;
 }
 
-/** A device type as listed (§2.3). */
+/** A device type as listed (docs/api/device-types.md). */
 export type DeviceTypeView = NetworkView;
 
-/** A device inside `network/get` / `devicetype/get` (§2.2, §2.4). */
+/** A device inside `network/get` / `devicetype/get` (docs/api/networks.md, docs/api/devices.md). */
 export interface DeviceSummaryView {
   id: string;
   name: string;
@@ -28,21 +31,23 @@ export interface DeviceSummaryView {
   isBlocked: boolean;
 }
 
-/** `network/get` (§2.2). */
+/** `network/get` (docs/api/networks.md). */
 export interface NetworkWithDevicesView extends NetworkView {
   devices: DeviceSummaryView[];
 }
 
-/** `devicetype/get` (§2.3). */
+/** `devicetype/get` (docs/api/device-types.md). */
 export type DeviceTypeWithDevicesView = NetworkWithDevicesView;
 
-/** `device/get`, `device/list`: all six fields (§2.4; no `status`, unlike the DOC). */
+/**
+ * `device/get`, `device/list`: all six fields (docs/api/devices.md; no `status`, unlike the DOC).
+ */
 export interface DeviceView extends DeviceSummaryView {
   networkId: number;
   deviceTypeId: number;
 }
 
-/** `user/list` (§2.1 listed view). */
+/** `user/list` (docs/api/users.md listed view). */
 export interface UserListedView {
   id: number;
   login: string;
@@ -54,12 +59,14 @@ export interface UserListedView {
   allDeviceTypesAvailable: boolean;
 }
 
-/** `user/get`, `user/getCurrent` (§2.1 published view): the listed view plus networks. */
+/**
+ * `user/get`, `user/getCurrent` (docs/api/users.md published view): the listed view plus networks.
+ */
 export interface UserPublishedView extends UserListedView {
   networks: NetworkView[];
 }
 
-/** `user/insert` reply (§2.1 submitted view): NO login/role/status. */
+/** `user/insert` reply (docs/api/users.md submitted view): NO login/role/status. */
 export interface UserSubmittedView {
   id: number;
   lastLogin: WireTimestamp | null;
@@ -68,7 +75,10 @@ export interface UserSubmittedView {
   allDeviceTypesAvailable: boolean;
 }
 
-/** `command/get`, `command/list` and both command pushes: the 12 public fields (§2.5). */
+/**
+ * `command/get`, `command/list` and both command pushes: the 12 public fields
+ * (docs/api/commands.md).
+ */
 export interface DeviceCommandView {
   id: number;
   command: string;
@@ -84,7 +94,7 @@ export interface DeviceCommandView {
   result: JsonObject | null;
 }
 
-/** `command/insert` reply (§2.5). */
+/** `command/insert` reply (docs/api/commands.md). */
 export interface DeviceCommandInsertedView {
   id: number;
   timestamp: WireTimestamp;
@@ -92,7 +102,10 @@ export interface DeviceCommandInsertedView {
   userId: number;
 }
 
-/** `notification/get`, `notification/list` and the push: all seven fields (§2.6). */
+/**
+ * `notification/get`, `notification/list` and the push: all seven fields
+ * (docs/api/notifications.md).
+ */
 export interface DeviceNotificationView {
   id: number;
   notification: string;
@@ -103,13 +116,16 @@ export interface DeviceNotificationView {
   parameters: JsonObject | null;
 }
 
-/** `notification/insert` reply (§2.6). */
+/** `notification/insert` reply (docs/api/notifications.md). */
 export interface DeviceNotificationInsertedView {
   id: number;
   timestamp: WireTimestamp;
 }
 
-/** `configuration/get`, `configuration/put` (§2.7); `id` is null right after a creating put. */
+/**
+ * `configuration/get`, `configuration/put` (docs/api/configuration.md); `id` is null right after a
+ * creating put.
+ */
 export interface ConfigurationView {
   id: number | null;
   name: string;
@@ -118,8 +134,8 @@ export interface ConfigurationView {
 }
 
 /**
- * A `subscription/list` element (§2.8): what the client asked, not the expanded filter;
- * null = not specified.
+ * A `subscription/list` element (docs/api/subscriptions.md): what the client asked, not the
+ * expanded filter; null = not specified.
  */
 export interface SubscriptionInfoView {
   subscriptionId: number;

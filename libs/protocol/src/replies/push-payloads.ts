@@ -1,8 +1,8 @@
 import type { DeviceCommandView, DeviceNotificationView } from './entity-views';
 
 /**
- * Server pushes (devicehive-api.md §5, mqtt-api.md §5): no requestId, no status; the object
- * carries `networkId` and `deviceTypeId` so the broker can route it by topic.
+ * Server pushes (docs/api/subscriptions.md, docs/topics/notification.md): no requestId, no status;
+ * the object carries `networkId` and `deviceTypeId` so the broker can route it by topic.
  */
 export interface CommandInsertPush {
   action: 'command/insert';
@@ -10,7 +10,10 @@ export interface CommandInsertPush {
   subscriptionId: number | null;
 }
 
-/** Delivered to `returnUpdatedCommands` subscriptions; the whole updated command (§5, §6.5). */
+/**
+ * Delivered to `returnUpdatedCommands` subscriptions; the whole updated command
+ * (docs/topics/notification.md).
+ */
 export interface CommandUpdatePush {
   action: 'command/update';
   command: DeviceCommandView;

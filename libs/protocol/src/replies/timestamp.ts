@@ -1,5 +1,5 @@
 /**
- * Formats a timestamp the way DeviceHive emits it (devicehive-api.md §1.7): UTC,
+ * Formats a timestamp the way DeviceHive emits it (docs/api/README.md): UTC,
  * `yyyy-MM-dd'T'HH:mm:ss.SSS`, no zone suffix, e.g. `2018-02-08T15:49:29.123`.
  * Throws a RangeError for an invalid Date (a programming error, never wire input).
  */
@@ -18,7 +18,7 @@ const MAX_LENGTH = 64;
 
 /**
  * Parses an incoming timestamp leniently, like the reference's Jackson `StdDateFormat`
- * (devicehive-api.md §1.7): ISO-8601 with or without zone and millis (no zone ⇒ UTC), date-only,
+ * (docs/api/README.md): ISO-8601 with or without zone and millis (no zone ⇒ UTC), date-only,
  * RFC-1123, or epoch milliseconds as a JSON number or a numeric string. A valid `Date` passes
  * through. Returns null for anything else (including impossible dates such as `2018-02-30`);
  * never throws.

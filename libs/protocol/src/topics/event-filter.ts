@@ -16,7 +16,10 @@ export interface EventFilterScope {
   readonly deviceId: string | null;
 }
 
-/** How a topic subscription is listed by `subscription/list` (mqtt-api.md §5, devicehive-api.md §2.8). */
+/**
+ * How a topic subscription is listed by `subscription/list` (docs/topics/notification.md,
+ * docs/api/subscriptions.md).
+ */
 export type TopicSubscriptionInfo = Pick<
   RequestSubscription,
   'type' | 'deviceId' | 'networkIds' | 'deviceTypeIds' | 'names' | 'returnUpdatedCommands'
@@ -33,8 +36,8 @@ function asEventFilter(filter: string | TopicFilter): EventFilter | null {
 
 /**
  * The network, device type and device an event filter names, so the broker can refuse a filter
- * naming what the principal cannot access (SUBACK 0x80, mqtt-api.md §2). Null when the filter is
- * not a valid event filter; `dh/#` or `#` name nothing and are not event filters.
+ * naming what the principal cannot access (SUBACK 0x80, docs/topics/README.md). Null when the
+ * filter is not a valid event filter; `dh/#` or `#` name nothing and are not event filters.
  */
 export function eventFilterScope(filter: string | TopicFilter): EventFilterScope | null {
   const event = asEventFilter(filter);
@@ -48,9 +51,9 @@ export function eventFilterScope(filter: string | TopicFilter): EventFilterScope
 }
 
 /**
- * An MQTT event subscription in `subscription/list` shape (mqtt-api.md §5): concrete levels become
- * one-element lists, wildcards null; `dh/command_update/…` is a command subscription with
- * `returnUpdatedCommands`. Null when the filter is not a valid event filter.
+ * An MQTT event subscription in `subscription/list` shape (docs/topics/notification.md): concrete
+ * levels become one-element lists, wildcards null; `dh/command_update/…` is a command subscription
+ * with `returnUpdatedCommands`. Null when the filter is not a valid event filter.
  */
 export function eventFilterToSubscription(
   filter: string | TopicFilter,

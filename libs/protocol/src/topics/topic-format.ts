@@ -29,7 +29,7 @@ function ownerSuffix(owner: string | null | undefined): string {
 }
 
 /**
- * `dh/response/{action}@{clientId}` (mqtt-api.md §4).
+ * `dh/response/{action}@{clientId}` (docs/topics/request.md).
  * @throws RangeError when the action fails `isResponseAction` (reply on {@link formatErrorTopic}
  *   instead), the client id fails `canOwnTopics`, or the topic exceeds `limits`.
  */
@@ -43,7 +43,8 @@ export function formatResponseTopic(
 }
 
 /**
- * `dh/response/error@{clientId}`: replies to requests without a routable action (mqtt-api.md §4).
+ * `dh/response/error@{clientId}`: replies to requests without a routable action
+ * (docs/topics/request.md).
  * @throws RangeError as {@link formatResponseTopic}.
  */
 export function formatErrorTopic(
@@ -53,14 +54,17 @@ export function formatErrorTopic(
   return formatResponseTopic(ERROR_RESPONSE_ACTION, clientId, limits);
 }
 
-/** The fields of an event topic plus an optional owner making it private (mqtt-api.md §2). */
+/**
+ * The fields of an event topic plus an optional owner making it private (docs/topics/README.md).
+ */
 export interface EventTopicInput extends EventTopicFields {
   readonly owner?: string | null;
 }
 
 /**
- * `dh/{kind}/{networkId}/{deviceTypeId}/{deviceId}/{name}[@owner]` (mqtt-api.md §2, §5). Accepts
- * a `DeviceEvent` as `fields` (kind from `TOPIC_KIND_OF_EVENT`).
+ * `dh/{kind}/{networkId}/{deviceTypeId}/{deviceId}/{name}[@owner]` (docs/topics/README.md,
+ * docs/topics/notification.md). Accepts a `DeviceEvent` as `fields` (kind from
+ * `TOPIC_KIND_OF_EVENT`).
  * @throws RangeError when an id is not a non-negative safe integer, the device id is not
  *   `[a-zA-Z0-9-]+`, the name fails `isEventName` (such an event has no topic), the owner fails
  *   `canOwnTopics`, or the topic exceeds `limits`.

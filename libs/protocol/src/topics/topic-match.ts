@@ -2,9 +2,9 @@ import { LEVEL_SEPARATOR, MULTI_LEVEL_WILDCARD, SINGLE_LEVEL_WILDCARD } from './
 import { DH_ROOT, OWNER_SEPARATOR } from './topic.types';
 
 /**
- * MQTT 3.1.1 matching of a topic name against a filter (§4.7): `+` matches exactly one level
- * (possibly empty), `#` matches zero or more trailing levels, so `a/#` matches `a`; a filter
- * starting with a wildcard never matches a topic starting with `$` [MQTT-4.7.2-1].
+ * MQTT 3.1.1 matching of a topic name against a filter (docs/api/commands.md): `+` matches exactly
+ * one level (possibly empty), `#` matches zero or more trailing levels, so `a/#` matches `a`; a
+ * filter starting with a wildcard never matches a topic starting with `$` [MQTT-4.7.2-1].
  * Ownership is not considered: `dh/response/#` matches `dh/response/x@c1` here, and delivery
  * must also pass {@link isDeliverableTo}. Both arguments are assumed valid
  * (`validateFilter`, `validatePublishTopic`); it never throws.
@@ -28,9 +28,9 @@ export function topicMatches(filter: string, topic: string): boolean {
 }
 
 /**
- * The owner of a DeviceHive topic: everything after the first `@` (mqtt-api.md §2), so client ids
- * may contain `@` and `/`. Null when the topic has no owner, is empty after `@`, or is not a `dh/`
- * topic (an `@` in an ordinary topic means nothing).
+ * The owner of a DeviceHive topic: everything after the first `@` (docs/topics/README.md), so
+ * client ids may contain `@` and `/`. Null when the topic has no owner, is empty after `@`, or is
+ * not a `dh/` topic (an `@` in an ordinary topic means nothing).
  */
 export function ownerOf(topic: string): string | null {
   if (!topic.startsWith(DH_ROOT + LEVEL_SEPARATOR)) return null;
@@ -47,8 +47,8 @@ export function isPrivateTo(topic: string, clientId: string): boolean {
 
 /**
  * Whether a message on this topic may be delivered to that client as far as ownership goes: the
- * topic has no owner, or it is that client (mqtt-api.md §2, §4: "never anyone else"). Permission
- * checks on events are separate (mqtt-api.md §5).
+ * topic has no owner, or it is that client (docs/topics/README.md, docs/topics/request.md: "never
+ * anyone else"). Permission checks on events are separate (docs/topics/notification.md).
  */
 export function isDeliverableTo(topic: string, clientId: string): boolean {
   const owner = ownerOf(topic);

@@ -26,13 +26,13 @@ const REQUEST: RequestTopic = Object.freeze({ kind: 'request' });
 const ORDINARY = Object.freeze({ kind: 'ordinary' } as const);
 const invalid = (reason: string): InvalidTopic => ({ kind: 'invalid', reason });
 
-/** A well-formed text split into the parts of mqtt-api.md §2. */
+/** A well-formed text split into the parts of docs/topics/README.md. */
 interface DhParts {
   /** Second level, undefined for `dh` alone. */
   readonly kind: string | undefined;
   /** Levels between the kind and the owner suffix. */
   readonly args: readonly string[];
-  /** Everything after the first `@` (mqtt-api.md §2), null without `@`. */
+  /** Everything after the first `@` (docs/topics/README.md), null without `@`. */
   readonly owner: string | null;
 }
 
@@ -56,7 +56,7 @@ function classifyRoot(text: string): Root {
 }
 
 /**
- * Parses a PUBLISH topic name (mqtt-api.md §2). Never throws: anything unacceptable is
+ * Parses a PUBLISH topic name (docs/topics/README.md). Never throws: anything unacceptable is
  * `{ kind: 'invalid', reason }` — malformed MQTT (empty, NUL, lone surrogates, wildcards, over
  * `limits`), unknown `dh/<word>`, a wrong level count, an empty level where a value is needed,
  * non-canonical network/device-type ids, device ids outside `[a-zA-Z0-9-]+`, an empty owner.
@@ -118,8 +118,8 @@ function parseEventTopic(
 }
 
 /**
- * Parses a SUBSCRIBE topic filter (mqtt-api.md §2): `+` and `#` wherever MQTT allows them. Never
- * throws. On top of {@link parseTopic}'s rules: a filter whose first level is a wildcard is
+ * Parses a SUBSCRIBE topic filter (docs/topics/README.md): `+` and `#` wherever MQTT allows them.
+ * Never throws. On top of {@link parseTopic}'s rules: a filter whose first level is a wildcard is
  * `{ kind: 'wildcard', scope: 'any' }`, `dh/+/…` and `dh/#` are `scope: 'dh'`; `dh/request/#` is
  * `request` (it matches `dh/request`); a response filter with a wildcard has null action and owner
  * (a `+` may absorb an `@`, so no owner can be read from it); an owner suffix must be concrete;

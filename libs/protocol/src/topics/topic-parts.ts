@@ -1,8 +1,8 @@
 import { DEFAULT_TOPIC_LIMITS, checkTopicText, hasWildcard } from './topic-validation';
 import { OWNER_SEPARATOR } from './topic.types';
 
-// The grammar of single parts of DeviceHive topics (mqtt-api.md §2), shared by the parser and the
-// formatters so that parse(format(x)) equals x by construction.
+// The grammar of single parts of DeviceHive topics (docs/topics/README.md), shared by the parser
+// and the formatters so that parse(format(x)) equals x by construction.
 
 const CANONICAL_ID = /^(0|[1-9][0-9]*)$/;
 const DEVICE_ID = /^[a-zA-Z0-9-]+$/;
@@ -52,9 +52,9 @@ export function isResponseAction(action: string): boolean {
 
 /**
  * Whether a client id can be a topic owner: non-empty, no wildcard, no NUL, well-formed. `/`, `@`
- * and spaces are allowed (the owner is everything after the first `@`, mqtt-api.md §2). A client
- * id failing this cannot receive replies; the broker should refuse it at CONNECT (mqtt-api.md §7:
- * `#`/`+` in client ids must not widen anything).
+ * and spaces are allowed (the owner is everything after the first `@`, docs/topics/README.md). A
+ * client id failing this cannot receive replies; the broker should refuse it at CONNECT
+ * (docs/reliability.md: `#`/`+` in client ids must not widen anything).
  */
 export function canOwnTopics(clientId: string): boolean {
   return isTopicText(clientId);

@@ -7,7 +7,7 @@ export const MULTI_LEVEL_WILDCARD = '#';
 
 /**
  * Bounds on topic names and filters, so a hostile client cannot make the broker split or match
- * tens of thousands of levels (mqtt-api.md §7).
+ * tens of thousands of levels (docs/reliability.md).
  */
 export interface TopicLimits {
   /** Maximum UTF-8 length in bytes. MQTT itself caps topics at 65535 bytes [MQTT-4.7.3-3]. */
@@ -32,7 +32,7 @@ const invalid = (reason: string): TopicCheck => ({ valid: false, reason });
 /**
  * The checks shared by topic names and filters, in one pass without allocating: non-empty
  * [MQTT-4.7.3-1], no U+0000 [MQTT-4.7.3-2], well-formed UTF-16 so the UTF-8 encoding is well-formed
- * [MQTT-1.5.3-1] (mqtt-api.md §7), and the size limits. Returns the reason, or null when fine.
+ * [MQTT-1.5.3-1] (docs/reliability.md), and the size limits. Returns the reason, or null when fine.
  */
 export function checkTopicText(text: string, limits: TopicLimits): string | null {
   if (text.length === 0) return 'empty topic';

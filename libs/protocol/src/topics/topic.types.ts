@@ -1,16 +1,19 @@
 import type { DeviceEventKind } from '../events/device-event';
 
-/** First level of every DeviceHive topic (mqtt-api.md §2); matched case-sensitively like MQTT. */
+/**
+ * First level of every DeviceHive topic (docs/topics/README.md); matched case-sensitively like
+ * MQTT.
+ */
 export const DH_ROOT = 'dh';
-/** The one topic requests are published to (mqtt-api.md §2, §4). */
+/** The one topic requests are published to (docs/topics/README.md, docs/topics/request.md). */
 export const REQUEST_TOPIC = 'dh/request';
 /** Prefix of reply topics `dh/response/{action}@{clientId}`. */
 export const RESPONSE_TOPIC_PREFIX = 'dh/response/';
-/** Separates the last level of a DeviceHive topic from its owner (mqtt-api.md §2). */
+/** Separates the last level of a DeviceHive topic from its owner (docs/topics/README.md). */
 export const OWNER_SEPARATOR = '@';
 /**
  * Reserved action of `dh/response/error@{clientId}`: where a malformed request (no string
- * `action` to route by) is answered (mqtt-api.md §4).
+ * `action` to route by) is answered (docs/topics/request.md).
  */
 export const ERROR_RESPONSE_ACTION = 'error';
 
@@ -18,7 +21,10 @@ export const ERROR_RESPONSE_ACTION = 'error';
 export const EVENT_TOPIC_KINDS = ['notification', 'command', 'command_update'] as const;
 export type EventTopicKind = (typeof EVENT_TOPIC_KINDS)[number];
 
-/** Which device event each event topic carries (and which action a native publish is, §6). */
+/**
+ * Which device event each event topic carries (and which action a native publish is,
+ * docs/topics/notification.md).
+ */
 export const EVENT_KIND_OF_TOPIC: Readonly<Record<EventTopicKind, DeviceEventKind>> = Object.freeze(
   {
     notification: 'notification/insert',
@@ -27,7 +33,7 @@ export const EVENT_KIND_OF_TOPIC: Readonly<Record<EventTopicKind, DeviceEventKin
   },
 );
 
-/** The event topic kind a device event is published on (mqtt-api.md §5). */
+/** The event topic kind a device event is published on (docs/topics/notification.md). */
 export const TOPIC_KIND_OF_EVENT: Readonly<Record<DeviceEventKind, EventTopicKind>> = Object.freeze(
   {
     'notification/insert': 'notification',
@@ -44,7 +50,10 @@ export interface RequestTopic {
   readonly kind: 'request';
 }
 
-/** `dh/response/{action}@{owner}`; `action` may contain `/`, `owner` is everything after the first `@`. */
+/**
+ * `dh/response/{action}@{owner}`; `action` may contain `/`, `owner` is everything after the first
+ * `@`.
+ */
 export interface ResponseTopic {
   readonly kind: 'response';
   readonly action: string;
@@ -59,7 +68,9 @@ export interface EventTopicFields {
   readonly name: string;
 }
 
-/** A concrete event topic; `owner` non-null makes it private to that client (mqtt-api.md §2). */
+/**
+ * A concrete event topic; `owner` non-null makes it private to that client (docs/topics/README.md).
+ */
 export interface EventTopic extends EventTopicFields {
   readonly kind: EventTopicKind;
   readonly owner: string | null;
@@ -72,7 +83,8 @@ export interface OrdinaryTopic {
 
 /**
  * A topic whose first level starts with `$` (server-reserved, MQTT 3.1.1 §4.7.2); `root` is that
- * level, e.g. `$SYS`, so the broker can gate `$SYS` to admins and refuse the rest (mqtt-api.md §7).
+ * level, e.g. `$SYS`, so the broker can gate `$SYS` to admins and refuse the rest
+ * (docs/reliability.md).
  */
 export interface SysTopic {
   readonly kind: 'sys';
@@ -85,14 +97,14 @@ export interface InvalidTopic {
   readonly reason: string;
 }
 
-/** What a PUBLISH topic name is (mqtt-api.md §2). Plain data. */
+/** What a PUBLISH topic name is (docs/topics/README.md). Plain data. */
 export type Topic =
   RequestTopic | ResponseTopic | EventTopic | OrdinaryTopic | SysTopic | InvalidTopic;
 
 /**
  * A response filter. `action` is null when an action level is a wildcard; `owner` is null when the
- * filter names no owner (it ends in a wildcard), so it may match replies of any client at MQTT level
- * and delivery must check ownership (`isDeliverableTo`).
+ * filter names no owner (it ends in a wildcard), so it may match replies of any client at MQTT
+ * level and delivery must check ownership (`isDeliverableTo`).
  */
 export interface ResponseFilter {
   readonly kind: 'response';
@@ -120,7 +132,7 @@ export interface WildcardFilter {
   readonly scope: 'dh' | 'any';
 }
 
-/** What a SUBSCRIBE topic filter is (mqtt-api.md §2). Plain data. */
+/** What a SUBSCRIBE topic filter is (docs/topics/README.md). Plain data. */
 export type TopicFilter =
   | RequestTopic
   | ResponseFilter

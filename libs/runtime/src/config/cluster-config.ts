@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError, EnvReader, type Env } from './env-reader';
 
-/** What the cluster roles read beyond their own config (DESIGN.md §6, cluster column). */
+/** What the cluster roles read beyond their own config (docs/design.md, cluster column). */
 export interface ClusterConfig {
   /**
    * `DH_BROKER_ID`: this broker pod's id (aedes id, reply routing, Redis connection names).

@@ -6,7 +6,7 @@ describe(loadStandaloneConfig.name, () => {
     it('uses the documented defaults and leaves the optional services unset', () => {
       const config = loadStandaloneConfig({});
       expect(config).toMatchObject({
-        mqttPort: 1883, // the documented default (DESIGN.md §6)
+        mqttPort: 1883, // the documented default (README.md)
         wsPort: DEFAULTS.wsPort,
         wsPath: '/mqtt',
         httpPort: DEFAULTS.httpPort,

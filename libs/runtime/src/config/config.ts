@@ -10,7 +10,7 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
- * Documented defaults (DESIGN.md §6). `DH_WS_PORT` 8083 with path `/mqtt` is the usual MQTT over
+ * Documented defaults (docs/design.md). `DH_WS_PORT` 8083 with path `/mqtt` is the usual MQTT over
  * WebSocket convention and stays clear of 8883 (MQTT over TLS); `DH_HTTP_PORT` 9090 serves
  * `/healthz`, `/readyz` and `/metrics`.
  */
@@ -22,7 +22,7 @@ export const DEFAULTS = Object.freeze({
   httpPort: 9090,
   logLevel: 'info' as LogLevel,
   dataDir: './data',
-  /** mqtt-api.md §7: default ≤ 1 MiB. */
+  /** docs/reliability.md: default ≤ 1 MiB. */
   maxPacketSize: 1_048_576,
   /** A `dh/request` payload above this gets a 413 error reply. */
   maxRequestSize: 262_144,
@@ -102,7 +102,9 @@ export interface BrokerConfig extends ProcessConfig {
   wsPort: number;
   /** `DH_WS_PATH`: the WebSocket upgrade path. */
   wsPath: string;
-  /** `DH_MAX_PACKET_SIZE`: bytes; a larger MQTT packet closes the connection (mqtt-api.md §7). */
+  /**
+   * `DH_MAX_PACKET_SIZE`: bytes; a larger MQTT packet closes the connection (docs/reliability.md).
+   */
   maxPacketSize: number;
   /** `DH_MAX_REQUEST_SIZE`: bytes of a `dh/request` payload; larger gets a 413 error reply. */
   maxRequestSize: number;
@@ -127,7 +129,10 @@ export interface BrokerConfig extends ProcessConfig {
   sysTopicsAdminOnly: boolean;
   /** `DH_SYS_INTERVAL` (0–3600 s): period of the `$SYS` counters; 0 publishes none. */
   sysIntervalSeconds: number;
-  /** `DH_ALLOW_ANONYMOUS` (`true`/`false`): `false` refuses a CONNECT without credentials (CONNACK 5). */
+  /**
+   * `DH_ALLOW_ANONYMOUS` (`true`/`false`): `false` refuses a CONNECT without credentials (CONNACK
+   * 5).
+   */
   allowAnonymous: boolean;
   /** `DH_MAX_TOPIC_LEVELS` (8–100): deeper topics and filters close the connection. */
   maxTopicLevels: number;
@@ -245,7 +250,7 @@ function readBroker(env: EnvReader): BrokerConfig {
   };
 }
 
-/** The limits of mqtt-api.md §7 (docs/reliability.md lists what happens past each). */
+/** The limits of docs/reliability.md (docs/reliability.md lists what happens past each). */
 function readLimits(env: EnvReader) {
   return {
     maxTopicLevels: env.integer('DH_MAX_TOPIC_LEVELS', DEFAULTS.maxTopicLevels, 8, 100),

@@ -6,8 +6,8 @@ import { prettyStream } from './pretty-stream';
 export type Logger = PinoLogger;
 
 /**
- * Field names whose values never reach a log line (mqtt-api.md §7, DESIGN.md §6): matched at the
- * top level and up to three levels down (pino's redaction works on explicit paths).
+ * Field names whose values never reach a log line (docs/reliability.md, docs/design.md): matched at
+ * the top level and up to three levels down (pino's redaction works on explicit paths).
  */
 export const REDACTED_KEYS = [
   'password',
@@ -47,8 +47,8 @@ export interface LoggerOptions {
 }
 
 /**
- * A JSON logger (or a readable one, see `format`) with secret fields replaced by `[Redacted]`. Callers keep secrets out of message
- * strings; redaction covers the structured fields.
+ * A JSON logger (or a readable one, see `format`) with secret fields replaced by `[Redacted]`.
+ * Callers keep secrets out of message strings; redaction covers the structured fields.
  */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { testDatabaseUrl, testKafkaBrokers, testRedisUrl } from './cluster-env';
 import { PodProcess, freePort } from './pod-process';
 
-/** The bootstrap admin of every test cluster (devicehive-api.md §7). */
+/** The bootstrap admin of every test cluster (docs/api/README.md). */
 export const ADMIN = { username: 'dhadmin', password: 'cluster-test-admin-1' } as const;
 /** The bootstrap sample device (network 1, device type 1). */
 export const SAMPLE_DEVICE = 'e50d6085-2aba-48e9-b1c3-73c673e414be';

@@ -12,8 +12,8 @@ type Reply = Record<string, unknown>;
 
 /**
  * An MQTT connection of the ACL proof that keeps everything it receives (the evidence) and can
- * send requests and native publishes, waiting for their replies (mqtt-api.md §4, §6). Never
- * reconnects: a drop must be seen, not papered over.
+ * send requests and native publishes, waiting for their replies (docs/topics/request.md,
+ * docs/topics/notification.md). Never reconnects: a drop must be seen, not papered over.
  */
 export class AclConnection {
   readonly received: AclMessage[] = [];
@@ -76,8 +76,8 @@ export class AclConnection {
   }
 
   /**
-   * Publishes to a native event topic (mqtt-api.md §6) and resolves with the next reply on
-   * `dh/response/{action}@{clientId}` (`requestId: null`). One at a time per connection.
+   * Publishes to a native event topic (docs/topics/notification.md) and resolves with the next
+   * reply on `dh/response/{action}@{clientId}` (`requestId: null`). One at a time per connection.
    */
   async publishNative(topic: string, payload: object, action: string): Promise<Reply> {
     const replyTopic = `dh/response/${action}@${this.clientId}`;

@@ -1,7 +1,8 @@
 /**
  * The unique strings the proof plants in requests: each is owned by one connection (request ids,
  * a login) or by nobody (passwords, tokens). A received message that contains a string owned by
- * another connection, or one owned by nobody, is a leak (mqtt-api.md §4, §7, §8).
+ * another connection, or one owned by nobody, is a leak (docs/topics/request.md,
+ * docs/reliability.md, docs/security.md).
  */
 export class AclMarkers {
   private readonly owners = new Map<string, string>();

@@ -2,7 +2,10 @@ import { AclConnection } from './acl-connection';
 import type { OracleSubscription } from './acl-oracle';
 import type { AclPrincipal, AclTarget, AclWorld } from './acl-world';
 
-/** How a connection asks for pushes: MQTT topic filters, or subscribe requests (mqtt-api.md §5). */
+/**
+ * How a connection asks for pushes: MQTT topic filters, or subscribe requests
+ * (docs/topics/notification.md).
+ */
 export type AclStyle = 'filters' | 'requests';
 
 /** A request-made subscription and the broker's answer to it. */
@@ -26,14 +29,14 @@ export interface AclObserver {
 
 /**
  * Sends one request from an observer with a `requestId` that is also a marker: it must come back
- * to that connection alone, exactly once (mqtt-api.md §4).
+ * to that connection alone, exactly once (docs/topics/request.md).
  */
 export type ObserverRequest = (
   observer: AclObserver,
   body: Record<string, unknown>,
 ) => Promise<Record<string, unknown>>;
 
-/** Broad filters and a few with concrete levels (mqtt-api.md §2, §8). */
+/** Broad filters and a few with concrete levels (docs/topics/README.md, docs/security.md). */
 export function filtersOf(world: AclWorld): string[] {
   const { net, type } = world;
   return [
@@ -51,7 +54,10 @@ export function filtersOf(world: AclWorld): string[] {
   ];
 }
 
-/** Request-made subscriptions of devicehive-api.md §4.7/§4.8, with and without filters. */
+/**
+ * Request-made subscriptions of docs/api/commands.md, docs/api/notifications.md, with and without
+ * filters.
+ */
 export function subscriptionsOf(world: AclWorld): OracleSubscription[] {
   const n2t2 = world.devices[3]?.id ?? '';
   return [

@@ -1,11 +1,12 @@
 // The ACL proof's oracle: who may see what, computed from the setup alone with the rules of
-// devicehive-api.md §3.3–§3.6 and §6.1 and mqtt-api.md §2, §5. Deliberately written from the spec
-// and not imported from the product (libs/protocol), so a shared bug cannot hide itself.
+// docs/api/README.md, docs/api/subscriptions.md and docs/topics/README.md,
+// docs/topics/notification.md. Deliberately written from the spec and not imported from the product
+// (libs/protocol), so a shared bug cannot hide itself.
 
 /** `'*'` = unrestricted on that axis; otherwise the ids. */
 export type Scope = '*' | readonly number[];
 
-/** The client permission set of devicehive-api.md §3.1 (ids 2–11, 15–17). */
+/** The client permission set of docs/api/README.md (ids 2–11, 15–17). */
 export const CLIENT_ACTIONS = [
   'GetNetwork',
   'GetDevice',
@@ -21,7 +22,7 @@ export const CLIENT_ACTIONS = [
   'ManagePlugin',
   'GetDeviceType',
 ] as const;
-/** Every known action (§3.1 ids 2–18). */
+/** Every known action (docs/api/README.md ids 2–18). */
 export const ALL_ACTIONS = [
   ...CLIENT_ACTIONS,
   'ManageUser',
@@ -40,11 +41,11 @@ export interface OracleUser {
   deviceTypes: readonly number[];
 }
 
-/** The claims of the access token a session authenticated with (§3.2). */
+/** The claims of the access token a session authenticated with (docs/api/README.md). */
 export interface OracleToken {
   /** Action names; `'*'` = all; `'client'` = the `[]` claim (client set at use time). */
   actions: '*' | 'client' | readonly string[];
-  /** `n` claim; null = absent (no network access, §3.4). */
+  /** `n` claim; null = absent (no network access, docs/api/README.md). */
   networks: Scope | null;
   /** `dt` claim; null = absent. */
   deviceTypes: Scope | null;
@@ -68,7 +69,7 @@ export interface OracleWorld {
   deviceTypes: readonly number[];
 }
 
-/** §3.3: the token `token` (login) issues for a user. */
+/** docs/api/README.md: the token `token` (login) issues for a user. */
 export function loginToken(user: OracleUser): OracleToken {
   if (user.role === 'admin') return { actions: '*', networks: '*', deviceTypes: '*' };
   return {
@@ -80,7 +81,7 @@ export function loginToken(user: OracleUser): OracleToken {
 
 const inScope = (scope: Scope, id: number) => scope === '*' || scope.includes(id);
 
-/** §3.4: the permissions a token grants. */
+/** docs/api/README.md: the permissions a token grants. */
 export function hasAction(p: OraclePrincipal, action: string): boolean {
   if (!p.user || !p.token) return false;
   const { actions } = p.token;
@@ -89,14 +90,15 @@ export function hasAction(p: OraclePrincipal, action: string): boolean {
   return actions.some((a) => a.toLowerCase() === action.toLowerCase());
 }
 
-/** §3.4: network scope of the token (`n` absent ⇒ none). */
+/** docs/api/README.md: network scope of the token (`n` absent ⇒ none). */
 function tokenNetworks(token: OracleToken): Scope {
   return token.networks ?? [];
 }
 
 /**
- * §3.4: device types start as all; a user without allDeviceTypesAvailable is restricted; then
- * `"*"` in `dt` or the user flag ⇒ all, else the listed ids; `dt` absent ⇒ what the flag decided.
+ * docs/api/README.md: device types start as all; a user without allDeviceTypesAvailable is
+ * restricted; then `"*"` in `dt` or the user flag ⇒ all, else the listed ids; `dt` absent ⇒ what
+ * the flag decided.
  */
 function tokenDeviceTypes(user: OracleUser, token: OracleToken): Scope {
   if (token.deviceTypes === null) return user.allDeviceTypesAvailable ? '*' : [];
@@ -104,7 +106,10 @@ function tokenDeviceTypes(user: OracleUser, token: OracleToken): Scope {
   return token.deviceTypes;
 }
 
-/** §3.6 devices: token `n` and `dt`, plus the user's network assignment for CLIENT users. */
+/**
+ * docs/api/README.md devices: token `n` and `dt`, plus the user's network assignment for CLIENT
+ * users.
+ */
 export function canSeeDevice(p: OraclePrincipal, device: OracleDevice): boolean {
   const { user, token } = p;
   if (!user || !token) return false;
@@ -115,7 +120,7 @@ export function canSeeDevice(p: OraclePrincipal, device: OracleDevice): boolean 
   );
 }
 
-/** §3.6 networks: assigned (CLIENT) ∩ token `n`. */
+/** docs/api/README.md networks: assigned (CLIENT) ∩ token `n`. */
 export function visibleNetworks(p: OraclePrincipal, world: OracleWorld): number[] {
   const { user, token } = p;
   if (!user || !token) return [];
@@ -125,7 +130,7 @@ export function visibleNetworks(p: OraclePrincipal, world: OracleWorld): number[
   );
 }
 
-/** §3.6 device types: (all, or assigned when restricted) ∩ token `dt`. */
+/** docs/api/README.md device types: (all, or assigned when restricted) ∩ token `dt`. */
 export function visibleDeviceTypes(p: OraclePrincipal, world: OracleWorld): number[] {
   const { user, token } = p;
   if (!user || !token) return [];
@@ -136,7 +141,7 @@ export function visibleDeviceTypes(p: OraclePrincipal, world: OracleWorld): numb
   );
 }
 
-/** The three event kinds, named as their topic's second level (mqtt-api.md §2). */
+/** The three event kinds, named as their topic's second level (docs/topics/README.md). */
 export type EventKind = 'notification' | 'command' | 'command_update';
 
 /** One event the traffic created (the product acknowledged the insert or update). */
@@ -149,7 +154,7 @@ export interface OracleEvent {
   commandOrigin: string | null;
 }
 
-/** mqtt-api.md §5: permission for the kind, and device visibility. Anonymous never. */
+/** docs/topics/notification.md: permission for the kind, and device visibility. Anonymous never. */
 export function mayReceive(p: OraclePrincipal, event: OracleEvent): boolean {
   const permission = event.kind === 'notification' ? 'GetDeviceNotification' : 'GetDeviceCommand';
   return hasAction(p, permission) && canSeeDevice(p, event.device);
@@ -173,9 +178,9 @@ export function filterMatches(filter: string, topic: string): boolean {
 }
 
 /**
- * Whether one MQTT connection must get the event through its granted filters (mqtt-api.md §5):
- * a filter matches, the principal may see it, and a command update only on the connection that
- * inserted the command.
+ * Whether one MQTT connection must get the event through its granted filters
+ * (docs/topics/notification.md): a filter matches, the principal may see it, and a command update
+ * only on the connection that inserted the command.
  */
 export function filterDeliveryRequired(
   p: OraclePrincipal,
@@ -188,7 +193,10 @@ export function filterDeliveryRequired(
   return granted.some((filter) => filterMatches(filter, eventTopic(event)));
 }
 
-/** A request-made subscription as it was requested (devicehive-api.md §4.7, §4.8). */
+/**
+ * A request-made subscription as it was requested (docs/api/commands.md,
+ * docs/api/notifications.md).
+ */
 export interface OracleSubscription {
   action: 'notification/subscribe' | 'command/subscribe';
   deviceId?: string;
@@ -199,9 +207,10 @@ export interface OracleSubscription {
 }
 
 /**
- * Whether a request-made subscription must push the event (devicehive-api.md §6.1): the kind it
- * asked for (`returnUpdatedCommands` ⇒ updates instead of inserts, §6.5), its filter expanded with
- * the token's scopes (a wildcard axis ⇒ what is visible at subscribe time), and visibility.
+ * Whether a request-made subscription must push the event (docs/api/subscriptions.md): the kind it
+ * asked for (`returnUpdatedCommands` ⇒ updates instead of inserts, docs/api/commands.md), its
+ * filter expanded with the token's scopes (a wildcard axis ⇒ what is visible at subscribe time),
+ * and visibility.
  */
 export function subscriptionDeliveryRequired(
   p: OraclePrincipal,

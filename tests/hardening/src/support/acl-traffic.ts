@@ -3,7 +3,7 @@ import type { AclObserver, ObserverRequest } from './acl-observers';
 import { canSeeDevice, hasAction, type OracleDevice, type OracleEvent } from './acl-oracle';
 import type { AclWorld } from './acl-world';
 
-/** A request whose acceptance the oracle predicted (devicehive-api.md §1.6). */
+/** A request whose acceptance the oracle predicted (docs/api/README.md). */
 export interface AclAttempt {
   by: string;
   action: string;
@@ -26,7 +26,7 @@ interface StoredCommand {
 }
 
 /**
- * Drives the matrix's events (mqtt-api.md §5, §6), each carrying a unique marker:
+ * Drives the matrix's events (docs/topics/notification.md), each carrying a unique marker:
  * - per device, by the admin's filters connection: a notification and a command by request and
  *   by native publish; by the CLIENT user owning the device's network: one of each by request;
  * - every command updated by the connection that inserted it and by another one (request or

@@ -14,8 +14,9 @@ import type { AclWorld } from './acl-world';
 /**
  * - `forbidden`: a principal got a push, reply or request it may not see (the security failure);
  * - `unrequested`: an allowed event no filter or subscription of that connection asked for;
- * - `missing` / `duplicate`: a required delivery arrived 0 or more than once (mqtt-api.md §5);
- * - `request-acl`: a guarded request accepted or refused against the oracle (§1.6).
+ * - `missing` / `duplicate`: a required delivery arrived 0 or more than once
+ *   (docs/topics/notification.md);
+ * - `request-acl`: a guarded request accepted or refused against the oracle (docs/api/README.md).
  */
 export type AclViolationKind =
   'forbidden' | 'unrequested' | 'missing' | 'duplicate' | 'request-acl';

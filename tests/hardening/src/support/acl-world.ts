@@ -46,7 +46,7 @@ export interface AclWorld {
 type Reply = Record<string, unknown>;
 
 /**
- * Creates the matrix's world over MQTT as the admin (devicehive-api.md §4): networks N1 and N2,
+ * Creates the matrix's world over MQTT as the admin (docs/api/README.md): networks N1 and N2,
  * device types T1 and T2, one device per (network, type), CLIENT users with different
  * assignments, and tokens from `token/create` with restricted actions or scopes. Names carry
  * `runId`, so a shared deployment (the cluster) can run the proof more than once.

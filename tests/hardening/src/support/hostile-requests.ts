@@ -136,7 +136,7 @@ const payloadBytes: fc.Arbitrary<Buffer> = fc.oneof(
 
 /**
  * Every kind of `dh/request` payload a hostile client can send, within the packet size limit
- * (a larger packet is a disconnect by design, mqtt-api.md §7, covered by the packet fuzzer).
+ * (a larger packet is a disconnect by design, docs/reliability.md, covered by the packet fuzzer).
  */
 export const hostilePayload: fc.Arbitrary<Payload> = payloadBytes
   .filter((bytes) => bytes.length <= DEFAULTS.maxPacketSize - PUBLISH_OVERHEAD)
@@ -145,7 +145,7 @@ export const hostilePayload: fc.Arbitrary<Payload> = payloadBytes
 /** The echo of a requestId too deep for JSON.stringify: the spec does not say what it is. */
 export const ANY_REQUEST_ID = '<any>';
 
-/** Where the one reply to a payload must arrive, and what it must echo (mqtt-api.md §4). */
+/** Where the one reply to a payload must arrive, and what it must echo (docs/topics/request.md). */
 export interface ExpectedReply {
   topic: string;
   /** The request's `action` when it was a string; null otherwise. */
@@ -158,9 +158,9 @@ export interface ExpectedReply {
 }
 
 /**
- * The spec's routing of a reply (mqtt-api.md §4, devicehive-api.md §1.3), computed from the bytes
- * the broker received: too large → 413 on the error topic; not a JSON object → 400 on the error
- * topic without action/requestId; no string action → error topic echoing requestId; otherwise
+ * The spec's routing of a reply (docs/topics/request.md, docs/api/README.md), computed from the
+ * bytes the broker received: too large → 413 on the error topic; not a JSON object → 400 on the
+ * error topic without action/requestId; no string action → error topic echoing requestId; otherwise
  * `dh/response/{action}@{clientId}`, or the error topic when that cannot be a topic.
  */
 export function expectedReply(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 
-/** The bootstrap administrator of a fresh database (devicehive-api.md §7). */
+/** The bootstrap administrator of a fresh database (docs/api/README.md). */
 export const BOOTSTRAP_ADMIN = { username: 'dhadmin', password: 'dhadmin_#911' } as const;
 
 /** An MQTT.js client that never reconnects: a refusal or a drop must be seen, not retried. */
@@ -24,7 +24,8 @@ export interface ReceivedReply {
 /**
  * A client subscribed to `dh/response/#` that sends batches of raw `dh/request` payloads and
  * collects what comes back. Each batch ends with a sentinel `server/info`: requests of one client
- * are answered in order (mqtt-api.md §4), so the replies before the sentinel's are the batch's.
+ * are answered in order (docs/topics/request.md), so the replies before the sentinel's are the
+ * batch's.
  */
 export class ReplyCollector {
   private readonly received: ReceivedReply[] = [];

@@ -1,7 +1,7 @@
 // Preloaded (`node --expose-gc -r process-probe.cjs main.js`) into the standalone under attack, so
 // the test can ask the process itself, over the IPC channel, what an attacker cannot observe from
 // outside: heap after a full GC, and whether any built-in prototype gained or changed a member
-// (mqtt-api.md §7: wire-supplied `__proto__`/`constructor` must not reach plain-object maps).
+// (docs/reliability.md: wire-supplied `__proto__`/`constructor` must not reach plain-object maps).
 'use strict';
 
 const PROTOTYPES = {

@@ -27,9 +27,9 @@ export interface PubSubJob {
 
 /**
  * The DeviceHive request a requester sends, `echo` for the raw MQTT floor, or `native
- * notification`: a publish on `dh/notification/{net}/{type}/{device}/{name}` (mqtt-api.md §6),
- * answered on `dh/response/notification/insert@{clientId}` with `requestId: null` (replies are
- * matched to publishes in order).
+ * notification`: a publish on `dh/notification/{net}/{type}/{device}/{name}`
+ * (docs/topics/notification.md), answered on `dh/response/notification/insert@{clientId}` with
+ * `requestId: null` (replies are matched to publishes in order).
  */
 export type RequestKind =
   'server/info' | 'device/get' | 'notification/insert' | 'native notification' | 'echo';

@@ -16,7 +16,7 @@ interface Requester {
   sentInOrder: number[];
 }
 
-/** The sample device's network and device type (devicehive-api.md §7): native topic levels. */
+/** The sample device's network and device type (docs/api/README.md): native topic levels. */
 const SAMPLE_NETWORK_ID = 1;
 const SAMPLE_DEVICE_TYPE_ID = 1;
 
@@ -155,7 +155,7 @@ export class RequestLoad {
     };
     let sentAt: number | undefined;
     if (this.job.request === 'native notification') {
-      // One outcome per publish, in publish order (mqtt-api.md §4 ordering per client).
+      // One outcome per publish, in publish order (docs/topics/request.md ordering per client).
       sentAt = requester.sentInOrder.shift();
     } else {
       sentAt = requester.pending.get(reply.requestId ?? -1);

@@ -6,7 +6,7 @@ import { RequestLoad } from './request.job';
 
 /**
  * A load-generator process (forked by `WorkerPool`): one generator process saturates a core
- * before a broker does (BENCHMARKING.md), so the orchestrator spreads clients over several.
+ * before a broker does (docs/design.md), so the orchestrator spreads clients over several.
  */
 type Job = PubSubLoad | RequestLoad | EchoResponder | ConnectionsLoad;
 

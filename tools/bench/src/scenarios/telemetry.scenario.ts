@@ -16,7 +16,8 @@ const NATIVE_PACED = `native: ${NATIVE_AT}% of its max`;
  * one subscriber per generator takes the pushes. First the sustained maximum (closed loop, a
  * window of requests per device; a success reply means the row is persisted), then open-loop
  * paced load at 25/50/80 % of that maximum for publish → push latency. Then the same devices
- * publish natively on `dh/notification/...` (mqtt-api.md §6): their maximum, and 50 % of it.
+ * publish natively on `dh/notification/...` (docs/topics/notification.md): their maximum, and 50 %
+ * of it.
  */
 export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const shape = ctx.smoke

@@ -3,7 +3,7 @@ import { Aedes } from 'aedes';
 
 /**
  * The reference broker: plain aedes, in-memory persistence and mqemitter, no hooks, on a TCP
- * server with `noDelay` (BENCHMARKING.md: Nagle). Usage: `node aedes-server.js <port>`.
+ * server with `noDelay` (docs/design.md: Nagle). Usage: `node aedes-server.js <port>`.
  */
 async function main(): Promise<void> {
   const port = Number(process.argv[2]);

@@ -29,7 +29,7 @@ function ensureMosquitto(log: (line: string) => void): string | { reason: string
 }
 
 /**
- * Mosquitto with the settings that make the comparison fair (BENCHMARKING.md): `set_tcp_nodelay`,
+ * Mosquitto with the settings that make the comparison fair (docs/design.md): `set_tcp_nodelay`,
  * and unbounded in-flight and queued messages (its defaults drop acknowledged QoS 1 messages).
  */
 export async function startMosquitto(log: (line: string) => void): Promise<SystemOrReason> {

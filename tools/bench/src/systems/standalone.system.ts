@@ -5,7 +5,7 @@ import { packageVersion, STANDALONE_MAIN } from '../paths';
 import { freePort } from './free-port';
 import { spawnServer, type RunningSystem } from './system';
 
-/** The bootstrap admin of a fresh database (devicehive-api.md §7). */
+/** The bootstrap admin of a fresh database (docs/api/README.md). */
 export const BOOTSTRAP_ADMIN = { username: 'dhadmin', password: 'dhadmin_#911' };
 
 export interface StandaloneOptions {

@@ -1,4 +1,4 @@
--- dh-mqtt schema v1 (DESIGN.md §5). Portable PostgreSQL 15+ SQL: runs on PGlite and PostgreSQL.
+-- dh-mqtt schema v1 (docs/design.md). Portable PostgreSQL 15+ SQL: runs on PGlite and PostgreSQL.
 -- Applied once, recorded in dh_schema_migrations.
 
 CREATE TABLE IF NOT EXISTS dh_user (
@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS dh_configuration (
   entity_version  BIGINT NOT NULL DEFAULT 0
 );
 
--- Commands and notifications outlive their device (devicehive-api.md §4.3: not purged), so no
+-- Commands and notifications outlive their device (docs/api/devices.md: not purged), so no
 -- foreign key to dh_device. Ids come from sequences: unique, JSON-safe numbers.
 CREATE TABLE IF NOT EXISTS dh_command (
   id                BIGSERIAL PRIMARY KEY,
