@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 const DEVICE = 'e50d6085-2aba-48e9-b1c3-73c673e414be';
 const QUIET_MS = 300;
 
-describe(`${startStandalone.name} pushes (mqtt-api.md §5)`, () => {
+describe(`${startStandalone.name} pushes (docs/topics/notification.md)`, () => {
   let app: Standalone;
   let dataDir: string;
   const clients: MqttClient[] = [];

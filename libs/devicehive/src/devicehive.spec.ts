@@ -80,7 +80,7 @@ describe(createDeviceHive.name, () => {
       );
     });
 
-    describe('JWT secret resolution (devicehive-api.md §3.2)', () => {
+    describe('JWT secret resolution (docs/api/README.md, JWT)', () => {
       const storedSecret = async (core: DeviceHive) =>
         (
           await core.sql.query<{ value: string }>(

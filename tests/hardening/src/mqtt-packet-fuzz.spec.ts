@@ -63,7 +63,7 @@ describe('malformed MQTT packets against the running standalone', () => {
     expect(connackCode(outcome)).toBe(0);
   });
 
-  it('refuses or closes every malformed connection as mqtt-api.md §7 requires', () => {
+  it('refuses or closes every malformed connection as docs/reliability.md requires', () => {
     expect(report.violations).toEqual([]);
   });
 

@@ -76,7 +76,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-describe('hostile input (mqtt-api.md §7)', () => {
+describe('hostile input (docs/reliability.md, limits)', () => {
   let t: TestBroker;
   const sockets: Socket[] = [];
 

@@ -41,7 +41,7 @@ describe('auth actions', () => {
     const createToken = (payload: unknown) =>
       call(core(), 'token/create', { payload } as never, admin);
 
-    it('covers every session action of devicehive-api.md §4.1', () => {
+    it('covers every session action of docs/api/session.md', () => {
       expect(Object.keys(authActions).sort()).toEqual(
         ['authenticate', 'token', 'token/create', 'token/refresh'].sort(),
       );

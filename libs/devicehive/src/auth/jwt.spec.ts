@@ -14,7 +14,7 @@ function referenceToken(secret: string, claims: object, header = '{"alg":"HS256"
 }
 
 describe(signToken.name, () => {
-  it('writes the reference layout byte for byte (devicehive-api.md §3.2)', async () => {
+  it('writes the reference layout byte for byte (docs/api/README.md, JWT)', async () => {
     const token = await signToken(SECRET, DOC_GRANT, TokenType.Access, 1505811340258);
     const [header, payload] = token.split('.').map((s) => Buffer.from(s, 'base64url').toString());
     expect(header).toBe('{"alg":"HS256"}');

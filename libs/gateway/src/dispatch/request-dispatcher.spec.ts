@@ -86,7 +86,7 @@ describe(RequestDispatcher.name, () => {
     });
   });
 
-  describe('when an id field has the wrong kind (devicehive-api.md §1.2)', () => {
+  describe('when an id field has the wrong kind (docs/api/README.md, envelope)', () => {
     it.each([
       ['networkId', 'abc'],
       ['networkId', 1.5],
@@ -168,7 +168,7 @@ describe(RequestDispatcher.name, () => {
     });
   });
 
-  describe('when the session is not authenticated (devicehive-api.md §1.6 step 2)', () => {
+  describe('when the session is not authenticated (docs/api/README.md, authorization order step 2)', () => {
     it('replies 401 Unauthorized without validating or executing', async () => {
       const validate = jest.fn();
       const { dispatcher, deviceHive } = setup({ validate });

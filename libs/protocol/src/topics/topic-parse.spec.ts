@@ -11,7 +11,7 @@ const event = (
 ): Topic => ({ kind, networkId, deviceTypeId, deviceId, name, owner });
 
 describe(parseTopic.name, () => {
-  describe('when the topic is one of the mqtt-api.md §2 table', () => {
+  describe('when the topic is one of the topic cards (docs/topics)', () => {
     it.each<[string, Topic]>([
       ['dh/request', { kind: 'request' }],
       ['dh/response/token@c1', { kind: 'response', action: 'token', owner: 'c1' }],

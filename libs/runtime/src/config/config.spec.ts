@@ -164,7 +164,7 @@ describe(`${loadBrokerConfig.name} TLS and $SYS`, () => {
   });
 });
 
-describe(`${loadBrokerConfig.name} limits (mqtt-api.md §7)`, () => {
+describe(`${loadBrokerConfig.name} limits (docs/reliability.md)`, () => {
   it('uses the documented defaults, loopback exempt from the connect rate', () => {
     expect(loadBrokerConfig({})).toMatchObject({
       maxTopicLevels: 100,

@@ -91,7 +91,7 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
   const notes = pushesSeen
     ? []
     : [
-        'no pushes were delivered: the broker does not deliver device events yet (mqtt-api.md §5); push latency not measured',
+        'no pushes were delivered: the broker does not deliver device events yet (docs/topics/notification.md); push latency not measured',
       ];
   return {
     scenario: 'telemetry',
