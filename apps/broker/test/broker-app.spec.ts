@@ -2,8 +2,13 @@ import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as connectTls } from 'node:tls';
-import { FakeBrokerBus, Inbox, connectMqtt, selfSignedCertificate } from '@dh-mqtt/broker/testing';
+import {
+  FakeBrokerBus,
+  Inbox,
+  connectMqtt,
+  selfSignedCertificate,
+  servedFingerprint,
+} from '@dh-mqtt/broker/testing';
 import {
   METRICS,
   loadBrokerConfig,
@@ -116,17 +121,6 @@ describe('broker pod with a certificate', () => {
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** The leaf certificate a new TLS handshake on `port` is served. */
-  function servedFingerprint(port: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const socket = connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
-        resolve(socket.getPeerCertificate().fingerprint256);
-        socket.destroy();
-      });
-      socket.once('error', reject);
-    });
-  }
 
   it('serves MQTT over secure WebSocket and reloads the certificate on SIGHUP', async () => {
     mkdirSync(join(dir, 'a'));

@@ -2,8 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as connectTls } from 'node:tls';
-import { Inbox, connectMqtt, selfSignedCertificate } from '@dh-mqtt/broker/testing';
+import {
+  Inbox,
+  connectMqtt,
+  selfSignedCertificate,
+  servedFingerprint,
+} from '@dh-mqtt/broker/testing';
 import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { startStandalone, type Standalone } from '../src/standalone';
@@ -65,17 +69,6 @@ describe(`${startStandalone.name} listeners and login failures`, () => {
     const client = await connectMqtt(urls()[transport], id, { ca, ...options });
     clients.push(client);
     return client;
-  }
-
-  /** The leaf certificate a new TLS handshake on `port` is served. */
-  function servedFingerprint(port: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const socket = connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
-        resolve(socket.getPeerCertificate().fingerprint256);
-        socket.destroy();
-      });
-      socket.once('error', reject);
-    });
   }
 
   describe('when a certificate is configured', () => {

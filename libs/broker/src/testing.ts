@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import {
   BUS_SCHEMA_VERSION,
   type BrokerBus,
@@ -292,4 +293,15 @@ export function selfSignedCertificate(dir: string): { certPath: string; keyPath:
     { stdio: 'ignore' },
   );
   return { certPath, keyPath };
+}
+
+/** The SHA-256 fingerprint of the leaf certificate a new TLS handshake on `port` is served. */
+export function servedFingerprint(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerCertificate().fingerprint256);
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
 }

@@ -13,7 +13,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { connect as connectTls } from 'node:tls';
 import { createLogger, silentLogger } from '@dh-mqtt/runtime';
 import type { MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
@@ -24,6 +23,7 @@ import {
   TEST_SETTINGS,
   connectMqtt,
   selfSignedCertificate,
+  servedFingerprint,
 } from '../testing';
 import { createListeners, type ListenerPorts, type Listeners } from './listeners';
 
@@ -47,17 +47,6 @@ function makeCertificate(dir: string): Pem {
     fingerprint: x509.fingerprint256,
     expiresAt: Math.floor(Date.parse(x509.validTo) / 1000),
   };
-}
-
-/** The leaf certificate a new TLS handshake on `port` is served. */
-function servedFingerprint(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
-      resolve(socket.getPeerCertificate().fingerprint256);
-      socket.destroy();
-    });
-    socket.once('error', reject);
-  });
 }
 
 /** Polls `check` every few ms until it holds; fails after `withinMs`. */
