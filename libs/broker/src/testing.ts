@@ -305,3 +305,16 @@ export function servedFingerprint(port: number): Promise<string> {
     socket.once('error', reject);
   });
 }
+
+/** `promise`, or a rejection once `ms` have passed. */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { DhError, errorReplyFrom } from '@dh-mqtt/protocol';
-import { Inbox, connectMqtt, replyTo, startTestBroker, type TestBroker } from '../testing';
+import { Inbox, connectMqtt, replyTo, startTestBroker, type TestBroker, within } from '../testing';
 
 // Regression tests for the attack classes of docs/reliability.md: each hostile connection is cut
 // off (or refused) and a well-behaved client on the same broker keeps working.
@@ -61,19 +61,6 @@ async function rawSession(url: string, clientId: string): Promise<RawConnection>
   }
   expect([...Buffer.concat(raw.received).subarray(0, 4)]).toEqual([0x20, 0x02, 0x00, 0x00]);
   return raw;
-}
-
-/** `promise`, or a rejection once `ms` have passed. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('hostile input (docs/reliability.md, limits)', () => {

@@ -15,6 +15,7 @@ import {
   TEST_SETTINGS,
   connectMqtt,
   selfSignedCertificate,
+  within,
 } from '../testing';
 import { createListeners, type ListenerPorts, type Listeners } from './listeners';
 
@@ -127,19 +128,6 @@ function openRaw(transport: Transport, ports: ListenerPorts, ca: Buffer): Promis
       });
     });
   });
-}
-
-/** `promise`, or a rejection once `ms` have passed. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const tick = (ms = 2) => new Promise((resolve) => setTimeout(resolve, ms));
