@@ -114,12 +114,16 @@ describe(createDeviceHive.name, () => {
         OPENS_DATABASES,
       );
 
-      it(
-        'refuses to start with a secret that is not Base64',
-        async () => {
+      it.each([
+        ['no Base64 character', '!!!'],
+        ['a non-ASCII character', 'sécret'],
+        ['stray padding', 'AAAA='],
+      ])(
+        'refuses to start with a secret a DeviceHive server cannot use either (%s)',
+        async (_case, jwtSecret) => {
           const sql = await openTestDatabase(kind);
           try {
-            await expect(createDeviceHive({ sql, jwtSecret: '!!!' })).rejects.toThrow(
+            await expect(createDeviceHive({ sql, jwtSecret })).rejects.toThrow(
               /DH_JWT_SECRET must be a Base64 string/,
             );
           } finally {

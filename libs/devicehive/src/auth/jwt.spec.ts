@@ -6,10 +6,12 @@ const SECRET = 'c2VjcmV0LWtleS1ieXRlcw==';
 const DOC_GRANT = { u: 17248, a: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15], n: ['12342'], dt: ['*'] };
 
 const segment = (json: string) => Buffer.from(json).toString('base64url');
+/** The reference's key of each secret used here (jwt-key.spec.ts checks the derivation). */
+const KEYS: Record<string, string> = { [SECRET]: 'secret-key-bytes', 'b3RoZXI=': 'other' };
 /** Signs like the reference (jjwt 0.7): HMAC-SHA256 keyed with the Base64-decoded secret. */
 function referenceToken(secret: string, claims: object, header = '{"alg":"HS256"}'): string {
   const unsigned = `${segment(header)}.${segment(JSON.stringify(claims))}`;
-  const key = Buffer.from(secret, 'base64');
+  const key = Buffer.from(KEYS[secret] ?? '');
   return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
 }
 
