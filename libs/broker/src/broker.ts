@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BrokerBus } from '@dh-mqtt/bus';
+import type { Reply, RequestMessage } from '@dh-mqtt/protocol';
 import type { Logger } from '@dh-mqtt/runtime';
 import type { Aedes, Client } from 'aedes';
 import type { Registry } from 'prom-client';
@@ -15,7 +16,10 @@ import { limitOfflineQueue } from './limits/offline-queue';
 import { startSessionExpiry, type SessionClock } from './limits/session-expiry';
 import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
 import { BrokerMetrics, type DropReason } from './metrics/broker-metrics';
+import { listenDeviceEvents, type DeviceEventListener } from './pushes/device-event-feed';
 import { startPushes } from './pushes/start-pushes';
+import { handleFaceRequest } from './requests/face-request';
+import type { ClientSession } from './session/client-session';
 import { ALWAYS_LISTENING } from './pushes/push-interest';
 import { SessionRegistry } from './session/session-registry';
 import { startSysCounters } from './sys/sys-counters';
@@ -52,6 +56,16 @@ export interface DhBroker {
   handle: Aedes['handle'];
   /** Number of connected clients. */
   connectedClients(): number;
+  /**
+   * Registers a listener for every device event of the fabric (another face of the broker side,
+   * docs/adr/0012); resolves with the function that unregisters it.
+   */
+  onDeviceEvent(listener: DeviceEventListener): Promise<() => Promise<void>>;
+  /**
+   * Answers one request of a session of another face (docs/adr/0012) exactly as a `dh/request` of
+   * an MQTT session; the session's effects (principal, pending subscriptions) are applied.
+   */
+  handleFaceRequest(session: ClientSession, request: RequestMessage): Promise<Reply>;
   /** Disconnects every client and stops aedes. Idempotent. Does not close the bus. */
   close(): Promise<void>;
 }
@@ -135,6 +149,8 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     metrics,
     handle,
     connectedClients: () => aedes.connectedClients,
+    onDeviceEvent: (listener) => listenDeviceEvents(ctx, listener),
+    handleFaceRequest: (session, request) => handleFaceRequest(ctx, session, request),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         expiry.stop();

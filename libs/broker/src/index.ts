@@ -1,4 +1,7 @@
 export { createBroker, type BrokerDeps, type DhBroker } from './broker';
+export { ClientSession } from './session/client-session';
+export type { DeviceEventListener } from './pushes/device-event-feed';
+export { mayReceiveEvent } from './delivery/event-access';
 export type { BrokerSettings } from './broker-context';
 export { ConnackCode, isAcceptableClientId } from './hooks/authenticate';
 export { replyTopic } from './delivery/publish-reply';

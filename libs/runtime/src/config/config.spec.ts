@@ -10,6 +10,7 @@ describe(loadStandaloneConfig.name, () => {
         wsPort: DEFAULTS.wsPort,
         wsPath: '/mqtt',
         httpPort: DEFAULTS.httpPort,
+        apiPort: 8080, // the REST and WebSocket APIs, the reference server's port
         dataDir: './data',
         maxPacketSize: 1_048_576,
         logLevel: 'info',
@@ -46,6 +47,14 @@ describe(loadStandaloneConfig.name, () => {
       });
     });
 
+    it.each([
+      ['9080', 9080],
+      ['0', 0],
+      ['off', null],
+    ])('reads DH_API_PORT=%s as %p (off = the APIs are not served)', (text, apiPort) => {
+      expect(loadStandaloneConfig({ DH_API_PORT: text }).apiPort).toBe(apiPort);
+    });
+
     it('treats a blank variable as unset', () => {
       const blank = loadStandaloneConfig({ DH_MQTT_PORT: '  ' });
       expect(blank.mqttPort).toBe(1883); // the documented default
@@ -57,6 +66,8 @@ describe(loadStandaloneConfig.name, () => {
       ['DH_MQTT_PORT', 'abc'],
       ['DH_MQTT_PORT', '70000'],
       ['DH_HTTP_PORT', '-1'],
+      ['DH_API_PORT', 'on'],
+      ['DH_API_PORT', '65536'],
       ['DH_WS_PATH', 'mqtt'],
       ['DH_LOG_LEVEL', 'verbose'],
       ['DH_KAFKA_BROKERS', 'localhost'],

@@ -20,6 +20,8 @@ export const DEFAULTS = Object.freeze({
   wsPort: 8083,
   wsPath: '/mqtt',
   httpPort: 9090,
+  /** DeviceHive's REST and WebSocket APIs (docs/api/rest.md), the reference server's port. */
+  apiPort: 8080,
   logLevel: 'info' as LogLevel,
   dataDir: './data',
   /** docs/reliability.md: default ≤ 1 MiB. */
@@ -121,6 +123,10 @@ export interface BrokerConfig extends ProcessConfig {
   /** `DH_KAFKA_BROKERS`: unset = in-process bus (standalone only). */
   kafkaBrokers: string[] | undefined;
   /**
+   * `DH_API_PORT`: DeviceHive's REST and WebSocket APIs (docs/adr/0012); null = `off`, not served.
+   */
+  apiPort: number | null;
+  /**
    * `DH_TLS_CERT` + `DH_TLS_KEY` (+ `DH_TLS_PORT`, `DH_WSS_PORT`, `DH_TLS_CA`); unset = no TLS
    * and no secure WebSocket listener.
    */
@@ -219,6 +225,7 @@ function readBroker(env: EnvReader): BrokerConfig {
     mqttPort: env.port('DH_MQTT_PORT', DEFAULTS.mqttPort),
     wsPort: env.port('DH_WS_PORT', DEFAULTS.wsPort),
     wsPath: env.path('DH_WS_PATH', DEFAULTS.wsPath),
+    apiPort: env.raw('DH_API_PORT') === 'off' ? null : env.port('DH_API_PORT', DEFAULTS.apiPort),
     maxPacketSize,
     maxRequestSize,
     maxClientIdLength: env.integer(
