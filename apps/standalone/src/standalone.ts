@@ -2,6 +2,7 @@ import { createBroker, createListeners, type DhBroker } from '@dh-mqtt/broker';
 import { createInProcessBus, registerBusMetrics } from '@dh-mqtt/bus';
 import { acquireDataDirLock, createDeviceHive } from '@dh-mqtt/devicehive';
 import { createGateway } from '@dh-mqtt/gateway';
+import { createApiServer } from '@dh-mqtt/http-api';
 import {
   HealthChecks,
   closeServer,
@@ -19,6 +20,8 @@ export interface StandalonePorts {
   mqtt: number;
   ws: number;
   http: number;
+  /** DeviceHive's REST and WebSocket APIs; absent when `DH_API_PORT=off`. */
+  api?: number;
   /** MQTT over TLS; absent when no certificate is configured. */
   tls?: number;
   /** MQTT over secure WebSocket; absent when no certificate is configured. */
@@ -29,7 +32,7 @@ export interface StandalonePorts {
 export interface Standalone {
   readonly ports: StandalonePorts;
   readonly broker: DhBroker;
-  /** The close sequence, in order: listeners, broker, gateway, bus, core, health endpoint. */
+  /** The close sequence, in order: API, listeners, broker, gateway, bus, core, health endpoint. */
   readonly shutdownSteps: readonly ShutdownStep[];
   /** Runs `shutdownSteps` in order (each failure logged, the next step still run). */
   close(): Promise<void>;
@@ -119,6 +122,21 @@ export async function startStandalone(
     // Closed first: stop accepting; closing the broker then ends the open connections.
     started('listeners', () => listeners.stopAccepting());
     const ports: StandalonePorts = { ...(await listeners.listen(config.host)), http: httpPort };
+    if (config.apiPort !== null) {
+      // docs/adr/0012: the REST and WebSocket APIs are a face of the broker side.
+      const api = createApiServer({
+        face: broker,
+        logger,
+        maxRequestSize: config.maxRequestSize,
+        metrics,
+      });
+      ports.api = await listen(api.server, config.apiPort, config.host, 'DH_API_PORT');
+      started('api', async () => {
+        const closed = closeServer(api.server);
+        api.closeConnections();
+        await closed;
+      });
+    }
     ready = true;
     logger.info({ ports, wsPath: config.wsPath, host: config.host }, 'standalone listening');
     return assemble(ports, broker);

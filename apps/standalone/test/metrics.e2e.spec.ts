@@ -15,6 +15,7 @@ import {
   type Sample,
 } from '@dh-mqtt/runtime';
 import type { MqttClient } from 'mqtt';
+import WebSocket from 'ws';
 import { parse } from 'yaml';
 import { startStandalone, type Standalone } from '../src/standalone';
 
@@ -46,6 +47,7 @@ describe(`${startStandalone.name} /metrics after real MQTT traffic`, () => {
   let dataDir: string;
   let samples: Sample[];
   const clients: MqttClient[] = [];
+  let websocket: WebSocket | undefined;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'dh-standalone-metrics-'));
@@ -54,6 +56,7 @@ describe(`${startStandalone.name} /metrics after real MQTT traffic`, () => {
       DH_MQTT_PORT: '0',
       DH_WS_PORT: '0',
       DH_HTTP_PORT: '0',
+      DH_API_PORT: '0',
       DH_DATA_DIR: dataDir,
       DH_JWT_SECRET: 'e2e-secret-of-enough-length-0123456789',
     });
@@ -90,12 +93,19 @@ describe(`${startStandalone.name} /metrics after real MQTT traffic`, () => {
       connectMqtt(url, 'metrics-intruder', { username: 'dhadmin', password: 'wrong' }),
     ).rejects.toMatchObject({ code: 4 });
     await admin.publishAsync('$SYS/forged', 'x', { qos: 1 });
+    // DeviceHive's REST and WebSocket APIs (docs/api/rest.md)
+    const api = `127.0.0.1:${app.ports.api}`;
+    expect((await fetch(`http://${api}/api/rest/info`)).status).toBe(200);
+    expect((await fetch(`http://${api}/api/rest/device/${DEVICE}`)).status).toBe(401);
+    websocket = new WebSocket(`ws://${api}/api/websocket`);
+    await new Promise((resolve, reject) => websocket?.once('open', resolve).once('error', reject));
     samples = parsePrometheusText(
       await (await fetch(`http://127.0.0.1:${app.ports.http}/metrics`)).text(),
     );
   });
 
   afterAll(async () => {
+    websocket?.terminate();
     await Promise.all(clients.map((client) => client.endAsync(true)));
     await app?.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -140,16 +150,24 @@ describe(`${startStandalone.name} /metrics after real MQTT traffic`, () => {
     expect(value('dh_mqtt_connections', { listener: 'ws' })).toBe(1);
     expect(value('dh_mqtt_connects_total', { result: 'accepted' })).toBe(2);
     expect(value('dh_mqtt_connects_total', { result: 'bad_credentials' })).toBe(1);
-    expect(value('dh_requests_total', { action: 'server/info', status: 'success' })).toBe(1);
+    // Requests of every face count (docs/adr/0012): server/info once over MQTT, once over REST.
+    expect(value('dh_requests_total', { action: 'server/info', status: 'success' })).toBe(2);
     expect(value('dh_requests_total', { action: 'other' })).toBe(1);
     expect(
       value('dh_gateway_actions_total', { action: 'notification/insert', outcome: 'success' }),
     ).toBe(1);
-    expect(value('dh_request_duration_seconds_count', { action: 'device/get' })).toBe(1);
+    // device/get once over MQTT, once over REST without a token (401)
+    expect(value('dh_request_duration_seconds_count', { action: 'device/get' })).toBe(2);
     expect(value('dh_pushes_total', { kind: 'notification' })).toBe(1);
     expect(value('dh_push_latency_seconds_count', { kind: 'notification' })).toBe(1);
     expect(value('dh_mqtt_messages_dropped_total', { reason: 'reserved' })).toBe(1);
     expect(value('dh_db_statement_duration_seconds_count')).toBeGreaterThan(0);
+    expect(value('dh_http_requests_total', { route: '/api/rest/info', status: '200' })).toBe(1);
+    expect(
+      value('dh_http_requests_total', { route: '/api/rest/device/{deviceId}', status: '401' }),
+    ).toBe(1);
+    expect(value('dh_http_request_duration_seconds_count', { route: '/api/rest/info' })).toBe(1);
+    expect(value('dh_api_ws_connections')).toBe(1);
     expect(value('dh_ready')).toBe(1);
     expect(value('dh_bus_up')).toBe(1);
     expect(value('process_cpu_seconds_total')).toBeGreaterThan(0);

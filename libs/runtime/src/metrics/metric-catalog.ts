@@ -23,6 +23,7 @@ const BROKER: readonly MetricRole[] = ['standalone', 'broker'];
 const GATEWAY: readonly MetricRole[] = ['standalone', 'gateway'];
 
 const BROKER_METRICS = 'libs/broker/src/metrics/broker-metrics.ts';
+const API_METRICS = 'libs/http-api/src/metrics/api-metrics.ts';
 
 /**
  * Every metric family `/metrics` exports (docs/operations.md, "Metrics"), the one list the
@@ -190,6 +191,29 @@ export const METRICS: readonly MetricSpec[] = [
     labels: [],
     roles: BROKER,
     owner: BROKER_METRICS,
+  },
+  // DeviceHive's REST and WebSocket APIs (DH_API_PORT, docs/adr/0012); the cluster's broker
+  // pods do not serve them yet
+  {
+    name: 'dh_http_requests_total',
+    type: 'counter',
+    labels: ['route', 'status'],
+    roles: ['standalone'],
+    owner: API_METRICS,
+  },
+  {
+    name: 'dh_http_request_duration_seconds',
+    type: 'histogram',
+    labels: ['route'],
+    roles: ['standalone'],
+    owner: API_METRICS,
+  },
+  {
+    name: 'dh_api_ws_connections',
+    type: 'gauge',
+    labels: [],
+    roles: ['standalone'],
+    owner: API_METRICS,
   },
   // pushes
   {

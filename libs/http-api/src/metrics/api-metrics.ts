@@ -1,0 +1,52 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Long polls last up to 60 s: the buckets reach past that. */
+const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 65];
+
+/**
+ * The REST and WebSocket API's metrics (docs/operations.md, "Metrics"). `route` is the route's
+ * path template (`/api/rest/device/{deviceId}`) or `unknown`, never a concrete path, so its values
+ * are bounded.
+ */
+export class ApiMetrics {
+  private readonly requests?: Counter<'route' | 'status'>;
+  private readonly duration?: Histogram<'route'>;
+  private readonly connections?: Gauge;
+
+  constructor(registry?: Registry) {
+    if (!registry) return;
+    const registers = [registry];
+    this.requests = new Counter({
+      name: 'dh_http_requests_total',
+      help: 'REST calls answered, by route template and HTTP status',
+      labelNames: ['route', 'status'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'dh_http_request_duration_seconds',
+      help: 'From a REST call received to its response written (long polls included), by route',
+      labelNames: ['route'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.connections = new Gauge({
+      name: 'dh_api_ws_connections',
+      help: 'Open connections of the WebSocket API (/api/websocket)',
+      registers,
+    });
+  }
+
+  /** Counts one answered call; `startedAt` is `performance.now()` at its start. */
+  answered(route: string, status: number, seconds: number): void {
+    this.requests?.inc({ route, status: String(status) });
+    this.duration?.observe({ route }, seconds);
+  }
+
+  wsOpened(): void {
+    this.connections?.inc();
+  }
+
+  wsClosed(): void {
+    this.connections?.dec();
+  }
+}

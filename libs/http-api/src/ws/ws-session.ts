@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { ClientSession, mayReceiveEvent, parseRequest } from '@dh-mqtt/broker';
+import { TOPIC_KIND_OF_EVENT, type DeviceEvent, type Reply } from '@dh-mqtt/protocol';
+import type { RawData, WebSocket } from 'ws';
+import type { ActionFace } from '../face/action-face.port';
+import type { EventHub } from '../face/event-hub';
+import { activateSubscriptions, routeEvent } from '../face/session-pushes';
+
+/** What a WebSocket session runs with. */
+export interface WsSessionDeps {
+  readonly face: ActionFace;
+  readonly hub: EventHub;
+  /** Largest message accepted, in bytes (`DH_MAX_REQUEST_SIZE`); larger frames close (1009). */
+  readonly maxRequestSize: number;
+  /** Bytes queued to a slow reader before its socket is closed (1008). */
+  readonly maxBufferedBytes: number;
+}
+
+/** Actions after which this connection needs the device events of the fabric. */
+const NEEDS_EVENTS = new Set(['notification/subscribe', 'command/subscribe', 'command/insert']);
+
+/**
+ * One connection of the WebSocket API (docs/api/websocket.md): each text message is a DeviceHive
+ * request, answered on the same socket in the order received, through the same path as an MQTT
+ * request (docs/adr/0012). The session's principal comes from `authenticate`; subscriptions push
+ * `notification/insert`, `command/insert` or `command/update` with their `subscriptionId`; a
+ * command this connection inserted pushes `command/update` to it when it is updated.
+ */
+export function serveWsSession(deps: WsSessionDeps, socket: WebSocket): ClientSession {
+  const session = new ClientSession(`ws-${randomUUID()}`);
+  let removeConsumer: (() => void) | undefined;
+  let listening: Promise<void> | undefined;
+  let closed = false;
+  // Messages reach the session queue in the order they arrived, also when one waits for events.
+  let arrival: Promise<unknown> = Promise.resolve();
+
+  const send = (message: object) => {
+    if (closed || socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > deps.maxBufferedBytes) {
+      socket.close(1008, 'too much unread data');
+      return;
+    }
+    socket.send(JSON.stringify(message));
+  };
+  const push = (subscriptionId: number | null, event: DeviceEvent) => {
+    const object = event.kind === 'notification/insert' ? 'notification' : 'command';
+    const message: Record<string, unknown> = { action: event.kind, [object]: event.data };
+    if (subscriptionId !== null) message['subscriptionId'] = subscriptionId;
+    send(message);
+  };
+  const onEvent = (event: DeviceEvent) => {
+    routeEvent(session, event, push);
+    if (
+      event.kind === 'command/update' &&
+      event.originClientId === session.clientId &&
+      mayReceiveEvent(session.principal, TOPIC_KIND_OF_EVENT[event.kind], event)
+    ) {
+      push(null, event);
+    }
+  };
+  const listen = () =>
+    (listening ??= deps.hub.add(onEvent).then(
+      (remove) => {
+        if (closed) remove();
+        else removeConsumer = remove;
+      },
+      () => undefined,
+    ));
+
+  socket.on('message', (data: RawData) => {
+    const payload = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+    const parsed = parseRequest(payload, deps.maxRequestSize);
+    if (!parsed.ok) {
+      send(parsed.reply);
+      return;
+    }
+    const request = parsed.request;
+    const ready = (arrival = arrival.then(() =>
+      NEEDS_EVENTS.has(request.action) ? listen() : undefined,
+    ));
+    const replied: Promise<Reply> = ready.then(() => deps.face.handleFaceRequest(session, request));
+    void replied.then((reply) => {
+      send(reply);
+      activateSubscriptions(session, push);
+    });
+  });
+  socket.on('close', () => {
+    closed = true;
+    session.requestSubscriptions.clear();
+    session.pendingSubscriptions.clear();
+    removeConsumer?.();
+  });
+  socket.on('error', () => undefined);
+  return session;
+}
