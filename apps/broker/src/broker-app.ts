@@ -7,6 +7,7 @@ import {
   type Listeners,
   type RedisMqttState,
 } from '@dh-mqtt/broker';
+import { createApiServer, type ApiServer } from '@dh-mqtt/http-api';
 import type { Registry } from 'prom-client';
 import {
   registerBusMetrics,
@@ -55,6 +56,8 @@ export interface BrokerPorts {
   tls?: number;
   /** MQTT over secure WebSocket; only when a certificate is configured. */
   wss?: number;
+  /** DeviceHive's REST and WebSocket APIs (docs/adr/0012); absent when `DH_API_PORT=off`. */
+  api?: number;
 }
 
 /** A broker pod, built: the health endpoint listens at once, the rest comes with `start()`. */
@@ -120,6 +123,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
   let ports: BrokerPorts | undefined;
   let healthPort: number | undefined;
   let listeners: Listeners | undefined;
+  let api: ApiServer | undefined;
 
   checks.register('started', () => started);
   if (mqttState) checks.register('redis', () => mqttState.isReady());
@@ -158,6 +162,16 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
       ...(await listeners.listen(config.host)),
       http: healthPort ?? 0,
     };
+    if (config.apiPort !== null) {
+      // docs/adr/0012: the broker pods serve the REST and WebSocket APIs beside MQTT.
+      api = createApiServer({
+        face: broker,
+        logger,
+        maxRequestSize: config.maxRequestSize,
+        metrics,
+      });
+      bound.api = await listen(api.server, config.apiPort, config.host, 'DH_API_PORT');
+    }
     ports = bound;
     started = true;
     logger.info(
@@ -165,6 +179,13 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
       'broker listening',
     );
     return bound;
+  }
+
+  async function closeApi(): Promise<void> {
+    if (!api) return;
+    const closed = closeServer(api.server);
+    api.closeConnections();
+    await closed;
   }
 
   async function drainRequests(): Promise<void> {
@@ -195,6 +216,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     shutdownSteps: [
       { name: 'readiness', close: () => void (shuttingDown = true) },
       { name: 'listeners', close: () => listeners?.stopAccepting() },
+      { name: 'api', close: closeApi },
       { name: 'requests', close: drainRequests },
       { name: 'broker', close: () => broker?.close() },
       { name: 'bus', close: () => bus.close() },

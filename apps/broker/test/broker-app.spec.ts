@@ -30,6 +30,7 @@ describe(startBrokerApp.name, () => {
       DH_MQTT_PORT: '0',
       DH_WS_PORT: '0',
       DH_HTTP_PORT: '0',
+      DH_API_PORT: '0',
     });
     app = await startBrokerApp(config, { bus, logger: silentLogger() });
   });
@@ -48,12 +49,22 @@ describe(startBrokerApp.name, () => {
     await client.endAsync(true);
   });
 
+  it('serves the REST API on DH_API_PORT through the bus (docs/adr/0012)', async () => {
+    const response = await fetch(`http://127.0.0.1:${app.ports.api}/api/rest/info`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      webSocketServerUrl: `ws://127.0.0.1:${app.ports.api}/api/websocket`,
+    });
+    expect(bus.requests.map((envelope) => envelope.request.action)).toContain('server/info');
+  });
+
   it('exports every metric the catalog lists for a broker pod (Redis and TLS aside)', async () => {
     const client = await connectMqtt(`mqtt://127.0.0.1:${app.ports.mqtt}`, 'pod-metrics');
     const inbox = new Inbox(client);
     await client.subscribeAsync('dh/response/#', { qos: 1 });
     await client.publishAsync('dh/request', '{"action":"server/info","requestId":5}', { qos: 1 });
     await inbox.next();
+    expect((await fetch(`http://127.0.0.1:${app.ports.api}/api/rest/info`)).status).toBe(200);
     const text = await (await fetch(`http://127.0.0.1:${app.ports.http}/metrics`)).text();
     const sampled = sampledNames(parsePrometheusText(text));
     const missing = METRICS.filter((m) => m.roles.includes('broker') && !m.when)
@@ -88,6 +99,7 @@ describe('broker pod shutdown', () => {
         DH_MQTT_PORT: '0',
         DH_WS_PORT: '0',
         DH_HTTP_PORT: '0',
+        DH_API_PORT: '0',
       });
       const app = await startBrokerApp(config, { bus, logger: silentLogger() });
       const client = await connectMqtt(`mqtt://127.0.0.1:${app.ports.mqtt}`, 'draining-client');
@@ -136,6 +148,7 @@ describe('broker pod with a certificate', () => {
       DH_MQTT_PORT: '0',
       DH_WS_PORT: '0',
       DH_HTTP_PORT: '0',
+      DH_API_PORT: '0',
       DH_TLS_PORT: '0',
       DH_WSS_PORT: '0',
       DH_TLS_CERT: served.certPath,
@@ -149,6 +162,7 @@ describe('broker pod with a certificate', () => {
         tls: expect.any(Number),
         wss: expect.any(Number),
         http: expect.any(Number),
+        api: expect.any(Number),
       });
       const client = await connectMqtt(`wss://127.0.0.1:${app.ports.wss}/mqtt`, 'pod-wss', {
         ca: readFileSync(a.certPath),

@@ -84,6 +84,7 @@ describe('topic ACL and native publishing (standalone)', () => {
         DH_MQTT_PORT: '0',
         DH_WS_PORT: '0',
         DH_HTTP_PORT: '0',
+        DH_API_PORT: '0',
         DH_DATA_DIR: dataDir,
         DH_JWT_SECRET: 'acl-e2e-secret-of-enough-length-0123456789',
       }),

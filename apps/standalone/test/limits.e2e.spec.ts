@@ -26,6 +26,7 @@ describe(`${startStandalone.name} limits`, () => {
         DH_MQTT_PORT: '0',
         DH_WS_PORT: '0',
         DH_HTTP_PORT: '0',
+        DH_API_PORT: '0',
         DH_DATA_DIR: join(dir, 'data'),
         DH_JWT_SECRET: 'limits-e2e-secret-of-enough-length-0123456',
         DH_REQUEST_RATE: '1',

@@ -35,6 +35,7 @@ describe(`${startStandalone.name} listeners and login failures`, () => {
         DH_MQTT_PORT: '0',
         DH_WS_PORT: '0',
         DH_HTTP_PORT: '0',
+        DH_API_PORT: '0',
         DH_TLS_PORT: '0',
         DH_WSS_PORT: '0',
         DH_TLS_CERT: certPath,

@@ -24,6 +24,7 @@ describe(`${startStandalone.name} pushes (docs/topics/notification.md)`, () => {
       DH_MQTT_PORT: '0',
       DH_WS_PORT: '0',
       DH_HTTP_PORT: '0',
+      DH_API_PORT: '0',
       DH_DATA_DIR: dataDir,
       DH_JWT_SECRET: 'e2e-secret-of-enough-length-0123456789',
     });

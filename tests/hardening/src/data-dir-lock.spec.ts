@@ -21,6 +21,7 @@ function runToExit(dataDir: string): Promise<{ code: number | null; output: stri
       DH_MQTT_PORT: '0',
       DH_WS_PORT: '0',
       DH_HTTP_PORT: '0',
+      DH_API_PORT: '0',
       DH_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,8 +31,8 @@ describe.each([
     expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set([namespace]));
   });
 
-  it('exposes MQTT on TCP 1883, WebSocket 8083, TLS 8883 and secure WebSocket 8084 through a LoadBalancer', () => {
-    expect(loadBalancerPorts(objects).sort()).toEqual([1883, 8083, 8084, 8883]);
+  it('exposes MQTT on TCP 1883, WebSocket 8083, TLS 8883, secure WebSocket 8084 and the DeviceHive APIs on 8080 through a LoadBalancer', () => {
+    expect(loadBalancerPorts(objects).sort()).toEqual([1883, 8080, 8083, 8084, 8883]);
   });
 
   it('serves TLS from the mounted Secret dh-mqtt-tls, on the broker only', () => {
@@ -44,14 +44,14 @@ describe.each([
     expect(JSON.stringify(gateway.volumes ?? [])).not.toContain('dh-mqtt-tls');
   });
 
-  it('puts every pod behind a NetworkPolicy: MQTT ports open to clients, the rest in-cluster', () => {
+  it('puts every pod behind a NetworkPolicy: MQTT and API ports open to clients, the rest in-cluster', () => {
     const policy = (role: string) =>
       find<NetworkPolicy>(objects, 'NetworkPolicy', `dh-mqtt-${role}`).spec;
     const open = (role: string) =>
       (policy(role).ingress ?? [])
         .filter((rule) => rule.from === undefined)
         .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
-    expect(open('broker').sort()).toEqual(['mqtt', 'mqtts', 'ws', 'wss']);
+    expect(open('broker').sort()).toEqual(['api', 'mqtt', 'mqtts', 'ws', 'wss']);
     expect(open('gateway')).toEqual([]);
     for (const role of ['broker', 'gateway']) {
       expect(policy(role).policyTypes).toEqual(['Ingress', 'Egress']);

@@ -44,7 +44,7 @@ const info: Handler = async (deps, call) => {
   if (reply.status === 'error') return restResponse(reply, '');
   const host = call.req.headers.host ?? 'localhost';
   const secure = call.req.headers['x-forwarded-proto'] === 'https';
-  const { apiVersion, serverTimestamp } = reply['info'] as JsonObject;
+  const { apiVersion, serverTimestamp } = (reply['info'] ?? {}) as JsonObject;
   return {
     status: 200,
     body: {

@@ -192,27 +192,26 @@ export const METRICS: readonly MetricSpec[] = [
     roles: BROKER,
     owner: BROKER_METRICS,
   },
-  // DeviceHive's REST and WebSocket APIs (DH_API_PORT, docs/adr/0012); the cluster's broker
-  // pods do not serve them yet
+  // DeviceHive's REST and WebSocket APIs (DH_API_PORT, docs/adr/0012)
   {
     name: 'dh_http_requests_total',
     type: 'counter',
     labels: ['route', 'status'],
-    roles: ['standalone'],
+    roles: BROKER,
     owner: API_METRICS,
   },
   {
     name: 'dh_http_request_duration_seconds',
     type: 'histogram',
     labels: ['route'],
-    roles: ['standalone'],
+    roles: BROKER,
     owner: API_METRICS,
   },
   {
     name: 'dh_api_ws_connections',
     type: 'gauge',
     labels: [],
-    roles: ['standalone'],
+    roles: BROKER,
     owner: API_METRICS,
   },
   // pushes

@@ -112,16 +112,22 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     return pod;
   };
   const addBroker = async (extra: Record<string, string> = {}) => {
-    const [http, mqtt, ws] = [await freePort(), await freePort(), await freePort()];
+    const [http, mqtt, ws, api] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const name = `broker-${brokers.length}`;
     const pod = new PodProcess(
       'broker',
       name,
-      { http, mqtt },
+      { http, mqtt, api },
       {
         ...env,
         DH_BROKER_ID: `${name}-${suffix}`,
         DH_HTTP_PORT: String(http),
+        DH_API_PORT: String(api),
         DH_MQTT_PORT: String(mqtt),
         DH_WS_PORT: String(ws),
         ...extra,

@@ -24,7 +24,7 @@ export class PodProcess {
   constructor(
     readonly role: PodRole,
     readonly name: string,
-    readonly ports: { http: number; mqtt?: number },
+    readonly ports: { http: number; mqtt?: number; api?: number },
     env: Record<string, string>,
   ) {
     const main = join(clusterDist(), 'apps', role, 'src', 'main.js');
@@ -53,6 +53,12 @@ export class PodProcess {
   get mqttUrl(): string {
     if (this.ports.mqtt === undefined) throw new Error(`${this.name} has no MQTT port`);
     return `mqtt://127.0.0.1:${this.ports.mqtt}`;
+  }
+
+  /** DeviceHive's REST and WebSocket APIs of a broker pod (docs/api/rest.md). */
+  get apiUrl(): string {
+    if (this.ports.api === undefined) throw new Error(`${this.name} has no API port`);
+    return `http://127.0.0.1:${this.ports.api}`;
   }
 
   /** GET on the health endpoint: the status code, or 0 when nothing answers. */

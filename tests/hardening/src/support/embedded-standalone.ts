@@ -65,6 +65,7 @@ export async function spawnStandalone(options: SpawnOptions = {}): Promise<Embed
       DH_MQTT_PORT: '0',
       DH_WS_PORT: '0',
       DH_HTTP_PORT: '0',
+      DH_API_PORT: '0',
       DH_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

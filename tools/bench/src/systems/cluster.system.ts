@@ -138,6 +138,7 @@ export async function startCluster(
             ...env,
             DH_BROKER_ID: `bench-${name}-${suffix}`,
             DH_HTTP_PORT: String(http),
+            DH_API_PORT: 'off',
             DH_MQTT_PORT: String(mqtt),
             DH_WS_PORT: String(ws),
           },

@@ -27,6 +27,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     DH_MQTT_PORT: String(mqtt),
     DH_WS_PORT: String(ws),
     DH_HTTP_PORT: String(http),
+    DH_API_PORT: 'off',
     DH_DATA_DIR: dataDir,
     DH_LOG_LEVEL: 'warn',
     // One closed-loop client sends more than the default 1,000 requests/s: without this, 429
