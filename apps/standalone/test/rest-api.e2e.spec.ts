@@ -97,6 +97,25 @@ describe('the REST API (/api/rest, /auth/rest)', () => {
       });
     });
 
+    it('answers 401 Unauthorized with an expired access token and with a refresh token', async () => {
+      const created = await server.rest('POST', '/auth/rest/token/create', {
+        token,
+        body: {
+          userId: 1,
+          actions: ['*'],
+          networkIds: ['*'],
+          expiration: '2000-01-01T00:00:00.000',
+        },
+      });
+      expect(created.status).toBe(201);
+      for (const bad of [created.json['accessToken'], created.json['refreshToken']] as string[]) {
+        expect((await server.rest('GET', '/api/rest/user/current', { token: bad })).body).toEqual({
+          error: 401,
+          message: 'Unauthorized',
+        });
+      }
+    });
+
     it('returns the current user with a token', async () => {
       expect(await server.rest('GET', '/api/rest/user/current', { token })).toMatchObject({
         status: 200,

@@ -80,6 +80,22 @@ describe('REST long polling and pushes across faces', () => {
     ]);
   });
 
+  it('polls a list of devices, leaving out the ones that do not exist', async () => {
+    const list = `deviceId=${SAMPLE_DEVICE},no-such-device&names=listed&waitTimeout=30`;
+    const poll = server.rest('GET', `/api/rest/device/notification/poll?${list}`, { token });
+    await after(300);
+    const inserted = await insert('listed');
+    expect((await poll).body).toEqual([expect.objectContaining({ id: inserted.json['id'] })]);
+    const started = Date.now();
+    const none = await server.rest(
+      'GET',
+      '/api/rest/device/notification/poll?deviceId=nope-1,nope-2',
+      { token },
+    );
+    expect(none).toMatchObject({ status: 200, body: [] });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('waits for one command to be updated (200), or answers 204 when it is not', async () => {
     const first = await server.rest('POST', `${base}/command`, {
       token,

@@ -47,7 +47,6 @@ export async function pollEvents(ctx: PollContext, type: 'notification' | 'comma
   const timestamp = query.get('timestamp');
   const request: JsonObject = {
     action: `${type}/subscribe`,
-    deviceId: params['deviceId'] ?? query.get('deviceId') ?? undefined,
     networkIds: idListValue(query.get('networkIds')),
     deviceTypeIds: idListValue(query.get('deviceTypeIds')),
     names: listValue(query.get('names')),
@@ -58,7 +57,17 @@ export async function pollEvents(ctx: PollContext, type: 'notification' | 'comma
     request['limit'] = wireValue(query.get('limit'));
   }
   const after = timestamp === null ? null : epochOf(timestamp);
-  return collect(ctx, request, wait, (event) => after === null || epochOf(event) > after);
+  const wanted = (event: DeviceEvent) => after === null || epochOf(event) > after;
+  const single = params['deviceId'];
+  if (single !== undefined) return collect(ctx, [{ ...request, deviceId: single }], wait, wanted);
+  // Many devices by id (`deviceId=a,b`, or `deviceIds`): one subscription each; as the reference
+  // does, devices the caller may not see are left out, and none left answers [] at once.
+  const ids = listValue(query.get('deviceId') ?? query.get('deviceIds'));
+  if (ids === undefined || ids.length === 1) {
+    return collect(ctx, [{ ...request, deviceId: ids?.[0] }], wait, wanted);
+  }
+  const each = ids.map((deviceId) => ({ ...request, deviceId }));
+  return collect(ctx, each, wait, wanted, undefined, true);
 }
 
 /**
@@ -73,7 +82,7 @@ export async function pollCommandUpdate(ctx: PollContext): Promise<RestResponse>
   const commandId = wireValue(ctx.input.params['id']);
   const subscribe = { action: 'command/subscribe', deviceId, returnUpdatedCommands: true };
   const isThis = (event: DeviceEvent) => event.data['id'] === commandId;
-  return collect(ctx, subscribe, wait, isThis, async () => {
+  return collect(ctx, [subscribe], wait, isThis, async () => {
     const got = await ctx.face.handleFaceRequest(ctx.session, {
       action: 'command/get',
       deviceId,
@@ -102,10 +111,11 @@ function pick(events: unknown[]): RestResponse {
  */
 async function collect(
   ctx: PollContext,
-  request: JsonObject,
+  requests: JsonObject[],
   wait: number,
   wanted: (event: DeviceEvent) => boolean,
   early?: () => Promise<RestResponse | null>,
+  skipRefused = false,
 ): Promise<RestResponse> {
   const found: JsonObject[] = [];
   let wake: () => void = () => undefined;
@@ -117,11 +127,16 @@ async function collect(
   };
   const remove = await ctx.hub.add((event) => routeEvent(ctx.session, event, push));
   try {
-    const reply = await ctx.face.handleFaceRequest(ctx.session, {
-      ...request,
-      action: String(request['action']),
-    });
-    if (reply.status === 'error') return restResponse(reply, '');
+    let subscribed = 0;
+    for (const request of requests) {
+      const reply = await ctx.face.handleFaceRequest(ctx.session, {
+        ...request,
+        action: String(request['action']),
+      });
+      if (reply.status === 'success') subscribed += 1;
+      else if (!skipRefused) return restResponse(reply, '');
+    }
+    if (subscribed === 0) return { status: 200, body: [] };
     const first = early ? await early() : null;
     if (first) return first;
     activateSubscriptions(ctx.session, push);
@@ -135,6 +150,7 @@ async function collect(
   } finally {
     remove();
     ctx.session.requestSubscriptions.clear();
+    ctx.session.pendingSubscriptions.clear();
   }
 }
 

@@ -93,4 +93,15 @@ describe(createApiServer.name, () => {
     api.server.off('connection', spy);
     expect(noDelay).toContain(true);
   });
+
+  it('answers a CORS preflight and allows any origin on every response', async () => {
+    const preflight = await fetch(`http://127.0.0.1:${port}/api/rest/device`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://console.example', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+    const info = await fetch(`http://127.0.0.1:${port}/api/rest/info`);
+    expect(info.headers.get('access-control-allow-origin')).toBe('*');
+  });
 });

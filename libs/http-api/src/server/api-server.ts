@@ -27,6 +27,14 @@ export const API_TIMEOUTS: Readonly<Record<'headers' | 'request' | 'keepAlive' |
     check: 1_000,
   });
 
+/** Cross-origin access for browser clients: any origin, the API's methods and headers. */
+const CORS_HEADERS = Object.freeze({
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'access-control-allow-headers': 'Origin, Content-Type, Accept, Authorization',
+  'access-control-max-age': '600',
+});
+
 export interface ApiServerDeps {
   readonly face: ActionFace;
   readonly logger: Logger;
@@ -71,6 +79,14 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const startedAt = performance.now();
+    // Browser clients (DeviceHive's admin console) call from another origin: every response
+    // allows it, and a preflight is answered here (docs/api/rest.md, "Conventions").
+    for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'content-length': '0' }).end();
+      metrics.answered('preflight', 204, (performance.now() - startedAt) / 1000);
+      return;
+    }
     void answer(req, res).then(
       (route) => metrics.answered(route, res.statusCode, (performance.now() - startedAt) / 1000),
       (err: unknown) => {
