@@ -1,4 +1,5 @@
 import type { MqttClient } from 'mqtt';
+import WebSocket from 'ws';
 import { spawnStandalone, type EmbeddedStandalone } from './support/embedded-standalone';
 import { connectClient } from './support/mqtt-clients';
 
@@ -39,7 +40,7 @@ function tokensIn(reply: Reply): string[] {
 
 // docs/reliability.md: credentials and tokens never appear in logs, in pushes, or in any message
 // another client can receive. The process logs at trace level, the most it ever says.
-describe('secrets in a full embedded session', () => {
+describe('secrets in a full embedded session (MQTT, REST and WebSocket)', () => {
   let app: EmbeddedStandalone;
   const clients: MqttClient[] = [];
   const tokens: string[] = [];
@@ -105,6 +106,31 @@ describe('secrets in a full embedded session', () => {
     ).toMatchObject({ status: 'success' });
     await connect('sec-user-login', { username: 'sec-user', password: USER_PASSWORD });
 
+    // The same over DeviceHive's REST and WebSocket APIs (docs/api/rest.md).
+    const api = `127.0.0.1:${app.ports.api}`;
+    const restLogin = async (password: string) => {
+      const response = await fetch(`http://${api}/auth/rest/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'dhadmin', password }),
+      });
+      return { status: response.status, body: (await response.json()) as Reply };
+    };
+    const viaRest = await restLogin(ADMIN_PASSWORD);
+    expect(viaRest.status).toBe(201);
+    tokens.push(...tokensIn(viaRest.body));
+    for (const password of WRONG_PASSWORDS) expect((await restLogin(password)).status).toBe(401);
+    const current = await fetch(`http://${api}/api/rest/user/current`, {
+      headers: { authorization: `Bearer ${viaRest.body['accessToken']}` },
+    });
+    expect(current.status).toBe(200);
+    const socket = new WebSocket(`ws://${api}/api/websocket`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const authenticated = new Promise((resolve) => socket.once('message', resolve));
+    socket.send(JSON.stringify({ action: 'authenticate', token: viaRest.body['accessToken'] }));
+    expect(JSON.parse(String(await authenticated))).toMatchObject({ status: 'success' });
+    socket.close();
+
     // The spy must be able to see something, or "it saw no secret" proves nothing.
     await anonymous.publishAsync('sec/visible', 'spy check', { qos: 1 });
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -130,7 +156,7 @@ describe('secrets in a full embedded session', () => {
   ];
 
   it('issued the tokens under test and logged the session verbosely', () => {
-    expect(tokens).toHaveLength(5);
+    expect(tokens).toHaveLength(7);
     expect(logs).toContain('"level":20');
     expect(logs).toContain('login refused');
   });

@@ -20,7 +20,7 @@ export interface ProbeReport {
 /** The built standalone (`apps/standalone/src/main.js`) running as a child process. */
 export interface EmbeddedStandalone {
   readonly mqttUrl: string;
-  readonly ports: { mqtt: number; ws: number; http: number };
+  readonly ports: { mqtt: number; ws: number; http: number; api?: number };
   readonly pid: number;
   /** Everything the process wrote to stdout and stderr so far (pino JSON lines). */
   logs(): string;
