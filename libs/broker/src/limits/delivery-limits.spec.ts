@@ -2,7 +2,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
 import { Inbox, startTestBroker, type TestBroker } from '../testing';
 import { InflightWindows } from './inflight-window';
-import { RawClient, limitHits, pause } from './limit-fixtures';
+import { RawClient, limitHits, pause } from '../testing/limits.fixtures';
 import { purgeSession } from './session-expiry';
 
 describe(`${InflightWindows.name} and the session queues`, () => {
