@@ -1,13 +1,13 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient types of an untyped package, not a module to import
 /// <reference path="./aedes-persistence-redis.d.ts" />
-import { silentLogger, type Logger } from '@dh-mqtt/runtime';
+import { backoffDelay, silentLogger, type Backoff, type Logger } from '@dh-mqtt/runtime';
 import createPersistence from 'aedes-persistence-redis';
 import { Redis } from 'ioredis';
 import createRedisEmitter from 'mqemitter-redis';
 import { emitterClosing, emitterErrors } from '../aedes-internals';
 import type { SessionClock } from '../limits/session-expiry';
 import { onceAcrossPods } from './once-across-pods';
-import { backoffDelay, redactedUrl, type Backoff } from './redis-connection';
+import { redactedUrl } from './redis-connection';
 import { RedisSessionClock } from './redis-session-clock';
 
 export interface RedisMqttStateOptions {
