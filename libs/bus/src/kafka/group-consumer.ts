@@ -1,4 +1,4 @@
-import type { Logger } from '@dh-mqtt/runtime';
+import { backoffDelay, pause, type Logger } from '@dh-mqtt/runtime';
 import type { Consumer, EachMessagePayload, Kafka, PartitionAssigner } from 'kafkajs';
 import { CLIENT_RETRY } from './kafka-bus-options';
 import { OffsetTracker } from './offset-tracker';
@@ -60,14 +60,18 @@ export class GroupConsumer {
   private joinedGroup = false;
   private stopped = false;
   private recreateTimer: NodeJS.Timeout | undefined;
-  private restartDelayMs: number;
+  /** Restarts since the consumer last joined its group: the backoff's attempt number. */
+  private restarts = 0;
   private readonly stopping = new AbortController();
   /** Progress of records handled but not committed yet (`commits: { everyMs }`). */
   private readonly progress = new OffsetTracker();
   private commitTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: GroupConsumerOptions) {
-    this.restartDelayMs = options.restartDelay.initialMs;
+  constructor(private readonly options: GroupConsumerOptions) {}
+
+  /** The current backoff (the runtime's `backoffDelay`, reset when the consumer joins). */
+  private get restartDelayMs(): number {
+    return backoffDelay(this.options.restartDelay, this.restarts + 1);
   }
 
   get joined(): boolean {
@@ -177,7 +181,7 @@ export class GroupConsumer {
     this.options.instrument?.(consumer);
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       hasJoined = true;
-      this.restartDelayMs = this.options.restartDelay.initialMs;
+      this.restarts = 0;
       const partitions = payload.memberAssignment[topic] ?? [];
       this.progress.retain(partitions);
       this.options.onJoin?.(partitions, consumer);
@@ -199,17 +203,8 @@ export class GroupConsumer {
   /** kafkajs' restartOnFailure: waits the current backoff; no restart once stopped. */
   private async pauseBeforeRestart(): Promise<boolean> {
     const delay = this.restartDelayMs;
-    this.restartDelayMs = Math.min(delay * 2, this.options.restartDelay.maxMs);
-    const signal = this.stopping.signal;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, delay);
-      signal.addEventListener('abort', done);
-    });
+    this.restarts += 1;
+    await pause(delay, this.stopping.signal);
     return !this.stopped;
   }
 
