@@ -1,6 +1,6 @@
 import { silentLogger } from '@dh-mqtt/runtime';
 import { createKafkaClient, resolveOptions } from './kafka-bus-options';
-import { testKafkaOptions } from './kafka-test-setup';
+import { testKafkaOptions } from '../testing/kafka.fixtures';
 import { fixKafkajsIdleTimerLoop, kafkajsRequestQueue } from './kafkajs-request-queue';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
