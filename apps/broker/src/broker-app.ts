@@ -2,9 +2,12 @@ import {
   RedisMetrics,
   connackFirst,
   createBroker,
-  createListeners,
+  deduplicateEvents,
+  drainRequests,
+  drainable,
+  startListeners,
+  type BoundListeners,
   type DhBroker,
-  type Listeners,
   type RedisMqttState,
 } from '@dh-mqtt/broker';
 import { createApiServer, type ApiServer } from '@dh-mqtt/http-api';
@@ -26,8 +29,6 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@dh-mqtt/runtime';
-import { deduplicateEvents } from './event-dedup';
-import { drainable } from './request-drain';
 
 /** The bus of a broker pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
 export type PodBus = BrokerBus & {
@@ -84,9 +85,6 @@ export interface BrokerApp {
   readonly shutdownSteps: readonly ShutdownStep[];
 }
 
-/** Time for a reply that has left the bus to travel through Redis to its client. */
-const REPLY_SETTLE_MS = 250;
-
 /**
  * Builds a broker pod (docs/architecture.md): nothing listens before `listenHealth()` / `start()`.
  */
@@ -122,7 +120,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
   let broker: DhBroker | undefined;
   let ports: BrokerPorts | undefined;
   let healthPort: number | undefined;
-  let listeners: Listeners | undefined;
+  let listeners: BoundListeners | undefined;
   let api: ApiServer | undefined;
 
   checks.register('started', () => started);
@@ -156,12 +154,9 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     abortIfShuttingDown();
     // With a shared emitter a message can come back between a resumed session's subscriptions
     // and its CONNACK; the transports get the connections through connackFirst.
-    const served = mqttState ? connackFirst(broker) : broker;
-    listeners = createListeners(served, config, { logger, metrics, connections: broker.metrics });
-    const bound: BrokerPorts = {
-      ...(await listeners.listen(config.host)),
-      http: healthPort ?? 0,
-    };
+    const serve = mqttState ? connackFirst(broker) : broker;
+    listeners = await startListeners(broker, config, { logger, metrics, serve });
+    const bound: BrokerPorts = { ...listeners.ports, http: healthPort ?? 0 };
     if (config.apiPort !== null) {
       // docs/adr/0012: the broker pods serve the REST and WebSocket APIs beside MQTT.
       api = createApiServer({
@@ -188,18 +183,6 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     await closed;
   }
 
-  async function drainRequests(): Promise<void> {
-    if (bus.inFlight() === 0) return;
-    const budgetMs = Math.max(
-      0,
-      Math.min(config.requestTimeoutMs + 500, config.shutdownTimeoutMs - 2_000),
-    );
-    logger.info({ inFlight: bus.inFlight(), budgetMs }, 'waiting for requests in flight');
-    const done = await bus.drained(budgetMs);
-    if (!done) logger.warn({ inFlight: bus.inFlight() }, 'requests still in flight at shutdown');
-    await new Promise((resolve) => setTimeout(resolve, REPLY_SETTLE_MS));
-  }
-
   return {
     get healthPort() {
       return healthPort;
@@ -217,7 +200,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
       { name: 'readiness', close: () => void (shuttingDown = true) },
       { name: 'listeners', close: () => listeners?.stopAccepting() },
       { name: 'api', close: closeApi },
-      { name: 'requests', close: drainRequests },
+      { name: 'requests', close: () => drainRequests(bus, config, logger) },
       { name: 'broker', close: () => broker?.close() },
       { name: 'bus', close: () => bus.close() },
       { name: 'redis', close: () => mqttState?.close() },
