@@ -5,6 +5,7 @@
 //   type:bus       broker <-> gateway transport           -> protocol, util
 //   type:broker    aedes assembly                          -> protocol, bus, util
 //   type:gateway   NestJS request handling                 -> protocol, bus, core, util
+//   type:client    the published MQTT client (@dh-mqtt/client) -> protocol
 //   type:app       thin mains                              -> any lib
 //   type:tool      benchmarks, infrastructure scripts     -> any lib
 // and by scope: scope:broker and scope:gateway may use scope:shared and themselves only;
@@ -31,6 +32,11 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'] },
+            {
+              sourceTag: 'type:client',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:client'],
+              bannedExternalImports: frameworkFree,
+            },
             {
               sourceTag: 'type:util',
               onlyDependOnLibsWithTags: ['type:protocol', 'type:util'],
@@ -70,6 +76,7 @@ export default [
                 'type:core',
                 'type:broker',
                 'type:gateway',
+                'type:client',
               ],
             },
             {
@@ -81,6 +88,7 @@ export default [
                 'type:core',
                 'type:broker',
                 'type:gateway',
+                'type:client',
               ],
             },
             // scopes: the broker side never reaches into the gateway side (docs/architecture.md)
