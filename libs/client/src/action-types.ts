@@ -63,4 +63,16 @@ export type ActionResult<A extends ActionName> = {
 /** A push as delivered on an event topic (docs/api/subscriptions.md "Pushes"). */
 export type DhPush = NotificationInsertPush | CommandInsertPush | CommandUpdatePush;
 
+/** The push type delivered on each kind of event topic. */
+export type PushOf<K extends 'notification' | 'command' | 'command_update'> =
+  K extends 'notification'
+    ? NotificationInsertPush
+    : K extends 'command'
+      ? CommandInsertPush | CommandUpdatePush
+      : CommandUpdatePush;
+
+/** The fields of a `notification/subscribe` or `command/subscribe` request. */
+export type SubscribeBody<A extends 'notification/subscribe' | 'command/subscribe'> =
+  ActionArgs<A>[0];
+
 export type { ActionName, CommandInsertPush, CommandUpdatePush, NotificationInsertPush };

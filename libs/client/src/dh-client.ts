@@ -7,6 +7,8 @@ import type {
   CommandUpdatePush,
   DhPush,
   NotificationInsertPush,
+  PushOf,
+  SubscribeBody,
 } from './action-types';
 import { DhClosedError, DhRequestError } from './dh-request-error';
 import { EventRoutes, type PushHandler, type RequestRoute } from './event-routes';
@@ -24,8 +26,6 @@ import type { DhClientOptions, DhClientEvents, DhSubscription, DhTokens } from '
 
 /** An access token this close to its expiry is refreshed before it is used. */
 const REFRESH_MARGIN_MS = 1_000;
-
-type SubscribeBody<A extends 'notification/subscribe' | 'command/subscribe'> = ActionArgs<A>[0];
 
 /**
  * A DeviceHive MQTT session (docs/topics/README.md): typed requests on `dh/request` paired with
@@ -173,14 +173,14 @@ export class DhClient extends TypedEvents<DhClientEvents> {
     handler: PushHandler<PushOf<K>>,
   ): Promise<() => Promise<void>> {
     const route = this.routes.addTopic(kind, filter, handler as PushHandler);
+    const refused = new DhRequestError(null, 403, `Subscription refused: ${route.filter}`, null);
     try {
+      // MQTT.js rejects a SUBACK 0x80 (ErrorWithSubackPacket), or may report it as granted 128.
       const granted = await this.mqtt.subscribeAsync(route.filter, { qos: 1 });
-      if (granted.some((g) => g.qos === 128)) {
-        throw new DhRequestError(null, 403, `Subscription refused: ${route.filter}`, null);
-      }
+      if (granted.some((g) => g.qos === 128)) throw refused;
     } catch (error) {
       this.routes.removeTopic(route);
-      throw error;
+      throw (error as Error).name === 'ErrorWithSubackPacket' ? refused : error;
     }
     return async () => {
       if (this.routes.removeTopic(route)) await this.mqtt.unsubscribeAsync(route.filter);
@@ -305,10 +305,3 @@ export class DhClient extends TypedEvents<DhClientEvents> {
     this.routes.dispatch(push, topic);
   }
 }
-
-/** The push type delivered on each kind of event topic. */
-export type PushOf<K extends EventKind> = K extends 'notification'
-  ? NotificationInsertPush
-  : K extends 'command'
-    ? CommandInsertPush | CommandUpdatePush
-    : CommandUpdatePush;

@@ -1,4 +1,4 @@
-export { DhClient, type PushOf } from './dh-client';
+export { DhClient } from './dh-client';
 export type { DhClientEvents, DhClientOptions, DhSubscription, DhTokens } from './client-options';
 export { DhClosedError, DhRequestError, DhTimeoutError } from './dh-request-error';
 export type {
@@ -10,6 +10,8 @@ export type {
   CommandUpdatePush,
   DhPush,
   NotificationInsertPush,
+  PushOf,
+  SubscribeBody,
   WireBody,
   WireValue,
 } from './action-types';

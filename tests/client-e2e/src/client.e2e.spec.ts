@@ -98,6 +98,13 @@ describe('DhClient against the embedded server', () => {
     ).rejects.toThrow();
   });
 
+  it('rejects a topic listener the server refuses (anonymous on an event topic)', async () => {
+    const anonymous = await open({ username: undefined, password: undefined });
+    await expect(
+      anonymous.listen('notification', { deviceId: SAMPLE_DEVICE }, () => undefined),
+    ).rejects.toMatchObject({ code: 403 });
+  });
+
   it('also speaks MQTT over WebSocket', async () => {
     const client = await open({ url: server.wsUrl });
     expect((await client.request('server/info')).status).toBe('success');

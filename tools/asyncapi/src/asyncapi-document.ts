@@ -3,8 +3,9 @@ import { DEFAULTS } from '@dh-mqtt/runtime';
 import { accessText, componentMessages, componentSchemas, operationIdOf } from './action-messages';
 import type { ReplyTypeSchemas } from './reply-schemas';
 
-/** The product version the document describes (the root package.json's). */
+/** What the document is built from besides the protocol: the version and the reply schemas. */
 export interface DocumentInput {
+  /** The product version (the root package.json's). */
   readonly version: string;
   readonly replies: ReplyTypeSchemas;
 }

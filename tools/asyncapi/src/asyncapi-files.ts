@@ -8,6 +8,7 @@ import { readReplyTypeSchemas } from './reply-schemas';
 
 /** The generated files, relative to the repository root. */
 export const YAML_PATH = 'docs/asyncapi.yaml';
+/** The rendering of docs/asyncapi.yaml, relative to the repository root. */
 export const MARKDOWN_PATH = 'docs/asyncapi.md';
 
 /** What `generate` writes: path → content, formatted as `prettier --check` wants it. */

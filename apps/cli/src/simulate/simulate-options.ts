@@ -18,6 +18,7 @@ export interface SimulateOptions {
   json: boolean;
 }
 
+/** The text of `dh-mqtt simulate --help`. */
 export const SIMULATE_USAGE = `usage: dh-mqtt simulate [options]
 
 Simulated devices on a running dh-mqtt: each connects, registers (device/save), sends
