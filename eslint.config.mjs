@@ -11,9 +11,37 @@
 // and by scope: scope:broker and scope:gateway may use scope:shared and themselves only;
 // scope:standalone and scope:tools compose everything;
 // and every framework-free lib is banned from importing NestJS.
+// Production code (a lib's or app's `src/`, but neither `*.spec.ts` nor `src/testing/`) never
+// imports test support or a test-only package: every lib and app config adds `productionCode`.
 import nx from '@nx/eslint-plugin';
 
 const frameworkFree = ['@nestjs/*'];
+
+/**
+ * Test support stays out of what ships (CONTRIBUTING.md "Test support"): a lib's `src/testing/`
+ * (`@dh-mqtt/<lib>/testing`) and the packages only tests install.
+ */
+export const productionCode = {
+  files: ['src/**/*.ts'],
+  ignores: ['src/**/*.spec.ts', 'src/testing/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: ['mqtt', 'mqtt-packet', 'fast-check', '@nestjs/testing'].map((name) => ({
+          name,
+          message: 'a test-only package (devDependencies): production code must not need it',
+        })),
+        patterns: [
+          {
+            regex: '(^|/)testing(/|$)',
+            message: 'test support (src/testing/) is for specs only and is not built into dist',
+          },
+        ],
+      },
+    ],
+  },
+};
 
 export default [
   ...nx.configs['flat/base'],

@@ -15,7 +15,7 @@ COPY tools/swc-options.cjs tools/
 COPY tools/scripts/build.mjs tools/scripts/
 COPY libs libs
 COPY apps/broker apps/broker
-RUN node tools/scripts/build.mjs --out dist/broker apps/broker libs
+RUN node tools/scripts/build.mjs --out dist/broker apps/broker
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

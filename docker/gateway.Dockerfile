@@ -18,7 +18,7 @@ COPY apps/gateway apps/gateway
 COPY apps/cli apps/cli
 # The operator command line (`dh-mqtt user unlock|set-password`) ships beside the gateway: it
 # needs the same database access and nothing else.
-RUN node tools/scripts/build.mjs --out dist/gateway apps/gateway apps/cli libs
+RUN node tools/scripts/build.mjs --out dist/gateway apps/gateway apps/cli
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

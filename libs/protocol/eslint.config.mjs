@@ -1,3 +1,3 @@
-import root from '../../eslint.config.mjs';
+import root, { productionCode } from '../../eslint.config.mjs';
 
-export default [...root];
+export default [...root, productionCode];

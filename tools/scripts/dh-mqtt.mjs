@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 execFileSync(
   process.execPath,
-  [join(root, 'tools/scripts/build.mjs'), '--quiet', '--out', 'dist/cli', 'apps/cli', 'libs'],
+  [join(root, 'tools/scripts/build.mjs'), '--quiet', '--out', 'dist/cli', 'apps/cli'],
   { cwd: root, stdio: 'inherit' },
 );
 await import(join(root, 'dist/cli/apps/cli/src/main.js'));

@@ -2,9 +2,12 @@ import {
   RedisMetrics,
   connackFirst,
   createBroker,
-  createListeners,
+  deduplicateEvents,
+  drainRequests,
+  drainable,
+  startListeners,
+  type BoundListeners,
   type DhBroker,
-  type Listeners,
   type RedisMqttState,
 } from '@dh-mqtt/broker';
 import type { Registry } from 'prom-client';
@@ -25,8 +28,6 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@dh-mqtt/runtime';
-import { deduplicateEvents } from './event-dedup';
-import { drainable } from './request-drain';
 
 /** The bus of a broker pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
 export type PodBus = BrokerBus & {
@@ -81,9 +82,6 @@ export interface BrokerApp {
   readonly shutdownSteps: readonly ShutdownStep[];
 }
 
-/** Time for a reply that has left the bus to travel through Redis to its client. */
-const REPLY_SETTLE_MS = 250;
-
 /**
  * Builds a broker pod (docs/architecture.md): nothing listens before `listenHealth()` / `start()`.
  */
@@ -119,7 +117,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
   let broker: DhBroker | undefined;
   let ports: BrokerPorts | undefined;
   let healthPort: number | undefined;
-  let listeners: Listeners | undefined;
+  let listeners: BoundListeners | undefined;
 
   checks.register('started', () => started);
   if (mqttState) checks.register('redis', () => mqttState.isReady());
@@ -152,12 +150,9 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     abortIfShuttingDown();
     // With a shared emitter a message can come back between a resumed session's subscriptions
     // and its CONNACK; the transports get the connections through connackFirst.
-    const served = mqttState ? connackFirst(broker) : broker;
-    listeners = createListeners(served, config, { logger, metrics, connections: broker.metrics });
-    const bound: BrokerPorts = {
-      ...(await listeners.listen(config.host)),
-      http: healthPort ?? 0,
-    };
+    const serve = mqttState ? connackFirst(broker) : broker;
+    listeners = await startListeners(broker, config, { logger, metrics, serve });
+    const bound: BrokerPorts = { ...listeners.ports, http: healthPort ?? 0 };
     ports = bound;
     started = true;
     logger.info(
@@ -165,18 +160,6 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
       'broker listening',
     );
     return bound;
-  }
-
-  async function drainRequests(): Promise<void> {
-    if (bus.inFlight() === 0) return;
-    const budgetMs = Math.max(
-      0,
-      Math.min(config.requestTimeoutMs + 500, config.shutdownTimeoutMs - 2_000),
-    );
-    logger.info({ inFlight: bus.inFlight(), budgetMs }, 'waiting for requests in flight');
-    const done = await bus.drained(budgetMs);
-    if (!done) logger.warn({ inFlight: bus.inFlight() }, 'requests still in flight at shutdown');
-    await new Promise((resolve) => setTimeout(resolve, REPLY_SETTLE_MS));
   }
 
   return {
@@ -195,7 +178,7 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
     shutdownSteps: [
       { name: 'readiness', close: () => void (shuttingDown = true) },
       { name: 'listeners', close: () => listeners?.stopAccepting() },
-      { name: 'requests', close: drainRequests },
+      { name: 'requests', close: () => drainRequests(bus, config, logger) },
       { name: 'broker', close: () => broker?.close() },
       { name: 'bus', close: () => bus.close() },
       { name: 'redis', close: () => mqttState?.close() },

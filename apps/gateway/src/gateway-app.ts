@@ -20,6 +20,7 @@ import {
   createHttpServer,
   createMetricsRegistry,
   listen,
+  retry,
   type GatewayConfig,
   type Logger,
   type ShutdownStep,
@@ -67,7 +68,7 @@ export interface GatewayApp {
  */
 export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): GatewayApp {
   const { bus, logger } = deps;
-  const retry = deps.retry ?? { initialMs: 500, maxMs: 10_000 };
+  const backoff = deps.retry ?? { initialMs: 500, maxMs: 10_000 };
   const metrics = deps.metrics ?? createMetricsRegistry({ app: 'gateway' });
   registerBusMetrics(metrics, bus);
   const openDeviceHive =
@@ -88,7 +89,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   let pruneTimer: NodeJS.Timeout | undefined;
   let serving = false;
   let shuttingDown = false;
-  let wake: (() => void) | undefined;
+  const shutdown = new AbortController();
 
   checks.register('serving', () => serving);
   checks.register('storage', () => deviceHive?.ping() ?? false);
@@ -101,37 +102,26 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
     isShuttingDown: () => shuttingDown,
   });
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      wake = done;
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-    });
-
-  async function openCore(): Promise<DeviceHive> {
-    let delay = retry.initialMs;
-    for (let attempt = 1; ; attempt++) {
-      if (shuttingDown) throw new Error('shutdown started before the core was open');
-      try {
+  function openCore(): Promise<DeviceHive> {
+    return retry({
+      attempt: async (attempt) => {
         const core = await openDeviceHive();
         if (attempt > 1) logger.info({ attempt }, 'database reachable');
         return core;
-      } catch (err) {
-        // Another process holds the PGlite directory, or the database has the default admin
-        // password: waiting would not help (docs/security.md).
-        if (err instanceof DataDirInUseError || err instanceof DefaultAdminPasswordError) throw err;
+      },
+      backoff,
+      signal: shutdown.signal,
+      // Another process holds the PGlite directory, or the database has the default admin
+      // password: waiting would not help (docs/security.md).
+      isFatal: (err) =>
+        err instanceof DataDirInUseError || err instanceof DefaultAdminPasswordError,
+      onFailure: (err, attempt, delay) => {
         logger.error(
           { err: (err as Error).message, attempt, retryInMs: delay },
           `database unreachable or not ready: ${(err as Error).message}; retrying in ${delay} ms`,
         );
-        await pause(delay);
-        delay = Math.min(delay * 2, retry.maxMs);
-      }
-    }
+      },
+    });
   }
 
   return {
@@ -166,7 +156,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         name: 'readiness',
         close: () => {
           shuttingDown = true;
-          wake?.();
+          shutdown.abort(new Error('shutdown started before the core was open'));
         },
       },
       // Closing the gateway closes its transport, the bus; without a gateway, close the bus here.

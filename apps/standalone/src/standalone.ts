@@ -1,4 +1,4 @@
-import { createBroker, createListeners, type DhBroker } from '@dh-mqtt/broker';
+import { createBroker, startListeners, type DhBroker } from '@dh-mqtt/broker';
 import { createInProcessBus, registerBusMetrics } from '@dh-mqtt/bus';
 import { acquireDataDirLock, createDeviceHive } from '@dh-mqtt/devicehive';
 import { createGateway } from '@dh-mqtt/gateway';
@@ -111,14 +111,10 @@ export async function startStandalone(
     started('broker', () => broker.close());
     checks.register('broker', () => !broker.aedes.closed);
 
-    const listeners = createListeners(broker, config, {
-      logger,
-      metrics,
-      connections: broker.metrics,
-    });
+    const listeners = await startListeners(broker, config, { logger, metrics });
     // Closed first: stop accepting; closing the broker then ends the open connections.
     started('listeners', () => listeners.stopAccepting());
-    const ports: StandalonePorts = { ...(await listeners.listen(config.host)), http: httpPort };
+    const ports: StandalonePorts = { ...listeners.ports, http: httpPort };
     ready = true;
     logger.info({ ports, wsPath: config.wsPath, host: config.host }, 'standalone listening');
     return assemble(ports, broker);

@@ -3,6 +3,7 @@ import type { BrokerBus } from '@dh-mqtt/bus';
 import type { Logger } from '@dh-mqtt/runtime';
 import type { Aedes, Client } from 'aedes';
 import type { Registry } from 'prom-client';
+import { wrapPersistence } from './aedes-internals';
 import type { BrokerContext, BrokerSettings } from './broker-context';
 import { DhAedes } from './dh-aedes';
 import { createConnectHooks } from './hooks/authenticate';
@@ -99,13 +100,14 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   ctx.aedes = aedes;
   observe(aedes, logger);
   await aedes.listen();
-  const stateful = aedes as DhAedes & { persistence: object };
-  stateful.persistence = limitOfflineQueue(stateful.persistence, {
-    maxQueued: limitSettings.maxOfflineQueue,
-    metrics: limitMetrics,
-    queueLength: deps.offlineQueueLength,
-    onQueued: (count) => void (metrics.messagesQueued += count),
-  });
+  wrapPersistence(aedes, (persistence: object) =>
+    limitOfflineQueue(persistence, {
+      maxQueued: limitSettings.maxOfflineQueue,
+      metrics: limitMetrics,
+      queueLength: deps.offlineQueueLength,
+      onQueued: (count) => void (metrics.messagesQueued += count),
+    }),
+  );
   observeLimitErrors(ctx);
   const expiry = startSessionExpiry(aedes, {
     expirySeconds: limitSettings.sessionExpirySeconds,

@@ -15,7 +15,14 @@ export {
   type ListenerSettings,
   type Listeners,
 } from './transport/listeners';
+export {
+  startListeners,
+  type BoundListeners,
+  type StartListenersDeps,
+} from './transport/start-listeners';
 export { connackFirst } from './cluster/connack-first';
+export { deduplicateEvents } from './cluster/event-dedup';
+export { drainRequests, drainable, type DrainableBus } from './requests/request-drain';
 export { onceAcrossPods, type OnceOptions } from './cluster/once-across-pods';
 export {
   createRedisMqttState,

@@ -1,5 +1,5 @@
-import { adminPrincipal, clientPrincipal } from './fixtures/action-fixtures';
-import { call, rejection } from './auth/auth.test-helpers';
+import { adminPrincipal, clientPrincipal } from './testing/actions.fixtures';
+import { call, rejection } from './testing/auth.fixtures';
 import { createDeviceHive, type CoreLogger, type DeviceHive } from './devicehive';
 import { sqlErrorToDhError } from './storage/sql-errors';
 import { STORAGE_KINDS, openTestDatabase, useTestDatabase, useTestDeviceHive } from './testing';

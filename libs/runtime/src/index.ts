@@ -34,6 +34,7 @@ export {
   type GracefulShutdownOptions,
   type ShutdownStep,
 } from './lifecycle/graceful-shutdown';
+export { backoffDelay, pause, retry, type Backoff, type RetryOptions } from './lifecycle/retry';
 export {
   runMain,
   startWithShutdown,

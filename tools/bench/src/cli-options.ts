@@ -18,6 +18,8 @@ export interface CliOptions {
   out: string;
   cpuProfDir?: string;
   brokerPods?: number[];
+  /** `--only a,b`: run only the variants whose name contains one of these (quick iterations). */
+  only?: string[];
 }
 
 export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<name>]] [--rounds <n>] [--out <file.json>] [--cpu-prof <dir>]
@@ -25,7 +27,9 @@ export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<nam
   --smoke     tiny loads, ~1 s per run, 1 round: checks that every scenario works (CI)
   --rounds    rounds per scenario, systems alternated (default 3, smoke 1)
   --cpu-prof  run the standalone under node --cpu-prof, profiles written to <dir>
-  --broker-pods 1,2,4  cluster scenario: scale-out with these broker pod counts (2 gateways), per-pod counts`;
+  --broker-pods 1,2,4  cluster scenario: scale-out with these broker pod counts (2 gateways), per-pod counts
+  --only a,b  cluster scenario: only the variants whose name contains a or b (e.g. "×100,max");
+              the paced inserts need "max"`;
 
 export function parseOptions(argv: readonly string[]): CliOptions {
   const args = [...argv];
@@ -72,6 +76,12 @@ export function parseOptions(argv: readonly string[]): CliOptions {
             if (!Number.isInteger(pods) || pods < 1) throw new Error('--broker-pods 1,2,4 (≥ 1)');
             return pods;
           });
+        break;
+      case '--only':
+        options.only = value()
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean);
         break;
       case '--cpu-prof':
         options.cpuProfDir = value();

@@ -30,6 +30,7 @@ async function main(): Promise<number> {
     rounds: options.rounds,
     cpuProfDir: options.cpuProfDir,
     brokerPods: options.brokerPods,
+    only: options.only,
     log,
   };
   if (options.cpuProfDir) mkdirSync(resolve(options.cpuProfDir), { recursive: true });

@@ -1,13 +1,6 @@
 import type { Client } from 'aedes';
+import { connackSent, wrapDelivery } from '../aedes-internals';
 import type { DhBroker } from '../broker';
-
-type Deliver = (packet: unknown, done: () => void) => void;
-type Delivering = Client & {
-  deliver0: Deliver;
-  deliverQoS: Deliver;
-  connackSent?: boolean;
-  clean?: boolean;
-};
 
 /**
  * [MQTT-3.2.0-1]: the first packet a server sends on a connection is CONNACK. aedes restores a
@@ -34,11 +27,10 @@ export function connackFirst(broker: DhBroker): DhBroker {
   });
 
   const handle: DhBroker['handle'] = (conn, req) => {
-    const client = broker.handle(conn, req) as Delivering;
+    const client = broker.handle(conn, req);
     for (const name of ['deliver0', 'deliverQoS'] as const) {
-      const deliver = client[name];
-      client[name] = (packet, done) => {
-        if (client.connackSent) return deliver(packet, done);
+      wrapDelivery(client, name, (deliver) => (packet, done) => {
+        if (connackSent(client)) return deliver(packet, done);
         // A persistent session's QoS 1/2 message was stored in its queue before it was emitted;
         // the queue is sent right after CONNACK, in order: sending it live too would reorder.
         if (name === 'deliverQoS' && client.clean === false && (packet as { qos?: number }).qos) {
@@ -47,7 +39,7 @@ export function connackFirst(broker: DhBroker): DhBroker {
         const queue = held.get(client) ?? [];
         held.set(client, queue);
         queue.push(() => deliver(packet, done));
-      };
+      });
     }
     // A connection that never gets its CONNACK: aedes deals with the deliveries as it would have.
     conn.once('close', () => release(client));

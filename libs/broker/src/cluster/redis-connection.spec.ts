@@ -1,16 +1,4 @@
-import { backoffDelay, redactedUrl } from './redis-connection';
-
-describe(backoffDelay.name, () => {
-  it.each([
-    [1, 200],
-    [2, 400],
-    [3, 800],
-    [6, 5_000],
-    [1_000, 5_000],
-  ])('waits, before attempt %i, %i ms', (attempt, expected) => {
-    expect(backoffDelay({ initialMs: 200, maxMs: 5_000 }, attempt)).toBe(expected);
-  });
-});
+import { redactedUrl } from './redis-connection';
 
 describe(redactedUrl.name, () => {
   it.each([

@@ -1,12 +1,13 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient types of an untyped package, not a module to import
 /// <reference path="./aedes-persistence-redis.d.ts" />
-import { silentLogger, type Logger } from '@dh-mqtt/runtime';
+import { backoffDelay, silentLogger, type Backoff, type Logger } from '@dh-mqtt/runtime';
 import createPersistence from 'aedes-persistence-redis';
 import { Redis } from 'ioredis';
 import createRedisEmitter from 'mqemitter-redis';
+import { emitterClosing, emitterErrors } from '../aedes-internals';
 import type { SessionClock } from '../limits/session-expiry';
 import { onceAcrossPods } from './once-across-pods';
-import { backoffDelay, redactedUrl, type Backoff } from './redis-connection';
+import { redactedUrl } from './redis-connection';
 import { RedisSessionClock } from './redis-session-clock';
 
 export interface RedisMqttStateOptions {
@@ -80,10 +81,10 @@ type Emit = (message: { topic: string }, done?: (err?: Error) => void) => void;
  * and the error escapes as an unhandled rejection. A pod that is going away drops them instead.
  */
 function dropPublishesWhileClosing(mq: object, counters: FabricCounters): void {
-  const emitter = mq as { emit: Emit; closing?: boolean; closed?: boolean };
+  const emitter = mq as { emit: Emit };
   const emit = emitter.emit.bind(emitter) as Emit;
   emitter.emit = (message, done) => {
-    if (emitter.closing || emitter.closed) {
+    if (emitterClosing(mq)) {
       if (done) process.nextTick(done);
       return;
     }
@@ -148,7 +149,7 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
   // aedes' own default emitter settings, so topic matching is the same as in memory.
   const mq = createRedisEmitter({ subConn: sub, pubConn: pub, matchEmptyLevels: true });
   // mqemitter-redis re-emits connection errors here; without a listener they would throw.
-  (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', () => undefined);
+  emitterErrors(mq).on('error', () => undefined);
   const fabric: FabricCounters = { published: 0, received: 0 };
   dropPublishesWhileClosing(mq, fabric);
   // mqemitter-redis handles both events; one more listener counts what reaches this pod.

@@ -1,4 +1,5 @@
 import type { Client } from 'aedes';
+import { replaceDuplicateCounters } from '../aedes-internals';
 
 /**
  * Slots of the window (a power of two). A slot is only reused by a packet numbered a multiple of
@@ -61,5 +62,5 @@ const NO_COUNTERS: Record<string, number> = new Proxy(Object.create(null), {
  * it. Must run before the connection gets any packet: the session registry calls it on CONNECT.
  */
 export function disableCounterDedupe(client: Client): void {
-  (client as Client & { duplicates: Record<string, number> }).duplicates = NO_COUNTERS;
+  replaceDuplicateCounters(client, NO_COUNTERS);
 }

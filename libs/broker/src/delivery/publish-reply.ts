@@ -1,4 +1,5 @@
 import { formatErrorTopic, formatResponseTopic, isResponseAction } from '@dh-mqtt/protocol';
+import { localClient, localEmitOf, maxTopicLevelsOf, nextBrokerCounter } from '../aedes-internals';
 import type { BrokerContext } from '../broker-context';
 
 /** aedes' default `maxTopicLevels`: it refuses to route a topic deeper than this. */
@@ -25,25 +26,6 @@ export function replyTopic(
   return topic.split('/').length > maxTopicLevels ? formatErrorTopic(clientId) : topic;
 }
 
-/** What of aedes' instance and emitter the local fast path reads; aedes' typings omit them. */
-interface AedesInternals {
-  id: string;
-  counter: number;
-  maxTopicLevels?: number;
-  clients: Record<string, { clean?: boolean; closed?: boolean } | undefined>;
-  mq: { _emit?: (packet: object, done: (err?: Error) => void) => void };
-}
-
-/**
- * The emitter's local-only delivery when the emitter is shared between pods: mqemitter-redis
- * keeps the in-process `emit` as `_emit` (its own `emit` is a Redis `PUBLISH` that every pod with
- * a matching pattern receives). Undefined for aedes' in-memory emitter, whose `emit` is local.
- */
-function localEmitOf(aedes: AedesInternals): AedesInternals['mq']['_emit'] | undefined {
-  const emit = aedes.mq._emit;
-  return typeof emit === 'function' ? emit.bind(aedes.mq) : undefined;
-}
-
 /**
  * Publishes a reply at QoS 1, never retained (docs/topics/request.md). Every client whose filters
  * match gets it from aedes' router, and `authorizeForward` keeps it for the owner only; a
@@ -63,10 +45,10 @@ export function publishReply(
   action: string | null,
   reply: object,
 ): Promise<void> {
-  const aedes = ctx.aedes as unknown as AedesInternals;
-  const topic = replyTopic(action, clientId, aedes.maxTopicLevels);
+  const { aedes } = ctx;
+  const topic = replyTopic(action, clientId, maxTopicLevelsOf(aedes));
   const payload = Buffer.from(JSON.stringify(reply));
-  const owner = aedes.clients[clientId];
+  const owner = localClient(aedes, clientId);
   const localEmit = owner?.clean === true && !owner.closed ? localEmitOf(aedes) : undefined;
   return new Promise((resolve) => {
     const done = (err?: Error | null) => {
@@ -79,7 +61,7 @@ export function publishReply(
         {
           cmd: 'publish',
           brokerId: aedes.id,
-          brokerCounter: ++aedes.counter,
+          brokerCounter: nextBrokerCounter(aedes),
           topic,
           payload,
           qos: 1,

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { Inbox, connectMqtt, startTestBroker, type TestBroker } from '../testing';
 import { BrokerLimits } from './broker-limits';
-import { RawClient, limitHits } from './limit-fixtures';
+import { RawClient, limitHits } from '../testing/limits.fixtures';
 
 const closedWithin = (client: { once(e: 'close', f: () => void): unknown }) =>
   new Promise<void>((resolve) => client.once('close', () => resolve()));

@@ -1,8 +1,9 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
 import { Inbox, startTestBroker, type TestBroker } from '../testing';
+import { persistenceOf } from '../aedes-internals';
 import { InflightWindows } from './inflight-window';
-import { RawClient, limitHits, pause } from './limit-fixtures';
+import { RawClient, limitHits, pause } from '../testing/limits.fixtures';
 import { purgeSession } from './session-expiry';
 
 describe(`${InflightWindows.name} and the session queues`, () => {
@@ -149,8 +150,7 @@ describe(purgeSession.name, () => {
   it('empties the queue and subscriptions of the memory persistence', async () => {
     const t = await startTestBroker();
     try {
-      const persistence = (t.broker.aedes as unknown as { persistence: PersistenceApi })
-        .persistence;
+      const persistence = persistenceOf(t.broker.aedes) as PersistenceApi;
       const client = { id: 'p' };
       await persistence.addSubscriptions(client, [{ topic: 'x/#', qos: 1 }]);
       for (let n = 1; n <= 3; n++) {

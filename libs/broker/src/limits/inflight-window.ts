@@ -1,7 +1,6 @@
 import type { Client, PublishPacket } from 'aedes';
+import { grantedSubscriptions, wrapDelivery, type Deliver } from '../aedes-internals';
 import type { LimitMetrics } from './limit-metrics';
-
-type Deliver = (packet: PublishPacket, done: () => void) => void;
 
 /** One connection's window: QoS > 0 packets written and not yet acknowledged, and those waiting. */
 interface Window {
@@ -33,8 +32,10 @@ export class InflightWindows {
 
   /** Wraps the connection's QoS delivery; must run before it has subscriptions (on `handle`). */
   install(client: Client): void {
-    const target = client as Client & { deliverQoS: Deliver };
-    const original = target.deliverQoS;
+    wrapDelivery(client, 'deliverQoS', (original) => this.windowed(client, original));
+  }
+
+  private windowed(client: Client, original: Deliver): Deliver {
     const window: Window = {
       inflight: 0,
       held: [],
@@ -48,7 +49,7 @@ export class InflightWindows {
       },
     };
     this.windows.set(client, window);
-    target.deliverQoS = (packet, done) => {
+    return (packet, done) => {
       if (packet.qos === 0 || writtenAtQos0(client, packet)) return original(packet, done);
       if (window.inflight < this.maxInflight && window.held.length === 0) {
         return window.send(packet, done);
@@ -89,8 +90,6 @@ export class InflightWindows {
 
 /** aedes downgrades to the QoS of a subscription on exactly that topic: no ack will come. */
 function writtenAtQos0(client: Client, packet: PublishPacket): boolean {
-  const subscriptions = (client as Client & { subscriptions?: Record<string, { qos?: number }> })
-    .subscriptions;
-  const exact = subscriptions?.[packet.topic];
+  const exact = grantedSubscriptions(client)[packet.topic];
   return exact !== undefined && (exact.qos ?? 0) === 0;
 }

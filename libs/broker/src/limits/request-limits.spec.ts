@@ -9,7 +9,7 @@ import {
   type TestBroker,
 } from '../testing';
 import { BrokerLimits } from './broker-limits';
-import { limitHits } from './limit-fixtures';
+import { limitHits } from '../testing/limits.fixtures';
 
 describe(`${BrokerLimits.name} on requests and subscriptions`, () => {
   let t: TestBroker;

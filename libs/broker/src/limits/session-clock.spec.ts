@@ -1,4 +1,4 @@
-import { sessionClockContract } from './session-clock.contract';
+import { sessionClockContract } from '../testing/session-clock.contract';
 import { MemorySessionClock } from './session-expiry';
 
 sessionClockContract(MemorySessionClock.name, () => Promise.resolve(new MemorySessionClock()));

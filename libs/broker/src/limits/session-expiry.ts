@@ -1,5 +1,6 @@
 import type { Logger } from '@dh-mqtt/runtime';
 import type { Aedes, Client } from 'aedes';
+import { localClient, localClients, persistenceOf } from '../aedes-internals';
 import type { LimitMetrics } from './limit-metrics';
 
 /**
@@ -129,7 +130,7 @@ export function startSessionExpiry(aedes: Aedes, options: SessionExpiryOptions):
    * could expire the session.
    */
   const stillHere = async (): Promise<void> => {
-    const here = Object.values((aedes as Aedes & { clients: Record<string, Client> }).clients)
+    const here = localClients(aedes)
       .filter((client) => client.clean === false)
       .map((client) => client.id);
     for (let i = 0; i < here.length; i += 500) {
@@ -145,12 +146,9 @@ export function startSessionExpiry(aedes: Aedes, options: SessionExpiryOptions):
       for (const id of await clock.awaySince(now - expiryMs)) {
         // Another pod's sweep, or the session's return, took it off first: not ours.
         if (!(await clock.back(id))) continue;
-        if ((aedes as Aedes & { clients: Record<string, unknown> }).clients[id]) continue;
+        if (localClient(aedes, id)) continue;
         try {
-          const dropped = await purgeSession(
-            (aedes as Aedes & { persistence: object }).persistence,
-            id,
-          );
+          const dropped = await purgeSession(persistenceOf(aedes), id);
           purged++;
           options.metrics.hit('session_expiry');
           options.logger.info({ clientId: id, dropped }, 'persistent session expired');

@@ -1,4 +1,5 @@
 import type { AedesOptions, Client } from 'aedes';
+import { isTopicLevelsError } from '../aedes-internals';
 import type { BrokerContext } from '../broker-context';
 
 type AuthorizeForward = NonNullable<AedesOptions['authorizeForward']>;
@@ -26,7 +27,7 @@ export function observeLimitErrors(ctx: BrokerContext): void {
   const classify = (_client: Client | null, err: Error) => {
     const message = err?.message ?? '';
     if (message.includes('over the limit')) limits.metrics.hit('packet_size');
-    else if (message.includes('too many levels')) limits.metrics.hit('topic_levels');
+    else if (isTopicLevelsError(err)) limits.metrics.hit('topic_levels');
   };
   aedes.on('clientError', classify);
   aedes.on('connectionError', classify);

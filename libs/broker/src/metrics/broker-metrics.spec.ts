@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { createLogger, parsePrometheusText, sampleValue, type Sample } from '@dh-mqtt/runtime';
 import { Registry } from 'prom-client';
-import { pause } from '../limits/limit-fixtures';
-import { PRINCIPALS, notificationEvent } from '../pushes/push-fixtures';
+import { pause } from '../testing/limits.fixtures';
+import { PRINCIPALS, notificationEvent } from '../testing/pushes.fixtures';
 import {
   Inbox,
   acceptLogins,

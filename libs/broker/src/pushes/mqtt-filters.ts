@@ -1,11 +1,10 @@
 import { isEventKind, parseFilter, topicMatches, type EventFilter } from '@dh-mqtt/protocol';
 import type { Client } from 'aedes';
+import { grantedSubscriptions } from '../aedes-internals';
 
 /** The topic filters a connection holds at MQTT level, as aedes granted them. */
 export function mqttFiltersOf(client: Client): string[] {
-  const subscriptions = (client as Client & { subscriptions?: Record<string, unknown> })
-    .subscriptions;
-  return subscriptions ? Object.keys(subscriptions) : [];
+  return Object.keys(grantedSubscriptions(client));
 }
 
 /** The event filters of a connection: filter text and its parsed form. */

@@ -1,6 +1,6 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { Inbox, acceptLogins, startTestBroker, type TestBroker } from '../testing';
-import { PRINCIPALS, commandEvent, notificationEvent } from './push-fixtures';
+import { PRINCIPALS, commandEvent, notificationEvent } from '../testing/pushes.fixtures';
 import { publishEvent } from './publish-event';
 
 const QUIET_MS = 150;

@@ -7,7 +7,7 @@ import {
   type Received,
   type TestBroker,
 } from '../testing';
-import { PRINCIPALS, commandEvent, notificationEvent } from './push-fixtures';
+import { PRINCIPALS, commandEvent, notificationEvent } from '../testing/pushes.fixtures';
 import { publishEvent } from './publish-event';
 
 const QUIET_MS = 150;

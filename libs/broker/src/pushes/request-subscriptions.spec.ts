@@ -3,7 +3,7 @@ import type { DeviceEvent, RequestSubscription } from '@dh-mqtt/protocol';
 import type { MqttClient } from 'mqtt';
 import { Inbox, acceptLogins, replyTo, startTestBroker, type TestBroker } from '../testing';
 import { activateRequestSubscriptions } from './local-pushes';
-import { PRINCIPALS, commandEvent, notificationEvent } from './push-fixtures';
+import { PRINCIPALS, commandEvent, notificationEvent } from '../testing/pushes.fixtures';
 
 const QUIET_MS = 150;
 const settle = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));

@@ -1,5 +1,6 @@
 import { EVENT_TOPIC_KINDS } from '@dh-mqtt/protocol';
 import type { Client } from 'aedes';
+import { localEmitOf } from '../aedes-internals';
 import type { BrokerContext } from '../broker-context';
 import { createLocalPushListener } from './local-pushes';
 import { hasPrivateEventFilter } from './mqtt-filters';
@@ -53,6 +54,5 @@ export async function startPushes(ctx: BrokerContext): Promise<void> {
 
 /** mqemitter-redis (shared between pods) keeps its local emit as `_emit`; aedes' own has none. */
 function isSharedEmitter(ctx: BrokerContext): boolean {
-  const { mq } = ctx.aedes as unknown as { mq: { _emit?: unknown } };
-  return typeof mq._emit === 'function';
+  return localEmitOf(ctx.aedes) !== undefined;
 }

@@ -15,6 +15,9 @@ export interface EventGroupOptions {
   eachMessage(payload: EachMessagePayload): Promise<void>;
 }
 
+/** How often a broker pod commits its progress in the event topic. */
+const EVENT_COMMIT_INTERVAL_MS = 1_000;
+
 /**
  * The broker pods' consumer of the event topic (docs/architecture.md "Device events"): one group
  * for all pods, offsets committed, so each event reaches one pod. A group with no committed offset
@@ -33,7 +36,9 @@ export async function eventGroupConsumer(params: EventGroupOptions): Promise<Gro
     groupId,
     topic,
     fromBeginning: true,
-    autoCommit: true,
+    // A record handled but not committed when a pod dies is read again by another pod; the
+    // broker's once-across-pods de-duplication keeps its push from being delivered twice.
+    commits: { everyMs: EVENT_COMMIT_INTERVAL_MS },
     sessionTimeoutMs: params.options.sessionTimeoutMs,
     maxFetchWaitMs: params.options.maxFetchWaitMs,
     restartDelay: params.options.startRetry,

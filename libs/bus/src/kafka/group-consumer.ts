@@ -1,6 +1,7 @@
-import type { Logger } from '@dh-mqtt/runtime';
+import { backoffDelay, pause, type Logger } from '@dh-mqtt/runtime';
 import type { Consumer, EachMessagePayload, Kafka, PartitionAssigner } from 'kafkajs';
 import { CLIENT_RETRY } from './kafka-bus-options';
+import { OffsetTracker } from './offset-tracker';
 
 export interface GroupConsumerOptions {
   kafka: Kafka;
@@ -9,7 +10,14 @@ export interface GroupConsumerOptions {
   topic: string;
   /** Where a partition without a committed offset starts (true: the oldest record). */
   fromBeginning: boolean;
-  autoCommit: boolean;
+  /**
+   * How offsets are committed: `'caller'` — never by this class (the caller commits with
+   * `commit()`); a number — this class commits the offset past each record `eachMessage` has
+   * finished, at most once per that many ms and when it stops. kafkajs' own autoCommit is not
+   * used: it commits after every fetched batch and waits for it before the next fetch, one
+   * OffsetCommit round trip per record on a quiet cluster (docs/performance.md).
+   */
+  commits: 'caller' | { everyMs: number };
   sessionTimeoutMs: number;
   maxFetchWaitMs: number;
   partitionAssigners?: PartitionAssigner[];
@@ -52,11 +60,18 @@ export class GroupConsumer {
   private joinedGroup = false;
   private stopped = false;
   private recreateTimer: NodeJS.Timeout | undefined;
-  private restartDelayMs: number;
+  /** Restarts since the consumer last joined its group: the backoff's attempt number. */
+  private restarts = 0;
   private readonly stopping = new AbortController();
+  /** Progress of records handled but not committed yet (`commits: { everyMs }`). */
+  private readonly progress = new OffsetTracker();
+  private commitTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: GroupConsumerOptions) {
-    this.restartDelayMs = options.restartDelay.initialMs;
+  constructor(private readonly options: GroupConsumerOptions) {}
+
+  /** The current backoff (the runtime's `backoffDelay`, reset when the consumer joins). */
+  private get restartDelayMs(): number {
+    return backoffDelay(this.options.restartDelay, this.restarts + 1);
   }
 
   get joined(): boolean {
@@ -78,8 +93,8 @@ export class GroupConsumer {
         fromBeginning: this.options.fromBeginning,
       });
       await consumer.run({
-        autoCommit: this.options.autoCommit,
-        eachMessage: this.options.eachMessage,
+        autoCommit: false,
+        eachMessage: this.eachMessage,
       });
       await withTimeout(joined, JOIN_TIMEOUT_MS, `joining group ${this.options.groupId}`);
     } catch (error) {
@@ -94,10 +109,32 @@ export class GroupConsumer {
     this.stopped = true;
     this.stopping.abort();
     clearTimeout(this.recreateTimer);
+    await this.flushProgress();
     const consumer = this.consumer;
     this.consumer = undefined;
     this.setJoined(false);
     if (consumer) await this.disconnect(consumer);
+  }
+
+  private readonly eachMessage = async (payload: EachMessagePayload): Promise<void> => {
+    const { commits } = this.options;
+    if (commits === 'caller') return this.options.eachMessage(payload);
+    const { partition, message } = payload;
+    this.progress.begin(partition, message.offset);
+    try {
+      await this.options.eachMessage(payload);
+    } finally {
+      this.progress.end(partition, message.offset);
+      this.commitTimer ??= setTimeout(() => void this.flushProgress(), commits.everyMs);
+    }
+  };
+
+  /** Commits what `eachMessage` finished (a failed commit is retried at the next flush). */
+  private async flushProgress(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const offsets = this.progress.takeCommits();
+    if (offsets.length > 0 && !(await this.commit(offsets))) this.progress.restore(offsets);
   }
 
   /** Stops fetching (records already fetched may still be handed to eachMessage). */
@@ -144,8 +181,9 @@ export class GroupConsumer {
     this.options.instrument?.(consumer);
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       hasJoined = true;
-      this.restartDelayMs = this.options.restartDelay.initialMs;
+      this.restarts = 0;
       const partitions = payload.memberAssignment[topic] ?? [];
+      this.progress.retain(partitions);
       this.options.onJoin?.(partitions, consumer);
       this.setJoined(true);
     });
@@ -165,17 +203,8 @@ export class GroupConsumer {
   /** kafkajs' restartOnFailure: waits the current backoff; no restart once stopped. */
   private async pauseBeforeRestart(): Promise<boolean> {
     const delay = this.restartDelayMs;
-    this.restartDelayMs = Math.min(delay * 2, this.options.restartDelay.maxMs);
-    const signal = this.stopping.signal;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, delay);
-      signal.addEventListener('abort', done);
-    });
+    this.restarts += 1;
+    await pause(delay, this.stopping.signal);
     return !this.stopped;
   }
 

@@ -9,7 +9,7 @@ import {
   eventually,
   rawProducer,
   testKafkaOptions,
-} from './kafka-test-setup';
+} from '../testing/kafka.fixtures';
 
 const MALFORMED = 'skipped a malformed Kafka record';
 

@@ -3,7 +3,6 @@ import { DhError } from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
 import type { Admin, EachMessagePayload } from 'kafkajs';
 import type { BrokerBus, EventHandler } from '../bus.port';
-import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
 import { wireCopy } from '../internal/wire-copy';
 import { BROKER_REPLIES_GROUP, KAFKA_GROUPS, KAFKA_HEADERS, namespaced } from '../kafka-topics';
 import { eventGroupConsumer } from './event-group';
@@ -64,7 +63,6 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   });
   const counters = emptyCounters();
   const pending = new PendingReplies();
-  const sends = new KeyedSerialQueue();
   const eventHandlers: EventHandler[] = [];
   const topics = busTopics(opts);
   const clients = new KafkaClients(opts, logger);
@@ -157,7 +155,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       groupId: replyGroup,
       topic: topics.replies,
       fromBeginning: false,
-      autoCommit: false,
+      commits: 'caller',
       sessionTimeoutMs: opts.sessionTimeoutMs,
       maxFetchWaitMs: opts.maxFetchWaitMs,
       restartDelay: opts.startRetry,
@@ -215,19 +213,17 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       }
       const partition = replyPartition;
       const reply = pending.wait(request.id, waitMs);
-      // One client's sends go one after another: concurrent kafkajs sends may overtake each
-      // other, and the gateway must see the client's requests in order (docs/topics/request.md).
-      void sends
-        .run(request.clientId, () =>
-          produce.send(topics.requests, {
-            key: request.clientId,
-            value: JSON.stringify(request),
-            headers: busHeaders({
-              [KAFKA_HEADERS.brokerId]: brokerId,
-              [KAFKA_HEADERS.replyPartition]: String(partition),
-            }),
+      // The batcher writes records in call order, one batch after another, so the gateway sees
+      // a client's requests in the order it published them (docs/topics/request.md).
+      void produce
+        .send(topics.requests, {
+          key: request.clientId,
+          value: JSON.stringify(request),
+          headers: busHeaders({
+            [KAFKA_HEADERS.brokerId]: brokerId,
+            [KAFKA_HEADERS.replyPartition]: String(partition),
           }),
-        )
+        })
         .then(
           () => {
             producerHealthy = true;

@@ -10,6 +10,8 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import type { KafkaTopicRole } from '../kafka-topics';
+import { fixKafkajsIdleTimerLoop } from './kafkajs-request-queue';
+import { noDelaySocketFactory } from './kafka-socket';
 
 /** Settings shared by both ends of the Kafka bus. */
 export interface KafkaBusOptions {
@@ -195,13 +197,14 @@ function logCreatorFor(logger: Logger): logCreator {
 }
 
 export function createKafkaClient(options: ResolvedKafkaBusOptions, logger: Logger): Kafka {
+  fixKafkajsIdleTimerLoop();
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: options.connectionTimeoutMs,
     requestTimeout: 10_000,
     retry: CLIENT_RETRY,
-    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+    socketFactory: noDelaySocketFactory(options.socketFactory),
     ...(options.ssl ? { ssl: options.ssl.ca ? { ca: [options.ssl.ca] } : true } : {}),
     ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
     // kafkajs builds a log entry per request at DEBUG: only ask for what the logger keeps.

@@ -8,7 +8,7 @@ import {
   closeAfterEach,
   startUntilItFails,
   testKafkaOptions,
-} from './kafka-test-setup';
+} from '../testing/kafka.fixtures';
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,7 @@
 import { busContractSuite } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
-import { testKafkaOptions } from './kafka-test-setup';
+import { testKafkaOptions } from '../testing/kafka.fixtures';
 
 // The same suite as the in-process bus, on a real Kafka (docs/design.md).
 busContractSuite(

@@ -10,7 +10,7 @@ import {
   networkFault,
   startUntilItFails,
   testKafkaOptions,
-} from './kafka-test-setup';
+} from '../testing/kafka.fixtures';
 
 jest.setTimeout(90_000);
 

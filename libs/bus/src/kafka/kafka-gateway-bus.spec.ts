@@ -5,7 +5,12 @@ import { KAFKA_HEADERS, KAFKA_SCHEMA_HEADER_VALUE } from '../kafka-topics';
 import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
-import { capturedLogger, eventually, rawProducer, testKafkaOptions } from './kafka-test-setup';
+import {
+  capturedLogger,
+  eventually,
+  rawProducer,
+  testKafkaOptions,
+} from '../testing/kafka.fixtures';
 
 jest.setTimeout(30_000);
 

@@ -178,7 +178,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       // A brand-new group reads what is there: expired requests are dropped by their deadline,
       // the others are answered (a broker may have started first).
       fromBeginning: true,
-      autoCommit: false,
+      commits: 'caller',
       sessionTimeoutMs: opts.sessionTimeoutMs,
       maxFetchWaitMs: opts.maxFetchWaitMs,
       restartDelay: opts.startRetry,

@@ -3,7 +3,7 @@ import { KafkaMetrics } from '../metrics/bus-metrics';
 import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
-import { closeAfterEach, eventually, testKafkaOptions } from './kafka-test-setup';
+import { closeAfterEach, eventually, testKafkaOptions } from '../testing/kafka.fixtures';
 
 jest.setTimeout(60_000);
 

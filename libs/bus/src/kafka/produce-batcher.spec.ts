@@ -59,6 +59,26 @@ describe(ProduceBatcher.name, () => {
     expect(done).toBe(true);
   });
 
+  it('holds what is sent while a batch is in flight and sends it as the next batch', async () => {
+    const { producer, batches } = fakeProducer();
+    const batcher = new ProduceBatcher(() => producer);
+    void batcher.send('t', record('a'));
+    await turn();
+    void batcher.send('t', record('b'));
+    void batcher.send('t', record('c'));
+    await turn();
+
+    expect(batches).toHaveLength(1);
+    expect(batcher.queued).toBe(2);
+    batches[0].settle();
+    await turn();
+
+    expect(batches.map((b) => b.args.topicMessages?.[0].messages.map((m) => m.key))).toEqual([
+      ['a'],
+      ['b', 'c'],
+    ]);
+  });
+
   it('fails every send of a batch Kafka refused, and none of the next batch', async () => {
     const { producer, batches } = fakeProducer();
     const batcher = new ProduceBatcher(() => producer);
@@ -68,9 +88,9 @@ describe(ProduceBatcher.name, () => {
     await turn();
 
     batches[0].settle(new Error('NOT_ENOUGH_REPLICAS'));
-    batches[1].settle();
-
     for (const outcome of refused) await expect(outcome).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+    await turn();
+    batches[1].settle();
     await expect(later).resolves.toBeUndefined();
   });
 
@@ -79,11 +99,14 @@ describe(ProduceBatcher.name, () => {
     const batcher = new ProduceBatcher(() => producer, { maxRecords: 2, maxBytes: 100 });
 
     void batcher.send('t', record('1'));
-    void batcher.send('t', record('2')); // reaches 2 records: sent at once
+    void batcher.send('t', record('2')); // 2 records: the limit
     void batcher.send('t', record('3'));
     void batcher.send('t', record('big', 'x'.repeat(150))); // would pass 100 bytes: 3 goes first
     void batcher.send('t', record('4'));
-    await turn();
+    for (let i = 0; i < 4; i += 1) {
+      await turn();
+      batches[i].settle();
+    }
 
     expect(batches.map((b) => b.args.topicMessages?.[0].messages.map((m) => m.key))).toEqual([
       ['1', '2'],

@@ -28,40 +28,40 @@ function sizeOf(record: ProduceRecord): number {
 }
 
 /**
- * Records sent in one event-loop turn go to Kafka as one `sendBatch` (one produce request per
- * Kafka broker) instead of one `send` each: a profile of the cluster spent 50–60 % of every pod's
- * CPU on per-record socket writes and encoding (docs/performance.md). Each `send` resolves when
- * its batch is acknowledged (`acks=all`) and rejects when the batch fails, so a caller sees what
- * it saw with its own `send`. Order: records keep their call order within a batch, and the
- * idempotent producer (`maxInFlightRequests: 1`) writes batches in call order, so records of one
- * key reach their partition in the order they were sent. A batch is cut at {@link MAX_RECORDS}
- * records or about {@link MAX_BYTES} bytes, so one big record (a long list reply) goes alone and
- * a batch stays under Kafka's `max.message.bytes` whenever its records do.
+ * Records go to Kafka in batches, one `sendBatch` (one produce request per Kafka broker) at a
+ * time: records sent while a batch is on its way wait and leave together as the next batch as
+ * soon as it is acknowledged; a record sent when nothing is in flight leaves at the end of the
+ * current event-loop turn with whatever else that turn sent. A quiet bus therefore sends each
+ * record at once, and a busy one sends as few requests as Kafka's round trips allow (group
+ * commit). One request per record spent a third to a half of every pod's CPU on socket writes and
+ * encoding (docs/performance.md), and the idempotent producer (`maxInFlightRequests: 1`) queued
+ * them behind each other anyway. Each `send` resolves when its batch is acknowledged
+ * (`acks=all`) and rejects when the batch fails, so a caller sees what it saw with its own
+ * `send`. Order: batches leave one after another in call order and records keep their call
+ * order within a batch, so records of one key reach their partition in the order they were sent
+ * (a failed batch does not hold back the next one). A batch is cut at {@link MAX_RECORDS} records
+ * or about {@link MAX_BYTES} bytes, so one big record (a long list reply) goes alone and a batch
+ * stays under Kafka's `max.message.bytes` whenever its records do.
  */
 export class ProduceBatcher {
   private pending: Pending[] = [];
-  private pendingBytes = 0;
   private scheduled = false;
+  private inFlight = false;
 
   constructor(
     private readonly producer: () => Pick<Producer, 'sendBatch'> | undefined,
     private readonly limits = { maxRecords: MAX_RECORDS, maxBytes: MAX_BYTES },
   ) {}
 
+  /** Records waiting for the batch in flight or for the end of the turn. */
+  get queued(): number {
+    return this.pending.length;
+  }
+
   send(topic: string, record: ProduceRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const bytes = sizeOf(record);
-      if (this.pending.length > 0 && this.pendingBytes + bytes > this.limits.maxBytes) {
-        this.flush();
-      }
       this.pending.push({ topic, record, resolve, reject });
-      this.pendingBytes += bytes;
-      if (
-        this.pending.length >= this.limits.maxRecords ||
-        this.pendingBytes >= this.limits.maxBytes
-      ) {
-        this.flush();
-      } else if (!this.scheduled) {
+      if (!this.inFlight && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
           this.scheduled = false;
@@ -71,14 +71,14 @@ export class ProduceBatcher {
     });
   }
 
+  /** Sends the next batch unless one is in flight (its completion sends the rest). */
   private flush(): void {
-    const batch = this.pending;
-    if (batch.length === 0) return;
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.inFlight || this.pending.length === 0) return;
+    const batch = this.takeBatch();
     const producer = this.producer();
     if (!producer) {
       for (const entry of batch) entry.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      this.flush();
       return;
     }
     const byTopic = new Map<string, ProduceRecord[]>();
@@ -87,6 +87,7 @@ export class ProduceBatcher {
       if (records) records.push(record);
       else byTopic.set(topic, [record]);
     }
+    this.inFlight = true;
     producer
       .sendBatch({
         acks: ACKS_ALL,
@@ -99,6 +100,25 @@ export class ProduceBatcher {
         (error: unknown) => {
           for (const entry of batch) entry.reject(error);
         },
-      );
+      )
+      .finally(() => {
+        this.inFlight = false;
+        this.flush();
+      });
+  }
+
+  /** The oldest records up to the limits (at least one, however big). */
+  private takeBatch(): Pending[] {
+    let count = 0;
+    let bytes = 0;
+    for (const entry of this.pending) {
+      const size = sizeOf(entry.record);
+      if (count > 0 && (count >= this.limits.maxRecords || bytes + size > this.limits.maxBytes)) {
+        break;
+      }
+      count += 1;
+      bytes += size;
+    }
+    return this.pending.splice(0, count);
   }
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@dh-mqtt/runtime';
+import { retry, type Logger } from '@dh-mqtt/runtime';
 
 export interface StartRetryOptions {
   /** One attempt to connect everything; throws when Kafka cannot be reached. */
@@ -14,42 +14,27 @@ export interface StartRetryOptions {
   onFailure(): void;
 }
 
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
-
 /**
- * Runs `attempt` until it succeeds, doubling the pause after each failure up to `maxMs`, and
- * logs each failure with the brokers it tried: a pod started before Kafka waits for it (not
- * ready) instead of crashing and being restarted in a loop.
+ * Runs `attempt` until it succeeds (the runtime's `retry`: the pause doubles after each failure up
+ * to `maxMs`), and logs each failure with the brokers it tried: a pod started before Kafka waits
+ * for it (not ready) instead of crashing and being restarted in a loop.
  */
 export async function startWithRetry(options: StartRetryOptions): Promise<void> {
-  let delay = options.initialMs;
-  for (let attempt = 1; ; attempt++) {
-    if (options.signal.aborted) throw options.signal.reason;
-    try {
+  await retry({
+    attempt: async (attempt) => {
       await options.attempt();
       if (attempt > 1) options.logger.info({ attempt }, 'connected to Kafka');
-      return;
-    } catch (error) {
+    },
+    backoff: { initialMs: options.initialMs, maxMs: options.maxMs },
+    signal: options.signal,
+    onFailure: async (error, attempt, delay) => {
       options.onFailure();
       await options.undo();
-      if (options.signal.aborted) throw options.signal.reason;
+      if (options.signal.aborted) return;
       options.logger.error(
         { err: error, brokers: options.brokers, attempt, retryInMs: delay },
         `Kafka unreachable at ${options.brokers.join(',')}: ${(error as Error).message}; retrying in ${delay} ms`,
       );
-      await pause(delay, options.signal);
-      delay = Math.min(delay * 2, options.maxMs);
-    }
-  }
+    },
+  });
 }

@@ -6,7 +6,7 @@ import {
   type Principal,
 } from '@dh-mqtt/protocol';
 import { decodeProtectedHeader } from 'jose';
-import { call, createTestUser, rejection, tokenPayload } from '../auth/auth.test-helpers';
+import { call, createTestUser, rejection, tokenPayload } from '../testing/auth.fixtures';
 import { ACCESS_TOKEN_LIFETIME_MS, REFRESH_TOKEN_LIFETIME_MS } from '../auth/jwt';
 import { STORAGE_KINDS, adminPrincipal, useTestDeviceHive } from '../testing';
 import { authActions } from './auth.actions';

@@ -7,7 +7,7 @@ import {
   errorOf,
   eventRunner,
   type EventWorld,
-} from './event-actions.test-helpers';
+} from '../testing/event-actions.fixtures';
 
 describe.each(STORAGE_KINDS)('commandActions on %s', (kind) => {
   const db = useTestDatabase(kind);

@@ -1,4 +1,4 @@
-import { call, rejection } from '../auth/auth.test-helpers';
+import { call, rejection } from '../testing/auth.fixtures';
 import { JWT_SECRET_SETTING, SECRET_SETTINGS } from '../auth/jwt-secret';
 import { STORAGE_KINDS, TEST_JWT_SECRET, adminPrincipal, useTestDeviceHive } from '../testing';
 

@@ -7,7 +7,7 @@ import {
   errorOf,
   eventRunner,
   type EventWorld,
-} from './event-actions.test-helpers';
+} from '../testing/event-actions.fixtures';
 import { notificationActions } from './notification.actions';
 
 // command/list and notification/list share filters, sorting and paging (docs/api/commands.md,

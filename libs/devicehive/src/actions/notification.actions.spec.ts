@@ -6,7 +6,7 @@ import {
   errorOf,
   eventRunner,
   type EventWorld,
-} from './event-actions.test-helpers';
+} from '../testing/event-actions.fixtures';
 import { notificationActions } from './notification.actions';
 
 describe.each(STORAGE_KINDS)('notificationActions on %s', (kind) => {

@@ -6,7 +6,7 @@ import {
   createEventWorld,
   eventRunner,
   type EventWorld,
-} from './event-actions.test-helpers';
+} from '../testing/event-actions.fixtures';
 import { notificationActions } from './notification.actions';
 import { subscriptionActions } from './subscription.actions';
 

@@ -12,7 +12,7 @@ import {
   errorOf,
   eventRunner,
   type EventWorld,
-} from './event-actions.test-helpers';
+} from '../testing/event-actions.fixtures';
 import { notificationActions } from './notification.actions';
 import { createSubscriptionActions } from './subscription.actions';
 

@@ -1,5 +1,5 @@
 import { STORAGE_KINDS, useTestDatabase } from '../testing';
-import { clientPrincipal, userActionHarness } from './user-actions.test-helpers';
+import { clientPrincipal, userActionHarness } from '../testing/user-actions.fixtures';
 
 describe('userActions: network and device-type assignments', () => {
   describe.each(STORAGE_KINDS)('on %s', (kind) => {

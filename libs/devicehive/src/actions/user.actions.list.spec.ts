@@ -1,6 +1,6 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
 import { STORAGE_KINDS, useTestDatabase } from '../testing';
-import { uniqueLogin, userActionHarness } from './user-actions.test-helpers';
+import { uniqueLogin, userActionHarness } from '../testing/user-actions.fixtures';
 
 const logins = (reply: JsonObject) =>
   (reply['users'] as Array<{ login: string }>).map((u) => u.login);

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
 import { verifyPassword } from '../auth/password';
 import { STORAGE_KINDS, useTestDatabase } from '../testing';
-import { clientPrincipal, uniqueLogin, userActionHarness } from './user-actions.test-helpers';
+import { clientPrincipal, uniqueLogin, userActionHarness } from '../testing/user-actions.fixtures';
 
 const LISTED_KEYS = [
   'id',

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
 import { verifyPassword } from '../auth/password';
 import { STORAGE_KINDS, useTestDatabase } from '../testing';
-import { clientPrincipal, userActionHarness } from './user-actions.test-helpers';
+import { clientPrincipal, userActionHarness } from '../testing/user-actions.fixtures';
 
 describe('userActions: user/update and user/updateCurrent', () => {
   describe.each(STORAGE_KINDS)('on %s', (kind) => {

@@ -1,6 +1,6 @@
 import { UserStatus } from '@dh-mqtt/protocol';
 import { STORAGE_KINDS, adminPrincipal, useTestDeviceHive } from '../testing';
-import { call, createTestUser, rejection } from './auth.test-helpers';
+import { call, createTestUser, rejection } from '../testing/auth.fixtures';
 
 const START = new Date('2030-01-01T00:00:00.000Z');
 const PASSWORD = 'secret-password';

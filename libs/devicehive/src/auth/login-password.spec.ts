@@ -1,6 +1,6 @@
 import { UserRole } from '@dh-mqtt/protocol';
 import { STORAGE_KINDS, adminPrincipal, useTestDeviceHive } from '../testing';
-import { call, createTestUser, rejection } from './auth.test-helpers';
+import { call, createTestUser, rejection } from '../testing/auth.fixtures';
 import { verifyPassword } from './password';
 
 const REFERENCE_ADMIN = {

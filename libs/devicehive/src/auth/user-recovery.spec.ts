@@ -1,6 +1,6 @@
 import { UserStatus } from '@dh-mqtt/protocol';
 import { STORAGE_KINDS, adminPrincipal, useTestDeviceHive } from '../testing';
-import { call, createTestUser, rejection } from './auth.test-helpers';
+import { call, createTestUser, rejection } from '../testing/auth.fixtures';
 import { setUserPassword, unlockUser } from './user-recovery';
 
 // The operator's commands for a user who cannot log in (docs/security.md, "Login lockout").

@@ -1,5 +1,5 @@
 import type { JsonObject, Principal } from '@dh-mqtt/protocol';
-import { call, rejection } from '../auth/auth.test-helpers';
+import { call, rejection } from '../testing/auth.fixtures';
 import {
   adminPrincipal,
   clientPrincipal,

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
-import { call, rejection } from '../auth/auth.test-helpers';
+import { call, rejection } from '../testing/auth.fixtures';
 import type { SqlClient } from '../storage/sql-client.port';
 import {
   adminPrincipal,

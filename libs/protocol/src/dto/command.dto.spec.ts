@@ -1,5 +1,5 @@
 import { CommandInsertRequest, CommandSubscribeRequest, CommandUpdateRequest } from './command.dto';
-import { acceptedOf, rejectionOf } from './dto-spec-helpers';
+import { acceptedOf, rejectionOf } from '../testing/dto.fixtures';
 
 describe(CommandInsertRequest.name, () => {
   it('accepts the minimal command', () => {

@@ -1,5 +1,5 @@
 import { ConfigurationPutRequest } from './configuration.dto';
-import { acceptedOf, rejectionOf } from './dto-spec-helpers';
+import { acceptedOf, rejectionOf } from '../testing/dto.fixtures';
 
 describe(ConfigurationPutRequest.name, () => {
   it.each([

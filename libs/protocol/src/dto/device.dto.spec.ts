@@ -1,5 +1,5 @@
 import { DeviceSaveRequest } from './device.dto';
-import { acceptedOf, rejectionOf } from './dto-spec-helpers';
+import { acceptedOf, rejectionOf } from '../testing/dto.fixtures';
 import { MAX_TAKE } from './list-fields';
 
 describe(DeviceSaveRequest.name, () => {

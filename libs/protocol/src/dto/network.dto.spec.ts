@@ -1,5 +1,5 @@
 import type { ActionName } from '../actions/action-catalog';
-import { acceptedOf, rejectionOf } from './dto-spec-helpers';
+import { acceptedOf, rejectionOf } from '../testing/dto.fixtures';
 
 /**
  * Networks and device types share rules (docs/api/networks.md, docs/api/device-types.md); one table

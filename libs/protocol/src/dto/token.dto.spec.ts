@@ -1,4 +1,4 @@
-import { acceptedOf, rejectionOf } from './dto-spec-helpers';
+import { acceptedOf, rejectionOf } from '../testing/dto.fixtures';
 import {
   AuthenticateRequest,
   TokenCreateRequest,

@@ -1,5 +1,5 @@
 import type { ActionName } from '../actions/action-catalog';
-import { acceptedOf, rejectionOf } from './dto-spec-helpers';
+import { acceptedOf, rejectionOf } from '../testing/dto.fixtures';
 import { UserInsertRequest, UserUpdateRequest } from './user.dto';
 
 const LOGIN_LENGTH = 'Field cannot be empty. The length of login should be from 3 to 128 symbols.';

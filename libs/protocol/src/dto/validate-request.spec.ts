@@ -1,5 +1,5 @@
 import { ACTION_NAMES, type ActionName } from '../actions/action-catalog';
-import { acceptedOf, rejectionOf } from './dto-spec-helpers';
+import { acceptedOf, rejectionOf } from '../testing/dto.fixtures';
 import { MAX_JSON_DEPTH } from './field-decorators';
 import { validateRequest } from './validate-request';
 

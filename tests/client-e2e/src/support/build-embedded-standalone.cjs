@@ -11,7 +11,7 @@ module.exports = function buildEmbeddedStandalone(_globalConfig, projectConfig) 
   const out = `dist/e2e-${projectConfig.displayName?.name ?? projectConfig.displayName ?? 'standalone'}`;
   execFileSync(
     process.execPath,
-    ['tools/scripts/build.mjs', '--quiet', '--out', out, 'apps/standalone', 'apps/cli', 'libs'],
+    ['tools/scripts/build.mjs', '--quiet', '--out', out, 'apps/standalone', 'apps/cli'],
     { cwd: root, stdio: 'inherit' },
   );
   process.env['DH_E2E_STANDALONE_MAIN'] = path.join(root, out, 'apps/standalone/src/main.js');

@@ -57,6 +57,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     [CLUSTER]: { system: cluster.system, urls: cluster.urls },
   };
   const order = [EMBEDDED, CLUSTER];
+  const wanted = (variant: string) => !ctx.only || ctx.only.some((part) => variant.includes(part));
   const measurements: Measurement[] = [];
   const run = async (
     round: number,
@@ -113,6 +114,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     for (let round = 0; round < ctx.rounds; round += 1) {
       for (const clients of levels) {
         for (const request of ACTIONS) {
+          if (!wanted(`${request} ×${clients}`)) continue;
           for (const key of rotate(order, round)) {
             const base = requestBase(request, false, 1);
             await run(round, key, `${request} ×${clients}`, base, clients, rtTiming);
@@ -122,13 +124,14 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     }
     const maxima: Record<string, number[]> = { [EMBEDDED]: [], [CLUSTER]: [] };
     const insertBase = requestBase('notification/insert', true, tm.window);
-    for (let round = 0; round < ctx.rounds; round += 1) {
+    for (let round = 0; round < ctx.rounds && wanted(MAX); round += 1) {
       for (const key of rotate(order, round)) {
         maxima[key].push((await run(round, key, MAX, insertBase, tm.devices, tm.timing)).perSec);
       }
     }
     for (let round = 0; round < ctx.rounds; round += 1) {
       for (const pct of rotate(loadLevels, round)) {
+        if (!wanted(MAX) || !wanted(`insert ${pct}% of max`)) continue;
         for (const key of rotate(order, round)) {
           const rate = Math.max(1, Math.round((spread(maxima[key]).median * pct) / 100));
           const paced = requestBase('notification/insert', true, 1);

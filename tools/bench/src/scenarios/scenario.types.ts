@@ -9,6 +9,8 @@ export interface BenchContext {
   cpuProfDir?: string;
   /** `--broker-pods 1,2,4`: the cluster scenario measures scale-out over these broker counts. */
   brokerPods?: number[];
+  /** `--only`: variants to run (substrings of their names); unset = all. */
+  only?: string[];
   log(line: string): void;
 }
 

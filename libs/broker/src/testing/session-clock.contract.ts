@@ -1,4 +1,4 @@
-import type { SessionClock } from './session-expiry';
+import type { SessionClock } from '../limits/session-expiry';
 
 /**
  * The behaviour every {@link SessionClock} shares, run against each implementation (memory here,

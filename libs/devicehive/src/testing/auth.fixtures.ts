@@ -1,8 +1,8 @@
 import { DhError, UserRole, UserStatus, type JsonObject, type Principal } from '@dh-mqtt/protocol';
 import { decodeJwt } from 'jose';
-import type { TokenPayload } from './jwt';
+import type { TokenPayload } from '../auth/jwt';
 import type { DeviceHive } from '../devicehive';
-import { hashPassword, newSalt } from './password';
+import { hashPassword, newSalt } from '../auth/password';
 import type { SqlClient } from '../storage/sql-client.port';
 
 let counter = 0;

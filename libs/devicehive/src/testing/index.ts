@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createDeviceHive, type DeviceHive, type DeviceHiveOptions } from './devicehive';
-import { openStorage } from './storage/open-storage';
-import type { SqlClient } from './storage/sql-client.port';
+import { createDeviceHive, type DeviceHive, type DeviceHiveOptions } from '../devicehive';
+import { openStorage } from '../storage/open-storage';
+import type { SqlClient } from '../storage/sql-client.port';
 
 export type StorageKind = 'pglite' | 'postgres';
 
@@ -105,7 +105,7 @@ export {
   testActionContext,
   type ActionResult,
   uniqueTestName,
-} from './fixtures/action-fixtures';
+} from './actions.fixtures';
 
 /**
  * A DeviceHive core over a fresh test database of `kind` (closed with it), signing with

@@ -8,7 +8,7 @@ import {
   type JsonObject,
   type Principal,
 } from '@dh-mqtt/protocol';
-import type { GatewayLogger } from './logger';
+import type { GatewayLogger } from '../logger';
 
 /** One recorded `execute` call. */
 export interface ExecuteCall {

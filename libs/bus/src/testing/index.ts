@@ -6,7 +6,7 @@ import {
   type ReplyEnvelope,
   type RequestEnvelope,
   type RequestHandler,
-} from './bus.port';
+} from '../bus.port';
 
 /** Both ends of a bus under test, freshly created and not started. */
 export interface BusUnderTest {

@@ -1,6 +1,6 @@
 import type { DeviceEvent } from '@dh-mqtt/protocol';
-import { FakeBrokerBus } from '@dh-mqtt/broker/testing';
-import { deduplicateEvents } from '../src/event-dedup';
+import { FakeBrokerBus } from '../testing';
+import { deduplicateEvents } from './event-dedup';
 
 const event = (id: number): DeviceEvent => ({
   kind: 'notification/insert',

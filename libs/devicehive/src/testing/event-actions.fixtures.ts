@@ -11,7 +11,7 @@ import {
   testActionContext,
   uniqueTestName,
   type ActionResult,
-} from '../testing';
+} from './index';
 
 // Fixtures of the command, notification and subscribe specs: rows inserted with direct SQL.
 

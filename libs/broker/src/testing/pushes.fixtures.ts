@@ -7,7 +7,7 @@ import {
   type DeviceEvent,
   type Principal,
 } from '@dh-mqtt/protocol';
-import { buildPrincipal } from '../testing';
+import { buildPrincipal } from './index';
 
 /** Logins of the push specs and their principals. */
 export const PRINCIPALS: ReadonlyMap<string, Principal> = new Map([

@@ -1,6 +1,6 @@
 import type { ActionName } from '../actions/action-catalog';
 import type { ErrorCode } from '../errors/error-catalog';
-import { validateRequest } from './validate-request';
+import { validateRequest } from '../dto/validate-request';
 
 /** What a client observes of a rejected request: the reply's code and error text. */
 export interface Rejection {

@@ -9,7 +9,7 @@ import {
 } from '@dh-mqtt/protocol';
 import type { ActionContext } from '../core/action';
 import type { SqlClient } from '../storage/sql-client.port';
-import { userActions } from './user.actions';
+import { userActions } from '../actions/user.actions';
 
 /* Fixtures shared by the user action specs (test-only; not exported by the library). */
 

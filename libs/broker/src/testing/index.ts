@@ -18,9 +18,9 @@ import {
 } from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
-import { createBroker, type BrokerDeps, type DhBroker } from './broker';
-import type { BrokerSettings } from './broker-context';
-import { createTcpServer, type TcpServerOptions } from './transport/tcp-server';
+import { createBroker, type BrokerDeps, type DhBroker } from '../broker';
+import type { BrokerSettings } from '../broker-context';
+import { createTcpServer, type TcpServerOptions } from '../transport/tcp-server';
 
 /** Settings for tests: short timeouts, small limits. */
 export const TEST_SETTINGS: BrokerSettings = Object.freeze({
@@ -265,7 +265,7 @@ export async function grantedQos(
   }
 }
 
-export { sessionClockContract } from './limits/session-clock.contract';
+export { sessionClockContract } from './session-clock.contract';
 
 /** A self-signed certificate for 127.0.0.1 (its own CA), made with openssl in `dir`. */
 export function selfSignedCertificate(dir: string): { certPath: string; keyPath: string } {

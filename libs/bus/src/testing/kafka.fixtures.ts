@@ -1,7 +1,7 @@
 import { Socket, connect } from 'node:net';
 import { createLogger, type Logger } from '@dh-mqtt/runtime';
 import { Kafka, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
-import type { KafkaBusOptions } from './kafka-bus-options';
+import type { KafkaBusOptions } from '../kafka/kafka-bus-options';
 
 let sequence = 0;
 
