@@ -1,5 +1,6 @@
 import { ConfigError, loadCoreConfig, type Env } from '@dh-mqtt/runtime';
 import { readPassword, type PasswordInput } from './read-password';
+import { runSimulateCommand } from './simulate/simulate-command';
 import { runUserCommand, USER_COMMANDS } from './user-commands';
 
 /** Where the command line reads and writes; the process's own streams in `main.ts`. */
@@ -37,11 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(USAGE);
     return group === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (group === 'simulate') {
-    // Loaded on demand: the operator commands never load the MQTT client.
-    const { runSimulateCommand } = await import('./simulate/simulate-command');
-    return runSimulateCommand(argv.slice(1), io);
-  }
+  if (group === 'simulate') return runSimulateCommand(argv.slice(1), io);
   if (group !== 'user' || !USER_COMMANDS.includes(command as never) || !login || extra.length) {
     io.stderr.write(`dh-mqtt: unknown command line: ${argv.join(' ')}\n\n${USAGE}`);
     return EXIT.usage;

@@ -39,7 +39,7 @@ describe('the @dh-mqtt/client package', () => {
     const types = readFileSync(join(OUT, manifest.types), 'utf8');
     expect(types).toContain('DhClient');
     const rootManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(manifest.dependencies.mqtt).toBe(rootManifest.devDependencies.mqtt);
+    expect(manifest.dependencies.mqtt).toBe(rootManifest.dependencies.mqtt);
     const emitted = readFileSync(join(OUT, 'client/src/action-types.d.ts'), 'utf8');
     expect(emitted).not.toContain('@dh-mqtt/protocol');
   });
