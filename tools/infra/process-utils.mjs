@@ -1,19 +1,48 @@
 // Small helpers shared by the local-infrastructure scripts (PostgreSQL now; Redis and Kafka use
 // the same): free ports, child processes with captured output, Debian packages. Plain Node ESM.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A TCP port that was free a moment ago (bind port 0, read it, release it). */
-export function freePort(host = '127.0.0.1') {
-  return new Promise((resolve, reject) => {
+/** Where the kernel's ephemeral ports (source ports of outgoing connections) begin. */
+function ephemeralLow() {
+  try {
+    return (
+      Number(
+        readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+      ) || 32768
+    );
+  } catch {
+    return 32768;
+  }
+}
+
+/** Binds `port` (0: any) on `host` and releases it; resolves with the port, or 0 when taken. */
+function tryBind(port, host) {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(0));
+    server.listen(port, host, () => {
+      const bound = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * A TCP port that was free a moment ago, chosen below the kernel's ephemeral range: a port from
+ * that range (what binding port 0 returns) is also handed out as the source port of outgoing
+ * connections, and on a busy machine (Kafka and Redis clients of parallel suites) one was taken
+ * between this check and the server binding it ("port … is already in use").
+ */
+export async function freePort(host = '127.0.0.1') {
+  const low = Math.max(ephemeralLow(), 20_001);
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = await tryBind(20_000 + Math.floor(Math.random() * (low - 20_000)), host);
+    if (port) return port;
+  }
+  return tryBind(0, host);
 }
 
 /**

@@ -16,11 +16,13 @@ import {
   rmSync,
   writeFileSync,
   readdirSync,
+  renameSync,
   statSync,
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const { transformFile } = require('@swc/core');
@@ -72,6 +74,33 @@ function sourceOf(from, specifier) {
 }
 
 const options = swcOptions({ baseUrl: root, paths: compilerOptions.paths });
+
+// Incremental: a source whose content, compiler and settings are unchanged since the last build
+// into this folder is not compiled again (`npm start` after the first run rebuilds nothing). The
+// cache remembers each file's content hash and the local requires of its output, so the import
+// graph is followed without recompiling.
+const sha = (...parts) => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+};
+const cacheFile = join(outDir, '.build-cache.json');
+const cacheKey = sha(
+  readFileSync(fileURLToPath(import.meta.url)),
+  readFileSync(join(root, 'tools/swc-options.cjs')),
+  readFileSync(join(root, 'tsconfig.base.json')),
+  require('@swc/core/package.json').version,
+);
+const previous = (() => {
+  try {
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    return cache.key === cacheKey ? cache.files : {};
+  } catch {
+    return {};
+  }
+})();
+const cacheEntries = {};
+let compiled = 0;
 const queue = roots.flatMap((top) => [...walk(join(root, top))].filter(isSource));
 const built = new Set();
 const written = new Set();
@@ -82,17 +111,28 @@ while (queue.length > 0) {
   built.add(file);
   projects.add(projectOf(file));
   const out = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
-  const { code, map } = await transformFile(file, {
-    ...options,
-    filename: file,
-    outputPath: out,
-  });
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
+  const rel = relative(root, file);
+  const hash = sha(readFileSync(file));
+  let entry = previous[rel];
+  if (!entry || entry.hash !== hash || !existsSync(out)) {
+    const { code, map } = await transformFile(file, {
+      ...options,
+      filename: file,
+      outputPath: out,
+    });
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
+    if (map) writeFileSync(`${out}.map`, map);
+    const requires = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map(
+      ([, specifier]) => specifier,
+    );
+    entry = { hash, map: Boolean(map), requires };
+    compiled += 1;
+  }
+  cacheEntries[rel] = entry;
   written.add(out);
-  if (map) writeFileSync(`${out}.map`, map);
-  if (map) written.add(`${out}.map`);
-  for (const [, specifier] of code.matchAll(/\brequire\("([^"]+)"\)/g)) {
+  if (entry.map) written.add(`${out}.map`);
+  for (const specifier of entry.requires) {
     const source = sourceOf(file, specifier);
     if (source === undefined) continue;
     if (isTestSupport(source)) {
@@ -120,5 +160,17 @@ function* files(dir) {
     else yield file;
   }
 }
-for (const file of files(outDir)) if (!written.has(file)) rmSync(file);
-if (!quiet) process.stdout.write(`built ${built.size} files into ${relative(root, outDir)}/\n`);
+// Written to a temporary name and renamed: a concurrent build never reads half a cache.
+const cacheTemp = `${cacheFile}.${process.pid}`;
+writeFileSync(cacheTemp, JSON.stringify({ key: cacheKey, files: cacheEntries }));
+written.add(cacheFile);
+for (const file of files(outDir)) {
+  if (!written.has(file) && !file.startsWith(`${cacheFile}.`)) rmSync(file);
+}
+renameSync(cacheTemp, cacheFile);
+if (!quiet) {
+  const unchanged = built.size - compiled;
+  process.stdout.write(
+    `built ${built.size} files into ${relative(root, outDir)}/ (${compiled} compiled, ${unchanged} unchanged)\n`,
+  );
+}

@@ -15,6 +15,9 @@ export interface EventGroupOptions {
   eachMessage(payload: EachMessagePayload): Promise<void>;
 }
 
+/** Partitions of the event topic a broker pod handles at the same time (all of the default 12). */
+const EVENT_PARTITIONS_CONCURRENTLY = 12;
+
 /** How often a broker pod commits its progress in the event topic. */
 const EVENT_COMMIT_INTERVAL_MS = 1_000;
 
@@ -39,6 +42,10 @@ export async function eventGroupConsumer(params: EventGroupOptions): Promise<Gro
     // A record handled but not committed when a pod dies is read again by another pod; the
     // broker's once-across-pods de-duplication keeps its push from being delivered twice.
     commits: { everyMs: EVENT_COMMIT_INTERVAL_MS },
+    // A pod publishes the events of its partitions side by side: one partition after the other,
+    // each event waiting for its Redis round trips (de-duplication, the fabric), made pushes lag
+    // behind inserts at load. A device's events share a partition, so they keep their order.
+    partitionsConsumedConcurrently: EVENT_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: params.options.sessionTimeoutMs,
     maxFetchWaitMs: params.options.maxFetchWaitMs,
     restartDelay: params.options.startRetry,

@@ -18,6 +18,11 @@ export interface GroupConsumerOptions {
    * OffsetCommit round trip per record on a quiet cluster (docs/performance.md).
    */
   commits: 'caller' | { everyMs: number };
+  /**
+   * Partitions whose records `eachMessage` handles at the same time (default 1: kafkajs hands
+   * over one partition's batch after the other). Records of one partition stay one at a time.
+   */
+  partitionsConsumedConcurrently?: number;
   sessionTimeoutMs: number;
   maxFetchWaitMs: number;
   partitionAssigners?: PartitionAssigner[];
@@ -94,6 +99,7 @@ export class GroupConsumer {
       });
       await consumer.run({
         autoCommit: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
         eachMessage: this.eachMessage,
       });
       await withTimeout(joined, JOIN_TIMEOUT_MS, `joining group ${this.options.groupId}`);

@@ -1,17 +1,42 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { clusterDist } from './cluster-env';
 
 export type PodRole = 'broker' | 'gateway';
 
-/** A free TCP port of 127.0.0.1 (bound, read, released). */
+/** Binds `port` (0: any) on 127.0.0.1 and releases it: the port, or 0 when it was taken. */
+function tryBind(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(0));
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as AddressInfo).port;
+      server.close(() => resolve(bound));
+    });
+  });
+}
+
+/**
+ * A free TCP port of 127.0.0.1, below the kernel's ephemeral range (as `tools/infra`'s
+ * `freePort`): a port from that range is also the source port of outgoing connections, and on a
+ * busy machine one was taken between this check and the pod binding it.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  let low = 32_768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+  } catch {
+    // not Linux: the usual start of the range
+  }
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = await tryBind(
+      20_000 + Math.floor(Math.random() * (Math.max(low, 20_001) - 20_000)),
+    );
+    if (port) return port;
+  }
+  return tryBind(0);
 }
 
 /** One app process of the cluster, started from the build (`node <dist>/apps/<role>/...`). */

@@ -1,20 +1,17 @@
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../paths';
 
-/** A TCP port free right now on 127.0.0.1 (never the well-known 1883: other programs may hold it). */
+/**
+ * A TCP port free right now on 127.0.0.1, below the kernel's ephemeral range (never the
+ * well-known 1883: other programs may hold it): `tools/infra`'s `freePort`, so the bench's
+ * processes and its services pick ports the same way.
+ */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
+  const infra = require(join(REPO_ROOT, 'tools/infra/process-utils.mjs')) as {
+    freePort(host?: string): Promise<number>;
+  };
+  return infra.freePort('127.0.0.1');
 }
 
 /** Resolves once something accepts TCP connections on the port, or rejects after `timeoutMs`. */
