@@ -5,6 +5,7 @@
 //   type:bus       broker <-> gateway transport           -> protocol, util
 //   type:broker    aedes assembly                          -> protocol, bus, util
 //   type:gateway   NestJS request handling                 -> protocol, bus, core, util
+//   type:client    the published MQTT client (@dh-mqtt/client) -> protocol
 //   type:app       thin mains                              -> any lib
 //   type:tool      benchmarks, infrastructure scripts     -> any lib
 // and by scope: scope:broker and scope:gateway may use scope:shared and themselves only;
@@ -60,6 +61,11 @@ export default [
           depConstraints: [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'] },
             {
+              sourceTag: 'type:client',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:client'],
+              bannedExternalImports: frameworkFree,
+            },
+            {
               sourceTag: 'type:util',
               onlyDependOnLibsWithTags: ['type:protocol', 'type:util'],
               bannedExternalImports: frameworkFree,
@@ -98,6 +104,7 @@ export default [
                 'type:core',
                 'type:broker',
                 'type:gateway',
+                'type:client',
               ],
             },
             {
@@ -109,6 +116,7 @@ export default [
                 'type:core',
                 'type:broker',
                 'type:gateway',
+                'type:client',
               ],
             },
             // scopes: the broker side never reaches into the gateway side (docs/architecture.md)

@@ -1,5 +1,6 @@
 import { ConfigError, loadCoreConfig, type Env } from '@dh-mqtt/runtime';
 import { readPassword, type PasswordInput } from './read-password';
+import { runSimulateCommand } from './simulate/simulate-command';
 import { runUserCommand, USER_COMMANDS } from './user-commands';
 
 /** Where the command line reads and writes; the process's own streams in `main.ts`. */
@@ -22,6 +23,8 @@ embedded server holds: stop it first.
   user unlock <login>          make the user ACTIVE again (clears failed logins and the lock)
   user set-password <login>    store a new password (read from the terminal without echo,
                                or from standard input); the login must be unlocked separately
+  simulate [options]           simulated devices on a running server: they register, send
+                               notifications and answer commands (simulate --help)
   help                         this text
 `;
 
@@ -35,6 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(USAGE);
     return group === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (group === 'simulate') return runSimulateCommand(argv.slice(1), io);
   if (group !== 'user' || !USER_COMMANDS.includes(command as never) || !login || extra.length) {
     io.stderr.write(`dh-mqtt: unknown command line: ${argv.join(' ')}\n\n${USAGE}`);
     return EXIT.usage;

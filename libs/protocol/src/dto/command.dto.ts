@@ -15,6 +15,7 @@ import {
   StringListField,
   TimestampField,
 } from './field-decorators';
+import { Schema } from './field-schema';
 import { SortFieldOf } from './list-fields';
 
 /**
@@ -71,6 +72,7 @@ export class CommandInsertBody {
    * The name; the reference does not check it, absence is refused here (docs/api/commands.md
    * recommendation).
    */
+  @Schema({ type: 'string', minLength: 1, maxLength: MAX_EVENT_NAME })
   @Required('EMPTY_COMMAND')
   @check('isName', (v) => typeof v === 'string' && v !== '', failWith('EMPTY_COMMAND'))
   @check(

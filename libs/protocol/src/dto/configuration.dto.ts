@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { check, failWith, Required, StringField } from './field-decorators';
+import { Schema } from './field-schema';
 
 /** Longest configuration name and value (docs/api/configuration.md). */
 export const MAX_CONFIGURATION_NAME = 32;
@@ -12,6 +13,7 @@ const isName = (v: unknown): boolean => typeof v === 'string' && v !== '';
  * `Configuration name is wrong or empty`. Left to the core: not found (404 CONFIG_NOT_FOUND).
  */
 export class ConfigurationGetRequest {
+  @Schema({ type: 'string', minLength: 1 })
   @Required('CONFIGURATION_NAME_REQUIRED')
   @check('isName', isName, failWith('CONFIGURATION_NAME_REQUIRED'))
   name!: string;
@@ -26,6 +28,7 @@ export class ConfigurationGetRequest {
  * 409).
  */
 export class ConfigurationPutRequest {
+  @Schema({ type: 'string', minLength: 1, maxLength: MAX_CONFIGURATION_NAME })
   @Required('CONFIGURATION_NAME_REQUIRED')
   @check('isName', isName, failWith('CONFIGURATION_NAME_REQUIRED'))
   @check(
@@ -55,6 +58,7 @@ export class ConfigurationPutRequest {
  * found (404 CONFIG_NOT_FOUND).
  */
 export class ConfigurationDeleteRequest {
+  @Schema({ type: 'string', minLength: 1 })
   @Required('CONFIGURATION_NAME_REQUIRED')
   @check('isName', isName, failWith('CONFIGURATION_NAME_REQUIRED'))
   name!: string;

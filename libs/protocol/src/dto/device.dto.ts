@@ -10,6 +10,7 @@ import {
   StringField,
   WireIdField,
 } from './field-decorators';
+import { Schema } from './field-schema';
 import { SortFieldOf } from './list-fields';
 
 /** Device id grammar and length (docs/api/devices.md). */
@@ -100,6 +101,7 @@ export class DeviceSaveBody {
  * type!`, `No access to device`), defaults, the `$device-add`/`$device-update` notification.
  */
 export class DeviceSaveRequest {
+  @Schema({ pattern: DEVICE_ID_PATTERN.source, maxLength: MAX_DEVICE_ID })
   @DeviceIdField()
   @check(
     'isDeviceIdGrammar',

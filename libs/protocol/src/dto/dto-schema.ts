@@ -51,6 +51,11 @@ function schemaOf(cls: DtoClass): ClassSchema {
   return merged;
 }
 
+/** The fields of a class (base classes included) that hold a nested DTO, with its class. */
+export function nestedFieldsOf(cls: DtoClass): ReadonlyMap<string, () => DtoClass> {
+  return schemaOf(cls).nested;
+}
+
 /** The declared (decorated) fields of a class, in declaration order, base classes last. */
 export function fieldNames(cls: DtoClass): readonly string[] {
   let names = fieldCache.get(cls);

@@ -15,6 +15,7 @@ import {
   type DtoClass,
   type RawConverter,
 } from './dto-schema';
+import { Schema, type JsonSchema } from './field-schema';
 
 /**
  * Field decorators shared by the DTOs. Each failed constraint carries a `FailureContext` that
@@ -70,7 +71,10 @@ const presence = (required?: ErrorCode): PropertyDecorator =>
 
 /** Absent or null takes `value`. */
 export function Default(value: unknown): PropertyDecorator {
-  return Transform(({ value: given }) => given ?? value, { toClassOnly: true });
+  return compose(
+    Transform(({ value: given }) => given ?? value, { toClassOnly: true }),
+    Schema({ default: value }),
+  );
 }
 
 /**
@@ -98,6 +102,12 @@ export function RawField(convert?: RawConverter): PropertyDecorator {
     Exclude({ toClassOnly: true }),
   );
 }
+
+/** An integer id; a numeric string such as `"5"` is read as the number (docs/api/README.md). */
+const WIRE_ID_SCHEMA: JsonSchema = {
+  type: 'integer',
+  description: 'An integer id; a numeric string such as "5" is accepted.',
+};
 
 const toLong = Transform(({ value }) => toWireLong(value), { toClassOnly: true });
 
@@ -133,7 +143,10 @@ export function StringField({
     required === true
       ? IsDefined({ ...failure, context: { ...failure.context, rank: 0 } })
       : presence(required);
-  return compose(present, check('isText', ok, failure));
+  const schema: JsonSchema = { type: 'string' };
+  if (min > 0) schema['minLength'] = min;
+  if (max != null) schema['maxLength'] = max;
+  return compose(present, check('isText', ok, failure), Schema(schema));
 }
 
 /**
@@ -142,6 +155,7 @@ export function StringField({
  */
 export function WireIdField(required?: ErrorCode): PropertyDecorator {
   return compose(
+    Schema(WIRE_ID_SCHEMA),
     toLong,
     presence(required),
     check('isWireLong', isWireLong, failWith('DH_ERR_MALFORMED_JSON')),
@@ -150,7 +164,12 @@ export function WireIdField(required?: ErrorCode): PropertyDecorator {
 
 /** A required integer id (`userId`, `commandId`) whose absence and wrong kind share one text. */
 export function EntityIdField(code: ErrorCode): PropertyDecorator {
-  return compose(toLong, Required(code), check('isWireLong', isWireLong, failWith(code)));
+  return compose(
+    Schema(WIRE_ID_SCHEMA),
+    toLong,
+    Required(code),
+    check('isWireLong', isWireLong, failWith(code)),
+  );
 }
 
 /**
@@ -163,7 +182,11 @@ export function IntField(
   const { required = false, min, defaultValue } = options;
   const message = min === 0 ? 'must be a non-negative integer' : 'must be an integer';
   const ok = (v: unknown): boolean => isWireLong(v) && (min == null || v >= min);
+  const schema: JsonSchema = { type: 'integer' };
+  if (min != null) schema['minimum'] = min;
+  if (defaultValue != null) schema['default'] = defaultValue;
   return compose(
+    Schema(schema),
     Transform(({ value }) => toWireLong(value ?? defaultValue), { toClassOnly: true }),
     required ? IsDefined(invalid(message, 0)) : IsOptional(),
     check('isInteger', ok, invalid(message)),
@@ -173,6 +196,7 @@ export function IntField(
 /** A boolean; absent or null takes `defaultValue` when one is given. */
 export function BoolField(defaultValue?: boolean): PropertyDecorator {
   return compose(
+    Schema({ type: 'boolean' }),
     ...(defaultValue == null ? [IsOptional()] : [Default(defaultValue)]),
     check('isBoolean', (v) => typeof v === 'boolean', invalid('must be a boolean')),
   );
@@ -197,6 +221,10 @@ export function JsonObjectField(): PropertyDecorator {
   const isJsonObject = (v: unknown): boolean =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
   return compose(
+    Schema({
+      type: ['object', 'null'],
+      description: `Any JSON object, nested at most ${MAX_JSON_DEPTH} levels; kept verbatim.`,
+    }),
     RawField(),
     IsOptional(),
     check('isJsonObject', isJsonObject, failWith('PARAMS_NOT_JSON')),
@@ -208,9 +236,18 @@ export function JsonObjectField(): PropertyDecorator {
   );
 }
 
+/** What a timestamp field accepts (docs/api/README.md, "JSON conventions"). */
+const TIMESTAMP_SCHEMA: JsonSchema = {
+  type: ['string', 'integer'],
+  description:
+    'ISO 8601 with or without zone, offset or milliseconds (no zone = UTC), a date alone, an RFC 1123 date, or epoch milliseconds as a number or numeric string.',
+  examples: ['2026-01-01T10:00:00Z', 1767261600000],
+};
+
 /** `timestamp`, `start`, `end`, `expiration`: parsed leniently into a Date (docs/api/README.md). */
 export function TimestampField(): PropertyDecorator {
   return compose(
+    Schema(TIMESTAMP_SCHEMA),
     Transform(({ value }) => (value == null ? value : (parseTimestamp(value) ?? new Date(NaN))), {
       toClassOnly: true,
     }),
@@ -246,6 +283,7 @@ export function NestedField(type: () => DtoClass, required?: ErrorCode): Propert
 export function IdListField(): PropertyDecorator {
   const ok = (v: unknown): boolean => Array.isArray(v) && v.every(isWireLong);
   return compose(
+    Schema({ type: 'array', items: WIRE_ID_SCHEMA }),
     RawField(toWireLongs),
     IsOptional(),
     check('isIdList', ok, failWith('DH_ERR_MALFORMED_JSON')),
@@ -256,6 +294,7 @@ export function IdListField(): PropertyDecorator {
 export function StringListField(): PropertyDecorator {
   const ok = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
   return compose(
+    Schema({ type: 'array', items: { type: 'string' } }),
     RawField(),
     IsOptional(),
     check('isStringList', ok, invalid('must be an array of strings')),
@@ -264,7 +303,10 @@ export function StringListField(): PropertyDecorator {
 
 /** A field that must be absent or null (`id` of `network/insert`, `devicetype/insert`). */
 export function Forbidden(code: ErrorCode): PropertyDecorator {
-  return check('isAbsent', (v) => v == null, failWith(code, 0));
+  return compose(
+    Schema({ type: 'null', description: 'Must be absent or null.' }),
+    check('isAbsent', (v) => v == null, failWith(code, 0)),
+  );
 }
 
 /** Trims strings (user login, docs/api/users.md). */
@@ -280,6 +322,7 @@ export const Trim = Transform(({ value }) => (typeof value === 'string' ? value.
 export function DeviceIdField(required = true): PropertyDecorator {
   const ok = (v: unknown): boolean => typeof v === 'string' && v !== '';
   return compose(
+    Schema({ type: 'string', minLength: 1 }),
     presence(required ? 'DEVICE_ID_REQUIRED' : undefined),
     check('isDeviceId', ok, failWith('DEVICE_ID_REQUIRED')),
   );

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional } from 'class-validator';
 import { check, compose, Default, failWith, invalid, isWireLong } from './field-decorators';
+import { Schema } from './field-schema';
 
 /** Default and maximum page size of every list (docs/api/README.md; `take` is capped). */
 export const DEFAULT_TAKE = 20;
@@ -17,6 +18,7 @@ export function SortFieldOf(fields: readonly string[]): PropertyDecorator {
   const canonical = (v: unknown): unknown =>
     typeof v === 'string' ? (fields.find((f) => f.toLowerCase() === v.toLowerCase()) ?? v) : v;
   return compose(
+    Schema({ type: 'string', enum: [...fields], description: 'Case-insensitive.' }),
     Transform(({ value }) => canonical(value), { toClassOnly: true }),
     IsOptional(),
     IsIn([...fields], failWith('INVALID_REQUEST_PARAMETERS')),
@@ -31,6 +33,12 @@ export function SortOrderField(defaultOrder?: SortOrder): PropertyDecorator {
   const canonical = (v: unknown): unknown =>
     typeof v === 'string' && /^(asc|desc)$/i.test(v) ? v.toUpperCase() : v;
   return compose(
+    Schema({
+      type: 'string',
+      enum: ['ASC', 'DESC'],
+      description: 'Case-insensitive.',
+      ...(defaultOrder ? { default: defaultOrder } : {}),
+    }),
     Transform(({ value }) => canonical(value ?? defaultOrder), { toClassOnly: true }),
     IsOptional(),
     IsIn(['ASC', 'DESC'], failWith('UNPARSEABLE_SORT_ORDER', 1, true)),
@@ -42,6 +50,12 @@ export function TakeField(): PropertyDecorator {
   const clamp = (v: unknown): unknown =>
     isWireLong(v) && v >= 0 ? Math.min(v || MAX_TAKE, MAX_TAKE) : v;
   return compose(
+    Schema({
+      type: 'integer',
+      minimum: 0,
+      default: DEFAULT_TAKE,
+      description: `At most ${MAX_TAKE} are returned; 0 means ${MAX_TAKE}.`,
+    }),
     Transform(({ value }) => clamp(value ?? DEFAULT_TAKE), { toClassOnly: true }),
     check('isPageSize', (v) => isWireLong(v) && v >= 0, invalid('must be a non-negative integer')),
   );
@@ -50,6 +64,7 @@ export function TakeField(): PropertyDecorator {
 /** `skip`: default 0. */
 export function SkipField(): PropertyDecorator {
   return compose(
+    Schema({ type: 'integer', minimum: 0 }),
     Default(DEFAULT_SKIP),
     check('isOffset', (v) => isWireLong(v) && v >= 0, invalid('must be a non-negative integer')),
   );

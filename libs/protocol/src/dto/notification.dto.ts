@@ -15,11 +15,13 @@ import {
   TimestampField,
   toWireLong,
 } from './field-decorators';
+import { Schema } from './field-schema';
 import { SortFieldOf } from './list-fields';
 import { Transform } from 'class-transformer';
 
 /** The `notification` object of `notification/insert` (docs/api/notifications.md). */
 export class NotificationInsertBody {
+  @Schema({ type: 'string', minLength: 1, maxLength: MAX_EVENT_NAME })
   @Required('NOTIFICATION_REQUIRED')
   @check('isName', (v) => typeof v === 'string' && v !== '', failWith('NOTIFICATION_REQUIRED'))
   @check(
@@ -61,6 +63,7 @@ export class NotificationGetRequest {
   @DeviceIdField()
   deviceId!: string;
 
+  @Schema({ type: 'integer' })
   @Transform(({ value }) => toWireLong(value), { toClassOnly: true })
   @Required('NOTIFICATION_ID_REQUIRED')
   @check('isInteger', (v) => Number.isSafeInteger(v), failWith('NOTIFICATION_ID_NOT_INTEGER'))

@@ -10,6 +10,7 @@ import {
   RawField,
   toWireLongs,
 } from './field-decorators';
+import { Schema } from './field-schema';
 
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isNonBlank = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
@@ -21,6 +22,7 @@ const isNonEmpty = (v: unknown): boolean => typeof v === 'string' && v !== '';
  * Left to the core: signature, token type, expiry (`Token expired`), user missing or not ACTIVE.
  */
 export class AuthenticateRequest {
+  @Schema({ type: 'string', minLength: 1, description: 'An access token (JWT).' })
   @Required('DH_ERR_UNAUTHORIZED')
   @check('isNotEmpty', (v) => v !== '', failWith('DH_ERR_UNAUTHORIZED', 0))
   @check('isString', isString, failWith('INCORRECT_CREDENTIALS'))
@@ -33,10 +35,12 @@ export class AuthenticateRequest {
  * lockout (401 `Invalid credentials`), user not ACTIVE (401 `User is locked or disabled`).
  */
 export class TokenRequest {
+  @Schema({ type: 'string', minLength: 1 })
   @Required('INVALID_AUTH_REQUEST_PARAMETERS')
   @check('isNonBlank', isNonBlank, failWith('INVALID_AUTH_REQUEST_PARAMETERS'))
   login!: string;
 
+  @Schema({ type: 'string', minLength: 1 })
   @Required('INVALID_AUTH_REQUEST_PARAMETERS')
   @check('isNonEmpty', isNonEmpty, failWith('INVALID_AUTH_REQUEST_PARAMETERS'))
   password!: string;
@@ -48,6 +52,7 @@ export class TokenRequest {
  * type`), expired (401 `Token has expired`), bad signature or user (401 `Invalid credentials`).
  */
 export class TokenRefreshRequest {
+  @Schema({ type: 'string', minLength: 1, description: 'A refresh token (JWT).' })
   @Required('PAYLOAD_NOT_FOUND')
   @check('isNonEmpty', isNonEmpty, failWith('PAYLOAD_NOT_FOUND'))
   refreshToken!: string;
@@ -57,6 +62,12 @@ export class TokenRefreshRequest {
  * A permission name (case-insensitive; unknown ones dropped by the core) or numeric id
  * (docs/api/README.md).
  */
+/** Ids or `"*"` for every one (docs/api/README.md, "JWT"). */
+const SCOPE_LIST_SCHEMA = {
+  type: 'array',
+  items: { oneOf: [{ type: 'integer' }, { const: '*' }] },
+};
+
 const isPermissionRef = (v: unknown): boolean => typeof v === 'string' || Number.isSafeInteger(v);
 const isPermissionList = (v: unknown): boolean => Array.isArray(v) && v.every(isPermissionRef);
 /**
@@ -71,6 +82,11 @@ export class TokenCreatePayload {
   userId!: number;
 
   /** Absent ⇒ the token grants nothing (`[1]`); `[]` ⇒ the client set at use time. */
+  @Schema({
+    type: 'array',
+    items: { type: ['string', 'integer'] },
+    description: 'Permission names or numeric ids (docs/api/README.md, "Permissions").',
+  })
   @RawField()
   @IsOptional()
   @check(
@@ -81,12 +97,14 @@ export class TokenCreatePayload {
   actions?: Array<string | number>;
 
   /** `["*"]` = all networks; absent ⇒ no network access. */
+  @Schema(SCOPE_LIST_SCHEMA)
   @RawField(toWireLongs)
   @IsOptional()
   @check('isScopeList', isScopeList, invalid('must be an array of ids or "*"'))
   networkIds?: Array<number | '*'>;
 
   /** `["*"]` = all device types; absent ⇒ null. */
+  @Schema(SCOPE_LIST_SCHEMA)
   @RawField(toWireLongs)
   @IsOptional()
   @check('isScopeList', isScopeList, invalid('must be an array of ids or "*"'))

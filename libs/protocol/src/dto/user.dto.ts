@@ -15,6 +15,7 @@ import {
   StringField,
   Trim,
 } from './field-decorators';
+import { Schema } from './field-schema';
 import { SortFieldOf } from './list-fields';
 
 /** Login and password rules (docs/api/users.md). */
@@ -23,6 +24,15 @@ export const PASSWORD_PATTERN = /^.{6,128}$/;
 const ROLES: readonly UserRole[] = [0, 1];
 const STATUSES: readonly UserStatus[] = [0, 1, 2];
 const STATUS_TEXT = 'must be 0 (active), 1 (locked out) or 2 (disabled)';
+
+const LOGIN_SCHEMA = {
+  type: 'string',
+  minLength: 3,
+  maxLength: 128,
+  pattern: LOGIN_PATTERN.source,
+  description: 'Trimmed before it is checked.',
+};
+const PASSWORD_SCHEMA = { type: 'string', pattern: PASSWORD_PATTERN.source };
 
 const isLoginLength = (v: unknown): boolean =>
   typeof v === 'string' && v.length >= 3 && v.length <= 128;
@@ -94,11 +104,13 @@ export class UserInsertBody {
   @IsIn([...STATUSES], invalid(STATUS_TEXT))
   status: UserStatus = 0;
 
+  @Schema(PASSWORD_SCHEMA)
   @Required('PASSWORD_VALIDATION_FAILED')
   @check('isPassword', isPassword, failWith('PASSWORD_VALIDATION_FAILED'))
   password!: string;
 
   /** Trimmed (docs/api/users.md). */
+  @Schema(LOGIN_SCHEMA)
   @Trim
   @Required('LOGIN_LENGTH_INVALID')
   @check('isLoginLength', isLoginLength, failWith('LOGIN_LENGTH_INVALID'))
@@ -143,10 +155,12 @@ export class UserUpdateBody {
 
   /** Applied only when non-empty (docs/api/users.md): an empty password becomes absent. */
   @Transform(({ value }) => (value === '' ? undefined : value), { toClassOnly: true })
+  @Schema(PASSWORD_SCHEMA)
   @IsOptional()
   @check('isPassword', isPassword, failWith('PASSWORD_VALIDATION_FAILED'))
   password?: string;
 
+  @Schema(LOGIN_SCHEMA)
   @Trim
   @IsOptional()
   @check('isLoginLength', isLoginLength, failWith('LOGIN_LENGTH_INVALID'))

@@ -1,0 +1,3 @@
+import root, { productionCode } from '../../eslint.config.mjs';
+
+export default [...root, productionCode];
