@@ -52,6 +52,8 @@ export async function startEmbeddedServer(
       DH_MQTT_PORT: String(ports?.mqtt ?? 0),
       DH_WS_PORT: String(ports?.ws ?? 0),
       DH_HTTP_PORT: String(ports?.http ?? 0),
+      // The REST and WebSocket APIs are not used here; off, so no test binds their fixed 8080.
+      DH_API_PORT: 'off',
       DH_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
