@@ -10,14 +10,13 @@ import {
 import { requirePrincipal } from '../core/access';
 import type { ActionImpl } from '../core/action';
 import { isJsonObject, isStorableId, parseId } from '../core/request-fields';
-import { formatTimestamp } from '../core/timestamp';
 import {
   findDeviceById,
   insertDevice,
-  insertNotification,
   updateDevice,
   type DeviceRecord,
 } from '../repositories/device.repository';
+import { insertNotification } from '../repositories/notification.repository';
 import {
   assignedNetworkIds,
   deviceTypeRepository,
@@ -175,14 +174,13 @@ export const saveDevice: ActionImpl = async (ctx, request) => {
         await updateDevice(tx, device);
       }
       const name = existing == null ? '$device-add' : '$device-update';
-      const timestamp = formatTimestamp(ctx.now());
       const parameters = { ...device };
-      const id = await insertNotification(tx, {
+      const { id, timestamp } = await insertNotification(tx, {
         notification: name,
         deviceId,
         networkId: device.networkId,
         deviceTypeId: device.deviceTypeId,
-        timestamp,
+        timestamp: ctx.now(),
         parameters,
       });
       return {

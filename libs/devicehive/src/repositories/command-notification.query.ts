@@ -14,11 +14,6 @@ export function timestampParam(date: Date): string {
   return formatTimestamp(date);
 }
 
-/** A JSON-object column value as a JSONB parameter (`$n::jsonb`). */
-export function jsonParam(value: unknown): string | null {
-  return value == null ? null : JSON.stringify(value);
-}
-
 /** Which stored events an event query covers: each axis null = any (docs/api/subscriptions.md). */
 export interface EventScope {
   deviceId: string | null;

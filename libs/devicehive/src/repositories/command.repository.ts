@@ -1,9 +1,9 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
 import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
+import { jsonParam } from '../storage/sql-types';
 import {
   WhereBuilder,
-  jsonParam,
   listWhere,
   selectOnDevice,
   selectPage,

@@ -1,5 +1,6 @@
 import type { IdScope, JsonObject } from '@dh-mqtt/protocol';
 import type { SqlClient } from '../storage/sql-client.port';
+import { jsonParam } from '../storage/sql-types';
 import {
   SqlBuilder,
   toNumber,
@@ -155,33 +156,4 @@ export async function updateDevice(sql: SqlClient, device: DeviceRecord): Promis
 export async function deleteDeviceById(sql: SqlClient, deviceId: string): Promise<boolean> {
   const { rowCount } = await sql.query('DELETE FROM dh_device WHERE id = $1', [deviceId]);
   return rowCount > 0;
-}
-
-/** JSONB parameters travel as JSON text so both drivers store objects verbatim. */
-export function jsonParam(value: JsonObject | null | undefined): string | null {
-  return value == null ? null : JSON.stringify(value);
-}
-
-/**
- * A notification row to insert (docs/api/notifications.md); `timestamp` in the docs/api/README.md
- * format (UTC).
- */
-export interface NewNotification {
-  notification: string;
-  deviceId: string;
-  networkId: number;
-  deviceTypeId: number;
-  timestamp: string;
-  parameters: JsonObject | null;
-}
-
-/** Inserts a notification (server-made ones such as `$device-add`) and returns its id. */
-export async function insertNotification(sql: SqlClient, n: NewNotification): Promise<number> {
-  const { rows } = await sql.query<{ id: unknown }>(
-    `INSERT INTO dh_notification
-       (notification, device_id, network_id, device_type_id, timestamp, parameters)
-     VALUES ($1, $2, $3, $4, $5::timestamp, $6::jsonb) RETURNING id`,
-    [n.notification, n.deviceId, n.networkId, n.deviceTypeId, n.timestamp, jsonParam(n.parameters)],
-  );
-  return toNumber(rows[0]?.id);
 }

@@ -1,6 +1,7 @@
 import { UserStatus, type JsonObject } from '@dh-mqtt/protocol';
 import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
+import { jsonParam } from '../storage/sql-types';
 import {
   likePattern,
   SqlBuilder,
@@ -232,8 +233,4 @@ export class UserRepository {
     const { rowCount } = await this.sql.query('DELETE FROM dh_user WHERE id = $1', [id]);
     return rowCount > 0;
   }
-}
-
-function jsonParam(value: JsonObject | null): string | null {
-  return value === null ? null : JSON.stringify(value);
 }

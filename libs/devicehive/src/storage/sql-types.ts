@@ -39,3 +39,11 @@ export function parseUtcTimestamp(text: string): Date | number {
 export function toSqlParams(params: readonly unknown[]): unknown[] {
   return params.map((value) => (value instanceof Date ? value.toISOString() : value));
 }
+
+/**
+ * A JSON value as a JSONB parameter (`$n::jsonb`): sent as JSON text, so both drivers store it
+ * verbatim; null and undefined become SQL NULL.
+ */
+export function jsonParam(value: unknown): string | null {
+  return value == null ? null : JSON.stringify(value);
+}
