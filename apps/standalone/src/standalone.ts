@@ -134,7 +134,16 @@ export async function startStandalone(
       });
     }
     ready = true;
-    logger.info({ ports, wsPath: config.wsPath, host: config.host }, 'standalone listening');
+    // startedInMs: since the process started (issue 17's start-time figure, docs/operations.md).
+    logger.info(
+      {
+        ports,
+        wsPath: config.wsPath,
+        host: config.host,
+        startedInMs: Math.round(performance.now()),
+      },
+      'standalone listening',
+    );
     return assemble(ports, broker);
   } catch (err) {
     await runSteps(logger, [...parts].reverse());

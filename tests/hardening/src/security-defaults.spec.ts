@@ -56,6 +56,8 @@ describe('security defaults of the embedded process', () => {
       const second = await spawnStandalone({ dataDir });
       try {
         expect(second.logs()).toContain('"standalone listening"');
+        // The start's duration, from process start to listening, is in that line.
+        expect(second.logs()).toMatch(/"startedInMs":[1-9]\d*[^\n]*"msg":"standalone listening"/);
         expect(second.logs()).not.toContain(WARNING);
       } finally {
         await second.stop();
