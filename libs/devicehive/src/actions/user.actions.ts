@@ -70,7 +70,7 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPa
   if (present(payload.login)) {
     const login = checkLogin(payload.login);
     const holder = await users.findIdByLogin(login);
-    if (holder !== undefined && holder !== userId) throw new DhError('DUPLICATE_LOGIN');
+    if (holder !== null && holder !== userId) throw new DhError('DUPLICATE_LOGIN');
     changes.login = login;
   }
   const password =

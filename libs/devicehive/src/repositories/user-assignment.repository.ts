@@ -64,13 +64,13 @@ export class UserAssignmentRepository {
     return rows.map(toNamed);
   }
 
-  /** The entity when it is assigned to the user, else undefined. */
+  /** The entity when it is assigned to the user, else null. */
   async findAssigned(
     kind: AssignmentKind,
     userId: number,
     id: number,
-  ): Promise<NamedEntity | undefined> {
-    if (!Number.isSafeInteger(id)) return undefined;
+  ): Promise<NamedEntity | null> {
+    if (!Number.isSafeInteger(id)) return null;
     const { entity, link, column } = KINDS[kind];
     const { rows } = await this.sql.query<NamedRow>(
       `SELECT e.id, e.name, e.description FROM ${entity} e
@@ -78,16 +78,17 @@ export class UserAssignmentRepository {
        WHERE l.user_id = $1 AND e.id = $2`,
       [userId, id],
     );
-    return rows[0] && toNamed(rows[0]);
+    return rows[0] ? toNamed(rows[0]) : null;
   }
 
-  async findById(kind: AssignmentKind, id: number): Promise<NamedEntity | undefined> {
-    if (!Number.isSafeInteger(id)) return undefined;
+  /** The entity, or null when there is none. */
+  async findById(kind: AssignmentKind, id: number): Promise<NamedEntity | null> {
+    if (!Number.isSafeInteger(id)) return null;
     const { rows } = await this.sql.query<NamedRow>(
       `SELECT id, name, description FROM ${KINDS[kind].entity} WHERE id = $1`,
       [id],
     );
-    return rows[0] && toNamed(rows[0]);
+    return rows[0] ? toNamed(rows[0]) : null;
   }
 
   /**

@@ -125,22 +125,23 @@ const storable = (id: number) => Number.isSafeInteger(id);
 export class UserRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  async findById(id: number): Promise<UserRecord | undefined> {
-    if (!storable(id)) return undefined;
+  /** The user, or null when there is none. */
+  async findById(id: number): Promise<UserRecord | null> {
+    if (!storable(id)) return null;
     const { rows } = await this.sql.query<UserRow>(
       `SELECT ${USER_COLUMNS} FROM dh_user WHERE id = $1`,
       [id],
     );
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  /** The id of the user with exactly that login (case-sensitive, docs/api/users.md). */
-  async findIdByLogin(login: string): Promise<number | undefined> {
+  /** The id of the user with exactly that login (case-sensitive, docs/api/users.md), or null. */
+  async findIdByLogin(login: string): Promise<number | null> {
     const { rows } = await this.sql.query<{ id: unknown }>(
       'SELECT id FROM dh_user WHERE login = $1',
       [login],
     );
-    return rows[0] && toNumber(rows[0].id);
+    return rows[0] ? toNumber(rows[0].id) : null;
   }
 
   async list(filter: UserFilter, { sort, page }: UserListOptions): Promise<UserRecord[]> {
@@ -164,10 +165,10 @@ export class UserRepository {
   }
 
   /**
-   * Inserts the user; undefined when the login is taken. `ON CONFLICT` makes the check and the
+   * Inserts the user; null when the login is taken. `ON CONFLICT` makes the check and the
    * insert one atomic step, so two concurrent inserts of one login cannot both succeed.
    */
-  async insert(user: NewUser): Promise<UserRecord | undefined> {
+  async insert(user: NewUser): Promise<UserRecord | null> {
     const { rows } = await this.sql.query<UserRow>(
       `INSERT INTO dh_user (login, password_hash, password_salt, role, status, login_attempts,
          data, intro_reviewed, all_device_types_available)
@@ -184,7 +185,7 @@ export class UserRepository {
         user.allDeviceTypesAvailable,
       ],
     );
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /**
