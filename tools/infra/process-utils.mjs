@@ -30,17 +30,25 @@ function tryBind(port, host) {
   });
 }
 
+/** The next port this process tries: a random start, then one after the other. */
+let nextPort = 0;
+
 /**
  * A TCP port that was free a moment ago, chosen below the kernel's ephemeral range: a port from
  * that range (what binding port 0 returns) is also handed out as the source port of outgoing
  * connections, and on a busy machine (Kafka and Redis clients of parallel suites) one was taken
- * between this check and the server binding it ("port … is already in use").
+ * between this check and the server binding it ("port … is already in use"). Ports are walked one
+ * after the other from a random start, so one process never hands out the same port twice and
+ * two processes rarely meet.
  */
 export async function freePort(host = '127.0.0.1') {
-  const low = Math.max(ephemeralLow(), 20_001);
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = await tryBind(20_000 + Math.floor(Math.random() * (low - 20_000)), host);
-    if (port) return port;
+  const low = 20_000;
+  const high = Math.max(ephemeralLow(), low + 1_000);
+  if (nextPort === 0) nextPort = low + Math.floor(Math.random() * (high - low));
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const candidate = nextPort;
+    nextPort = nextPort + 1 >= high ? low : nextPort + 1;
+    if (await tryBind(candidate, host)) return candidate;
   }
   return tryBind(0, host);
 }

@@ -18,23 +18,30 @@ function tryBind(port: number): Promise<number> {
   });
 }
 
+/** The next port this process tries: a random start, then one after the other. */
+let nextPort = 0;
+
 /**
  * A free TCP port of 127.0.0.1, below the kernel's ephemeral range (as `tools/infra`'s
  * `freePort`): a port from that range is also the source port of outgoing connections, and on a
- * busy machine one was taken between this check and the pod binding it.
+ * busy machine one was taken between this check and the pod binding it. Ports are walked one after
+ * the other from a random start, so a suite never hands out the same port twice (random picks did:
+ * two pods of one cluster got the same port).
  */
 export async function freePort(): Promise<number> {
-  let low = 32_768;
+  let high = 32_768;
   try {
-    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+    high = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
   } catch {
     // not Linux: the usual start of the range
   }
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = await tryBind(
-      20_000 + Math.floor(Math.random() * (Math.max(low, 20_001) - 20_000)),
-    );
-    if (port) return port;
+  const low = 20_000;
+  high = Math.max(high, low + 1_000);
+  if (nextPort === 0) nextPort = low + Math.floor(Math.random() * (high - low));
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const candidate = nextPort;
+    nextPort = nextPort + 1 >= high ? low : nextPort + 1;
+    if (await tryBind(candidate)) return candidate;
   }
   return tryBind(0);
 }
