@@ -1,0 +1,2 @@
+// The remote DeviceHive backend: see README.md.
+export {};
