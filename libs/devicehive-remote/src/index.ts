@@ -1,2 +1,2 @@
 // The remote DeviceHive backend: see README.md.
-export {};
+export type * from './events/remote-event-stream.port';
