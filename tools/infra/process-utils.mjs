@@ -1,57 +1,10 @@
 // Small helpers shared by the local-infrastructure scripts (PostgreSQL now; Redis and Kafka use
-// the same): free ports, child processes with captured output, Debian packages. Plain Node ESM.
+// the same): free ports (free-port.cjs), child processes with captured output, Debian packages. Plain Node ESM.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import freePortModule from './free-port.cjs';
 
-/** Where the kernel's ephemeral ports (source ports of outgoing connections) begin. */
-function ephemeralLow() {
-  try {
-    return (
-      Number(
-        readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
-      ) || 32768
-    );
-  } catch {
-    return 32768;
-  }
-}
-
-/** Binds `port` (0: any) on `host` and releases it; resolves with the port, or 0 when taken. */
-function tryBind(port, host) {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(0));
-    server.listen(port, host, () => {
-      const bound = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
-      server.close(() => resolve(bound));
-    });
-  });
-}
-
-/** The next port this process tries: a random start, then one after the other. */
-let nextPort = 0;
-
-/**
- * A TCP port that was free a moment ago, chosen below the kernel's ephemeral range: a port from
- * that range (what binding port 0 returns) is also handed out as the source port of outgoing
- * connections, and on a busy machine (Kafka and Redis clients of parallel suites) one was taken
- * between this check and the server binding it ("port … is already in use"). Ports are walked one
- * after the other from a random start, so one process never hands out the same port twice and
- * two processes rarely meet.
- */
-export async function freePort(host = '127.0.0.1') {
-  const low = 20_000;
-  const high = Math.max(ephemeralLow(), low + 1_000);
-  if (nextPort === 0) nextPort = low + Math.floor(Math.random() * (high - low));
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const candidate = nextPort;
-    nextPort = nextPort + 1 >= high ? low : nextPort + 1;
-    if (await tryBind(candidate, host)) return candidate;
-  }
-  return tryBind(0, host);
-}
+/** See free-port.cjs. */
+export const { freePort } = freePortModule;
 
 /**
  * Runs a command to completion. Resolves with its output; rejects with an error that carries the

@@ -1,49 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { clusterDist } from './cluster-env';
 
 export type PodRole = 'broker' | 'gateway';
 
-/** Binds `port` (0: any) on 127.0.0.1 and releases it: the port, or 0 when it was taken. */
-function tryBind(port: number): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(0));
-    server.listen(port, '127.0.0.1', () => {
-      const bound = (server.address() as AddressInfo).port;
-      server.close(() => resolve(bound));
-    });
-  });
-}
-
-/** The next port this process tries: a random start, then one after the other. */
-let nextPort = 0;
-
-/**
- * A free TCP port of 127.0.0.1, below the kernel's ephemeral range (as `tools/infra`'s
- * `freePort`): a port from that range is also the source port of outgoing connections, and on a
- * busy machine one was taken between this check and the pod binding it. Ports are walked one after
- * the other from a random start, so a suite never hands out the same port twice (random picks did:
- * two pods of one cluster got the same port).
- */
-export async function freePort(): Promise<number> {
-  let high = 32_768;
-  try {
-    high = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
-  } catch {
-    // not Linux: the usual start of the range
-  }
-  const low = 20_000;
-  high = Math.max(high, low + 1_000);
-  if (nextPort === 0) nextPort = low + Math.floor(Math.random() * (high - low));
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const candidate = nextPort;
-    nextPort = nextPort + 1 >= high ? low : nextPort + 1;
-    if (await tryBind(candidate)) return candidate;
-  }
-  return tryBind(0);
+/** `tools/infra`'s `freePort` (free-port.cjs): one way of choosing ports for services and pods. */
+export function freePort(): Promise<number> {
+  const infra = require(join(__dirname, '../../../../tools/infra/free-port.cjs')) as {
+    freePort(host?: string): Promise<number>;
+  };
+  return infra.freePort('127.0.0.1');
 }
 
 /** One app process of the cluster, started from the build (`node <dist>/apps/<role>/...`). */

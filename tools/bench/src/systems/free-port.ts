@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../paths';
  * processes and its services pick ports the same way.
  */
 export function freePort(): Promise<number> {
-  const infra = require(join(REPO_ROOT, 'tools/infra/process-utils.mjs')) as {
+  const infra = require(join(REPO_ROOT, 'tools/infra/free-port.cjs')) as {
     freePort(host?: string): Promise<number>;
   };
   return infra.freePort('127.0.0.1');
