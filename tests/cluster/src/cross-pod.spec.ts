@@ -1,5 +1,5 @@
 import { SAMPLE_DEVICE, startCluster, type TestCluster } from './support/cluster';
-import { DhClient, eventually } from './support/dh-client';
+import { DhClient, eventually, connectedPerTest } from './support/dh-client';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -18,20 +18,10 @@ async function insertNotifications(device: DhClient, from: string, count: number
 
 describe('a cluster of 2 broker pods and 2 gateway pods', () => {
   let cluster: TestCluster;
-  let clients: DhClient[] = [];
-  const connect = async (...args: Parameters<typeof DhClient.connect>) => {
-    const client = await DhClient.connect(...args);
-    clients.push(client);
-    return client;
-  };
+  const connect = connectedPerTest();
 
   beforeAll(async () => {
     cluster = await startCluster({ name: 'cross-pod', redisDb: 7 });
-  });
-
-  afterEach(async () => {
-    await Promise.all(clients.map((client) => client.end()));
-    clients = [];
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { SAMPLE_DEVICE, startCluster, type TestCluster } from './support/cluster';
-import { DhClient, eventually } from './support/dh-client';
+import { DhClient, eventually, connectedPerTest } from './support/dh-client';
 import {
   duplicates,
   insertUntil,
@@ -18,16 +18,9 @@ const acknowledged = (from: string, outcomes: Outcome[]): Array<[string, number]
 
 describe('pod loss in a cluster of 2 broker pods and 2 gateway pods', () => {
   let cluster: TestCluster | undefined;
-  let clients: DhClient[] = [];
-  const connect = async (...args: Parameters<typeof DhClient.connect>) => {
-    const client = await DhClient.connect(...args);
-    clients.push(client);
-    return client;
-  };
+  const connect = connectedPerTest();
 
   afterEach(async () => {
-    await Promise.all(clients.map((client) => client.end()));
-    clients = [];
     await cluster?.close();
     cluster = undefined;
   });

@@ -1,5 +1,5 @@
 import { SAMPLE_DEVICE, startCluster, type TestCluster } from './support/cluster';
-import { DhClient, eventually } from './support/dh-client';
+import { DhClient, eventually, connectedPerTest } from './support/dh-client';
 import type { PodProcess } from './support/pod-process';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -29,20 +29,10 @@ async function insert(device: DhClient, name: string, count: number): Promise<vo
  */
 describe('event and reply delivery across 2 broker pods, fabric traffic per pod', () => {
   let cluster: TestCluster;
-  let clients: DhClient[] = [];
-  const connect = async (...args: Parameters<typeof DhClient.connect>) => {
-    const client = await DhClient.connect(...args);
-    clients.push(client);
-    return client;
-  };
+  const connect = connectedPerTest();
 
   beforeAll(async () => {
     cluster = await startCluster({ name: 'push-listener', redisDb: 3 });
-  });
-
-  afterEach(async () => {
-    await Promise.all(clients.map((client) => client.end()));
-    clients = [];
   });
 
   afterAll(async () => {

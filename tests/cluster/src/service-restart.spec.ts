@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SAMPLE_DEVICE, startCluster, type TestCluster } from './support/cluster';
 import { testKafkaDir, testPostgresDir, testRedisDir, testRedisUrl } from './support/cluster-env';
-import { DhClient } from './support/dh-client';
+import { DhClient, connectedPerTest } from './support/dh-client';
 import { duplicates, insertUntil, type Outcome } from './support/traffic';
 
 const NOTIFICATIONS = `dh/notification/+/+/${SAMPLE_DEVICE}/#`;
@@ -92,16 +92,9 @@ const rows: FaultRow[] = [];
 
 describe('SIGKILL and restart of a shared service under steady QoS 1 load', () => {
   let cluster: TestCluster | undefined;
-  let clients: DhClient[] = [];
-  const connect = async (...args: Parameters<typeof DhClient.connect>) => {
-    const client = await DhClient.connect(...args);
-    clients.push(client);
-    return client;
-  };
+  const connect = connectedPerTest();
 
   afterEach(async () => {
-    await Promise.all(clients.map((client) => client.end()));
-    clients = [];
     await cluster?.close();
     cluster = undefined;
   });

@@ -143,3 +143,23 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * `DhClient.connect` for one describe block: every client it connected is ended after each test.
+ * Call it before the block's own `afterEach` (hooks run in declaration order), so the clients end
+ * before the cluster closes.
+ */
+export function connectedPerTest(): (
+  ...args: Parameters<typeof DhClient.connect>
+) => Promise<DhClient> {
+  let clients: DhClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.map((client) => client.end()));
+    clients = [];
+  });
+  return async (...args) => {
+    const client = await DhClient.connect(...args);
+    clients.push(client);
+    return client;
+  };
+}
