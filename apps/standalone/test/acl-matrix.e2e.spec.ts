@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Inbox, connectMqtt, grantedQos, type Received } from '@dh-mqtt/broker/testing';
-import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { startStandalone, type Standalone } from '../src/standalone';
+import type { Standalone } from '../src/standalone';
+import { ApiTestServer } from './api-test-client';
 
 // The topic ACL of docs/topics/README.md, docs/topics/request.md, docs/reliability.md and native
 // publishing (docs/topics/notification.md), end to end against the embedded process with its real
@@ -27,8 +24,8 @@ interface Peer {
 }
 
 describe('topic ACL and native publishing (standalone)', () => {
+  const server = new ApiTestServer();
   let app: Standalone;
-  let dataDir: string;
   let net2: number;
   const clients: MqttClient[] = [];
   let seq = 0;
@@ -77,19 +74,8 @@ describe('topic ACL and native publishing (standalone)', () => {
     template.replaceAll('{net2}', String(net2)).replaceAll('{me}', me);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'dh-acl-'));
-    app = await startStandalone(
-      loadStandaloneConfig({
-        DH_HOST: '127.0.0.1',
-        DH_MQTT_PORT: '0',
-        DH_WS_PORT: '0',
-        DH_HTTP_PORT: '0',
-        DH_API_PORT: '0',
-        DH_DATA_DIR: dataDir,
-        DH_JWT_SECRET: 'acl-e2e-secret-of-enough-length-0123456789',
-      }),
-      { logger: silentLogger() },
-    );
+    await server.start();
+    app = server.app;
     const admin = await peer('admin', 'acl-setup');
     await admin.client.subscribeAsync('dh/response/#', { qos: 1 });
     const network = await succeed(admin, {
@@ -117,8 +103,7 @@ describe('topic ACL and native publishing (standalone)', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.endAsync(true)));
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   });
 
   describe('SUBSCRIBE', () => {

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Inbox, connectMqtt } from '@dh-mqtt/broker/testing';
-import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { startStandalone, type Standalone } from '../src/standalone';
+import { ApiTestServer } from './api-test-client';
 
 // The limits of docs/reliability.md end to end: login lockout (docs/api/README.md) over MQTT
 // CONNECT, and a limit hit visible on /metrics.
@@ -14,32 +11,18 @@ jest.setTimeout(60_000);
 const ADMIN = { username: 'dhadmin', password: 'dhadmin_#911' };
 
 describe(`${startStandalone.name} limits`, () => {
+  const server = new ApiTestServer();
   let app: Standalone;
-  let dir: string;
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dh-limits-'));
-    app = await startStandalone(
-      loadStandaloneConfig({
-        DH_HOST: '127.0.0.1',
-        DH_MQTT_PORT: '0',
-        DH_WS_PORT: '0',
-        DH_HTTP_PORT: '0',
-        DH_API_PORT: '0',
-        DH_DATA_DIR: join(dir, 'data'),
-        DH_JWT_SECRET: 'limits-e2e-secret-of-enough-length-0123456',
-        DH_REQUEST_RATE: '1',
-        DH_REQUEST_BURST: '5',
-      }),
-      { logger: silentLogger() },
-    );
+    await server.start({ DH_REQUEST_RATE: '1', DH_REQUEST_BURST: '5' });
+    app = server.app;
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.endAsync(true)));
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   });
 
   const url = () => `mqtt://127.0.0.1:${app.ports.mqtt}`;

@@ -1,23 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inbox, connectMqtt } from '@dh-mqtt/broker/testing';
 import {
   METRICS,
   PENDING_METRICS,
-  loadStandaloneConfig,
   metricsInPromQL,
   parsePrometheusText,
   sampleNamesOf,
   sampleValue,
   sampledNames,
-  silentLogger,
   type Sample,
 } from '@dh-mqtt/runtime';
 import type { MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 import { parse } from 'yaml';
 import { startStandalone, type Standalone } from '../src/standalone';
+import { ApiTestServer } from './api-test-client';
 
 jest.setTimeout(60_000);
 
@@ -43,24 +41,15 @@ function queriedMetrics(): Set<string> {
 }
 
 describe(`${startStandalone.name} /metrics after real MQTT traffic`, () => {
+  const server = new ApiTestServer();
   let app: Standalone;
-  let dataDir: string;
   let samples: Sample[];
   const clients: MqttClient[] = [];
   let websocket: WebSocket | undefined;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'dh-standalone-metrics-'));
-    const config = loadStandaloneConfig({
-      DH_HOST: '127.0.0.1',
-      DH_MQTT_PORT: '0',
-      DH_WS_PORT: '0',
-      DH_HTTP_PORT: '0',
-      DH_API_PORT: '0',
-      DH_DATA_DIR: dataDir,
-      DH_JWT_SECRET: 'e2e-secret-of-enough-length-0123456789',
-    });
-    app = await startStandalone(config, { logger: silentLogger() });
+    await server.start();
+    app = server.app;
     const url = `mqtt://127.0.0.1:${app.ports.mqtt}`;
     const admin = await connectMqtt(url, 'metrics-admin', {
       username: 'dhadmin',
@@ -107,8 +96,7 @@ describe(`${startStandalone.name} /metrics after real MQTT traffic`, () => {
   afterAll(async () => {
     websocket?.terminate();
     await Promise.all(clients.map((client) => client.endAsync(true)));
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   });
 
   it('exports every metric the catalog lists for the embedded process', () => {

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Inbox, connectMqtt } from '@dh-mqtt/broker/testing';
-import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { MqttClient } from 'mqtt';
 import { startStandalone, type Standalone } from '../src/standalone';
+import { ApiTestServer } from './api-test-client';
 
 jest.setTimeout(60_000);
 
@@ -13,28 +10,18 @@ const DEVICE = 'e50d6085-2aba-48e9-b1c3-73c673e414be';
 const QUIET_MS = 300;
 
 describe(`${startStandalone.name} pushes (docs/topics/notification.md)`, () => {
+  const server = new ApiTestServer();
   let app: Standalone;
-  let dataDir: string;
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'dh-standalone-pushes-'));
-    const config = loadStandaloneConfig({
-      DH_HOST: '127.0.0.1',
-      DH_MQTT_PORT: '0',
-      DH_WS_PORT: '0',
-      DH_HTTP_PORT: '0',
-      DH_API_PORT: '0',
-      DH_DATA_DIR: dataDir,
-      DH_JWT_SECRET: 'e2e-secret-of-enough-length-0123456789',
-    });
-    app = await startStandalone(config, { logger: silentLogger() });
+    await server.start();
+    app = server.app;
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.endAsync(true)));
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   });
 
   /** The bootstrap admin, logged in on CONNECT, listening to its own replies. */

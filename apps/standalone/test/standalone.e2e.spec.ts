@@ -1,36 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Inbox, connectMqtt } from '@dh-mqtt/broker/testing';
-import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
 import type { MqttClient } from 'mqtt';
 import { startStandalone, type Standalone } from '../src/standalone';
+import { ApiTestServer } from './api-test-client';
 
 jest.setTimeout(60_000);
 
 describe(startStandalone.name, () => {
+  const server = new ApiTestServer();
   let app: Standalone;
-  let dataDir: string;
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'dh-standalone-'));
-    const config = loadStandaloneConfig({
-      DH_HOST: '127.0.0.1',
-      DH_MQTT_PORT: '0',
-      DH_WS_PORT: '0',
-      DH_HTTP_PORT: '0',
-      DH_API_PORT: '0',
-      DH_DATA_DIR: dataDir,
-      DH_JWT_SECRET: 'e2e-secret-of-enough-length-0123456789',
-    });
-    app = await startStandalone(config, { logger: silentLogger() });
+    await server.start();
+    app = server.app;
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.endAsync(true)));
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   });
 
   async function connect(clientId: string, transport: 'tcp' | 'ws' = 'tcp') {
