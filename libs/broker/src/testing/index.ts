@@ -1,3 +1,4 @@
+import { adminPrincipal } from '@dh-mqtt/protocol/testing';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { AddressInfo, Server, Socket } from 'node:net';
@@ -9,13 +10,7 @@ import {
   type ReplyEnvelope,
   type RequestEnvelope,
 } from '@dh-mqtt/bus';
-import {
-  ALL_PERMISSIONS,
-  UserRole,
-  successReply,
-  type DeviceEvent,
-  type Principal,
-} from '@dh-mqtt/protocol';
+import { successReply, type DeviceEvent, type Principal } from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { createBroker, type BrokerDeps, type DhBroker } from '../broker';
@@ -81,19 +76,7 @@ export function replyTo(
 }
 
 /** A principal: an admin with every permission and no scope limit, unless overridden. */
-export function buildPrincipal(overrides: Partial<Principal> = {}): Principal {
-  return {
-    userId: 1,
-    login: 'dhadmin',
-    role: UserRole.Admin,
-    permissions: ALL_PERMISSIONS,
-    networkIds: '*',
-    deviceTypeIds: '*',
-    userNetworkIds: '*',
-    userDeviceTypeIds: '*',
-    ...overrides,
-  };
-}
+export const buildPrincipal = adminPrincipal;
 
 /**
  * Makes `bus` log users in by login (CONNECT username; any password): `token` answers an access

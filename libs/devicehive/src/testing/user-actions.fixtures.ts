@@ -1,5 +1,5 @@
+import { adminPrincipal } from '@dh-mqtt/protocol/testing';
 import {
-  ALL_PERMISSIONS,
   CLIENT_PERMISSIONS,
   UserRole,
   type ActionName,
@@ -14,16 +14,7 @@ import { userActions } from '../actions/user.actions';
 /* Fixtures shared by the user action specs (test-only; not exported by the library). */
 
 /** The bootstrap admin (user 1) with an all-wildcard token. */
-export const ADMIN: Principal = {
-  userId: 1,
-  login: 'dhadmin',
-  role: UserRole.Admin,
-  permissions: ALL_PERMISSIONS,
-  networkIds: '*',
-  deviceTypeIds: '*',
-  userNetworkIds: '*',
-  userDeviceTypeIds: '*',
-};
+export const ADMIN: Principal = adminPrincipal();
 
 /**
  * A CLIENT session as a login token builds it (docs/api/README.md), optionally with extra
