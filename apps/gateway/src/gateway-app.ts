@@ -12,7 +12,9 @@ import {
   createRequestLedger,
   REQUEST_LEDGER_RETENTION_MS,
   type DeviceHive,
+  type DeviceHivePort,
 } from '@dh-mqtt/devicehive';
+import { openRemoteBackend, type RemoteBackend } from '@dh-mqtt/devicehive-remote';
 import { createGateway, type Gateway } from '@dh-mqtt/gateway';
 import {
   HealthChecks,
@@ -85,6 +87,19 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
       }));
   const checks = new HealthChecks();
   let deviceHive: DeviceHive | undefined;
+  // docs/adr/0014: with DH_DEVICEHIVE_URL an existing DeviceHive server is the backend; no
+  // database, so no request ledger either.
+  const remote: RemoteBackend | undefined = config.remote
+    ? openRemoteBackend({
+        endpoints: config.remote,
+        credentials: config.remote.credentials,
+        timeoutMs: config.remote.timeoutMs,
+        jwtSecret: config.jwtSecret,
+        logger: logger.child({ component: 'remote' }),
+        registry: metrics,
+        publishEvent: (event) => bus.publishEvent(event),
+      })
+    : undefined;
   let gateway: Gateway | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let serving = false;
@@ -92,7 +107,8 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   const shutdown = new AbortController();
 
   checks.register('serving', () => serving);
-  checks.register('storage', () => deviceHive?.ping() ?? false);
+  if (remote) checks.register('remote', () => remote.ready());
+  else checks.register('storage', () => deviceHive?.ping() ?? false);
   if (bus.ready !== undefined) checks.register('kafka', () => bus.ready === true);
   const { counters } = bus;
   if (counters) registerKafkaBusMetrics(metrics, () => counters.call(bus));
@@ -124,9 +140,29 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
     });
   }
 
+  async function startGateway(
+    port: DeviceHivePort,
+    ledger?: ReturnType<typeof createRequestLedger>,
+  ): Promise<Gateway> {
+    const started = await createGateway({
+      deviceHive: port,
+      bus,
+      ...(ledger ? { ledger } : {}),
+      logger: logger.child({ component: 'gateway' }),
+      metrics,
+    });
+    serving = true;
+    logger.info(remote ? 'gateway serving (backend: remote DeviceHive)' : 'gateway serving');
+    return started;
+  }
+
   return {
     listenHealth: () => listen(http, config.httpPort, config.host, 'DH_HTTP_PORT'),
     async start() {
+      if (remote) {
+        gateway = await startGateway(remote.deviceHive);
+        return;
+      }
       deviceHive = await openCore();
       if (shuttingDown) throw new Error('shutdown started before the gateway was up');
       logger.info('waiting for the bus');
@@ -141,15 +177,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
           );
       }, 60_000);
       pruneTimer.unref();
-      gateway = await createGateway({
-        deviceHive,
-        bus,
-        ledger,
-        logger: logger.child({ component: 'gateway' }),
-        metrics,
-      });
-      serving = true;
-      logger.info('gateway serving');
+      gateway = await startGateway(deviceHive, ledger);
     },
     shutdownSteps: [
       {
@@ -165,7 +193,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         name: 'core',
         close: () => {
           clearInterval(pruneTimer);
-          return deviceHive?.close();
+          return remote ? remote.close() : deviceHive?.close();
         },
       },
       { name: 'http', close: () => closeServer(http) },

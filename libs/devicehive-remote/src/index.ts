@@ -1,2 +1,15 @@
 // The remote DeviceHive backend: see README.md.
 export type * from './events/remote-event-stream.port';
+export {
+  createRemoteDeviceHive,
+  DEFAULT_REMOTE_TIMEOUT_MS,
+  type RemoteDeviceHiveOptions,
+} from './remote-devicehive';
+export { REMOTE_ROUTES, type RemoteRoute } from './actions/remote-routes';
+export {
+  openRemoteBackend,
+  type RemoteBackend,
+  type RemoteBackendOptions,
+  type RemoteEventStreamFactory,
+} from './remote-backend';
+export { CommandOrigins } from './command-origins';
