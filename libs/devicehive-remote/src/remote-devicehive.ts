@@ -16,7 +16,13 @@ import {
   type Principal,
 } from '@dh-mqtt/protocol';
 import type { Registry } from 'prom-client';
-import { queryValue, REMOTE_ROUTES, replyBody, type RemoteRoute } from './actions/remote-routes';
+import {
+  queryValue,
+  REMOTE_ROUTES,
+  replyBody,
+  wireJson,
+  type RemoteRoute,
+} from './actions/remote-routes';
 import type { RemoteEndpoints, RemoteLogger } from './events/remote-event-stream.port';
 import { isSuccess, remoteError } from './http/remote-errors';
 import { RemoteHttpClient, type RemoteResponse } from './http/remote-http-client';
@@ -140,7 +146,7 @@ export function createRemoteDeviceHive(options: RemoteDeviceHiveOptions): Device
     const call = {
       method: route.method,
       url: api.url(route.base, route.path(request), query),
-      body: route.body?.(request),
+      body: route.body ? wireJson(route.body(request)) : undefined,
     };
     if (route.anonymous) {
       const answer = await api.expect(action, call);

@@ -16,6 +16,7 @@ import {
   type SubscriptionFilter,
   type SubscriptionType,
 } from '@dh-mqtt/protocol';
+import { dhTimestamp } from '../actions/remote-routes';
 import { remoteError } from '../http/remote-errors';
 import { SCOPE_PAGE } from '../identity/remote-identity';
 import type { RemoteApi } from '../remote-api';
@@ -99,7 +100,9 @@ export async function subscribeRemote(
   const names = nameList(request['names']);
   const returnUpdatedCommands = type === 'command' && request['returnUpdatedCommands'] === true;
   const limit = type === 'command' ? readLimit(request['limit']) : NOTIFICATION_REPLAY_LIMIT;
-  const timestamp = typeof request['timestamp'] === 'string' ? request['timestamp'] : null;
+  const given = request['timestamp'];
+  const timestamp =
+    given instanceof Date ? dhTimestamp(given) : typeof given === 'string' ? given : null;
 
   const filters = await resolveFilters(ctx, action, {
     deviceId: deviceId ?? null,
@@ -156,8 +159,7 @@ async function resolveFilters(
   const nameSlots = ask.names ?? [null];
   const { principal } = ctx;
   const admin = principal.role === UserRole.Admin;
-  const allNetworks =
-    principal.networkIds === '*' && (admin || principal.userNetworkIds === '*');
+  const allNetworks = principal.networkIds === '*' && (admin || principal.userNetworkIds === '*');
   const allTypes =
     principal.deviceTypeIds === '*' && (admin || principal.userDeviceTypeIds === '*');
 
