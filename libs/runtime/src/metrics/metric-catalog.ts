@@ -10,10 +10,10 @@ export interface MetricSpec {
   /** Which processes export it. */
   readonly roles: readonly MetricRole[];
   /**
-   * Exported only with TLS configured, with PostgreSQL (a pool), with Redis or with Kafka (the
-   * cluster's buses).
+   * Exported only with TLS configured, with PostgreSQL (a pool), with Redis, with Kafka (the
+   * cluster's buses) or with a remote DeviceHive server as the backend (`DH_DEVICEHIVE_URL`).
    */
-  readonly when?: 'tls' | 'postgres' | 'redis' | 'kafka';
+  readonly when?: 'tls' | 'postgres' | 'redis' | 'kafka' | 'remote';
   /** Where it is defined. */
   readonly owner: string;
 }
@@ -24,6 +24,7 @@ const GATEWAY: readonly MetricRole[] = ['standalone', 'gateway'];
 
 const BROKER_METRICS = 'libs/broker/src/metrics/broker-metrics.ts';
 const API_METRICS = 'libs/http-api/src/metrics/api-metrics.ts';
+const REMOTE_METRICS = 'libs/devicehive-remote/src/metrics/remote-metrics.ts';
 
 /**
  * Every metric family `/metrics` exports (docs/operations.md, "Metrics"), the one list the
@@ -254,6 +255,23 @@ export const METRICS: readonly MetricSpec[] = [
     owner: 'libs/broker/src/transport/certificate-reloader.ts',
   },
   // gateway and database
+  // The remote DeviceHive backend (docs/adr/0014)
+  {
+    name: 'dh_remote_requests_total',
+    type: 'counter',
+    labels: ['action', 'status'],
+    roles: GATEWAY,
+    when: 'remote',
+    owner: REMOTE_METRICS,
+  },
+  {
+    name: 'dh_remote_request_duration_seconds',
+    type: 'histogram',
+    labels: ['action'],
+    roles: GATEWAY,
+    when: 'remote',
+    owner: REMOTE_METRICS,
+  },
   {
     name: 'dh_gateway_actions_total',
     type: 'counter',
