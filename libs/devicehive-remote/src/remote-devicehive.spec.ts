@@ -12,7 +12,7 @@ import {
 import { Registry } from 'prom-client';
 import { REMOTE_ROUTES } from './actions/remote-routes';
 import { createRemoteDeviceHive } from './remote-devicehive';
-import { RecordingServer, type Answer, type Recorded } from './testing/recording-server';
+import { RecordingServer, type Answer, type Recorded } from './testing';
 
 const NOW = Date.parse('2026-12-05T12:00:00Z');
 const HOUR = 3_600_000;
