@@ -101,10 +101,6 @@ export async function startStandalone(
       deviceHive = backend.deviceHive;
       started('remote backend', () => backend.close());
       checks.register('remote', () => backend.ready());
-      logger.info(
-        { host: new URL(remote.restUrl).host, timeoutMs: remote.timeoutMs },
-        'backend: remote DeviceHive',
-      );
     } else {
       const core = await createDeviceHive({
         dataDir: config.dataDir,

@@ -63,6 +63,15 @@ export function openRemoteBackend(options: RemoteBackendOptions): RemoteBackend 
     registry: options.registry,
     onCommandInserted: (commandId, clientId) => origins.remember(commandId, clientId),
   });
+  options.logger.info(
+    {
+      host: new URL(options.endpoints.restUrl).host,
+      timeoutMs: options.timeoutMs,
+      // A DH_JWT_SECRET that is not the server's refuses every token: say which check runs.
+      tokenCheck: options.jwtSecret === undefined ? 'server' : 'shared secret, then server',
+    },
+    'backend: remote DeviceHive',
+  );
   const factory = options.eventStreamFactory ?? EVENT_STREAM_FACTORY;
   const events =
     factory?.({
