@@ -456,18 +456,28 @@ describe(createRemoteDeviceHive.name, () => {
     it.each([
       [
         'the server refuses it',
-        async () => access,
+        async (): Promise<string> => access,
         { status: 401, body: { error: 401, message: 'Unauthorized' } },
         'Invalid credentials',
       ],
       [
         'it is a refresh token',
-        () => token({}, 0),
+        (): Promise<string> => token({}, 0),
         { status: 200, body: {} },
         'Invalid credentials',
       ],
-      ['it expired', () => token({}, 1, NOW - 1), { status: 200, body: {} }, 'Token expired'],
-      ['it is not a JWT', async () => 'garbage', { status: 200, body: {} }, 'Invalid credentials'],
+      [
+        'it expired',
+        (): Promise<string> => token({}, 1, NOW - 1),
+        { status: 200, body: {} },
+        'Token expired',
+      ],
+      [
+        'it is not a JWT',
+        async (): Promise<string> => 'garbage',
+        { status: 200, body: {} },
+        'Invalid credentials',
+      ],
     ] as const)('answers 401 when %s', async (_case, make, answer, text) => {
       server.handler = () => answer as Answer;
 

@@ -66,6 +66,16 @@ export class RemoteHttpClient {
   }
 
   send(call: RemoteCall): Promise<RemoteResponse> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    return this.attempt(call, deadline, true);
+  }
+
+  /**
+   * One request. A kept-alive socket the server closed while idle fails at once with a reset
+   * before any answer: that request never reached the server, so it is sent once more on a new
+   * socket (Node's documented `reusedSocket` pattern), within the same deadline.
+   */
+  private attempt(call: RemoteCall, deadline: number, mayRetry: boolean): Promise<RemoteResponse> {
     const url = new URL(call.url);
     const secure = url.protocol === 'https:';
     const payload = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
@@ -78,6 +88,7 @@ export class RemoteHttpClient {
     const { timeoutMs } = this.options;
     return new Promise<RemoteResponse>((resolve, reject) => {
       let settled = false;
+      let answered = false;
       const fail = (failure: RemoteFailure) => {
         if (settled) return;
         settled = true;
@@ -90,10 +101,24 @@ export class RemoteHttpClient {
         headers,
         agent: secure ? this.https : this.http,
       });
-      const timer = setTimeout(() => fail('timeout'), timeoutMs);
+      const timer = setTimeout(() => fail('timeout'), Math.max(0, deadline - Date.now()));
       req.on('socket', (socket) => socket.setNoDelay(true));
-      req.on('error', () => fail('unavailable'));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const stale =
+          mayRetry &&
+          !answered &&
+          req.reusedSocket &&
+          (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        if (stale && !settled) {
+          settled = true;
+          clearTimeout(timer);
+          this.attempt(call, deadline, false).then(resolve, reject);
+          return;
+        }
+        fail('unavailable');
+      });
       req.on('response', (res) => {
+        answered = true;
         this.read(res).then(
           (body) => {
             if (settled) return;
