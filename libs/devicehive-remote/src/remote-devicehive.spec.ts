@@ -461,6 +461,12 @@ describe(createRemoteDeviceHive.name, () => {
         'Invalid credentials',
       ],
       [
+        'the server no longer knows its user',
+        async (): Promise<string> => access,
+        { status: 409, body: { error: 409, message: 'Can not get current user' } },
+        'Invalid credentials',
+      ],
+      [
         'it is a refresh token',
         (): Promise<string> => token({}, 0),
         { status: 200, body: {} },

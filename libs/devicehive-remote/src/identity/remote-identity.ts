@@ -24,7 +24,8 @@ interface RemoteUser {
   id: number;
   login: string;
   role: number;
-  allDeviceTypesAvailable: boolean;
+  /** Null when the server does not say (then the types it lists for the token decide). */
+  allDeviceTypesAvailable: boolean | null;
   networkIds: number[] | null;
 }
 
@@ -35,7 +36,8 @@ function readUser(body: unknown, claims: TokenClaims): RemoteUser {
     id: Number.isSafeInteger(user['id']) ? (user['id'] as number) : claims.u,
     login: typeof user['login'] === 'string' ? user['login'] : '',
     role: user['role'] === UserRole.Admin ? UserRole.Admin : UserRole.Client,
-    allDeviceTypesAvailable: user['allDeviceTypesAvailable'] !== false,
+    allDeviceTypesAvailable:
+      typeof user['allDeviceTypesAvailable'] === 'boolean' ? user['allDeviceTypesAvailable'] : null,
     networkIds: networks && idsOf(networks),
   };
 }
@@ -83,7 +85,8 @@ export async function authenticateRemote(
     accessToken: token,
     ...(refreshToken === undefined ? {} : { refreshToken }),
   };
-  if (response.status === 401) throw new DhError('INCORRECT_CREDENTIALS');
+  // 401: the token is refused; 404/409: its user is gone (the server's "can not get current user").
+  if ([401, 404, 409].includes(response.status)) throw new DhError('INCORRECT_CREDENTIALS');
   if (response.status === 403) {
     // A valid token without GetCurrentUser: the server would not say who it is, so the session
     // sees at most the token's explicit ids (docs/adr/0014, "Identity").
@@ -101,16 +104,19 @@ export async function authenticateRemote(
   const user = readUser(response.body, claims);
   const admin = user.role === UserRole.Admin;
   const allTypes = user.allDeviceTypesAvailable;
+  // As the embedded core reads `dt` (docs/api/README.md, "JWT"); a flag the server does not give
+  // leaves the token's `dt` (or all, when absent) and the server's list of types to decide.
+  const tokenTypes =
+    allTypes === true ? '*' : claims.dt == null ? (allTypes === false ? [] : '*') : deviceTypeIds;
   return {
     ...base,
     userId: user.id,
     login: user.login,
     role: admin ? UserRole.Admin : UserRole.Client,
-    // As the embedded core reads `dt` (docs/api/README.md, "JWT").
-    deviceTypeIds: claims.dt == null || allTypes ? (allTypes ? '*' : []) : deviceTypeIds,
+    deviceTypeIds: tokenTypes,
     userNetworkIds: admin ? '*' : (user.networkIds ?? explicit(networkIds)),
     userDeviceTypeIds:
-      admin || allTypes ? '*' : await visibleDeviceTypes(api, token, deviceTypeIds),
+      admin || allTypes === true ? '*' : await visibleDeviceTypes(api, token, deviceTypeIds),
   };
 }
 
