@@ -275,6 +275,33 @@ describe('the remote DeviceHive backend, embedded mode', () => {
       ]);
     });
 
+    it('replays the stored commands of a network subscription from the server', async () => {
+      const before = new Date(Date.now() - 60_000).toISOString();
+      const sent = await remote.rest('POST', `/api/rest/device/${SAMPLE_DEVICE}/command`, {
+        token: adminToken,
+        body: { command: 'remote-e2e-network-cmd', parameters: { n: 2 } },
+      });
+      expect(sent.status).toBe(201);
+
+      const reply = await admin.ok({
+        action: 'command/subscribe',
+        networkIds: [1],
+        names: ['remote-e2e-network-cmd'],
+        timestamp: before,
+      });
+      const pushed = await admin.next((m) => m.topic.startsWith('dh/command/'));
+      expect(pushed.topic).toBe(`dh/command/1/1/${SAMPLE_DEVICE}/remote-e2e-network-cmd`);
+      expect(pushed.payload).toMatchObject({
+        action: 'command/insert',
+        subscriptionId: reply['subscriptionId'],
+        command: { id: sent.json['id'], parameters: { n: 2 } },
+      });
+      expect(await admin.ask({ action: 'command/subscribe', networkIds: [424242] })).toMatchObject({
+        code: 404,
+        error: "Networks with such networkIds wasn't found: {[424242]}",
+      });
+    });
+
     it('answers a subscription to an unknown device as the server does', async () => {
       const onServer = await remote.rest('GET', '/api/rest/device/no-such-device', {
         token: adminToken,
