@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { connectMqtt } from '@dh-mqtt/broker/testing';
-import { loadStandaloneConfig, silentLogger } from '@dh-mqtt/runtime';
-import { startStandalone, type Standalone } from '../src/standalone';
 import { ADMIN, ApiTestServer, SAMPLE_DEVICE } from './api-test-client';
 import { FaultProxy } from './fault-proxy';
 import { MqttTestSession } from './remote-client';
@@ -19,39 +15,33 @@ const CLIENT_USER = { login: 'remote-e2e-client', password: 'Client-Pa55word!r7'
 // through a proxy that can stop or stall it.
 describe('the remote DeviceHive backend, embedded mode', () => {
   const remote = new ApiTestServer();
+  const front = new ApiTestServer();
   let proxy: FaultProxy;
-  let front: Standalone;
-  let dataDir: string;
   const sessions: MqttTestSession[] = [];
 
   beforeAll(async () => {
     await remote.start();
     proxy = new FaultProxy(remote.app.ports.api as number);
     await proxy.start();
-    dataDir = join(tmpdir(), `dh-remote-front-${process.pid}-${Date.now()}`);
-    const config = loadStandaloneConfig({
-      DH_HOST: '127.0.0.1',
-      DH_MQTT_PORT: '0',
-      DH_WS_PORT: '0',
-      DH_HTTP_PORT: '0',
+    await front.start({
       DH_API_PORT: 'off',
-      DH_DATA_DIR: dataDir,
       DH_DEVICEHIVE_URL: `http://127.0.0.1:${proxy.port}/api/rest`,
       DH_DEVICEHIVE_LOGIN: ADMIN.login,
       DH_DEVICEHIVE_PASSWORD: ADMIN.password,
       DH_DEVICEHIVE_TIMEOUT_MS: String(REMOTE_TIMEOUT_MS),
+      // Unset: every token is checked by the server (the cluster suite checks a shared secret).
+      DH_JWT_SECRET: '',
     });
-    front = await startStandalone(config, { logger: silentLogger() });
   });
 
   afterAll(async () => {
     await Promise.all(sessions.map((session) => session.close()));
-    await front?.close();
+    await front.stop();
     await proxy?.stop();
     await remote.stop();
   });
 
-  const mqttUrl = () => `mqtt://127.0.0.1:${front.ports.mqtt}`;
+  const mqttUrl = () => `mqtt://127.0.0.1:${front.app.ports.mqtt}`;
 
   async function open(clientId: string, login?: { login: string; password: string }) {
     const session = await MqttTestSession.open(
@@ -64,12 +54,12 @@ describe('the remote DeviceHive backend, embedded mode', () => {
   }
 
   async function readyz(): Promise<number> {
-    const response = await fetch(`http://127.0.0.1:${front.ports.http}/readyz`);
+    const response = await fetch(`http://127.0.0.1:${front.app.ports.http}/readyz`);
     return response.status;
   }
 
   it('opens no local database', async () => {
-    expect(existsSync(dataDir)).toBe(false);
+    expect(readdirSync(front.dataDir)).toEqual([]);
     expect(await readyz()).toBe(200);
   });
 
