@@ -1,5 +1,5 @@
 import { ADMIN, SAMPLE_DEVICE, startCluster, type TestCluster } from './support/cluster';
-import { DhClient } from './support/dh-client';
+import { connectedPerTest } from './support/dh-client';
 import { connectWithInbox } from './support/mqtt-clients';
 
 /** A REST call against the remote server's API; the body parsed. */
@@ -21,7 +21,15 @@ async function rest(base: string, method: string, path: string, token?: string, 
 describe('a cluster whose backend is a remote DeviceHive server', () => {
   let server: TestCluster;
   let front: TestCluster;
-  const clients: DhClient[] = [];
+  const connect = connectedPerTest();
+  /** A client on each broker pod, logged in with the remote server's admin. */
+  const onBothPods = async (name: string) => {
+    const [a, b] = front.brokers;
+    return [
+      await connect(a?.mqttUrl ?? '', `${name}-a`),
+      await connect(b?.mqttUrl ?? '', `${name}-b`),
+    ] as const;
+  };
 
   beforeAll(async () => {
     server = await startCluster({ name: 'remote-server', redisDb: 14, brokers: 1, gateways: 1 });
@@ -40,7 +48,6 @@ describe('a cluster whose backend is a remote DeviceHive server', () => {
     });
   });
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.end()));
     await front?.close();
     await server?.close();
   });
@@ -52,16 +59,13 @@ describe('a cluster whose backend is a remote DeviceHive server', () => {
   });
 
   it('logs in on either pod with a user of the remote server, refuses a wrong password', async () => {
-    const [a, b] = front.brokers;
-    const onA = await DhClient.connect(a?.mqttUrl ?? '', 'remote-cluster-a');
-    const onB = await DhClient.connect(b?.mqttUrl ?? '', 'remote-cluster-b');
-    clients.push(onA, onB);
+    const [onA] = await onBothPods('remote-login');
     expect((await onA.request('user/getCurrent')).body).toMatchObject({
       status: 'success',
       current: { login: ADMIN.username },
     });
     await expect(
-      connectWithInbox(b?.mqttUrl ?? '', 'remote-cluster-bad', {
+      connectWithInbox(front.brokers[1]?.mqttUrl ?? '', 'remote-cluster-bad', {
         username: ADMIN.username,
         password: 'not-the-password',
       }),
@@ -69,14 +73,14 @@ describe('a cluster whose backend is a remote DeviceHive server', () => {
   });
 
   it('saves a device through one pod, reads it through the other and on the server', async () => {
-    const [onA, onB] = clients;
-    const saved = await onA?.request('device/save', {
+    const [onA, onB] = await onBothPods('remote-device');
+    const saved = await onA.request('device/save', {
       deviceId: 'remote-cluster-device',
       device: { name: 'Remote cluster device', networkId: 1, deviceTypeId: 1 },
     });
     expect(saved?.body).toMatchObject({ status: 'success' });
 
-    const got = (await onB?.request('device/get', { deviceId: 'remote-cluster-device' }))?.body;
+    const got = (await onB.request('device/get', { deviceId: 'remote-cluster-device' }))?.body;
     expect(got).toMatchObject({ status: 'success', device: { name: 'Remote cluster device' } });
     const login = (await rest(
       server.brokers[0]?.apiUrl ?? '',
@@ -98,21 +102,21 @@ describe('a cluster whose backend is a remote DeviceHive server', () => {
   });
 
   it('inserts, updates and reads a command; passes the server’s 404 on', async () => {
-    const [onA, onB] = clients;
-    const inserted = await onA?.request('command/insert', {
+    const [onA, onB] = await onBothPods('remote-command');
+    const inserted = await onA.request('command/insert', {
       deviceId: SAMPLE_DEVICE,
       command: { command: 'remote-cluster-cmd' },
     });
     const commandId = (inserted?.body['command'] as { id: number }).id;
-    const updated = await onB?.request('command/update', {
+    const updated = await onB.request('command/update', {
       deviceId: SAMPLE_DEVICE,
       commandId,
       command: { status: 'done' },
     });
     expect(updated?.body).toMatchObject({ status: 'success' });
-    const got = await onA?.request('command/get', { deviceId: SAMPLE_DEVICE, commandId });
+    const got = await onA.request('command/get', { deviceId: SAMPLE_DEVICE, commandId });
     expect(got?.body).toMatchObject({ command: { id: commandId, status: 'done' } });
-    const missing = await onB?.request('device/get', { deviceId: 'remote-none' });
+    const missing = await onB.request('device/get', { deviceId: 'remote-none' });
     expect(missing?.body).toMatchObject({
       status: 'error',
       code: 404,
