@@ -207,6 +207,22 @@ describe(createRemoteDeviceHive.name, () => {
       expect(server.requests).toEqual([{ method, url, authorization: `Bearer ${access}`, body }]);
     });
 
+    it('keeps an id of dots an id: the path is sent as built, never normalized', async () => {
+      server.handler = () => ({
+        status: 404,
+        body: { error: 404, message: 'Device with such deviceId = .. not found' },
+      });
+
+      await expect(run('device/get', { deviceId: '..' })).rejects.toMatchObject({ status: 404 });
+      await expect(run('command/get', { deviceId: '.', commandId: 1 })).rejects.toMatchObject({
+        status: 404,
+      });
+      expect(server.requests.map((r) => r.url)).toEqual([
+        '/api/rest/device/..',
+        '/api/rest/device/./command/1',
+      ]);
+    });
+
     it('logs in and reads server information without a token', async () => {
       server.handler = (r) =>
         r.url === '/auth/rest/token'

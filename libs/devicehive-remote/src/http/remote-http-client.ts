@@ -78,6 +78,8 @@ export class RemoteHttpClient {
   private attempt(call: RemoteCall, deadline: number, mayRetry: boolean): Promise<RemoteResponse> {
     const url = new URL(call.url);
     const secure = url.protocol === 'https:';
+    // The path as built, not as URL parsing normalizes it: a `..` id stays an id, never a step up.
+    const path = call.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/';
     const payload = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
     const headers: Record<string, string | number> = { Accept: 'application/json' };
     if (payload) {
@@ -96,7 +98,11 @@ export class RemoteHttpClient {
         req.destroy();
         reject(new RemoteCallError(failure, timeoutMs));
       };
-      const req = (secure ? httpsRequest : httpRequest)(url, {
+      const req = (secure ? httpsRequest : httpRequest)({
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || undefined,
+        path,
         method: call.method,
         headers,
         agent: secure ? this.https : this.http,
