@@ -161,6 +161,8 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
     async start() {
       if (remote) {
         gateway = await startGateway(remote.deviceHive);
+        // The server's events are published on the bus, which serves from here on.
+        remote.start();
         return;
       }
       deviceHive = await openCore();

@@ -87,6 +87,7 @@ export async function startStandalone(
 
     const bus = createInProcessBus({ requestTimeoutMs: config.requestTimeoutMs });
     let deviceHive: DeviceHivePort;
+    let startEvents: () => void = () => undefined;
     if (remote) {
       // docs/adr/0014: an existing DeviceHive server is the backend; no local database.
       const backend = openRemoteBackend({
@@ -99,6 +100,7 @@ export async function startStandalone(
         publishEvent: (event) => bus.gateway.publishEvent(event),
       });
       deviceHive = backend.deviceHive;
+      startEvents = () => backend.start();
       started('remote backend', () => backend.close());
       checks.register('remote', () => backend.ready());
     } else {
@@ -132,6 +134,8 @@ export async function startStandalone(
 
     const broker = await createBroker({ bus: bus.broker, logger, config, metrics });
     started('broker', () => broker.close());
+    // The remote server's events go through the bus to the broker: both serve from here on.
+    startEvents();
     checks.register('broker', () => !broker.aedes.closed);
 
     const listeners = await startListeners(broker, config, { logger, metrics });

@@ -58,6 +58,9 @@ describe(openRemoteBackend.name, () => {
       eventStreamFactory: (options) => Object.assign(stream, { options }),
     });
 
+    expect(stream.start).not.toHaveBeenCalled();
+    backend.start();
+    backend.start();
     expect(stream.start).toHaveBeenCalledTimes(1);
     expect(stream.options.credentials).toEqual({ login: 'dhadmin', password: 'p' });
     await backend.deviceHive.execute(

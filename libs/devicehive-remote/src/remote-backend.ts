@@ -42,6 +42,11 @@ export interface RemoteBackend {
   readonly deviceHive: DeviceHivePort;
   /** Null while the events half is not connected (see the merge point above). */
   readonly events: RemoteEventStream | null;
+  /**
+   * Starts the event stream in the background, once the bus that `publishEvent` feeds serves:
+   * a server down at that moment makes the process not ready, never failed.
+   */
+  start(): void;
   /** Readiness: the server answers `GET /info` and the event stream (when there is one) is up. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -50,8 +55,7 @@ export interface RemoteBackend {
 /**
  * The remote backend (docs/adr/0014): the port on the server's REST API and, when available,
  * the server's event stream feeding `publishEvent` (command updates get the MQTT client that
- * inserted the command through this process). The stream is started in the background: a server
- * that is down at start makes the process not ready, not failed.
+ * inserted the command through this process). `start()` starts the stream.
  */
 export function openRemoteBackend(options: RemoteBackendOptions): RemoteBackend {
   const origins = new CommandOrigins();
@@ -81,22 +85,27 @@ export function openRemoteBackend(options: RemoteBackendOptions): RemoteBackend 
       logger: options.logger,
       registry: options.registry,
     }) ?? null;
-  if (events) {
-    events.start().catch((error: unknown) => {
-      options.logger.error(
-        { error: error instanceof Error ? error.message : String(error) },
-        'remote DeviceHive event stream did not start',
-      );
-    });
-  } else {
-    options.logger.warn(
-      { host: new URL(options.endpoints.restUrl).host },
-      'remote DeviceHive event stream not available: device events of the server are not pushed',
-    );
-  }
+  let started = false;
   return {
     deviceHive,
     events,
+    start() {
+      if (started) return;
+      started = true;
+      if (events) {
+        events.start().catch((error: unknown) => {
+          options.logger.error(
+            { error: error instanceof Error ? error.message : String(error) },
+            'remote DeviceHive event stream did not start',
+          );
+        });
+      } else {
+        options.logger.warn(
+          { host: new URL(options.endpoints.restUrl).host },
+          'remote DeviceHive event stream not available: device events of the server are not pushed',
+        );
+      }
+    },
     async ready() {
       const answers = await deviceHive.ping();
       return answers && (events ? events.isConnected() : true);
