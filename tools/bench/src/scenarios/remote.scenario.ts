@@ -75,9 +75,18 @@ export async function remoteScenario(ctx: BenchContext): Promise<ScenarioResult>
             ),
             timing,
             lossAgainst: 'sent',
+            // Each process of the remote-backed pair on its own: what the front (this product in
+            // front of the server) costs, apart from the server it calls.
+            meters:
+              system === server
+                ? undefined
+                : { front: () => [started.pid], server: () => [server.pid] },
           });
+          const split = m.cpuUsPerMsgOf
+            ? ` (µs/msg front ${m.cpuUsPerMsgOf['front']}, server ${m.cpuUsPerMsgOf['server']})`
+            : '';
           ctx.log(
-            `  remote r${round} ${m.system} ${m.variant}: ${m.perSec} req/s p50 ${m.latencyMs.p50} p99 ${m.latencyMs.p99} ms`,
+            `  remote r${round} ${m.system} ${m.variant}: ${m.perSec} req/s p50 ${m.latencyMs.p50} p99 ${m.latencyMs.p99} ms${split}`,
           );
           measurements.push(m);
         }
@@ -109,7 +118,7 @@ export async function remoteScenario(ctx: BenchContext): Promise<ScenarioResult>
     rows: aggregate(measurements),
     targets: [],
     notes: [
-      'µs/msg of "dh-mqtt → remote" sums both processes (the front and the remote it calls)',
+      'µs/msg of "dh-mqtt → remote" sums both processes (the front and the remote it calls); the log and cpuUsPerMsgOf give each',
       'pushes of the remote server’s events are not measured here (the event stream)',
     ],
   };
