@@ -107,6 +107,8 @@ async function startPair(
 
 const redisOn = () => ({ url: testRedisUrl() });
 
+// The gateway counts a reply once Redis (or Kafka) acknowledges it, which may be after the broker
+// already settled the request: its counters are read with eventually().
 describe('Replies through Redis (ADR 0013)', () => {
   describe('when both ends have Redis replies', () => {
     it('subscribes the pod’s channel before it takes requests and leaves it at close', async () => {
@@ -131,8 +133,10 @@ describe('Replies through Redis (ADR 0013)', () => {
       expect(replies.map((r) => r.reply)).toEqual(
         requests.map((r) => buildReplyEnvelope(r, { echo: r.id }).reply),
       );
-      expect(gateway.counters().replies.sent).toEqual({ redis: 20, kafka: 0 });
-      expect(gateway.counters().produced.replies).toBe(0);
+      await eventually(() =>
+        expect(gateway.counters().replies.sent).toEqual({ redis: 20, kafka: 0 }),
+      );
+      await eventually(() => expect(gateway.counters().produced.replies).toBe(0));
       expect(broker.counters().replies.received).toEqual({ redis: 20, kafka: 0 });
       expect(broker.counters().orphanReplies).toBe(0);
     });
@@ -144,8 +148,8 @@ describe('Replies through Redis (ADR 0013)', () => {
       );
       await Promise.all(requests.map((r) => broker.request(r)));
 
-      expect(gateway.counters().replies.sent.redis).toBe(60);
-      expect(gateway.counters().replies.redisPublishes).toBeLessThan(60);
+      await eventually(() => expect(gateway.counters().replies.sent.redis).toBe(60));
+      await eventually(() => expect(gateway.counters().replies.redisPublishes).toBeLessThan(60));
     });
 
     it('answers a handler failure at once with DH_ERR_INTERNAL, through Redis', async () => {
@@ -184,13 +188,51 @@ describe('Replies through Redis (ADR 0013)', () => {
       await broker.request(buildRequestEnvelope());
 
       expect(reply.id).toBe(request.id);
-      expect(gateway.counters().replies.sent).toEqual({ redis: 0, kafka: 2 });
-      expect(gateway.counters().replies.fallbacks.no_receiver).toBe(2);
+      await eventually(() =>
+        expect(gateway.counters().replies.sent).toEqual({ redis: 0, kafka: 2 }),
+      );
+      await eventually(() => expect(gateway.counters().replies.fallbacks.no_receiver).toBe(2));
       expect(broker.counters().replies.received).toEqual({ redis: 0, kafka: 2 });
       // One warning line for the two fallbacks (rate-limited).
       const warnings = lines.filter((l) => String(l['msg']).startsWith('reply sent over Kafka'));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({ reason: 'no_receiver', brokerId: 'broker-1' });
+    });
+  });
+
+  describe('when replies for two pods leave together, one of them not listening', () => {
+    it('delivers each pod’s replies by its own outcome: Redis for one, Kafka for the other', async () => {
+      const options = testKafkaOptions();
+      const listening = closeLater(
+        createKafkaBrokerBus({ ...options, brokerId: 'broker-1', redisReplies: redisOn() }),
+      );
+      const deaf = closeLater(createKafkaBrokerBus({ ...options, brokerId: 'broker-2' }));
+      const gateway = closeLater(
+        createKafkaGatewayBus({
+          ...options,
+          redisReplies: redisOn(),
+          logger: capturedLogger().logger,
+        }),
+      );
+      gateway.serve(async (request) => buildReplyEnvelope(request, { echo: request.id }));
+      await gateway.start();
+      await Promise.all([listening.start(), deaf.start()]);
+
+      const requests = Array.from({ length: 10 }, (_, i) => i);
+      const replies = await Promise.all(
+        requests.flatMap((i) => [
+          listening.request(buildRequestEnvelope({ clientId: `a-${i}`, brokerId: 'broker-1' })),
+          deaf.request(buildRequestEnvelope({ clientId: `b-${i}`, brokerId: 'broker-2' })),
+        ]),
+      );
+
+      expect(replies).toHaveLength(20);
+      expect(listening.counters().replies.received).toEqual({ redis: 10, kafka: 0 });
+      expect(deaf.counters().replies.received).toEqual({ redis: 0, kafka: 10 });
+      await eventually(() =>
+        expect(gateway.counters().replies.sent).toEqual({ redis: 10, kafka: 10 }),
+      );
+      await eventually(() => expect(gateway.counters().replies.fallbacks.no_receiver).toBe(10));
     });
   });
 
@@ -207,8 +249,10 @@ describe('Replies through Redis (ADR 0013)', () => {
 
       expect(replies).toHaveLength(3);
       expect(Date.now() - started).toBeLessThan(3_000);
-      expect(gateway.counters().replies.sent).toEqual({ redis: 0, kafka: 3 });
-      expect(gateway.counters().replies.fallbacks.redis_down).toBe(3);
+      await eventually(() =>
+        expect(gateway.counters().replies.sent).toEqual({ redis: 0, kafka: 3 }),
+      );
+      await eventually(() => expect(gateway.counters().replies.fallbacks.redis_down).toBe(3));
       expect(broker.counters().replies.received.kafka).toBe(3);
     });
   });
@@ -219,14 +263,16 @@ describe('Replies through Redis (ADR 0013)', () => {
       const through = { url: gate.url, retry: { initialMs: 50, maxMs: 200 } };
       const { broker, gateway } = await startPair({ broker: through, gateway: through });
       await broker.request(buildRequestEnvelope());
-      expect(gateway.counters().replies.sent.redis).toBe(1);
+      await eventually(() => expect(gateway.counters().replies.sent.redis).toBe(1));
 
       gate.cut();
       const during = await Promise.all(
         [1, 2, 3].map((i) => broker.request(buildRequestEnvelope({ clientId: `c-${i}` }))),
       );
       expect(during).toHaveLength(3);
-      expect(gateway.counters().replies.sent).toEqual({ redis: 1, kafka: 3 });
+      await eventually(() =>
+        expect(gateway.counters().replies.sent).toEqual({ redis: 1, kafka: 3 }),
+      );
 
       gate.restore();
       await eventually(async () => {

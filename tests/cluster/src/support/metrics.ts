@@ -27,3 +27,23 @@ export async function clusterCounter(
   const counts = await Promise.all(pods.map((pod) => podCounter(pod, name, labels)));
   return counts.reduce((a, b) => a + b, 0);
 }
+
+/**
+ * {@link clusterCounter} once it satisfies `done`, polling for up to `withinMs` (a gateway counts
+ * a reply when Redis or Kafka acknowledges it, which may come after the client has it); the last
+ * value read otherwise, for the caller's assertion to report.
+ */
+export async function settledCounter(
+  pods: readonly PodProcess[],
+  name: string,
+  labels: Record<string, string>,
+  done: (value: number) => boolean,
+  withinMs = 5_000,
+): Promise<number> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const value = await clusterCounter(pods, name, labels);
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
