@@ -95,7 +95,11 @@ export class RedisReplyPublisher {
     await closeConnection(this.connection);
   }
 
-  /** Sends everything queued, one `SPUBLISH` per channel (split at the limits). */
+  /**
+   * Sends everything queued, one `SPUBLISH` per channel (split at the limits), all of them in one
+   * pipeline: one socket write per flush whatever the number of pods (a write per command was
+   * 5 % of a gateway's busy time in the profile of docs/performance.md §5).
+   */
   private flush(): void {
     if (this.inFlight || this.pending.size === 0) return;
     const batches = [...this.pending].flatMap(([channel, entries]) =>
@@ -103,30 +107,40 @@ export class RedisReplyPublisher {
     );
     this.pending = new Map();
     this.inFlight = true;
-    void Promise.all(
-      batches.map(async ({ channel, chunk }) => {
-        const outcome = await this.send(channel, chunk);
-        for (const entry of chunk) entry.resolve(outcome);
-      }),
-    ).finally(() => {
-      this.inFlight = false;
-      this.flush();
-    });
+    void this.send(batches)
+      .then((outcomes) => {
+        batches.forEach(({ chunk }, i) => {
+          for (const entry of chunk) entry.resolve(outcomes[i] ?? 'redis_error');
+        });
+      })
+      .finally(() => {
+        this.inFlight = false;
+        this.flush();
+      });
   }
 
-  private async send(channel: string, chunk: Entry[]): Promise<PublishOutcome> {
-    if (!this.ready) return 'redis_down';
-    this.options.counters.redisPublishes += 1;
-    try {
-      const receivers = await this.connection.spublish(
-        channel,
-        frame(chunk.map((entry) => entry.item)),
-      );
-      return Number(receivers) > 0 ? 'redis' : 'no_receiver';
-    } catch {
-      this.coolDownUntil = Date.now() + COOL_DOWN_MS;
-      return 'redis_error';
+  private async send(
+    batches: ReadonlyArray<{ channel: string; chunk: Entry[] }>,
+  ): Promise<PublishOutcome[]> {
+    if (!this.ready) return batches.map(() => 'redis_down');
+    this.options.counters.redisPublishes += batches.length;
+    const pipeline = this.connection.pipeline();
+    for (const { channel, chunk } of batches) {
+      pipeline.spublish(channel, frame(chunk.map((entry) => entry.item)));
     }
+    let results: Array<[Error | null, unknown]> | null;
+    try {
+      results = await pipeline.exec();
+    } catch {
+      results = null;
+    }
+    const outcomes = batches.map((_batch, i): PublishOutcome => {
+      const [error, receivers] = results?.[i] ?? [new Error('no answer'), 0];
+      if (error) return 'redis_error';
+      return Number(receivers) > 0 ? 'redis' : 'no_receiver';
+    });
+    if (outcomes.includes('redis_error')) this.coolDownUntil = Date.now() + COOL_DOWN_MS;
+    return outcomes;
   }
 
   /** `entries` in order, cut at the limits (at least one per chunk, however big). */
