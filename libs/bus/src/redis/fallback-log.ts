@@ -4,7 +4,7 @@ import type { ReplyFallbackReason } from '../kafka/kafka-bus-options';
 const WHY: Record<ReplyFallbackReason, string> = {
   no_receiver: 'no subscriber on the pod’s reply channel (pod gone, starting or reconnecting)',
   redis_error: 'Redis failed or did not answer in time',
-  redis_down: 'Redis is not connected',
+  redis_down: 'Redis is not connected, or failed less than a second ago',
 };
 
 /**
