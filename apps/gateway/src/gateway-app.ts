@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import {
   registerBusMetrics,
   registerKafkaBusMetrics,
+  registerReplyMetrics,
   type GatewayBus,
   type KafkaBusCounters,
 } from '@dh-mqtt/bus';
@@ -111,7 +112,10 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   else checks.register('storage', () => deviceHive?.ping() ?? false);
   if (bus.ready !== undefined) checks.register('kafka', () => bus.ready === true);
   const { counters } = bus;
-  if (counters) registerKafkaBusMetrics(metrics, () => counters.call(bus));
+  if (counters) {
+    registerKafkaBusMetrics(metrics, () => counters.call(bus));
+    registerReplyMetrics(metrics, 'gateway', () => counters.call(bus));
+  }
   const http = createHttpServer({
     checks,
     metrics,

@@ -45,8 +45,13 @@ async function main(): Promise<void> {
     namespace: cluster.kafkaNamespace,
     sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
     ...cluster.kafkaSecurity,
+    // Replies straight to the owning broker pod through Redis, Kafka as the fallback (ADR 0013).
+    ...(config.redisUrl ? { redisReplies: { url: config.redisUrl } } : {}),
     logger: logger.child({ component: 'bus' }),
   });
+  if (!config.redisUrl) {
+    logger.info('DH_REDIS_URL is not set: every reply goes over Kafka (docs/adr/0013)');
+  }
   const app = createGatewayApp(config, { bus, logger, metrics });
   await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }

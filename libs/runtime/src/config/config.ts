@@ -190,6 +190,11 @@ export type StandaloneConfig = BrokerConfig & CoreConfig;
 export interface GatewayConfig extends ProcessConfig, CoreConfig {
   /** `DH_KAFKA_BROKERS`. */
   kafkaBrokers: string[] | undefined;
+  /**
+   * `DH_REDIS_URL`: replies go to the owning broker pod through Redis, Kafka staying the
+   * fallback (docs/adr/0013); unset = every reply over Kafka.
+   */
+  redisUrl: string | undefined;
 }
 
 function readProcess(env: EnvReader): ProcessConfig {
@@ -364,6 +369,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     ...readProcess(reader),
     ...readCore(reader),
     kafkaBrokers: reader.optionalHostPortList('DH_KAFKA_BROKERS'),
+    redisUrl: reader.optionalUrl('DH_REDIS_URL', ['redis', 'rediss']),
   };
 }
 

@@ -334,6 +334,39 @@ export const METRICS: readonly MetricSpec[] = [
     when: 'kafka',
     owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
   },
+  // cluster: the reply path, Redis first and Kafka as the fallback (docs/adr/0013)
+  {
+    name: 'dh_replies_sent_total',
+    type: 'counter',
+    labels: ['path'],
+    roles: ['gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  {
+    name: 'dh_reply_fallbacks_total',
+    type: 'counter',
+    labels: ['reason'],
+    roles: ['gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  {
+    name: 'dh_reply_redis_publishes_total',
+    type: 'counter',
+    labels: [],
+    roles: ['gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  {
+    name: 'dh_replies_received_total',
+    type: 'counter',
+    labels: ['path'],
+    roles: ['broker'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
   // cluster: kafkajs' instrumentation (libs/bus/src/metrics/bus-metrics.ts, KafkaMetrics)
   {
     name: 'dh_kafka_consumer_lag',
