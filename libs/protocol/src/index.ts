@@ -4,6 +4,7 @@ export {
   ANONYMOUS_ACTIONS,
   findAction,
   isActionName,
+  isSubscribeAction,
   subscriptionPermission,
   writesOf,
   type ActionHandling,

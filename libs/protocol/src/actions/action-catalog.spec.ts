@@ -2,6 +2,7 @@ import {
   ACTION_NAMES,
   ACTIONS,
   findAction,
+  isSubscribeAction,
   subscriptionPermission,
   writesOf,
   type ActionSpec,
@@ -31,6 +32,17 @@ describe('the action catalog', () => {
       'unsubscribe command command/unsubscribe',
       'unsubscribe notification notification/unsubscribe',
     ]);
+  });
+
+  it.each([
+    ['command/subscribe', true],
+    ['notification/subscribe', true],
+    ['command/unsubscribe', false],
+    ['subscription/list', false],
+    ['command/insert', false],
+    ['__proto__', false],
+  ])('%s is a subscribe action: %s', (name, expected) => {
+    expect(isSubscribeAction(name)).toBe(expected);
   });
 
   it.each([

@@ -194,6 +194,14 @@ export const ANONYMOUS_ACTIONS: readonly ActionName[] = [
   'server/info',
 ];
 
+/**
+ * Whether `name` is a subscribe action (`* /subscribe`): its success registers a request-made
+ * subscription on the session (docs/api/subscriptions.md).
+ */
+export function isSubscribeAction(name: string): boolean {
+  return findAction(name)?.subscription?.op === 'subscribe';
+}
+
 /** What the action may change in storage (`ActionWrites`). */
 export function writesOf(action: ActionName): ActionWrites {
   return (ACTIONS as Record<ActionName, ActionSpec>)[action].writes;
