@@ -9,7 +9,6 @@ import { requirePrincipal } from '../core/access';
 import { parseOptionalTimestamp } from '../core/timestamp';
 import {
   COMMAND_SORT_COLUMNS,
-  commandView,
   findCommand,
   insertCommand,
   listCommands,
@@ -17,6 +16,7 @@ import {
   type CommandChanges,
   type StoredCommand,
 } from '../repositories/command.repository';
+import { commandInsertedView, commandView } from '../views/event.views';
 import { eventPage, hasNetwork, requireVisibleDevice } from './event-request';
 
 /**
@@ -82,14 +82,7 @@ const commandInsert: ActionImpl<'command/insert'> = async (ctx, { deviceId, comm
     originClientId: ctx.clientId,
   });
   return {
-    body: {
-      command: {
-        id: stored.id,
-        timestamp: stored.timestamp,
-        lastUpdated: stored.lastUpdated,
-        userId: stored.userId,
-      },
-    },
+    body: { command: commandInsertedView(stored) },
     events: [commandEvent('command/insert', stored)],
   };
 };

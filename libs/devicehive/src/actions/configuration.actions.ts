@@ -1,12 +1,12 @@
-import { DhError, type JsonObject } from '@dh-mqtt/protocol';
+import { DhError } from '@dh-mqtt/protocol';
 import { isSecretSetting } from '../auth/jwt-secret';
 import type { ActionImpl, ActionTable } from '../core/action';
 import {
   deleteConfiguration,
   findConfiguration,
   putConfiguration,
-  type ConfigurationRecord,
 } from '../repositories/configuration.repository';
+import { configurationView } from '../views/configuration.views';
 
 /**
  * A secret setting (the JWT secret) ⇒ 403 `Configuration '<name>' is a secret and cannot be read or
@@ -18,31 +18,18 @@ function checkNotSecret(name: string): string {
   return name;
 }
 
-/**
- * The reply view (docs/api/configuration.md); `id` null for an entry this call created (the
- * reference's quirk).
- */
-function view(record: ConfigurationRecord, created = false): JsonObject {
-  return {
-    id: created ? null : record.id,
-    name: record.name,
-    value: record.value,
-    entityVersion: record.entityVersion,
-  };
-}
-
 const get: ActionImpl<'configuration/get'> = async (ctx, request) => {
   const name = checkNotSecret(request.name);
   const record = await findConfiguration(ctx.sql, name);
   if (record == null) throw new DhError('CONFIG_NOT_FOUND', name);
-  return { body: { configuration: view(record) } };
+  return { body: { configuration: configurationView(record) } };
 };
 
 const put: ActionImpl<'configuration/put'> = async (ctx, request) => {
   const name = checkNotSecret(request.name);
   const outcome = await putConfiguration(ctx.sql, name, request.value);
   if (outcome == null) throw new DhError('DH_ERR_CONFLICT');
-  return { body: { configuration: view(outcome.record, outcome.created) } };
+  return { body: { configuration: configurationView(outcome.record, outcome.created) } };
 };
 
 const remove: ActionImpl<'configuration/delete'> = async (ctx, request) => {

@@ -20,11 +20,12 @@ import {
 import { insertNotification } from '../repositories/notification.repository';
 import {
   assignedNetworkIds,
-  deviceTypeRepository,
-  networkRepository,
+  findNamedEntity,
+  lowestNamedEntityId,
 } from '../repositories/named-entity.repository';
 import { sqlState, UNIQUE_VIOLATION } from '../repositories/query-builder';
 import type { SqlClient } from '../storage/sql-client.port';
+import { notificationEvent } from './notification.actions';
 
 const NAME_NULL = 'name field cannot be null.';
 const NAME_LENGTH = 'Field cannot be empty. The length of name should be from 1 to 128 symbols.';
@@ -69,7 +70,7 @@ async function resolveNetwork(
 ): Promise<number> {
   const assigned = await assignedNetworkIds(tx, principal.userId);
   if (given != null) {
-    if ((await networkRepository.find(tx, given)) == null) {
+    if ((await findNamedEntity(tx, 'dh_network', given)) == null) {
       throw new DhError('INVALID_REQUEST_PARAMETERS');
     }
     const allowed =
@@ -93,12 +94,12 @@ async function resolveDeviceType(
   given: number | null,
 ): Promise<number> {
   if (given != null) {
-    if ((await deviceTypeRepository.find(tx, given)) == null) {
+    if ((await findNamedEntity(tx, 'dh_device_type', given)) == null) {
       throw new DhError('INVALID_REQUEST_PARAMETERS');
     }
     return given;
   }
-  const fallback = await deviceTypeRepository.lowestId(tx, principal.deviceTypeIds);
+  const fallback = await lowestNamedEntityId(tx, 'dh_device_type', principal.deviceTypeIds);
   if (fallback == null) throw new DhError('NO_ACCESS_TO_DEVICE_TYPE');
   return fallback;
 }
@@ -158,7 +159,7 @@ export const saveDevice: ActionImpl<'device/save'> = async (ctx, { deviceId, dev
       }
       const name = existing == null ? '$device-add' : '$device-update';
       const parameters = { ...device };
-      const { id, timestamp } = await insertNotification(tx, {
+      const stored = await insertNotification(tx, {
         notification: name,
         deviceId,
         networkId: device.networkId,
@@ -166,22 +167,7 @@ export const saveDevice: ActionImpl<'device/save'> = async (ctx, { deviceId, dev
         timestamp: ctx.now(),
         parameters,
       });
-      return {
-        kind: 'notification/insert',
-        deviceId,
-        networkId: device.networkId,
-        deviceTypeId: device.deviceTypeId,
-        name,
-        data: {
-          id,
-          notification: name,
-          deviceId,
-          networkId: device.networkId,
-          deviceTypeId: device.deviceTypeId,
-          timestamp,
-          parameters,
-        },
-      };
+      return notificationEvent(stored);
     })
     .catch((error: unknown) => {
       // Two first saves of one new id raced: the loser retries like after a 409

@@ -12,6 +12,7 @@ import {
   type DeviceSortField,
 } from '../repositories/device.repository';
 import type { SqlClient } from '../storage/sql-client.port';
+import { deviceView } from '../views/device.views';
 import { saveDevice } from './device-save.action';
 
 // Without a sortField devices come in id order (docs/api/devices.md).
@@ -51,7 +52,7 @@ function readDeviceQuery(principal: Principal, request: DeviceCountRequest): Dev
 const getDevice: ActionImpl<'device/get'> = async (ctx, request) => {
   const principal = requirePrincipal(ctx);
   const device = await findVisibleDevice(ctx.sql, principal, request.deviceId);
-  return { body: { device: { ...device } } };
+  return { body: { device: deviceView(device) } };
 };
 
 const listDevicesAction: ActionImpl<'device/list'> = async (ctx, request) => {
@@ -59,7 +60,7 @@ const listDevicesAction: ActionImpl<'device/list'> = async (ctx, request) => {
   const { sort, page } = entityListQuery(request, SORT_KEYS, 'id');
   const query = readDeviceQuery(principal, request);
   const devices = query ? await listDevices(ctx.sql, query, sort, page) : [];
-  return { body: { devices } };
+  return { body: { devices: devices.map(deviceView) } };
 };
 
 const countDevicesAction: ActionImpl<'device/count'> = async (ctx, request) => {

@@ -11,11 +11,19 @@ import { isEmptyScope, requirePrincipal, visibleDeviceScopes } from '../core/acc
 import type { ActionContext, ActionOutcome } from '../core/action';
 import { entityListQuery, isStorableText, type EntityPage } from '../core/request-fields';
 import { listAllDevices, type DeviceQuery } from '../repositories/device.repository';
-import type {
-  NamedEntityRecord,
-  NamedEntityRepository,
-  NamedEntitySortField,
+import {
+  countNamedEntities,
+  deleteNamedEntity,
+  findNamedEntity,
+  insertNamedEntity,
+  isNamedEntityNameTaken,
+  listNamedEntities,
+  updateNamedEntity,
+  type NamedEntityRecord,
+  type NamedEntitySortField,
+  type NamedEntityTable,
 } from '../repositories/named-entity.repository';
+import { namedView, namedWithDevicesView } from '../views/named-entity.views';
 import { sqlState, UNIQUE_VIOLATION, type NameFilter } from '../repositories/query-builder';
 
 /**
@@ -26,7 +34,8 @@ export interface NamedEntityActionConfig<
   IdField extends 'networkId' | 'deviceTypeId',
   ObjectField extends 'network' | 'deviceType',
 > {
-  repository: NamedEntityRepository;
+  /** Where the entities are stored: `dh_network` / `dh_device_type`. */
+  table: NamedEntityTable;
   /** Request field of the id: `networkId` / `deviceTypeId`. */
   idField: IdField;
   /** Request and reply field of one entity: `network` / `deviceType`. */
@@ -98,7 +107,7 @@ export function namedEntityActions<
   update: Impl<Record<IdField, number> & Record<ObjectField, NamedEntityUpdateBody>>;
   delete: Impl<Record<IdField, number> & { force: boolean }>;
 } {
-  const { repository, errors } = config;
+  const { table, errors } = config;
 
   const notFound = (id: number) => new DhError(errors.notFound, String(id));
 
@@ -107,7 +116,7 @@ export function namedEntityActions<
     id: number,
     options: { forUpdate?: boolean } = {},
   ): Promise<NamedEntityRecord> => {
-    const entity = await repository.find(ctx.sql, id, options);
+    const entity = await findNamedEntity(ctx.sql, table, id, options);
     if (entity == null) throw notFound(id);
     return entity;
   };
@@ -121,14 +130,14 @@ export function namedEntityActions<
       const filter = readNameFilter(request);
       const { sort, page } = entityListQuery(request, SORT_KEYS, 'id');
       if (isEmptyScope(ids)) return { body: { [config.listField]: [] } };
-      const entities = await repository.list(ctx.sql, { ...filter, ids }, sort, page);
-      return { body: { [config.listField]: entities } };
+      const entities = await listNamedEntities(ctx.sql, table, { ...filter, ids }, sort, page);
+      return { body: { [config.listField]: entities.map(namedView) } };
     },
 
     async count(ctx, request): Promise<ActionOutcome> {
       const principal = requirePrincipal(ctx);
       const ids = config.countVisibleOnly ? config.visibleIds(principal) : '*';
-      const count = await repository.count(ctx.sql, { ...readNameFilter(request), ids });
+      const count = await countNamedEntities(ctx.sql, table, { ...readNameFilter(request), ids });
       return { body: { count } };
     },
 
@@ -140,19 +149,7 @@ export function namedEntityActions<
         ...deviceScopeOf(entity.id),
         ...visibleDeviceScopes(principal),
       });
-      return {
-        body: {
-          [config.objectField]: {
-            ...entity,
-            devices: devices.map(({ id, name, data, isBlocked }) => ({
-              id,
-              name,
-              data,
-              isBlocked,
-            })),
-          },
-        },
-      };
+      return { body: { [config.objectField]: namedWithDevicesView(entity, devices) } };
     },
 
     async insert(ctx, request): Promise<ActionOutcome> {
@@ -162,8 +159,8 @@ export function namedEntityActions<
       const description = checkDescription(object.description);
       const id = await ctx.sql
         .transaction(async (tx) => {
-          if (await repository.existsByName(tx, name)) throw new DhError(errors.duplicate);
-          return repository.insert(tx, { name, description });
+          if (await isNamedEntityNameTaken(tx, table, name)) throw new DhError(errors.duplicate);
+          return insertNamedEntity(tx, table, { name, description });
         })
         .catch((error: unknown) => {
           // A concurrent insert of the same name slipped between the check and the insert.
@@ -190,10 +187,10 @@ export function namedEntityActions<
           const updated = { ...entity, ...changes };
           // A duplicate name is a constraint conflict here, not the insert's 403
           // (docs/api/device-types.md).
-          if (await repository.existsByName(tx, updated.name, entity.id)) {
+          if (await isNamedEntityNameTaken(tx, table, updated.name, entity.id)) {
             throw new DhError('DH_ERR_CONFLICT');
           }
-          await repository.update(tx, updated);
+          await updateNamedEntity(tx, table, updated);
         })
         .catch((error: unknown) => {
           if (sqlState(error) === UNIQUE_VIOLATION) throw new DhError('DH_ERR_CONFLICT');
@@ -217,7 +214,7 @@ export function namedEntityActions<
             throw new DhError(errors.deletionNotAllowed, devices.map((d) => d.id).join(', '));
           }
         }
-        await repository.delete(tx, entity.id);
+        await deleteNamedEntity(tx, table, entity.id);
       });
       return { body: {} };
     },

@@ -7,9 +7,9 @@ import {
   insertNotification,
   listNotifications,
   NOTIFICATION_SORT_COLUMNS,
-  notificationView,
   type StoredNotification,
 } from '../repositories/notification.repository';
+import { notificationInsertedView, notificationView } from '../views/event.views';
 import { eventPage, hasNetwork, requireVisibleDevice } from './event-request';
 
 /** The push event of a stored notification (docs/topics/notification.md): the full 7-field view. */
@@ -49,7 +49,7 @@ const notificationInsert: ActionImpl<'notification/insert'> = async (ctx, reques
     ? await ctx.notifications.insert(row)
     : await insertNotification(ctx.sql, row);
   return {
-    body: { notification: { id: stored.id, timestamp: stored.timestamp } },
+    body: { notification: notificationInsertedView(stored) },
     events: [notificationEvent(stored)],
   };
 };

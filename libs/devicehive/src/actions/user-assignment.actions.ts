@@ -1,16 +1,23 @@
 import { DhError } from '@dh-mqtt/protocol';
 import type { ActionContext, ActionImpl, ActionOutcome, ActionTable } from '../core/action';
 import {
-  UserAssignmentRepository,
+  assignEntity,
+  entityExists,
+  findAssignedEntity,
+  findEntity,
+  listAllEntities,
+  listAssignedEntities,
+  unassignEntity,
   type AssignmentKind,
 } from '../repositories/user-assignment.repository';
 import {
+  findUserById,
   isForeignKeyViolation,
-  UserRepository,
+  updateUser,
   type UserRecord,
 } from '../repositories/user.repository';
 import { userIdOf } from './user-request';
-import { namedView } from './user-views';
+import { namedView } from '../views/named-entity.views';
 
 const NOT_FOUND = { network: 'NETWORK_NOT_FOUND', deviceType: 'DEVICE_TYPE_NOT_FOUND' } as const;
 const USER_NOT_ASSIGNED = {
@@ -23,7 +30,6 @@ interface Target {
   /** The network or device type id. */
   id: number;
   text: string;
-  repo: UserAssignmentRepository;
 }
 
 const ID_FIELD = { network: 'networkId', deviceType: 'deviceTypeId' } as const;
@@ -48,9 +54,9 @@ async function readTarget<K extends AssignmentKind>(
 ): Promise<Target> {
   const userId = userIdOf(request);
   const id: number = request[ID_FIELD[kind]];
-  const user = await new UserRepository(ctx.sql).findById(userId.id);
+  const user = await findUserById(ctx.sql, userId.id);
   if (!user) throw new DhError('USER_NOT_FOUND', userId.text);
-  return { user, id, text: String(id), repo: new UserAssignmentRepository(ctx.sql) };
+  return { user, id, text: String(id) };
 }
 
 /** Device-type assignments only matter when the user is restricted (docs/api/users.md). */
@@ -66,12 +72,12 @@ function checkDeviceTypesRestricted(kind: AssignmentKind, user: UserRecord): voi
 const getAssigned =
   <K extends AssignmentKind>(kind: K, key: 'network' | 'deviceType'): KindImpl<K> =>
   async (ctx, request) => {
-    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    const { user, id, text } = await readTarget(ctx, request, kind);
     // A user with every device type available has each existing one (docs/api/README.md).
     const entity =
       kind === 'deviceType' && user.allDeviceTypesAvailable
-        ? await repo.findById(kind, id)
-        : await repo.findAssigned(kind, user.id, id);
+        ? await findEntity(ctx.sql, kind, id)
+        : await findAssignedEntity(ctx.sql, kind, user.id, id);
     if (!entity) throw new DhError(USER_NOT_ASSIGNED[kind], text, user.id);
     return { body: { [key]: { [key]: namedView(entity) } } };
   };
@@ -80,15 +86,15 @@ const getAssigned =
 const assign =
   <K extends AssignmentKind>(kind: K): KindImpl<K> =>
   async (ctx, request) => {
-    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    const { user, id, text } = await readTarget(ctx, request, kind);
     checkDeviceTypesRestricted(kind, user);
-    if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
+    if (!(await entityExists(ctx.sql, kind, id))) throw new DhError(NOT_FOUND[kind], text);
     try {
-      await repo.assign(kind, user.id, id);
+      await assignEntity(ctx.sql, kind, user.id, id);
     } catch (error) {
       if (!isForeignKeyViolation(error)) throw error;
       // The user or the entity was deleted between the checks and the insert.
-      if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
+      if (!(await entityExists(ctx.sql, kind, id))) throw new DhError(NOT_FOUND[kind], text);
       throw new DhError('USER_NOT_FOUND', user.id);
     }
     return { body: {} };
@@ -100,22 +106,21 @@ const assign =
 const unassign =
   <K extends AssignmentKind>(kind: K): KindImpl<K> =>
   async (ctx, request) => {
-    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    const { user, id, text } = await readTarget(ctx, request, kind);
     checkDeviceTypesRestricted(kind, user);
-    if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
-    await repo.unassign(kind, user.id, id);
+    if (!(await entityExists(ctx.sql, kind, id))) throw new DhError(NOT_FOUND[kind], text);
+    await unassignEntity(ctx.sql, kind, user.id, id);
     return { body: {} };
   };
 
 /** `user/getDeviceTypes`: every device type when all are available, else the assigned ones. */
 const getDeviceTypes: ActionImpl<'user/getDeviceTypes'> = async (ctx, request) => {
   const { id, text } = userIdOf(request);
-  const user = await new UserRepository(ctx.sql).findById(id);
+  const user = await findUserById(ctx.sql, id);
   if (!user) throw new DhError('USER_NOT_FOUND', text);
-  const repo = new UserAssignmentRepository(ctx.sql);
   const deviceTypes = user.allDeviceTypesAvailable
-    ? await repo.listAll('deviceType')
-    : await repo.listAssigned('deviceType', id);
+    ? await listAllEntities(ctx.sql, 'deviceType')
+    : await listAssignedEntities(ctx.sql, 'deviceType', id);
   return { body: { deviceTypes: deviceTypes.map(namedView) } };
 };
 
@@ -129,7 +134,7 @@ const setAllDeviceTypes =
   ): ActionImpl<'user/allowAllDeviceTypes' | 'user/disallowAllDeviceTypes'> =>
   async (ctx, request) => {
     const { id, text } = userIdOf(request);
-    if (!(await new UserRepository(ctx.sql).update(id, { allDeviceTypesAvailable }))) {
+    if (!(await updateUser(ctx.sql, id, { allDeviceTypesAvailable }))) {
       throw new DhError('USER_NOT_FOUND', text);
     }
     return { body: {} };

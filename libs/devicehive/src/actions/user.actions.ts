@@ -1,23 +1,29 @@
 import { DhError, UserRole, type JsonObject, type UserUpdateBody } from '@dh-mqtt/protocol';
 import { requirePrincipal } from '../core/access';
 import type { ActionContext, ActionImpl, ActionTable } from '../core/action';
-import { UserAssignmentRepository } from '../repositories/user-assignment.repository';
+import { listAssignedEntities } from '../repositories/user-assignment.repository';
 import {
+  countUsers,
+  deleteUser,
+  findUserById,
+  findUserIdByLogin,
+  insertUser,
   isUniqueViolation,
-  UserRepository,
+  listUsers,
+  updateUser,
   type UserChanges,
 } from '../repositories/user.repository';
 import { hashNewPassword } from '../auth/password';
 import { userAssignmentActions } from './user-assignment.actions';
 import { readUserFilter, readUserListOptions, userIdOf, type RequestId } from './user-request';
-import { listedUserView, publishedUserView, submittedUserView } from './user-views';
+import { listedUserView, publishedUserView, submittedUserView } from '../views/user.views';
 
 const present = (value: unknown) => value !== undefined && value !== null;
 
 async function publishedUser(ctx: ActionContext, userId: number): Promise<JsonObject | undefined> {
-  const user = await new UserRepository(ctx.sql).findById(userId);
+  const user = await findUserById(ctx.sql, userId);
   if (!user) return undefined;
-  const networks = await new UserAssignmentRepository(ctx.sql).listAssigned('network', userId);
+  const networks = await listAssignedEntities(ctx.sql, 'network', userId);
   return publishedUserView(user, networks);
 }
 
@@ -28,11 +34,10 @@ async function publishedUser(ctx: ActionContext, userId: number): Promise<JsonOb
  * scrypt (auth/password.ts). A status set here is the admin's: it clears `locked_at`, so a
  * LOCKED_OUT set here never expires, and ACTIVE also resets the failed attempts (docs/security.md).
  */
-async function updateUser(ctx: ActionContext, target: RequestId, payload: UserUpdateBody) {
+async function applyUserUpdate(ctx: ActionContext, target: RequestId, payload: UserUpdateBody) {
   const caller = requirePrincipal(ctx);
-  const users = new UserRepository(ctx.sql);
   const userId = target.id;
-  const existing = await users.findById(userId);
+  const existing = await findUserById(ctx.sql, userId);
   if (!existing) throw new DhError('USER_NOT_FOUND', target.text);
   // A CLIENT may change only its password, data and introReviewed (docs/api/users.md); the
   // device-type flag is guarded too, or a CLIENT could widen its own access (docs/api/README.md).
@@ -47,7 +52,7 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserUp
   }
   const changes: UserChanges = { data: (payload.data ?? null) as JsonObject | null };
   if (payload.login != null) {
-    const holder = await users.findIdByLogin(payload.login);
+    const holder = await findUserIdByLogin(ctx.sql, payload.login);
     if (holder !== null && holder !== userId) throw new DhError('DUPLICATE_LOGIN');
     changes.login = payload.login;
   }
@@ -63,7 +68,7 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserUp
   if (password !== undefined) changes.passwordHash = await hashNewPassword(password);
   let updated: boolean;
   try {
-    updated = await users.update(userId, changes);
+    updated = await updateUser(ctx.sql, userId, changes);
   } catch (error) {
     // Another request took the login between the check above and this update.
     if (isUniqueViolation(error)) throw new DhError('DUPLICATE_LOGIN');
@@ -73,15 +78,12 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserUp
 }
 
 const list: ActionImpl<'user/list'> = async (ctx, request) => {
-  const users = await new UserRepository(ctx.sql).list(
-    readUserFilter(request),
-    readUserListOptions(request),
-  );
+  const users = await listUsers(ctx.sql, readUserFilter(request), readUserListOptions(request));
   return { body: { users: users.map(listedUserView) } };
 };
 
 const count: ActionImpl<'user/count'> = async (ctx, request) => {
-  const n = await new UserRepository(ctx.sql).count(readUserFilter(request));
+  const n = await countUsers(ctx.sql, readUserFilter(request));
   return { body: { count: n } };
 };
 
@@ -108,7 +110,7 @@ const insert: ActionImpl<'user/insert'> = async (ctx, { user: payload }) => {
     allDeviceTypesAvailable: payload.allDeviceTypesAvailable,
   };
   // Hashed once everything else is valid: a refused request costs no scrypt.
-  const user = await new UserRepository(ctx.sql).insert({
+  const user = await insertUser(ctx.sql, {
     ...fields,
     passwordHash: await hashNewPassword(password),
   });
@@ -117,7 +119,7 @@ const insert: ActionImpl<'user/insert'> = async (ctx, { user: payload }) => {
 };
 
 const update: ActionImpl<'user/update'> = async (ctx, request) => {
-  await updateUser(ctx, userIdOf(request), request.user);
+  await applyUserUpdate(ctx, userIdOf(request), request.user);
   return { body: {} };
 };
 
@@ -125,7 +127,7 @@ const remove: ActionImpl<'user/delete'> = async (ctx, request) => {
   const caller = requirePrincipal(ctx);
   const { id, text } = userIdOf(request);
   if (id === caller.userId) throw new DhError('CANT_DELETE_CURRENT_USER_KEY');
-  if (!(await new UserRepository(ctx.sql).delete(id))) throw new DhError('USER_NOT_FOUND', text);
+  if (!(await deleteUser(ctx.sql, id))) throw new DhError('USER_NOT_FOUND', text);
   return { body: {} };
 };
 
@@ -137,7 +139,7 @@ const getCurrent: ActionImpl<'user/getCurrent'> = async (ctx) => {
 
 const updateCurrent: ActionImpl<'user/updateCurrent'> = async (ctx, request) => {
   const userId = requirePrincipal(ctx).userId;
-  await updateUser(ctx, { id: userId, text: String(userId) }, request.user);
+  await applyUserUpdate(ctx, { id: userId, text: String(userId) }, request.user);
   return { body: {} };
 };
 
