@@ -42,7 +42,6 @@ export { isSecretSetting, JWT_SECRET_SETTING, SECRET_SETTINGS } from './auth/jwt
 export { seedBootstrapData, SAMPLE_DEVICE_ID } from './storage/bootstrap';
 export { SubscriptionIdGenerator, subscriptionIds } from './subscriptions/subscription-id';
 export {
-  DEFAULT_COMMAND_REPLAY_LIMIT,
   MAX_REPLAY_LIMIT,
   NOTIFICATION_REPLAY_LIMIT,
 } from './actions/subscription.actions';

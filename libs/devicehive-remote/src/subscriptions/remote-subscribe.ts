@@ -1,11 +1,11 @@
 import {
-  DEFAULT_COMMAND_REPLAY_LIMIT,
   MAX_REPLAY_LIMIT,
   NOTIFICATION_REPLAY_LIMIT,
   type ActionOutcome,
   type SubscriptionIdGenerator,
 } from '@dh-mqtt/devicehive';
 import {
+  DEFAULT_REPLAY_LIMIT,
   DhError,
   UserRole,
   type ActionName,
@@ -50,7 +50,7 @@ function nameList(value: unknown): string[] | null {
 }
 
 function readLimit(value: unknown): number {
-  if (value == null) return DEFAULT_COMMAND_REPLAY_LIMIT;
+  if (value == null) return DEFAULT_REPLAY_LIMIT;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new DhError('INVALID_REQUEST_PARAMETERS');
   }
