@@ -1,7 +1,5 @@
 import { createBroker, startListeners, type DhBroker } from '@dh-mqtt/broker';
-import { createInProcessBus, registerBusMetrics } from '@dh-mqtt/bus';
-import { acquireDataDirLock, createDeviceHive } from '@dh-mqtt/devicehive';
-import { createGateway } from '@dh-mqtt/gateway';
+import { acquireDataDirLock } from '@dh-mqtt/devicehive';
 import { createApiServer } from '@dh-mqtt/http-api';
 import {
   HealthChecks,
@@ -14,6 +12,11 @@ import {
   type ShutdownStep,
   type StandaloneConfig,
 } from '@dh-mqtt/runtime';
+import {
+  startGatewayInMain,
+  startGatewayWorker,
+  type GatewaySide,
+} from './gateway-thread/gateway-thread';
 
 /** The ports actually bound (differ from the config when it asked for 0). */
 export interface StandalonePorts {
@@ -32,7 +35,17 @@ export interface StandalonePorts {
 export interface Standalone {
   readonly ports: StandalonePorts;
   readonly broker: DhBroker;
-  /** The close sequence, in order: API, listeners, broker, gateway, bus, core, health endpoint. */
+  /** Where the gateway, the core and PGlite run (`DH_GATEWAY_THREAD`, docs/adr/0016). */
+  readonly gatewayThread: 'worker' | 'main';
+  /**
+   * Resolves with the error if the gateway thread dies while the process runs (never in `main`
+   * mode): requests are answered 503 from then on and `/readyz` says 503; main exits non-zero.
+   */
+  readonly gatewayLost: Promise<Error>;
+  /**
+   * The close sequence, in order: readiness, API, listeners, broker, bus, gateway (it drains, then
+   * the core closes; in its thread by default), health endpoint, data directory lock.
+   */
   readonly shutdownSteps: readonly ShutdownStep[];
   /** Runs `shutdownSteps` in order (each failure logged, the next step still run). */
   close(): Promise<void>;
@@ -75,42 +88,28 @@ export async function startStandalone(
     const checks = new HealthChecks();
     checks.register('started', () => ready);
     const metrics = createMetricsRegistry({ app: 'standalone' });
+    let gatewaySide: GatewaySide | undefined;
     const http = createHttpServer({
       checks,
       metrics,
       isShuttingDown: () => shuttingDown,
+      moreMetrics: async () => (gatewaySide ? gatewaySide.metricsText() : ''),
     });
     const httpPort = await listen(http, config.httpPort, config.host, 'DH_HTTP_PORT');
     started('http', () => closeServer(http));
 
-    const deviceHive = await createDeviceHive({
-      dataDir: config.dataDir,
-      databaseUrl: config.databaseUrl,
-      adminPassword: config.adminPassword,
-      jwtSecret: config.jwtSecret,
-      allowDefaultAdminPassword: config.allowDefaultAdminPassword,
-      logger: logger.child({ component: 'core' }),
-      metrics,
-    });
-    started('core', () => deviceHive.close());
-    checks.register('storage', () => deviceHive.ping());
+    // The gateway, the core and PGlite: in a worker thread (the default) or on this one.
+    const side = config.gatewayThread === 'main' ? startGatewayInMain : startGatewayWorker;
+    gatewaySide = await side({ config, logger, metrics });
+    const gatewayThread = gatewaySide;
+    started('gateway', () => gatewayThread.close());
+    checks.register('storage', () => gatewayThread.ping());
+    const bus = gatewaySide.bus;
 
-    const bus = createInProcessBus({ requestTimeoutMs: config.requestTimeoutMs });
-    // The in-process bus is up while the process is.
-    registerBusMetrics(metrics, {});
-    const gateway = await createGateway({
-      deviceHive,
-      bus: bus.gateway,
-      logger: logger.child({ component: 'gateway' }),
-      requestTimeoutMs: config.requestTimeoutMs,
-      metrics,
-    });
-    started('gateway', () => gateway.close());
+    await bus.start();
+    started('bus', () => bus.close());
 
-    await bus.broker.start();
-    started('bus', () => bus.broker.close());
-
-    const broker = await createBroker({ bus: bus.broker, logger, config, metrics });
+    const broker = await createBroker({ bus, logger, config, metrics });
     started('broker', () => broker.close());
     checks.register('broker', () => !broker.aedes.closed);
 
@@ -141,16 +140,22 @@ export async function startStandalone(
         wsPath: config.wsPath,
         host: config.host,
         startedInMs: Math.round(performance.now()),
+        gatewayThread: gatewaySide.thread,
       },
       'standalone listening',
     );
-    return assemble(ports, broker);
+    void gatewaySide.lost.then((err) => {
+      // Nothing answers requests any more: not ready, and the main decides to exit.
+      checks.register('gateway thread', () => false);
+      logger.fatal({ err }, 'gateway thread lost');
+    });
+    return assemble(ports, broker, gatewaySide);
   } catch (err) {
     await runSteps(logger, [...parts].reverse());
     throw err;
   }
 
-  function assemble(ports: StandalonePorts, broker: DhBroker): Standalone {
+  function assemble(ports: StandalonePorts, broker: DhBroker, side: GatewaySide): Standalone {
     const shutdownSteps: ShutdownStep[] = [
       { name: 'readiness', close: () => void (shuttingDown = true) },
       ...[...parts].reverse(),
@@ -159,6 +164,8 @@ export async function startStandalone(
     return {
       ports,
       broker,
+      gatewayThread: side.thread,
+      gatewayLost: side.lost,
       shutdownSteps,
       close: () => (closing ??= runSteps(logger, shutdownSteps)),
     };
