@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { createBroker, startListeners, type DhBroker } from '@dh-mqtt/broker';
 import { acquireDataDirLock } from '@dh-mqtt/devicehive';
 import { createApiServer } from '@dh-mqtt/http-api';
@@ -37,6 +38,8 @@ export interface Standalone {
   readonly broker: DhBroker;
   /** Where the gateway, the core and PGlite run (`DH_GATEWAY_THREAD`, docs/adr/0016). */
   readonly gatewayThread: 'worker' | 'main';
+  /** The gateway thread in `worker` mode (diagnostics: heap snapshots, resource usage). */
+  readonly gatewayWorker?: Worker;
   /**
    * Resolves with the error if the gateway thread dies while the process runs (never in `main`
    * mode): requests are answered 503 from then on and `/readyz` says 503; main exits non-zero.
@@ -165,6 +168,7 @@ export async function startStandalone(
       ports,
       broker,
       gatewayThread: side.thread,
+      gatewayWorker: side.worker,
       gatewayLost: side.lost,
       shutdownSteps,
       close: () => (closing ??= runSteps(logger, shutdownSteps)),

@@ -27,6 +27,8 @@ export interface GatewaySide {
   ping(): Promise<boolean>;
   /** Prometheus text of the series kept in the gateway thread ('' when they share the registry). */
   metricsText(): Promise<string>;
+  /** The gateway thread (`worker` mode): heap snapshots, resource usage, diagnostics. */
+  readonly worker?: Worker;
   /** Resolves with the error if the gateway thread dies while the process runs; never otherwise. */
   readonly lost: Promise<Error>;
   close(): Promise<void>;
@@ -204,6 +206,7 @@ export async function startGatewayWorker(options: GatewaySideOptions): Promise<G
   registerWorkerMetrics(metrics, bus, worker);
   return {
     thread: 'worker',
+    worker,
     bus,
     ping: async () => (await ask({ type: 'ping' })) === true,
     metricsText: async () => (exited ? '' : String(await ask({ type: 'metrics' }))),

@@ -1,7 +1,7 @@
 import type { JobSpec, LoadResult, RunTiming } from '../load/load.types';
 import { summarize, WorkerPool } from '../load/worker-pool';
 import { ratioSpread, spread } from '../report/stats';
-import { CpuMeter, ProcessGroupMeter } from '../systems/proc-stat';
+import { CpuMeter, ProcessGroupMeter, mainThreadCpuSeconds } from '../systems/proc-stat';
 import type { RunningSystem } from '../systems/system';
 import type { Measurement, Row, TargetCheck } from './scenario.types';
 
@@ -33,16 +33,23 @@ export async function measure(request: RunRequest): Promise<Measurement> {
   const groups = Object.entries(request.meters ?? {}).map(
     ([name, pids]) => [name, new ProcessGroupMeter(pids)] as const,
   );
+  // One process: its main thread apart (the standalone's broker side; the rest is its gateway
+  // thread and Node's helper threads).
+  const mainPid = request.system.meteredPids ? undefined : request.system.pid;
+  let mainThreadStart = 0;
+  let mainThreadCpu: number | undefined;
   let cpu: { cpuSeconds: number; coreShare: number } | undefined;
   const groupCpu: Record<string, number> = {};
   try {
     const results = await pool.run(request.timing, {
       begin: () => {
+        if (mainPid !== undefined) mainThreadStart = mainThreadCpuSeconds(mainPid);
         meter.start();
         for (const [, group] of groups) group.begin();
       },
       end: () => {
         cpu = meter.stop();
+        if (mainPid !== undefined) mainThreadCpu = mainThreadCpuSeconds(mainPid) - mainThreadStart;
         for (const [name, group] of groups) groupCpu[name] = group.end();
       },
     });
@@ -60,6 +67,12 @@ export async function measure(request: RunRequest): Promise<Measurement> {
       errorSample: summary.errorSample,
       cpuUsPerMsg: cpu && messages ? round((cpu.cpuSeconds * 1e6) / messages) : null,
       brokerCores: cpu ? round(cpu.coreShare) : null,
+      ...(cpu && mainThreadCpu !== undefined && messages
+        ? {
+            cpuUsPerMsgMainThread: round((mainThreadCpu * 1e6) / messages),
+            cpuUsPerMsgOtherThreads: round(((cpu.cpuSeconds - mainThreadCpu) * 1e6) / messages),
+          }
+        : {}),
       pushes: summary.pushes ?? null,
       ...(groups.length
         ? {

@@ -29,6 +29,10 @@ export interface Measurement {
   cpuUsPerMsg: number | null;
   /** Broker CPU over the window as a share of one core. */
   brokerCores: number | null;
+  /** Of `cpuUsPerMsg`, the main thread's (one-process systems: the standalone's broker side). */
+  cpuUsPerMsgMainThread?: number;
+  /** Of `cpuUsPerMsg`, the other threads' (the standalone's gateway thread, GC, libuv). */
+  cpuUsPerMsgOtherThreads?: number;
   pushes?: { perSec: number; loss: number; latencyMs: Percentiles } | null;
   extra?: Record<string, number | string | null>;
   /** CPU µs per counted message of each extra process group (Kafka, Redis, PostgreSQL, a pod). */

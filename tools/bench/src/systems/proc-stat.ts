@@ -16,7 +16,19 @@ function clockTicks(): number {
 
 /** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds of a process's main thread alone (`/proc/<pid>/task/<pid>/stat`): in the
+ * standalone that is the broker side, the gateway thread and Node's helpers being the rest.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuSeconds(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   // The command name may contain spaces: fields are counted after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);
