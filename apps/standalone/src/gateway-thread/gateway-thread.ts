@@ -10,8 +10,6 @@ import {
   type BrokerBus,
   type WorkerBrokerBus,
 } from '@dh-mqtt/bus';
-import { createDeviceHive } from '@dh-mqtt/devicehive';
-import { createGateway } from '@dh-mqtt/gateway';
 import type { Logger, StandaloneConfig } from '@dh-mqtt/runtime';
 import type { FromGatewayThread, GatewayWorkerData, ToGatewayThread } from './messages';
 
@@ -44,6 +42,10 @@ export interface GatewaySideOptions {
 /** Today's path (`DH_GATEWAY_THREAD=main`): everything on the main thread, the in-process bus. */
 export async function startGatewayInMain(options: GatewaySideOptions): Promise<GatewaySide> {
   const { config, logger, metrics } = options;
+  // Loaded here, not with the module: in worker mode the main thread never loads NestJS, the
+  // gateway or the core (their code and heap are the gateway thread's alone).
+  const { createDeviceHive } = await import('@dh-mqtt/devicehive');
+  const { createGateway } = await import('@dh-mqtt/gateway');
   const deviceHive = await createDeviceHive({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
