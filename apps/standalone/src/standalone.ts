@@ -91,20 +91,22 @@ export async function startStandalone(
     const checks = new HealthChecks();
     checks.register('started', () => ready);
     const metrics = createMetricsRegistry({ app: 'standalone' });
-    let gatewaySide: GatewaySide | undefined;
+    // The gateway thread's series join /metrics once it runs.
+    const gatewayMetrics: { text?: () => Promise<string> } = {};
     const http = createHttpServer({
       checks,
       metrics,
       isShuttingDown: () => shuttingDown,
-      moreMetrics: async () => (gatewaySide ? gatewaySide.metricsText() : ''),
+      moreMetrics: async () => (gatewayMetrics.text ? gatewayMetrics.text() : ''),
     });
     const httpPort = await listen(http, config.httpPort, config.host, 'DH_HTTP_PORT');
     started('http', () => closeServer(http));
 
     // The gateway, the core and PGlite: in a worker thread (the default) or on this one.
     const side = config.gatewayThread === 'main' ? startGatewayInMain : startGatewayWorker;
-    gatewaySide = await side({ config, logger, metrics });
+    const gatewaySide = await side({ config, logger, metrics });
     const gatewayThread = gatewaySide;
+    gatewayMetrics.text = () => gatewayThread.metricsText();
     started('gateway', () => gatewayThread.close());
     checks.register('storage', () => gatewayThread.ping());
     const bus = gatewaySide.bus;

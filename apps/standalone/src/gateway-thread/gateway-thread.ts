@@ -4,13 +4,13 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import {
-  createInProcessBus,
   createWorkerBrokerBus,
   registerBusMetrics,
   type BrokerBus,
   type WorkerBrokerBus,
 } from '@dh-mqtt/bus';
 import type { Logger, StandaloneConfig } from '@dh-mqtt/runtime';
+import type * as InMain from './gateway-in-main';
 import type { FromGatewayThread, GatewayWorkerData, ToGatewayThread } from './messages';
 
 /**
@@ -39,48 +39,14 @@ export interface GatewaySideOptions {
   metrics: Registry;
 }
 
-/** Today's path (`DH_GATEWAY_THREAD=main`): everything on the main thread, the in-process bus. */
+/**
+ * Today's path (`DH_GATEWAY_THREAD=main`): everything on the main thread, the in-process bus.
+ * Loaded on demand, so in worker mode the main thread never loads NestJS or the gateway.
+ */
 export async function startGatewayInMain(options: GatewaySideOptions): Promise<GatewaySide> {
-  const { config, logger, metrics } = options;
-  // Loaded here, not with the module: in worker mode the main thread never loads NestJS, the
-  // gateway or the core (their code and heap are the gateway thread's alone).
-  const { createDeviceHive } = await import('@dh-mqtt/devicehive');
-  const { createGateway } = await import('@dh-mqtt/gateway');
-  const deviceHive = await createDeviceHive({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    adminPassword: config.adminPassword,
-    jwtSecret: config.jwtSecret,
-    allowDefaultAdminPassword: config.allowDefaultAdminPassword,
-    logger: logger.child({ component: 'core' }),
-    metrics,
-  });
-  const bus = createInProcessBus({ requestTimeoutMs: config.requestTimeoutMs });
-  // The in-process bus is up while the process is.
-  registerBusMetrics(metrics, {});
-  try {
-    const gateway = await createGateway({
-      deviceHive,
-      bus: bus.gateway,
-      logger: logger.child({ component: 'gateway' }),
-      requestTimeoutMs: config.requestTimeoutMs,
-      metrics,
-    });
-    return {
-      thread: 'main',
-      bus: bus.broker,
-      ping: () => deviceHive.ping(),
-      metricsText: async () => '',
-      lost: new Promise<Error>(() => undefined),
-      async close() {
-        await gateway.close();
-        await deviceHive.close();
-      },
-    };
-  } catch (error) {
-    await deviceHive.close();
-    throw error;
-  }
+  // Loaded on demand (CommonJS require): worker mode never loads NestJS on the main thread.
+  const { startGatewayHere } = require('./gateway-in-main') as typeof InMain;
+  return startGatewayHere(options);
 }
 
 /** Where the worker entry is: compiled beside this folder, or (jest, sources) its TypeScript. */
