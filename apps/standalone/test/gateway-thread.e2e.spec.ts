@@ -159,6 +159,9 @@ describe('the gateway thread (DH_GATEWAY_THREAD)', () => {
       expect(sampleValue(samples, 'dh_worker_bus_messages_total', { direction: 'in' })).toBe(
         sent + 1 + 1, // + the event + the "serving" message
       );
+      const batchesIn = sampleValue(samples, 'dh_worker_bus_batches_total', { direction: 'in' });
+      expect(batchesIn).toBeGreaterThan(0);
+      expect(batchesIn).toBeLessThanOrEqual(sent + 2); // at most one per message
       expect(
         sampleValue(samples, 'dh_worker_bus_batches_total', { direction: 'out' }),
       ).toBeLessThanOrEqual(sent);

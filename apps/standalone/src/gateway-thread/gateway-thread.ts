@@ -214,8 +214,9 @@ function registerWorkerMetrics(registry: Registry, bus: WorkerBrokerBus, worker:
   );
   counted(
     'dh_worker_bus_batches_total',
-    'postMessage calls of the broker thread (out); messages per batch is the batching gain',
-    (direction) => (direction === 'out' ? bus.counters().batchesSent : 0),
+    'postMessage calls between the threads (out: the broker thread, in: the gateway thread); messages per batch is the batching gain',
+    (direction) =>
+      direction === 'out' ? bus.counters().batchesSent : bus.counters().batchesReceived,
   );
   let last = worker.performance.eventLoopUtilization();
   new Gauge({

@@ -100,6 +100,8 @@ describe('worker bus', () => {
       expect(sent.posts).toHaveLength(1);
       expect(sent.posts[0]).toHaveLength(8);
       expect(broker.counters()).toMatchObject({ messagesSent: 8, batchesSent: 1 });
+      // The 8 replies were ready in one turn of the gateway's loop: one batch back as well.
+      expect(broker.counters()).toMatchObject({ messagesReceived: 9, batchesReceived: 2 }); // + serving
     });
   });
 

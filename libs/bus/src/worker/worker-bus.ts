@@ -33,6 +33,8 @@ export interface WorkerBusCounters {
   messagesSent: number;
   batchesSent: number;
   messagesReceived: number;
+  /** Batches received: the other side's `postMessage` calls. */
+  batchesReceived: number;
   /** Replies that came for a request the broker side no longer waits for (timed out). */
   lateReplies: number;
 }
@@ -100,6 +102,7 @@ const newCounters = (): WorkerBusCounters => ({
   messagesSent: 0,
   batchesSent: 0,
   messagesReceived: 0,
+  batchesReceived: 0,
   lateReplies: 0,
 });
 
@@ -143,6 +146,7 @@ export function createWorkerBrokerBus(
 
   async function receive(batch: readonly GatewayMessage[]): Promise<void> {
     counts.messagesReceived += batch.length;
+    counts.batchesReceived += 1;
     for (const message of batch) {
       switch (message[0]) {
         case 'reply': {
@@ -276,6 +280,7 @@ export function createWorkerGatewayBus(port: BusPort): WorkerGatewayBus {
   const listener = (value: unknown) => {
     const batch = value as readonly BrokerMessage[];
     counts.messagesReceived += batch.length;
+    counts.batchesReceived += 1;
     for (const [, envelope] of batch) {
       void queue.run(envelope.clientId, () => handle(envelope));
     }
