@@ -60,6 +60,9 @@ function workerEntry(): { filename: string; eval: boolean } {
   return { filename: `${load(register)}${load(source)}`, eval: true };
 }
 
+/** How long `/readyz` and `/metrics` wait for the gateway thread's answer. */
+const ASK_TIMEOUT_MS = 2_000;
+
 /**
  * `DH_GATEWAY_THREAD=worker` (the default): the core, PGlite and the gateway in a worker thread
  * (apps/standalone/src/gateway-worker.ts), the broker's end of the worker bus here. Resolves once
@@ -122,7 +125,9 @@ export async function startGatewayWorker(options: GatewaySideOptions): Promise<G
         break;
     }
   });
+  let failure: Error | undefined;
   worker.on('error', (err) => {
+    failure = err;
     logger.error({ err, thread: 'gateway' }, 'gateway thread failed');
   });
   worker.on('exit', (code) => {
@@ -131,18 +136,27 @@ export async function startGatewayWorker(options: GatewaySideOptions): Promise<G
     for (const reply of answers.values())
       reply({ value: undefined, error: 'gateway thread exited' });
     answers.clear();
-    const error = new Error(`gateway thread exited with code ${code}`);
+    const error = new Error(
+      `gateway thread exited with code ${code}${failure ? `: ${failure.message}` : ''}`,
+    );
     startOutcome.fail(error);
     if (!closing) markLost(error);
   });
 
+  /** A question to the thread; a thread that does not answer in time (busy, stuck) fails it. */
   function ask(message: { type: 'ping' | 'metrics' }): Promise<unknown> {
     if (exited) return Promise.reject(new Error('gateway thread exited'));
     const id = ++nextId;
     return new Promise((resolve, reject) => {
-      answers.set(id, (answer) =>
-        answer.error ? reject(new Error(answer.error)) : resolve(answer.value),
-      );
+      const timer = setTimeout(() => {
+        answers.delete(id);
+        reject(new Error(`gateway thread did not answer ${message.type} in ${ASK_TIMEOUT_MS} ms`));
+      }, ASK_TIMEOUT_MS);
+      answers.set(id, (answer) => {
+        clearTimeout(timer);
+        if (answer.error) reject(new Error(answer.error));
+        else resolve(answer.value);
+      });
       worker.postMessage({ ...message, id } satisfies ToGatewayThread);
     });
   }
