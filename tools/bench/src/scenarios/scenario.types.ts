@@ -31,7 +31,9 @@ export interface Measurement {
   brokerCores: number | null;
   /** Of `cpuUsPerMsg`, the main thread's (one-process systems: the standalone's broker side). */
   cpuUsPerMsgMainThread?: number;
-  /** Of `cpuUsPerMsg`, the other threads' (the standalone's gateway thread, GC, libuv). */
+  /** Of `cpuUsPerMsg`, the busiest other thread's (the standalone's gateway thread, if any). */
+  cpuUsPerMsgBusiestOtherThread?: number;
+  /** Of `cpuUsPerMsg`, all other threads' (V8's GC and compiler helpers, libuv's pool). */
   cpuUsPerMsgOtherThreads?: number;
   pushes?: { perSec: number; loss: number; latencyMs: Percentiles } | null;
   extra?: Record<string, number | string | null>;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
 
@@ -19,12 +19,17 @@ export function cpuSeconds(pid: number): number {
   return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
-/**
- * CPU seconds of a process's main thread alone (`/proc/<pid>/task/<pid>/stat`): in the
- * standalone that is the broker side, the gateway thread and Node's helpers being the rest.
- */
-export function mainThreadCpuSeconds(pid: number): number {
-  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+/** CPU seconds of each thread of a process, by thread id (`/proc/<pid>/task/<tid>/stat`). */
+export function threadCpuSeconds(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      threads.set(Number(tid), statCpuSeconds(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // ended between listing and reading
+    }
+  }
+  return threads;
 }
 
 function statCpuSeconds(path: string): number {
