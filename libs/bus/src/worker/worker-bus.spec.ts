@@ -125,6 +125,30 @@ describe('worker bus', () => {
     });
   });
 
+  describe('when an event handler is slow', () => {
+    it('hands the later events over at once, and holds only the replies sent after it', async () => {
+      const seen: string[] = [];
+      const slow = gate();
+      await startWith(async (env) => buildReplyEnvelope(env));
+      broker.onEvent(async (event) => {
+        seen.push(event.name);
+        if (event.name === 'slow') await slow.opened;
+      });
+
+      await gateway.publishEvent(buildDeviceEvent({ name: 'slow' }));
+      await gateway.publishEvent(buildDeviceEvent({ name: 'next' }));
+      const reply = broker.request(buildRequestEnvelope());
+      let replied = false;
+      void reply.then(() => (replied = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      expect(seen).toEqual(['slow', 'next']);
+      expect(replied).toBe(false);
+      slow.open();
+      await expect(reply).resolves.toMatchObject({ v: 1 });
+    });
+  });
+
   describe('when the other thread is lost', () => {
     it('rejects the waiting requests with DH_ERR_BACKEND_UNAVAILABLE and refuses new ones', async () => {
       const never = gate();

@@ -130,37 +130,55 @@ export function createWorkerBrokerBus(
   let gatewayServes = false;
   let peerGone = false;
   const servingWaiters: Array<() => void> = [];
-  // Inbound batches are handled one after another: an async event handler delays the messages
-  // behind it, never reorders them.
-  let inbound: Promise<void> = Promise.resolve();
+  // Events still being delivered (their handlers' promises, joined). A reply or failure waits for
+  // the events that arrived before it, so a push still precedes the reply of the request that
+  // caused it; events never wait for each other, and no message waits for a later one.
+  let eventsInFlight: Promise<unknown> | undefined;
 
-  async function deliverEvent(event: DeviceEvent): Promise<void> {
-    for (const handler of eventHandlers) {
-      try {
-        await handler(event);
-      } catch (error) {
-        options.onEventHandlerError?.(error, event);
-      }
-    }
+  function deliverEvent(event: DeviceEvent): void {
+    // Every handler is called now, in arrival order: each sees the events in the order sent.
+    const delivered = Promise.all(
+      eventHandlers.map(async (handler) => {
+        try {
+          await handler(event);
+        } catch (error) {
+          options.onEventHandlerError?.(error, event);
+        }
+      }),
+    );
+    const joined: Promise<unknown> = Promise.all([eventsInFlight, delivered]).then(() => {
+      if (eventsInFlight === joined) eventsInFlight = undefined;
+    });
+    eventsInFlight = joined;
   }
 
-  async function receive(batch: readonly GatewayMessage[]): Promise<void> {
+  /** Runs `settle` once the events received so far are delivered (at once if there are none). */
+  function afterEvents(settle: () => void): void {
+    if (eventsInFlight === undefined) settle();
+    else void eventsInFlight.then(settle);
+  }
+
+  function receive(batch: readonly GatewayMessage[]): void {
     counts.messagesReceived += batch.length;
     counts.batchesReceived += 1;
     for (const message of batch) {
       switch (message[0]) {
         case 'reply': {
-          const waiter = pending.get(message[1].id);
-          if (waiter) waiter.resolve(message[1]);
+          const reply = message[1];
+          const waiter = pending.get(reply.id);
+          if (waiter) afterEvents(() => waiter.resolve(reply));
           else counts.lateReplies += 1;
           break;
         }
-        case 'failed':
-          pending.get(message[1])?.reject(new DhError(message[2]));
+        case 'failed': {
+          const waiter = pending.get(message[1]);
+          const error = new DhError(message[2]);
+          if (waiter) afterEvents(() => waiter.reject(error));
           break;
+        }
         case 'event':
           // No broker listening: nobody could be subscribed, so the event has no audience.
-          if (state === 'started') await deliverEvent(message[1]);
+          if (state === 'started') deliverEvent(message[1]);
           break;
         case 'serving':
           gatewayServes = message[1];
@@ -170,10 +188,7 @@ export function createWorkerBrokerBus(
     }
   }
 
-  const listener = (value: unknown) => {
-    const batch = value as readonly GatewayMessage[];
-    inbound = inbound.then(() => receive(batch));
-  };
+  const listener = (value: unknown) => receive(value as readonly GatewayMessage[]);
   port.on('message', listener);
 
   function rejectAll(): void {
