@@ -219,6 +219,8 @@ function registerWorkerMetrics(registry: Registry, bus: WorkerBrokerBus, worker:
         }
       },
     });
+    // Both series from the first scrape on, 0 before any traffic (rate() needs a start).
+    for (const direction of ['out', 'in'] as const) counter.inc({ direction }, 0);
   };
   counted(
     'dh_worker_bus_messages_total',
