@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { createBroker, startListeners, type DhBroker } from '@dh-mqtt/broker';
+import { createBroker, drainRequests, startListeners, type DhBroker } from '@dh-mqtt/broker';
 import { acquireDataDirLock } from '@dh-mqtt/devicehive';
 import { createApiServer } from '@dh-mqtt/http-api';
 import {
@@ -119,6 +119,9 @@ export async function startStandalone(
 
     const broker = await createBroker({ bus, logger, config, metrics });
     started('broker', () => broker.close());
+    // Closed after the listeners and the API, before the broker: every request taken (queued
+    // behind a client's earlier ones included: QoS 1 acknowledged them) gets its reply.
+    started('requests', () => drainRequests(() => broker.metrics.pendingRequests, config, logger));
     // The remote server's events go through the bus to the broker: both serve from here on.
     gatewaySide.startEvents();
     checks.register('broker', () => !broker.aedes.closed);
