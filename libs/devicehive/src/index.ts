@@ -41,10 +41,7 @@ export {
 export { isSecretSetting, JWT_SECRET_SETTING, SECRET_SETTINGS } from './auth/jwt-secret';
 export { seedBootstrapData, SAMPLE_DEVICE_ID } from './storage/bootstrap';
 export { SubscriptionIdGenerator, subscriptionIds } from './subscriptions/subscription-id';
-export {
-  MAX_REPLAY_LIMIT,
-  NOTIFICATION_REPLAY_LIMIT,
-} from './actions/subscription.actions';
+export { MAX_REPLAY_LIMIT, NOTIFICATION_REPLAY_LIMIT } from './actions/subscription.actions';
 export {
   acquireDataDirLock,
   DATA_DIR_LOCK_FILE,
