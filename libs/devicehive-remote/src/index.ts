@@ -1,2 +1,3 @@
 // The remote DeviceHive backend: see README.md.
 export type * from './events/remote-event-stream.port';
+export { createRemoteEventStream } from './events';

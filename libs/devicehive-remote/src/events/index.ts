@@ -1,0 +1,2 @@
+export { createRemoteEventStream } from './remote-event-stream';
+export type * from './remote-event-stream.port';
