@@ -54,7 +54,7 @@ describe('remote event stream against a DeviceHive server', () => {
         error: (_details, message) => warnings.push(message),
       },
       registry,
-      tuning: { heartbeatMs: 500, reconnectMinMs: 100, reconnectMaxMs: 400 },
+      tuning: { heartbeatMs: 500, reconnectMinMs: 100, reconnectMaxMs: 400, catchUpMarginMs: 200 },
     });
     await stream.start();
   });
@@ -191,6 +191,34 @@ describe('remote event stream against a DeviceHive server', () => {
         ([details, m]) => m === 'remote event stream: caught up' && details['events'] === 3,
       ),
     ).toBe(true);
+  });
+
+  it('catches up the update of a command inserted before the gap', async () => {
+    const inserted = await remote.rest('POST', `${device}/command`, {
+      token,
+      body: { command: 'before-gap' },
+    });
+    const id = inserted.json['id'];
+    await eventually(() => ofName('before-gap').length === 1, 'the command insert');
+    // Longer than the catch-up margin: the catch-up starts after the command's own timestamp.
+    await sleep(700);
+    await proxy.down();
+    await eventually(() => !stream.isConnected(), 'the stream to notice');
+    await sleep(20);
+    const updated = await remote.rest('PUT', `${device}/command/${id}`, {
+      token,
+      body: { status: 'updated-in-gap' },
+    });
+    expect(updated.status).toBe(204);
+    await proxy.up();
+    await eventually(
+      () => events.some((e) => e.kind === 'command/update' && e.data['id'] === id),
+      'the caught-up update',
+    );
+    await sleep(300);
+    const updates = events.filter((e) => e.kind === 'command/update' && e.data['id'] === id);
+    expect(updates).toHaveLength(1);
+    expect(updates[0].data['status']).toBe('updated-in-gap');
   });
 
   it('reports not connected while the server is unreachable and recovers without a restart', async () => {
