@@ -162,6 +162,18 @@ describe('remote event stream against a DeviceHive server', () => {
     expect(stream.isConnected()).toBe(true);
   });
 
+  it('drops a connection that stops answering pings and reconnects', async () => {
+    const before = events.length;
+    proxy.freeze();
+    await notify('frozen-1');
+    await eventually(() => !stream.isConnected(), 'the heartbeat to fail', 5_000);
+    await eventually(() => stream.isConnected(), 'the reconnection');
+    await eventually(() => ofName('frozen-1').length > 0, 'the notification sent while frozen');
+    await sleep(300);
+    expect(events.slice(before).map((e) => e.name)).toEqual(['frozen-1']);
+    expect(warnings).toContain('remote event stream: no pong, dropping the connection');
+  });
+
   it('catches up what was inserted while it could not connect, once each and in order', async () => {
     const before = events.length;
     const caughtUpBefore = await caughtUp();
