@@ -1,4 +1,5 @@
 import { createRemoteEventStream, type RemoteEventStream } from '@dh-mqtt/devicehive-remote';
+import { METRICS } from '@dh-mqtt/runtime';
 import type { DeviceEvent } from '@dh-mqtt/protocol';
 import { Registry } from 'prom-client';
 import { ADMIN, ApiTestServer, SAMPLE_DEVICE } from './api-test-client';
@@ -254,6 +255,14 @@ describe('remote event stream against a DeviceHive server', () => {
     expect(await registry.getSingleMetricAsString('dh_remote_stream_connected')).toMatch(
       /dh_remote_stream_connected 1/,
     );
+  });
+
+  it('exports the metrics the catalog lists for remote mode', async () => {
+    const exported = (await registry.getMetricsAsJSON()).map((metric) => metric.name).sort();
+    const listed = METRICS.filter((metric) => metric.when === 'remote').map(
+      (metric) => metric.name,
+    );
+    expect(exported).toEqual(listed.sort());
   });
 
   it('never logs the service password or a token', () => {

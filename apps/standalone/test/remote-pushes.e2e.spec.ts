@@ -31,6 +31,7 @@ describe('remote pushes to MQTT subscribers of a front instance', () => {
   const remote = new ApiTestServer();
   const front = new ApiTestServer();
   let stream: RemoteEventStream;
+  let frontBus: ReturnType<typeof createInProcessBus>;
   let remoteToken: string;
   const clients: MqttClient[] = [];
 
@@ -49,7 +50,7 @@ describe('remote pushes to MQTT subscribers of a front instance', () => {
     await remote.start();
     remoteToken = await remote.login();
     await front.start();
-    const frontBus = mockBuses[mockBuses.length - 1];
+    frontBus = mockBuses[mockBuses.length - 1];
     // The front's users: a CLIENT of network 1 (the sample device's) and one of another network.
     const admin = { token: await front.login() };
     const other = (
@@ -114,5 +115,72 @@ describe('remote pushes to MQTT subscribers of a front instance', () => {
     expect(await admin.quietFor(500)).toEqual([]);
     expect(await own.quietFor(0)).toEqual([]);
     expect(await other.quietFor(0)).toEqual([]);
+  });
+
+  it('delivers a command update without origin to the MQTT or WebSocket session that inserted the command', async () => {
+    // The remote's updates carry no MQTT client id: the front finds the inserting session itself.
+    const origin = await connectMqtt(`mqtt://127.0.0.1:${front.app.ports.mqtt}`, 'cmd-origin', {
+      username: ADMIN.login,
+      password: ADMIN.password,
+    });
+    clients.push(origin);
+    const originInbox = new Inbox(origin);
+    await origin.subscribeAsync(['dh/command_update/#', 'dh/response/command/insert@cmd-origin'], {
+      qos: 1,
+    });
+    const bystander = await subscriber('cmd-bystander', ADMIN.login, ADMIN.password);
+    await clients[clients.length - 1].subscribeAsync('dh/command_update/#', { qos: 1 });
+    await origin.publishAsync(
+      'dh/request',
+      JSON.stringify({
+        action: 'command/insert',
+        requestId: 'i1',
+        deviceId: SAMPLE_DEVICE,
+        command: { command: 'by-mqtt' },
+      }),
+      { qos: 1 },
+    );
+    const mqttInsert = (await originInbox.next(10_000)).payload as {
+      command: { id: number };
+    };
+    const ws = await front.websocket();
+    await ws.request({ action: 'authenticate', token: await front.login() });
+    const wsInsert = await ws.request({
+      action: 'command/insert',
+      deviceId: SAMPLE_DEVICE,
+      command: { command: 'by-ws' },
+    });
+    const wsId = (wsInsert['command'] as { id: number }).id;
+
+    const update = (id: number, name: string) => ({
+      kind: 'command/update' as const,
+      deviceId: SAMPLE_DEVICE,
+      networkId: 1,
+      deviceTypeId: 1,
+      name,
+      data: {
+        id,
+        command: name,
+        deviceId: SAMPLE_DEVICE,
+        networkId: 1,
+        deviceTypeId: 1,
+        status: 'done',
+      },
+    });
+    await frontBus.gateway.publishEvent(update(mqttInsert.command.id, 'by-mqtt'));
+    await frontBus.gateway.publishEvent(update(wsId, 'by-ws'));
+
+    expect(await originInbox.next(10_000)).toMatchObject({
+      topic: `dh/command_update/1/1/${SAMPLE_DEVICE}/by-mqtt`,
+      payload: { action: 'command/update', command: { id: mqttInsert.command.id } },
+    });
+    expect(await ws.next((m) => m['action'] === 'command/update')).toEqual({
+      action: 'command/update',
+      command: expect.objectContaining({ id: wsId, status: 'done' }),
+    });
+    expect(await originInbox.quietFor(500)).toEqual([]);
+    expect(
+      (await bystander.quietFor(0)).filter((m) => m.topic.startsWith('dh/command_update')),
+    ).toEqual([]);
   });
 });

@@ -11,9 +11,9 @@ export interface MetricSpec {
   readonly roles: readonly MetricRole[];
   /**
    * Exported only with TLS configured, with PostgreSQL (a pool), with Redis or with Kafka (the
-   * cluster's buses).
+   * cluster's buses), or in remote mode (`DH_DEVICEHIVE_URL`, an existing DeviceHive server).
    */
-  readonly when?: 'tls' | 'postgres' | 'redis' | 'kafka';
+  readonly when?: 'tls' | 'postgres' | 'redis' | 'kafka' | 'remote';
   /** Where it is defined. */
   readonly owner: string;
 }
@@ -24,6 +24,7 @@ const GATEWAY: readonly MetricRole[] = ['standalone', 'gateway'];
 
 const BROKER_METRICS = 'libs/broker/src/metrics/broker-metrics.ts';
 const API_METRICS = 'libs/http-api/src/metrics/api-metrics.ts';
+const REMOTE_STREAM_METRICS = 'libs/devicehive-remote/src/events/stream-metrics.ts';
 
 /**
  * Every metric family `/metrics` exports (docs/operations.md, "Metrics"), the one list the
@@ -236,6 +237,32 @@ export const METRICS: readonly MetricSpec[] = [
     roles: BROKER,
     owner: BROKER_METRICS,
   },
+  {
+    name: 'dh_command_origins',
+    type: 'gauge',
+    labels: [],
+    roles: BROKER,
+    owner: 'libs/broker/src/pushes/command-origins.ts',
+  },
+  // remote DeviceHive: the event stream (docs/adr/0015)
+  ...(
+    [
+      ['dh_remote_events_total', 'counter', ['kind', 'source']],
+      ['dh_remote_events_dropped_total', 'counter', ['reason']],
+      ['dh_remote_stream_connected', 'gauge', []],
+      ['dh_remote_stream_reconnects_total', 'counter', []],
+      ['dh_remote_events_caught_up_total', 'counter', ['kind']],
+      ['dh_remote_stream_gaps_total', 'counter', []],
+      ['dh_remote_event_delivery_failures_total', 'counter', []],
+    ] as const
+  ).map(([name, type, labels]): MetricSpec => ({
+    name,
+    type,
+    labels,
+    roles: GATEWAY,
+    when: 'remote',
+    owner: REMOTE_STREAM_METRICS,
+  })),
   // TLS
   {
     name: 'dh_tls_certificate_reloads_total',
