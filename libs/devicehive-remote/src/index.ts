@@ -1,3 +1,8 @@
 // The remote DeviceHive backend: see README.md.
 export type * from './events/remote-event-stream.port';
-export { createRemoteEventStream } from './events';
+export {
+  createRemoteEventStream,
+  LeasedEventStream,
+  DEFAULT_TAKEOVER_WINDOW_MS,
+  type LeasedEventStreamOptions,
+} from './events';

@@ -1,0 +1,46 @@
+import type { RemoteEventStream } from './remote-event-stream.port';
+import { LeasedEventStream } from './stream-lease';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+class FakeStream implements RemoteEventStream {
+  connected = false;
+  closed = false;
+  last: number | null = null;
+  constructor(readonly since: number) {}
+  start = () => Promise.resolve();
+  isConnected = () => this.connected;
+  lastEventAt = () => this.last;
+  close = async () => void (this.closed = true);
+}
+
+describe(LeasedEventStream.name, () => {
+  it('runs a stream only while the lease is held, catching up from the takeover window first', async () => {
+    const streams: FakeStream[] = [];
+    const leased = new LeasedEventStream({
+      create: (since) => {
+        const stream = new FakeStream(since);
+        streams.push(stream);
+        return stream;
+      },
+      logger: silent,
+      takeoverWindowMs: 60_000,
+      now: () => 1_000_000,
+    });
+    expect(leased.holding()).toBe(false);
+    expect(leased.isReady()).toBe(true);
+    leased.acquire();
+    leased.acquire();
+    expect(streams.map((s) => s.since)).toEqual([940_000]);
+    expect(leased.isReady()).toBe(false);
+    streams[0].connected = true;
+    expect(leased.isReady()).toBe(true);
+    streams[0].last = 990_000;
+    await leased.release();
+    expect(streams[0].closed).toBe(true);
+    expect(leased.holding()).toBe(false);
+    // Held again: from the last event this pod saw, when it is within the window.
+    leased.acquire();
+    expect(streams[1].since).toBe(990_000);
+  });
+});
