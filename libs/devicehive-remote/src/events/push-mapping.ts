@@ -12,7 +12,7 @@ export function isEventKind(value: unknown): value is DeviceEventKind {
 }
 
 /**
- * A pushed (or polled) notification or command as the remote server wrote it, checked: the parts
+ * A pushed (or replayed) notification or command as the remote server wrote it, checked: the parts
  * the stream needs are there and of the right type. `networkId`/`deviceTypeId` may be missing
  * (the DeviceHive documentation's pushes omit them; the Java server 4.1.0 sends them).
  */

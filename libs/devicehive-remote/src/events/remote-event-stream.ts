@@ -42,22 +42,25 @@ const SUBSCRIPTIONS: ReadonlyArray<{ kind: DeviceEventKind; request: Record<stri
   },
 ];
 
-/** The REST polls a catch-up reads (`waitTimeout=0`), with the most one answer replays. */
-const CATCH_UP: ReadonlyArray<{ kind: DeviceEventKind; path: string; limit: number }> = [
-  { kind: 'notification/insert', path: '/device/notification/poll?', limit: 100 },
-  { kind: 'command/insert', path: '/device/command/poll?limit=1000&', limit: 1000 },
-  {
-    kind: 'command/update',
-    path: '/device/command/poll?returnUpdatedCommands=true&limit=1000&',
-    limit: 1000,
-  },
-];
-/** Network ids per catch-up poll (keeps the URL short). */
-const NETWORKS_PER_POLL = 100;
-/** Polls per kind and network chunk in one catch-up (pages, and re-asks after a racing push). */
+/**
+ * Most events one catch-up subscription replays: the reference replays at most 100 notifications
+ * per filter (fixed) and `limit` commands (this product caps `limit` at 1 000).
+ */
+const REPLAY_LIMITS: Readonly<Record<DeviceEventKind, number>> = {
+  'notification/insert': 100,
+  'command/insert': 1000,
+  'command/update': 1000,
+};
+/** Network ids per catch-up subscription. */
+const NETWORKS_PER_CATCH_UP = 100;
+/** Replays per kind and network chunk in one catch-up (pages of a full replay). */
 const MAX_CATCH_UP_ROUNDS = 20;
+/** Live pushes held during a catch-up beyond which the connection is given up (and retried). */
+const MAX_HELD_FACTOR = 10;
 
 interface Pending {
+  /** Runs as the reply is read, before the pushes that follow it in the same read. */
+  onSuccess?(reply: Record<string, unknown>): void;
   resolve(reply: Record<string, unknown>): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
@@ -67,7 +70,7 @@ interface Pending {
  * Device events of an existing DeviceHive server (docs/adr/0015): an administrator's WebSocket
  * session subscribed to every notification, command and command update; each push becomes a
  * `DeviceEvent` in the embedded backend's shape. A dropped connection (close, error, heartbeat
- * timeout) is reopened with backoff and followed by a catch-up over the REST polls from the last
+ * timeout) is reopened with backoff and followed by a catch-up (replaying subscriptions) from the last
  * event seen; what was already delivered is dropped by its key.
  */
 export function createRemoteEventStream(options: RemoteEventStreamOptions): RemoteEventStream {
@@ -94,7 +97,9 @@ class WsRemoteEventStream implements RemoteEventStream {
   private subscriptions = new Map<string, DeviceEventKind>();
   /** Live pushes held while a catch-up runs (delivered after it, in order). */
   private held: RemoteObject[] | null = null;
-  private pausedBy = { pressure: false, held: false };
+  /** Pushes of the catch-up subscriptions in progress, by subscriptionId. */
+  private replays = new Map<string, RemoteObject[]>();
+  private pausedByPressure = false;
   /** Newest event timestamp seen (remote clock). */
   private lastSeen: number | null = null;
   /** Remote clock minus local clock, measured at each connection. */
@@ -139,7 +144,7 @@ class WsRemoteEventStream implements RemoteEventStream {
         );
       },
       onPressure: (paused) => {
-        this.pausedBy.pressure = paused;
+        this.pausedByPressure = paused;
         this.applyPause();
       },
     });
@@ -221,6 +226,7 @@ class WsRemoteEventStream implements RemoteEventStream {
     });
     this.socket = socket;
     this.subscriptions = new Map();
+    this.replays = new Map();
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -232,19 +238,21 @@ class WsRemoteEventStream implements RemoteEventStream {
     await this.request({ action: 'authenticate', token });
     this.held = [];
     for (const { kind, request } of SUBSCRIPTIONS) {
-      const reply = await this.request(request);
-      this.subscriptions.set(String(reply['subscriptionId']), kind);
+      // Pushes may follow the reply in the same read: known from the reply on.
+      await this.request(request, (reply) =>
+        this.subscriptions.set(String(reply['subscriptionId']), kind),
+      );
     }
     const from = this.catchUpFrom();
     await this.readClock();
+    this.scheduleReauthentication(socket);
+    // Until the catch-up is complete, a failed attempt must start from the same point again: the
+    // marks it is computed from (last event seen, last known alive) move only after it.
+    if (from !== null) await this.catchUp(from - this.tuning.catchUpMarginMs);
     this.aliveAt = Date.now();
     this.startHeartbeat(socket);
-    this.scheduleReauthentication(socket);
-    if (from !== null) await this.catchUp(from - this.tuning.catchUpMarginMs);
     const held = this.held;
     this.held = null;
-    this.pausedBy.held = false;
-    this.applyPause();
     for (const object of held) this.accept(object, 'live');
     this.options.logger.info(
       {
@@ -277,47 +285,45 @@ class WsRemoteEventStream implements RemoteEventStream {
   }
 
   /**
-   * Reads what the server stored after `since` through the REST polls (`waitTimeout=0`) of every
-   * network, for each kind; hands on what was not delivered yet, oldest first. A full answer is
-   * paged from its newest timestamp; an answer with new events is asked again (the reference may
-   * answer a poll with a live event that raced the replay), until one brings nothing new.
+   * Reads what the server stored after `since` for every network: per kind and chunk of networks,
+   * a subscription with `networkIds`, `timestamp` (and `limit`) whose replay follows its reply,
+   * then its unsubscribe, whose reply comes after the replay. What was not delivered yet is handed
+   * on, oldest first. A full replay is paged from its newest timestamp (this product replays
+   * oldest first; the reference newest first, so there a full replay is a gap).
    */
   private async catchUp(since: number): Promise<void> {
     const networks = await this.networkIds();
     let caughtUp = 0;
+    let newest: number | null = null;
     let gap = false;
-    for (let i = 0; i < networks.length; i += NETWORKS_PER_POLL) {
-      const chunk = networks.slice(i, i + NETWORKS_PER_POLL).join(',');
-      for (const { kind, path, limit } of CATCH_UP) {
+    for (let i = 0; i < networks.length; i += NETWORKS_PER_CATCH_UP) {
+      const networkIds = networks.slice(i, i + NETWORKS_PER_CATCH_UP);
+      for (const { kind, request } of SUBSCRIPTIONS) {
+        const limit = REPLAY_LIMITS[kind];
         let from = since;
-        let rounds = 0;
-        for (;;) {
-          if (++rounds > MAX_CATCH_UP_ROUNDS) {
+        for (let rounds = 1; ; rounds += 1) {
+          if (rounds > MAX_CATCH_UP_ROUNDS) {
             gap = true;
             break;
           }
-          const query = `networkIds=${chunk}&timestamp=${formatRemoteTimestamp(from)}&waitTimeout=0`;
-          const answer = await this.session.get(`${path}${query}`);
-          const objects = (Array.isArray(answer) ? answer : [])
-            .map((value) => readRemoteObject(kind, value))
-            .filter((object): object is RemoteObject => object !== null)
-            .sort((a, b) => a.at - b.at || a.id - b.id);
+          const objects = (await this.replay(kind, request, networkIds, from, limit)).sort(
+            (a, b) => a.at - b.at || a.id - b.id,
+          );
           const fresh = objects.filter((object) => !this.recent.has(eventKey(object)));
           for (const object of fresh) this.accept(object, 'catch_up');
           caughtUp += fresh.length;
-          if (objects.length >= limit) {
-            const newest = objects[objects.length - 1].at - 1;
-            if (newest > from) {
-              from = newest;
-              continue;
-            }
+          const last = objects.at(-1)?.at ?? null;
+          if (last !== null && (newest === null || last > newest)) newest = last;
+          if (objects.length < limit) break;
+          if (last === null || last - 1 <= from) {
             gap = true;
             break;
           }
-          if (fresh.length === 0) break;
+          from = last - 1;
         }
       }
     }
+    if (newest !== null) this.seen(newest);
     if (gap) {
       this.metrics.gap();
       this.options.logger.warn(
@@ -329,6 +335,37 @@ class WsRemoteEventStream implements RemoteEventStream {
       { since: formatRemoteTimestamp(since), events: caughtUp, networks: networks.length },
       'remote event stream: caught up',
     );
+  }
+
+  /** One catch-up subscription: its replayed objects (live pushes to it included). */
+  private async replay(
+    kind: DeviceEventKind,
+    request: Record<string, unknown>,
+    networkIds: number[],
+    from: number,
+    limit: number,
+  ): Promise<RemoteObject[]> {
+    const subscribe: Record<string, unknown> = {
+      ...request,
+      networkIds,
+      timestamp: formatRemoteTimestamp(from),
+    };
+    if (kind !== 'notification/insert') subscribe['limit'] = limit;
+    const collected: RemoteObject[] = [];
+    // The replay follows the reply, possibly in the same read: collect from the reply on.
+    const reply = await this.request(subscribe, (answer) =>
+      this.replays.set(String(answer['subscriptionId']), collected),
+    );
+    const subscriptionId = String(reply['subscriptionId']);
+    try {
+      await this.request({
+        action: kind === 'notification/insert' ? 'notification/unsubscribe' : 'command/unsubscribe',
+        subscriptionId: reply['subscriptionId'],
+      });
+    } finally {
+      this.replays.delete(subscriptionId);
+    }
+    return collected.filter((object) => object.kind === kind);
   }
 
   /** Every network id the service identity sees (`GET /network`, paged). */
@@ -362,28 +399,39 @@ class WsRemoteEventStream implements RemoteEventStream {
       if (!pending) return;
       this.requests.delete(requestId);
       clearTimeout(pending.timer);
-      if (message['status'] === 'success') pending.resolve(message);
-      else {
+      if (message['status'] === 'success') {
+        pending.onSuccess?.(message);
+        pending.resolve(message);
+      } else {
         const text = `${String(message['action'])} answered ${String(message['code'])} ${String(message['error'])}`;
         pending.reject(new RemoteCallError(text, Number(message['code']) || null));
       }
       return;
     }
     const action = message['action'];
-    const subscription = this.subscriptions.get(String(message['subscriptionId']));
+    const subscriptionId = String(message['subscriptionId']);
+    const replay = this.replays.get(subscriptionId);
+    const subscription = this.subscriptions.get(subscriptionId);
     // Only our subscriptions' pushes (our own server also pushes command/update to a command's
     // originator without a subscriptionId; this session inserts none).
-    if (!isEventKind(action) || subscription !== action) return;
+    if (!isEventKind(action) || (!replay && subscription !== action)) return;
     const object = readRemoteObject(action, message[PUSH_FIELDS[action]]);
     if (!object) {
       this.metrics.drop('malformed');
       return;
     }
+    if (replay) {
+      replay.push(object);
+      return;
+    }
     if (this.held) {
       this.held.push(object);
-      if (this.held.length >= this.tuning.maxInFlight && !this.pausedBy.held) {
-        this.pausedBy.held = true;
-        this.applyPause();
+      if (this.held.length > this.tuning.maxInFlight * MAX_HELD_FACTOR) {
+        this.options.logger.warn(
+          { held: this.held.length },
+          'remote event stream: too many pushes during the catch-up, reconnecting',
+        );
+        this.socket?.terminate();
       }
       return;
     }
@@ -396,9 +444,13 @@ class WsRemoteEventStream implements RemoteEventStream {
       this.metrics.drop('duplicate');
       return;
     }
-    if (this.lastSeen === null || object.at > this.lastSeen) this.lastSeen = object.at;
+    if (source === 'live') this.seen(object.at);
     this.metrics.event(object.kind, source);
     this.delivery.push(object.deviceId, () => this.toEvent(object));
+  }
+
+  private seen(at: number): void {
+    if (this.lastSeen === null || at > this.lastSeen) this.lastSeen = at;
   }
 
   /** The device event; the device's network and type looked up when the push lacks them. */
@@ -435,7 +487,10 @@ class WsRemoteEventStream implements RemoteEventStream {
     );
   }
 
-  private request(message: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private request(
+    message: Record<string, unknown>,
+    onSuccess?: (reply: Record<string, unknown>) => void,
+  ): Promise<Record<string, unknown>> {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       return Promise.reject(new Error('not connected'));
@@ -450,7 +505,7 @@ class WsRemoteEventStream implements RemoteEventStream {
           ),
         );
       }, this.tuning.requestTimeoutMs);
-      this.requests.set(requestId, { resolve, reject, timer });
+      this.requests.set(requestId, { resolve, reject, timer, onSuccess });
       socket.send(JSON.stringify({ ...message, requestId }));
     });
   }
@@ -515,7 +570,7 @@ class WsRemoteEventStream implements RemoteEventStream {
   private applyPause(): void {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    const pause = this.pausedBy.pressure || this.pausedBy.held;
+    const pause = this.pausedByPressure;
     if (pause && !socket.isPaused) socket.pause();
     else if (!pause && socket.isPaused) socket.resume();
   }
