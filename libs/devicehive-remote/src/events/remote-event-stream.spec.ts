@@ -15,6 +15,8 @@ class FakeDeviceHive {
   readonly deviceLookups: string[] = [];
   readonly devices = new Map<string, { networkId: number; deviceTypeId: number }>();
   readonly received: Record<string, unknown>[] = [];
+  /** The access tokens the token endpoints hand out, in turn (the last one repeats). */
+  tokens = ['a.b.c'];
   private http!: Server;
   private wss!: WebSocketServer;
   socket: WebSocket | undefined;
@@ -28,7 +30,9 @@ class FakeDeviceHive {
       const url = req.url ?? '';
       const json = (status: number, body: unknown) =>
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      if (url === '/auth/rest/token') return json(201, { accessToken: 'a.b.c', refreshToken: 'r' });
+      const token = () => (this.tokens.length > 1 ? this.tokens.shift() : this.tokens[0]);
+      if (url === '/auth/rest/token') return json(201, { accessToken: token(), refreshToken: 'r' });
+      if (url === '/auth/rest/token/refresh') return json(201, { accessToken: token() });
       if (url === '/api/rest/info')
         return json(200, { serverTimestamp: '2026-01-01T00:00:00.000' });
       if (url.startsWith('/api/rest/network')) return json(200, [{ id: 1 }]);
@@ -254,5 +258,40 @@ describe(createRemoteEventStream.name, () => {
 
   it('never logs the password or the token', () => {
     expect(logged.join('\n')).not.toMatch(/svc-password|a\.b\.c/);
+  });
+});
+
+describe('the stream with a short-lived access token', () => {
+  const server = new FakeDeviceHive();
+  let stream: RemoteEventStream | undefined;
+  afterAll(async () => {
+    await stream?.close();
+    await server.stop();
+  });
+
+  it('refreshes it before it expires and authenticates the open WebSocket again', async () => {
+    const jwt = (name: string, expiresAt: number) =>
+      `h.${Buffer.from(JSON.stringify({ payload: { e: expiresAt, name } })).toString('base64url')}.s`;
+    // Refreshed a minute before expiry: 61.2 s ahead means in about 1.2 s.
+    const first = jwt('first', Date.now() + 61_200);
+    const second = jwt('second', Date.now() + 3_600_000);
+    server.tokens = [first, second];
+    await server.start();
+    stream = createRemoteEventStream({
+      endpoints: {
+        restUrl: `http://${server.base}/api/rest`,
+        authUrl: `http://${server.base}/auth/rest`,
+        wsUrl: `ws://${server.base}/api/websocket`,
+      },
+      credentials: { login: 'svc', password: 'svc-password' },
+      onEvent: async () => undefined,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    await stream.start();
+    const authentications = () =>
+      server.received.filter((r) => r['action'] === 'authenticate').map((r) => r['token']);
+    await eventually(() => authentications().length === 2, 'the second authenticate');
+    expect(authentications()).toEqual([first, second]);
+    expect(stream.isConnected()).toBe(true);
   });
 });
