@@ -25,7 +25,7 @@ class FakeDeviceHive {
   readonly subscriptionIds: Record<string, number> = {};
   base = '';
 
-  async start(): Promise<void> {
+  async start(port = 0): Promise<void> {
     this.http = createServer((req, res) => {
       const url = req.url ?? '';
       const json = (status: number, body: unknown) =>
@@ -50,7 +50,7 @@ class FakeDeviceHive {
       this.socket = socket;
       socket.on('message', (data) => this.onRequest(socket, JSON.parse(String(data))));
     });
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.http.listen(port, '127.0.0.1', resolve));
     this.base = `127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
 
@@ -293,5 +293,52 @@ describe('the stream with a short-lived access token', () => {
     await eventually(() => authentications().length === 2, 'the second authenticate');
     expect(authentications()).toEqual([first, second]);
     expect(stream.isConnected()).toBe(true);
+  });
+});
+
+describe('the stream started while the server is down', () => {
+  const server = new FakeDeviceHive();
+  const streams: RemoteEventStream[] = [];
+  afterAll(async () => {
+    for (const stream of streams) await stream.close();
+    await server.stop();
+  });
+
+  const streamTo = (base: string) => {
+    const stream = createRemoteEventStream({
+      endpoints: {
+        restUrl: `http://${base}/api/rest`,
+        authUrl: `http://${base}/auth/rest`,
+        wsUrl: `ws://${base}/api/websocket`,
+      },
+      credentials: { refreshToken: 'r' },
+      onEvent: async () => undefined,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      tuning: { reconnectMinMs: 50, reconnectMaxMs: 200 },
+    });
+    streams.push(stream);
+    return stream;
+  };
+
+  it('keeps trying, resolves start() once the server is up, and is not connected before', async () => {
+    await server.start();
+    const port = Number(server.base.split(':')[1]);
+    await server.stop();
+    const stream = streamTo(`127.0.0.1:${port}`);
+    let started = false;
+    void stream.start().then(() => (started = true));
+    await sleep(400);
+    expect([started, stream.isConnected()]).toEqual([false, false]);
+    await server.start(port);
+    await eventually(() => started, 'start() to resolve');
+    expect(stream.isConnected()).toBe(true);
+  });
+
+  it('rejects a pending start() when closed', async () => {
+    const stream = streamTo('127.0.0.1:1');
+    const start = stream.start();
+    await sleep(100);
+    await stream.close();
+    await expect(start).rejects.toThrow('closed before it connected');
   });
 });
