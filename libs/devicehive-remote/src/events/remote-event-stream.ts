@@ -116,7 +116,7 @@ class WsRemoteEventStream implements RemoteEventStream {
       options.credentials,
       this.tuning.requestTimeoutMs,
     );
-    this.metrics = new StreamMetrics(options.registry);
+    this.metrics = StreamMetrics.of(options.registry);
     this.metrics.setConnected(false);
     this.recent = new RecentKeys(this.tuning.recentKeys);
     this.devices = new TtlCache(this.tuning.deviceCacheSize, this.tuning.deviceCacheTtlMs);

@@ -1,3 +1,5 @@
+import { Registry } from 'prom-client';
+import { createRemoteEventStream } from './remote-event-stream';
 import type { RemoteEventStream } from './remote-event-stream.port';
 import { LeasedEventStream } from './stream-lease';
 
@@ -42,5 +44,25 @@ describe(LeasedEventStream.name, () => {
     // Held again: from the last event this pod saw, when it is within the window.
     leased.acquire();
     expect(streams[1].since).toBe(990_000);
+  });
+});
+
+describe('streams built one after another on one registry (a lease held again)', () => {
+  it('share their metrics instead of registering them twice', () => {
+    const registry = new Registry();
+    const build = () =>
+      createRemoteEventStream({
+        endpoints: {
+          restUrl: 'http://127.0.0.1:1',
+          authUrl: 'http://127.0.0.1:1',
+          wsUrl: 'ws://127.0.0.1:1',
+        },
+        credentials: { refreshToken: 'r' },
+        onEvent: async () => undefined,
+        logger: silent,
+        registry,
+      });
+    expect(() => [build(), build()]).not.toThrow();
+    expect(registry.getSingleMetric('dh_remote_stream_connected')).toBeDefined();
   });
 });

@@ -4,8 +4,24 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export type EventSource = 'live' | 'catch_up';
 export type DropReason = 'duplicate' | 'malformed' | 'unknown_device';
 
-/** The remote event stream's metrics (docs/operations.md, "Remote DeviceHive"). */
+const byRegistry = new WeakMap<Registry, StreamMetrics>();
+
+/**
+ * The remote event stream's metrics (docs/operations.md, "Metrics"). One set per registry: a pod
+ * that takes the stream over again (the lease, docs/adr/0015) builds a new stream on the same
+ * registry.
+ */
 export class StreamMetrics {
+  static of(registry?: Registry): StreamMetrics {
+    if (!registry) return new StreamMetrics();
+    let metrics = byRegistry.get(registry);
+    if (!metrics) {
+      metrics = new StreamMetrics(registry);
+      byRegistry.set(registry, metrics);
+    }
+    return metrics;
+  }
+
   private readonly events?: Counter<'kind' | 'source'>;
   private readonly dropped?: Counter<'reason'>;
   private readonly connected?: Gauge;
@@ -14,7 +30,7 @@ export class StreamMetrics {
   private readonly gaps?: Counter;
   private readonly failures?: Counter;
 
-  constructor(registry?: Registry) {
+  private constructor(registry?: Registry) {
     if (!registry) return;
     const registers = [registry];
     this.events = new Counter({
