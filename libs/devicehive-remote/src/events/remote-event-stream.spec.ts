@@ -196,16 +196,16 @@ describe(createRemoteEventStream.name, () => {
     );
   });
 
-  it('ignores what is not a push of its subscriptions, and keeps working after bad input', async () => {
+  it('ignores what is not a subscription push, and keeps working after bad input', async () => {
     const before = await dropped('malformed');
     server.push('not json at all');
     server.push([1, 2, 3]);
+    server.push({ action: 'server/info', info: {}, subscriptionId: 1 });
+    // This product's command/update to a command's originator: no subscription, not an event.
     server.push({
-      action: 'notification/insert',
-      notification: notification(3, 'x', { networkId: 1, deviceTypeId: 1 }),
-      subscriptionId: 1,
+      action: 'command/update',
+      command: { id: 4, command: 'c', deviceId: 'x', timestamp: '2026-01-01T00:00:01.000' },
     });
-    server.push({ action: 'command/update', command: { id: 4 } }); // an originator's push: no subscription
     server.push({
       action: 'notification/insert',
       notification: { id: 'five' },
@@ -225,6 +225,16 @@ describe(createRemoteEventStream.name, () => {
     });
     expect((await dropped('malformed')) - before).toBe(2);
     expect(stream.isConnected()).toBe(true);
+  });
+
+  it('hands on a push that comes before its subscription reply (the reference may send one)', async () => {
+    server.push({
+      action: 'notification/insert',
+      notification: notification(21, 'early', { networkId: 3, deviceTypeId: 3 }),
+      subscriptionId: 987654321,
+    });
+    await eventually(() => events.length === 1, 'the early push');
+    expect(events[0]).toMatchObject({ deviceId: 'early', data: { id: 21 } });
   });
 
   it('delivers a push once even when the server sends it twice', async () => {

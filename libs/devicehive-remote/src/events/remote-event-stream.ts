@@ -93,8 +93,6 @@ class WsRemoteEventStream implements RemoteEventStream {
   private started: { promise: Promise<void>; resolve(): void; reject(err: Error): void };
   private readonly requests = new Map<string, Pending>();
   private requestCounter = 0;
-  /** subscriptionId → kind of the current connection's subscriptions. */
-  private subscriptions = new Map<string, DeviceEventKind>();
   /** Live pushes held while a catch-up runs (delivered after it, in order). */
   private held: RemoteObject[] | null = null;
   /** Pushes of the catch-up subscriptions in progress, by subscriptionId. */
@@ -225,7 +223,6 @@ class WsRemoteEventStream implements RemoteEventStream {
       handshakeTimeout: this.tuning.requestTimeoutMs,
     });
     this.socket = socket;
-    this.subscriptions = new Map();
     this.replays = new Map();
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -237,12 +234,7 @@ class WsRemoteEventStream implements RemoteEventStream {
     socket.on('close', () => this.failRequests(new Error('connection closed')));
     await this.request({ action: 'authenticate', token });
     this.held = [];
-    for (const { kind, request } of SUBSCRIPTIONS) {
-      // Pushes may follow the reply in the same read: known from the reply on.
-      await this.request(request, (reply) =>
-        this.subscriptions.set(String(reply['subscriptionId']), kind),
-      );
-    }
+    for (const { request } of SUBSCRIPTIONS) await this.request(request);
     const from = this.catchUpFrom();
     await this.readClock();
     this.scheduleReauthentication(socket);
@@ -408,13 +400,13 @@ class WsRemoteEventStream implements RemoteEventStream {
       }
       return;
     }
+    // A push carries the subscriptionId of one of this connection's subscriptions, all ours; the
+    // reference may send a subscription's first pushes before its reply, so any id counts (copies
+    // are dropped by key). A push without one (this product's `command/update` to a command's
+    // originator; this session inserts none) is not an event to hand on.
     const action = message['action'];
-    const subscriptionId = String(message['subscriptionId']);
-    const replay = this.replays.get(subscriptionId);
-    const subscription = this.subscriptions.get(subscriptionId);
-    // Only our subscriptions' pushes (our own server also pushes command/update to a command's
-    // originator without a subscriptionId; this session inserts none).
-    if (!isEventKind(action) || (!replay && subscription !== action)) return;
+    if (!isEventKind(action) || message['subscriptionId'] == null) return;
+    const replay = this.replays.get(String(message['subscriptionId']));
     const object = readRemoteObject(action, message[PUSH_FIELDS[action]]);
     if (!object) {
       this.metrics.drop('malformed');
