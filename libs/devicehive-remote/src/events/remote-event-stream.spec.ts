@@ -17,6 +17,12 @@ class FakeDeviceHive {
   readonly received: Record<string, unknown>[] = [];
   /** The access tokens the token endpoints hand out, in turn (the last one repeats). */
   tokens = ['a.b.c'];
+  /** `/info` answers 500 this many times first. */
+  infoFailures = 0;
+  /** Stored notifications, replayed to a `notification/subscribe` with `timestamp`. */
+  readonly stored: Record<string, unknown>[] = [];
+  /** Pushed as live right after the reply to the next `notification/subscribe` without timestamp. */
+  liveOnSubscribe: Record<string, unknown> | undefined;
   private http!: Server;
   private wss!: WebSocketServer;
   socket: WebSocket | undefined;
@@ -33,8 +39,13 @@ class FakeDeviceHive {
       const token = () => (this.tokens.length > 1 ? this.tokens.shift() : this.tokens[0]);
       if (url === '/auth/rest/token') return json(201, { accessToken: token(), refreshToken: 'r' });
       if (url === '/auth/rest/token/refresh') return json(201, { accessToken: token() });
-      if (url === '/api/rest/info')
+      if (url === '/api/rest/info') {
+        if (this.infoFailures > 0) {
+          this.infoFailures -= 1;
+          return json(500, { error: 500 });
+        }
         return json(200, { serverTimestamp: '2026-01-01T00:00:00.000' });
+      }
       if (url.startsWith('/api/rest/network')) return json(200, [{ id: 1 }]);
       const device = /^\/api\/rest\/device\/([^/?]+)$/.exec(url);
       if (device) {
@@ -76,6 +87,23 @@ class FakeDeviceHive {
             : 'command/insert';
       this.subscriptionIds[kind] = id;
       reply({ subscriptionId: id });
+      if (kind !== 'notification/insert') return;
+      const since = request['timestamp'];
+      if (typeof since === 'string') {
+        for (const notification of this.stored) {
+          if (String(notification['timestamp']) >= since) {
+            socket.send(
+              JSON.stringify({ action: 'notification/insert', notification, subscriptionId: id }),
+            );
+          }
+        }
+      } else if (this.liveOnSubscribe) {
+        const notification = this.liveOnSubscribe;
+        this.liveOnSubscribe = undefined;
+        socket.send(
+          JSON.stringify({ action: 'notification/insert', notification, subscriptionId: id }),
+        );
+      }
     } else reply();
   }
 
@@ -350,5 +378,50 @@ describe('the stream started while the server is down', () => {
     await sleep(100);
     await stream.close();
     await expect(start).rejects.toThrow('closed before it connected');
+  });
+});
+
+describe('the first connection failing after a push came in', () => {
+  const server = new FakeDeviceHive();
+  let stream: RemoteEventStream | undefined;
+  afterAll(async () => {
+    await stream?.close();
+    await server.stop();
+  });
+
+  it('catches that push up on the next attempt instead of dropping it', async () => {
+    const early = {
+      id: 77,
+      notification: 'early',
+      deviceId: 'd',
+      networkId: 1,
+      deviceTypeId: 1,
+      timestamp: '2026-01-01T00:00:05.000',
+      parameters: null,
+    };
+    server.stored.push(early);
+    server.liveOnSubscribe = early;
+    server.infoFailures = 1;
+    await server.start();
+    const events: DeviceEvent[] = [];
+    stream = createRemoteEventStream({
+      endpoints: {
+        restUrl: `http://${server.base}/api/rest`,
+        authUrl: `http://${server.base}/auth/rest`,
+        wsUrl: `ws://${server.base}/api/websocket`,
+      },
+      credentials: { refreshToken: 'r' },
+      onEvent: async (event) => void events.push(event),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      tuning: { reconnectMinMs: 50, reconnectMaxMs: 100 },
+    });
+    await stream.start();
+    await eventually(() => events.length === 1, 'the early push');
+    expect(events[0].data).toEqual(early);
+    await sleep(100);
+    expect(events).toHaveLength(1);
+    expect(
+      server.received.filter((r) => r['action'] === 'notification/subscribe' && r['timestamp']),
+    ).toHaveLength(1);
   });
 });

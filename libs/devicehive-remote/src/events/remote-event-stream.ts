@@ -95,6 +95,11 @@ class WsRemoteEventStream implements RemoteEventStream {
   private requestCounter = 0;
   /** Live pushes held while a catch-up runs (delivered after it, in order). */
   private held: RemoteObject[] | null = null;
+  /**
+   * The oldest push held by an attempt that failed before any catch-up point existed (the first
+   * connection): the next attempt catches up from there instead of dropping it.
+   */
+  private heldSince: number | null = null;
   /** Pushes of the catch-up subscriptions in progress, by subscriptionId. */
   private replays = new Map<string, RemoteObject[]>();
   private pausedByPressure = false;
@@ -186,6 +191,10 @@ class WsRemoteEventStream implements RemoteEventStream {
       } catch (err) {
         this.socket?.terminate();
         this.socket = null;
+        for (const object of this.held ?? []) {
+          if (this.heldSince === null || object.at < this.heldSince) this.heldSince = object.at;
+        }
+        this.held = null;
         if (this.closed) break;
         const delayMs = this.backoff.next();
         this.options.logger.warn(
@@ -241,6 +250,7 @@ class WsRemoteEventStream implements RemoteEventStream {
     // Until the catch-up is complete, a failed attempt must start from the same point again: the
     // marks it is computed from (last event seen, last known alive) move only after it.
     if (from !== null) await this.catchUp(from - this.tuning.catchUpMarginMs);
+    this.heldSince = null;
     this.aliveAt = Date.now();
     this.startHeartbeat(socket);
     const held = this.held;
@@ -265,7 +275,7 @@ class WsRemoteEventStream implements RemoteEventStream {
     const marks = [this.lastSeen, alive, this.options.since ?? null].filter(
       (mark): mark is number => mark !== null,
     );
-    return marks.length === 0 ? null : Math.max(...marks);
+    return marks.length === 0 ? this.heldSince : Math.max(...marks);
   }
 
   /** `GET /info`: the server's clock, to place "last known alive" on it. */
