@@ -1,13 +1,12 @@
 const path = require('node:path');
 
-// The Kafka bus specs run on a real Kafka started once per run (tools/infra), or the one named
-// by DH_TEST_KAFKA_BROKERS.
-const infra = path.join(__dirname, '../../tools/infra');
+// The Kafka bus specs run on a real Kafka and a real Redis (replies, ADR 0013) started once per
+// run (tools/infra), or the ones named by DH_TEST_KAFKA_BROKERS and DH_TEST_REDIS_URL.
 
 module.exports = {
   ...require('../../jest.preset.cjs'),
   displayName: 'bus',
   rootDir: __dirname,
-  globalSetup: path.join(infra, 'jest-kafka-setup.mjs'),
-  globalTeardown: path.join(infra, 'jest-kafka-teardown.mjs'),
+  globalSetup: path.join(__dirname, 'jest-global-setup.mjs'),
+  globalTeardown: path.join(__dirname, 'jest-global-teardown.mjs'),
 };

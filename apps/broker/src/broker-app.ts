@@ -15,6 +15,7 @@ import type { Registry } from 'prom-client';
 import {
   registerBusMetrics,
   registerKafkaBusMetrics,
+  registerReplyMetrics,
   type BrokerBus,
   type KafkaBusCounters,
 } from '@dh-mqtt/bus';
@@ -95,7 +96,10 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
   registerBusMetrics(metrics, deps.bus);
   if (mqttState) observeRedis(metrics, mqttState);
   const { counters } = deps.bus;
-  if (counters) registerKafkaBusMetrics(metrics, () => counters.call(deps.bus));
+  if (counters) {
+    registerKafkaBusMetrics(metrics, () => counters.call(deps.bus));
+    registerReplyMetrics(metrics, 'broker', () => counters.call(deps.bus));
+  }
   if (mqttState) {
     registerCounterFrom(
       metrics,

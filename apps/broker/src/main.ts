@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     namespace: cluster.kafkaNamespace,
     sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
     ...cluster.kafkaSecurity,
+    // The pod's Redis reply channel: gateways with DH_REDIS_URL reply through it (ADR 0013).
+    ...(config.redisUrl ? { redisReplies: { url: config.redisUrl } } : {}),
     logger: logger.child({ component: 'bus' }),
   });
   const mqttState = config.redisUrl

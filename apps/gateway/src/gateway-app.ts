@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import {
   registerBusMetrics,
   registerKafkaBusMetrics,
+  registerReplyMetrics,
   type GatewayBus,
   type KafkaBusCounters,
 } from '@dh-mqtt/bus';
@@ -12,7 +13,9 @@ import {
   createRequestLedger,
   REQUEST_LEDGER_RETENTION_MS,
   type DeviceHive,
+  type DeviceHivePort,
 } from '@dh-mqtt/devicehive';
+import { openRemoteBackend, type RemoteBackend } from '@dh-mqtt/devicehive-remote';
 import { createGateway, type Gateway } from '@dh-mqtt/gateway';
 import {
   HealthChecks,
@@ -85,6 +88,19 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
       }));
   const checks = new HealthChecks();
   let deviceHive: DeviceHive | undefined;
+  // docs/adr/0014: with DH_DEVICEHIVE_URL an existing DeviceHive server is the backend; no
+  // database, so no request ledger either.
+  const remote: RemoteBackend | undefined = config.remote
+    ? openRemoteBackend({
+        endpoints: config.remote,
+        credentials: config.remote.credentials,
+        timeoutMs: config.remote.timeoutMs,
+        jwtSecret: config.jwtSecret,
+        logger: logger.child({ component: 'remote' }),
+        registry: metrics,
+        publishEvent: (event) => bus.publishEvent(event),
+      })
+    : undefined;
   let gateway: Gateway | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let serving = false;
@@ -92,10 +108,14 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   const shutdown = new AbortController();
 
   checks.register('serving', () => serving);
-  checks.register('storage', () => deviceHive?.ping() ?? false);
+  if (remote) checks.register('remote', () => remote.ready());
+  else checks.register('storage', () => deviceHive?.ping() ?? false);
   if (bus.ready !== undefined) checks.register('kafka', () => bus.ready === true);
   const { counters } = bus;
-  if (counters) registerKafkaBusMetrics(metrics, () => counters.call(bus));
+  if (counters) {
+    registerKafkaBusMetrics(metrics, () => counters.call(bus));
+    registerReplyMetrics(metrics, 'gateway', () => counters.call(bus));
+  }
   const http = createHttpServer({
     checks,
     metrics,
@@ -124,9 +144,31 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
     });
   }
 
+  async function startGateway(
+    port: DeviceHivePort,
+    ledger?: ReturnType<typeof createRequestLedger>,
+  ): Promise<Gateway> {
+    const started = await createGateway({
+      deviceHive: port,
+      bus,
+      ...(ledger ? { ledger } : {}),
+      logger: logger.child({ component: 'gateway' }),
+      metrics,
+    });
+    serving = true;
+    logger.info(remote ? 'gateway serving (backend: remote DeviceHive)' : 'gateway serving');
+    return started;
+  }
+
   return {
     listenHealth: () => listen(http, config.httpPort, config.host, 'DH_HTTP_PORT'),
     async start() {
+      if (remote) {
+        gateway = await startGateway(remote.deviceHive);
+        // The server's events are published on the bus, which serves from here on.
+        remote.start();
+        return;
+      }
       deviceHive = await openCore();
       if (shuttingDown) throw new Error('shutdown started before the gateway was up');
       logger.info('waiting for the bus');
@@ -141,15 +183,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
           );
       }, 60_000);
       pruneTimer.unref();
-      gateway = await createGateway({
-        deviceHive,
-        bus,
-        ledger,
-        logger: logger.child({ component: 'gateway' }),
-        metrics,
-      });
-      serving = true;
-      logger.info('gateway serving');
+      gateway = await startGateway(deviceHive, ledger);
     },
     shutdownSteps: [
       {
@@ -165,7 +199,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         name: 'core',
         close: () => {
           clearInterval(pruneTimer);
-          return deviceHive?.close();
+          return remote ? remote.close() : deviceHive?.close();
         },
       },
       { name: 'http', close: () => closeServer(http) },

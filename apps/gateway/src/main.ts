@@ -15,7 +15,8 @@ import { createGatewayApp } from './gateway-app';
  * `npm run start:gateway`: one gateway pod of the cluster (docs/architecture.md, docs/design.md),
  * serving the broker pods over Kafka with the DeviceHive core on PostgreSQL. Without
  * `DH_DATABASE_URL` the core is on PGlite in `DH_DATA_DIR`, which only one process can open: a
- * single gateway pod, for trials.
+ * single gateway pod, for trials. With `DH_DEVICEHIVE_URL` an existing DeviceHive server is the
+ * backend and no database is opened (docs/adr/0014).
  */
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     format: config.logFormat,
     name: 'gateway',
   });
-  if (!config.databaseUrl) {
+  if (!config.databaseUrl && !config.remote) {
     logger.warn(
       { dataDir: config.dataDir },
       'DH_DATABASE_URL is not set: the core runs on PGlite in DH_DATA_DIR; run a single gateway pod',
@@ -44,8 +45,13 @@ async function main(): Promise<void> {
     namespace: cluster.kafkaNamespace,
     sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
     ...cluster.kafkaSecurity,
+    // Replies straight to the owning broker pod through Redis, Kafka as the fallback (ADR 0013).
+    ...(config.redisUrl ? { redisReplies: { url: config.redisUrl } } : {}),
     logger: logger.child({ component: 'bus' }),
   });
+  if (!config.redisUrl) {
+    logger.info('DH_REDIS_URL is not set: every reply goes over Kafka (docs/adr/0013)');
+  }
   const app = createGatewayApp(config, { bus, logger, metrics });
   await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { BUS_SCHEMA_VERSION, createInProcessBus } from '@dh-mqtt/bus';
 import { DataDirInUseError, DefaultAdminPasswordError, type DeviceHive } from '@dh-mqtt/devicehive';
 import { openTestDeviceHive } from '@dh-mqtt/devicehive/testing';
@@ -109,6 +110,65 @@ describe(createGatewayApp.name, () => {
       } finally {
         for (const step of app.shutdownSteps) await step.close();
         await bus.broker.close();
+      }
+    });
+  });
+
+  describe('with DH_DEVICEHIVE_URL (a remote DeviceHive server)', () => {
+    it('opens no database, runs actions on the server, and is ready while the server answers', async () => {
+      let up = true;
+      const seen: string[] = [];
+      const server = createServer((req, res) => {
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`);
+        if (!up) return void res.writeHead(503).end();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(req.url === '/api/rest/info' ? { apiVersion: '4.1.0' } : {}));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      const remotePort = typeof address === 'object' && address ? address.port : 0;
+      const remoteConfig = loadGatewayConfig({
+        DH_HOST: '127.0.0.1',
+        DH_HTTP_PORT: '0',
+        DH_DEVICEHIVE_URL: `http://127.0.0.1:${remotePort}/api/rest`,
+        DH_DEVICEHIVE_LOGIN: 'dhadmin',
+        DH_DEVICEHIVE_PASSWORD: 'remote-Pa55',
+      });
+      const bus = createInProcessBus({ requestTimeoutMs: 5_000 });
+      const app = createGatewayApp(remoteConfig, {
+        bus: bus.gateway,
+        logger: silentLogger(),
+        openDeviceHive: () => Promise.reject(new Error('the database must not be opened')),
+      });
+      try {
+        const port = await app.listenHealth();
+        const readyz = async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+        await app.start();
+        await bus.broker.start();
+
+        expect(await readyz()).toBe(200);
+        const reply = await bus.broker.request({
+          v: BUS_SCHEMA_VERSION,
+          id: 'r1',
+          clientId: 'c1',
+          brokerId: 'b1',
+          principal: null,
+          request: { action: 'server/info', requestId: 1 },
+          deadline: Date.now() + 5_000,
+        });
+        expect(reply.reply).toMatchObject({ status: 'success', info: { apiVersion: '4.1.0' } });
+        expect(seen).toContain('GET /api/rest/info -');
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toContain(
+          'dh_remote_requests_total{action="server/info",status="200",app="gateway"}',
+        );
+        up = false;
+        expect(await readyz()).toBe(503);
+      } finally {
+        for (const step of app.shutdownSteps) await step.close();
+        await bus.broker.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
       }
     });
   });

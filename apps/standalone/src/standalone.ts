@@ -1,6 +1,7 @@
 import { createBroker, startListeners, type DhBroker } from '@dh-mqtt/broker';
 import { createInProcessBus, registerBusMetrics } from '@dh-mqtt/bus';
-import { acquireDataDirLock, createDeviceHive } from '@dh-mqtt/devicehive';
+import { acquireDataDirLock, createDeviceHive, type DeviceHivePort } from '@dh-mqtt/devicehive';
+import { openRemoteBackend } from '@dh-mqtt/devicehive-remote';
 import { createGateway } from '@dh-mqtt/gateway';
 import { createApiServer } from '@dh-mqtt/http-api';
 import {
@@ -66,7 +67,8 @@ export async function startStandalone(
   try {
     // A second process on the same data directory stops here, before it binds a port
     // (docs/security.md); the lock is released last.
-    if (!config.databaseUrl) {
+    const remote = config.remote;
+    if (!config.databaseUrl && !remote) {
       const lock = await acquireDataDirLock(config.dataDir);
       started('data directory lock', () => lock.release());
     }
@@ -83,19 +85,39 @@ export async function startStandalone(
     const httpPort = await listen(http, config.httpPort, config.host, 'DH_HTTP_PORT');
     started('http', () => closeServer(http));
 
-    const deviceHive = await createDeviceHive({
-      dataDir: config.dataDir,
-      databaseUrl: config.databaseUrl,
-      adminPassword: config.adminPassword,
-      jwtSecret: config.jwtSecret,
-      allowDefaultAdminPassword: config.allowDefaultAdminPassword,
-      logger: logger.child({ component: 'core' }),
-      metrics,
-    });
-    started('core', () => deviceHive.close());
-    checks.register('storage', () => deviceHive.ping());
-
     const bus = createInProcessBus({ requestTimeoutMs: config.requestTimeoutMs });
+    let deviceHive: DeviceHivePort;
+    let startEvents: () => void = () => undefined;
+    if (remote) {
+      // docs/adr/0014: an existing DeviceHive server is the backend; no local database.
+      const backend = openRemoteBackend({
+        endpoints: remote,
+        credentials: remote.credentials,
+        timeoutMs: remote.timeoutMs,
+        jwtSecret: config.jwtSecret,
+        logger: logger.child({ component: 'remote' }),
+        registry: metrics,
+        publishEvent: (event) => bus.gateway.publishEvent(event),
+      });
+      deviceHive = backend.deviceHive;
+      startEvents = () => backend.start();
+      started('remote backend', () => backend.close());
+      checks.register('remote', () => backend.ready());
+    } else {
+      const core = await createDeviceHive({
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        adminPassword: config.adminPassword,
+        jwtSecret: config.jwtSecret,
+        allowDefaultAdminPassword: config.allowDefaultAdminPassword,
+        logger: logger.child({ component: 'core' }),
+        metrics,
+      });
+      deviceHive = core;
+      started('core', () => core.close());
+      checks.register('storage', () => core.ping());
+    }
+
     // The in-process bus is up while the process is.
     registerBusMetrics(metrics, {});
     const gateway = await createGateway({
@@ -112,6 +134,8 @@ export async function startStandalone(
 
     const broker = await createBroker({ bus: bus.broker, logger, config, metrics });
     started('broker', () => broker.close());
+    // The remote server's events go through the bus to the broker: both serve from here on.
+    startEvents();
     checks.register('broker', () => !broker.aedes.closed);
 
     const listeners = await startListeners(broker, config, { logger, metrics });

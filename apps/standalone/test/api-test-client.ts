@@ -20,18 +20,18 @@ export interface RestReply {
 /** The embedded process on free ports, with the API port, for an end-to-end suite. */
 export class ApiTestServer {
   app!: Standalone;
-  private dataDir = '';
+  private dataDirectory = '';
   private readonly sockets: WebSocket[] = [];
 
   async start(env: Record<string, string> = {}): Promise<void> {
-    this.dataDir = mkdtempSync(join(tmpdir(), 'dh-api-'));
+    this.dataDirectory = mkdtempSync(join(tmpdir(), 'dh-api-'));
     const config = loadStandaloneConfig({
       DH_HOST: '127.0.0.1',
       DH_MQTT_PORT: '0',
       DH_WS_PORT: '0',
       DH_HTTP_PORT: '0',
       DH_API_PORT: '0',
-      DH_DATA_DIR: this.dataDir,
+      DH_DATA_DIR: this.dataDirectory,
       DH_JWT_SECRET: 'e2e-secret-of-enough-length-0123456789',
       ...env,
     });
@@ -41,7 +41,12 @@ export class ApiTestServer {
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
     await this.app?.close();
-    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.dataDirectory) rmSync(this.dataDirectory, { recursive: true, force: true });
+  }
+
+  /** The data directory the process was given (fresh for each start). */
+  get dataDir(): string {
+    return this.dataDirectory;
   }
 
   get base(): string {

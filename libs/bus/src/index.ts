@@ -36,12 +36,18 @@ export {
   type KafkaGatewayBus,
   type KafkaGatewayBusOptions,
 } from './kafka/kafka-gateway-bus';
-export { type KafkaBusCounters, type KafkaBusOptions } from './kafka/kafka-bus-options';
+export {
+  type KafkaBusCounters,
+  type KafkaBusOptions,
+  type RedisRepliesOptions,
+  type ReplyCounters,
+  type ReplyFallbackReason,
+} from './kafka/kafka-bus-options';
 export {
   KafkaMetrics,
   registerBusMetrics,
   type InstrumentedClient,
   type ObservableBus,
 } from './metrics/bus-metrics';
-export { registerKafkaBusMetrics } from './kafka/kafka-bus-metrics';
+export { registerKafkaBusMetrics, registerReplyMetrics } from './kafka/kafka-bus-metrics';
 export { createKafkaLease, type KafkaLease, type KafkaLeaseOptions } from './kafka/kafka-lease';

@@ -6,3 +6,16 @@ export {
   DEFAULT_TAKEOVER_WINDOW_MS,
   type LeasedEventStreamOptions,
 } from './events';
+export {
+  createRemoteDeviceHive,
+  DEFAULT_REMOTE_TIMEOUT_MS,
+  type RemoteDeviceHiveOptions,
+} from './remote-devicehive';
+export { REMOTE_ROUTES, type RemoteRoute } from './actions/remote-routes';
+export {
+  openRemoteBackend,
+  type RemoteBackend,
+  type RemoteBackendOptions,
+  type RemoteEventStreamFactory,
+} from './remote-backend';
+export { CommandOrigins } from './command-origins';

@@ -11,9 +11,11 @@ export interface CallContext {
  * The DeviceHive port the gateway calls (docs/architecture.md). Narrow on purpose: a second adapter
  * could forward to an existing DeviceHive server over its REST API.
  *
- * `request` has passed the protocol's DTO validation (`validateRequest`) and the gateway has
- * checked authentication and the action permission (docs/api/README.md steps 1–3); the port
- * does the target check (step 4) and the action. Failures reject with a `DhError`.
+ * `request` has passed the protocol's DTO validation (`validateRequest`; the gateway passes its
+ * typed request) and the gateway has checked authentication and the action permission
+ * (docs/api/README.md steps 1–3, `checkAccess`); the port checks them again so that no caller can
+ * skip them, then does the target check (step 4) and the action. Failures reject with a
+ * `DhError`.
  */
 export interface DeviceHivePort {
   execute(action: ActionName, request: JsonObject, context: CallContext): Promise<ActionOutcome>;

@@ -1,12 +1,10 @@
 import {
+  checkAccess,
   DhError,
   findAction,
-  hasPermission,
   isDhError,
   type ActionName,
-  type ActionSpec,
   type JsonObject,
-  type Principal,
 } from '@dh-mqtt/protocol';
 import { authActions } from './actions/auth.actions';
 import { commandActions } from './actions/command.actions';
@@ -24,7 +22,14 @@ import {
   DEFAULT_ADMIN_PASSWORD_WARNING,
 } from './auth/default-admin';
 import { resolveJwtSecret } from './auth/jwt-secret';
-import type { ActionContext, ActionOutcome, ActionTable, CoreServices } from './core/action';
+import {
+  typedRequest,
+  type ActionContext,
+  type ActionImpl,
+  type ActionOutcome,
+  type ActionTable,
+  type CoreServices,
+} from './core/action';
 import { checkTarget } from './core/access';
 import { deviceCacheFor, invalidatesDevices } from './core/device-cache';
 import { NotificationBatcher } from './repositories/notification-batcher';
@@ -69,16 +74,14 @@ export interface DeviceHive extends DeviceHivePort {
 
 /** Merges action tables; an action implemented twice is a wiring defect, caught at start. */
 export function mergeActionTables(...tables: ActionTable[]): ActionTable {
-  const merged: ActionTable = {};
+  const merged: Partial<Record<ActionName, unknown>> = {};
   for (const table of tables) {
-    for (const [name, impl] of Object.entries(table) as Array<
-      [ActionName, ActionTable[ActionName]]
-    >) {
+    for (const [name, impl] of Object.entries(table) as Array<[ActionName, unknown]>) {
       if (merged[name]) throw new Error(`action ${name} is implemented twice`);
       merged[name] = impl;
     }
   }
-  return merged;
+  return merged as ActionTable;
 }
 
 const stderrLine = (level: string) => (details: Record<string, unknown>, message: string) =>
@@ -89,18 +92,6 @@ const stderrLogger: Required<CoreLogger> = {
   warn: stderrLine('warn'),
 };
 
-/** docs/api/README.md steps 2–3, repeated here so that no caller of the port can skip them. */
-function authorize(spec: ActionSpec, principal: Principal | null): void {
-  if (!spec.needsAuth) return;
-  if (principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
-  const required = spec.permission;
-  if (required == null) return;
-  const options = typeof required === 'string' ? [required] : required;
-  if (!options.some((permission) => hasPermission(principal, permission))) {
-    throw new DhError('DH_ERR_ACCESS_DENIED');
-  }
-}
-
 function describeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: String(error) };
   const { code } = error as { code?: unknown };
@@ -110,8 +101,9 @@ function describeError(error: unknown): Record<string, unknown> {
 /**
  * Opens the storage (migrations, bootstrap data), resolves the JWT secret, and returns the core
  * serving every action of the merged tables:
- * unknown action ⇒ 400 `Illegal argument: <action>`; then docs/api/README.md steps 2–4 (401/403),
- * then the action. A DhError passes through; a database error becomes its reply (sql-errors.ts);
+ * unknown action ⇒ 400 `Illegal argument: <action>`; then docs/api/README.md steps 1–3 (`checkAccess`,
+ * 401/403), the DTO validation unless the request is already `validateRequest`'s instance, step 4
+ * (`checkTarget`), then the action. A DhError passes through; a database error becomes its reply (sql-errors.ts);
  * anything else is logged and answered 500 `Internal server error`, without internals.
  */
 export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise<DeviceHive> {
@@ -165,7 +157,10 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
     context: CallContext,
   ): Promise<ActionOutcome> {
     const spec = findAction(action);
-    const impl = spec && Object.prototype.hasOwnProperty.call(actions, action) && actions[action];
+    const impl =
+      spec && Object.prototype.hasOwnProperty.call(actions, action)
+        ? (actions[action] as ActionImpl<ActionName> | undefined)
+        : undefined;
     if (!spec || !impl) throw new DhError('DH_ERR_ILLEGAL_ACTION', String(action));
     const ctx: ActionContext = {
       ...services,
@@ -173,9 +168,11 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       clientId: context.clientId,
     };
     try {
-      authorize(spec, ctx.principal);
-      await checkTarget(ctx, spec.target, request);
-      return await impl(ctx, request);
+      // docs/api/README.md steps 1–3 again, so that no caller of the port can skip them.
+      checkAccess(spec, ctx.principal);
+      const typed = typedRequest(action, request);
+      await checkTarget(ctx, spec.target, typed);
+      return await impl(ctx, typed);
     } catch (error) {
       if (isDhError(error)) throw error;
       const mapped = sqlErrorToDhError(error);

@@ -18,6 +18,7 @@ export {
   ACCESS_TOKEN_LIFETIME_MS,
   REFRESH_TOKEN_LIFETIME_MS,
   TokenType,
+  verifyToken,
   type TokenPayload,
 } from './auth/jwt';
 export {
@@ -39,6 +40,11 @@ export {
 } from './auth/default-admin';
 export { isSecretSetting, JWT_SECRET_SETTING, SECRET_SETTINGS } from './auth/jwt-secret';
 export { seedBootstrapData, SAMPLE_DEVICE_ID } from './storage/bootstrap';
+export { SubscriptionIdGenerator, subscriptionIds } from './subscriptions/subscription-id';
+export {
+  MAX_REPLAY_LIMIT,
+  NOTIFICATION_REPLAY_LIMIT,
+} from './actions/subscription.actions';
 export {
   acquireDataDirLock,
   DATA_DIR_LOCK_FILE,

@@ -1,5 +1,4 @@
 export { createGateway, type CreateGatewayOptions, type Gateway } from './create-gateway';
-export { authorizeAction } from './dispatch/authorize-action';
 export { parseEagerIds } from './dispatch/eager-ids';
 export { ReplyCache, type DedupOptions } from './dispatch/reply-cache';
 export {

@@ -4,11 +4,17 @@ export {
   ANONYMOUS_ACTIONS,
   findAction,
   isActionName,
+  isSubscribeAction,
+  subscriptionPermission,
+  writesOf,
   type ActionHandling,
   type ActionName,
   type ActionSpec,
+  type ActionSubscription,
   type ActionTarget,
+  type ActionWrites,
 } from './actions/action-catalog';
+export { checkAccess } from './actions/check-access';
 export { DhError, ERRORS, errorText, isDhError, type ErrorCode } from './errors/error-catalog';
 export {
   errorReply,

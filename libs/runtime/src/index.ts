@@ -23,6 +23,12 @@ export {
   type KafkaSecurity,
 } from './config/cluster-config';
 export { ConfigError, EnvReader, type Env } from './config/env-reader';
+export {
+  DEFAULT_REMOTE_TIMEOUT_MS,
+  derivedEndpoints,
+  readRemoteBackend,
+  type RemoteBackendConfig,
+} from './config/remote-config';
 export { HealthChecks, type CheckResult, type ReadinessCheck } from './health/health-checks';
 export { createHttpServer, type HttpServerDeps } from './health/http-server';
 export { registerCounterFrom } from './health/counter-metrics';

@@ -1,5 +1,6 @@
 import { SAMPLE_DEVICE, startCluster, type TestCluster } from './support/cluster';
 import { DhClient, eventually, connectedPerTest } from './support/dh-client';
+import { clusterCounter, settledCounter } from './support/metrics';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -64,11 +65,29 @@ describe('a cluster of 2 broker pods and 2 gateway pods', () => {
         ),
       );
 
+      const { brokers, gateways } = cluster;
+      const receivedBefore = await clusterCounter(brokers, 'dh_replies_received_total', {
+        path: 'redis',
+      });
+      const sentBefore = await clusterCounter(gateways, 'dh_replies_sent_total', { path: 'redis' });
+
       const replies = await Promise.all(
         senders.flatMap((sender) => range(10).map(() => sender.request('server/info'))),
       );
 
       expect(replies.map((reply) => reply.body['status'])).toEqual(replies.map(() => 'success'));
+      // Gateways have DH_REDIS_URL: every reply went straight to its pod (docs/adr/0013).
+      const sent = await settledCounter(
+        gateways,
+        'dh_replies_sent_total',
+        { path: 'redis' },
+        (value) => value - sentBefore >= 40,
+      );
+      expect(sent - sentBefore).toBeGreaterThanOrEqual(40);
+      expect(
+        (await clusterCounter(brokers, 'dh_replies_received_total', { path: 'redis' })) -
+          receivedBefore,
+      ).toBeGreaterThanOrEqual(40);
       await new Promise((resolve) => setTimeout(resolve, 300));
       for (const sender of senders) {
         expect([...sender.replies.values()].map((seen) => seen.length)).toEqual(

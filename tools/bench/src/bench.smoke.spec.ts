@@ -59,7 +59,7 @@ describe('bench --smoke', () => {
     expect(log).toContain('machine:');
   });
 
-  it.each(['native', 'round-trip', 'telemetry', 'connections'])(
+  it.each(['native', 'round-trip', 'telemetry', 'connections', 'remote'])(
     'measures %s with deliveries on every run, no loss and no errors',
     (name) => {
       const result = scenario(name);

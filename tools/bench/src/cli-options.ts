@@ -7,6 +7,7 @@ export const SCENARIO_NAMES = [
   'telemetry',
   'connections',
   'cluster',
+  'remote',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

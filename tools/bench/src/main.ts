@@ -6,6 +6,7 @@ import { formatEnvironment, formatScenario } from './report/table';
 import { clusterScenario } from './scenarios/cluster.scenario';
 import { connectionsScenario } from './scenarios/connections.scenario';
 import { nativeScenario } from './scenarios/native.scenario';
+import { remoteScenario } from './scenarios/remote.scenario';
 import { roundTripScenario } from './scenarios/round-trip.scenario';
 import type { BenchContext, Scenario, ScenarioResult } from './scenarios/scenario.types';
 import { telemetryScenario } from './scenarios/telemetry.scenario';
@@ -16,6 +17,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
   telemetry: telemetryScenario,
   connections: connectionsScenario,
   cluster: clusterScenario,
+  remote: remoteScenario,
 };
 
 /** `npm run bench`: runs the chosen scenarios, prints a table per scenario, writes the JSON. */

@@ -35,6 +35,8 @@ export const REQUIRED_ENV: Record<string, string[]> = {
   broker: ['DH_KAFKA_BROKERS', 'DH_REDIS_URL', 'DH_MQTT_PORT', 'DH_WS_PORT', 'DH_HTTP_PORT'],
   gateway: [
     'DH_KAFKA_BROKERS',
+    // Replies to the owning broker pod through Redis (docs/adr/0013).
+    'DH_REDIS_URL',
     'DH_DATABASE_URL',
     'DH_JWT_SECRET',
     'DH_ADMIN_PASSWORD',

@@ -107,6 +107,11 @@ describe('docker-compose.yml', () => {
         'broker: DH_REDIS_URL not set',
       ],
       [
+        'no Redis for the gateways’ replies',
+        (s) => delete env(s, 'gateway')['DH_REDIS_URL'],
+        'gateway: DH_REDIS_URL not set',
+      ],
+      [
         'a broker publishing ports',
         (s) => (s['broker'].ports = ['1883:1883']),
         'broker: publishes ports',

@@ -171,6 +171,15 @@ describe(validateManifests.name, () => {
         'Deployment/dh-mqtt-gateway: egress does not allow DNS',
       ],
       [
+        'a gateway that cannot reach Redis for its replies',
+        (o) =>
+          (named(o, 'NetworkPolicy', 'dh-mqtt-gateway').spec['egress'] = [
+            { ports: [{ port: 53, protocol: 'UDP' }] },
+            { ports: [{ port: 9092 }, { port: 5432 }] },
+          ]),
+        'Deployment/dh-mqtt-gateway: egress does not allow Redis (replies) (6379/TCP)',
+      ],
+      [
         'a TLS port that disagrees with DH_TLS_PORT',
         (o) => ((container(o).ports ?? []).find((p) => p.name === 'mqtts')!.containerPort = 8884),
         'port mqtts is 8884 but DH_TLS_PORT is 8883',

@@ -30,10 +30,27 @@ function admits(entry: PolicyPort, port: { name?: string; containerPort: number 
 }
 
 /**
+ * The services each role reaches (by `app.kubernetes.io/component`), at the ports
+ * k8s/base/network-policies.yaml assumes: brokers Kafka and Redis (MQTT state, reply channel);
+ * gateways Kafka, PostgreSQL and Redis (replies to the owning pod, docs/adr/0013).
+ */
+export const REQUIRED_EGRESS: Record<string, { port: number; what: string }[]> = {
+  broker: [
+    { port: 9092, what: 'Kafka' },
+    { port: 6379, what: 'Redis' },
+  ],
+  gateway: [
+    { port: 9092, what: 'Kafka' },
+    { port: 5432, what: 'PostgreSQL' },
+    { port: 6379, what: 'Redis (replies)' },
+  ],
+};
+
+/**
  * The network rules of docs/security.md ("Kubernetes"): every Deployment is selected by a
  * NetworkPolicy that restricts both directions (default deny); every container port a Service
- * sends traffic to is admitted by an ingress rule; egress allows DNS. Returns one sentence per
- * problem.
+ * sends traffic to is admitted by an ingress rule; egress allows DNS and the services of
+ * {@link REQUIRED_EGRESS}. Returns one sentence per problem.
  */
 export function checkNetworkPolicies(
   deployments: Deployment[],
@@ -70,6 +87,13 @@ export function checkNetworkPolicies(
       (rule.ports ?? []).some((e) => e.port === 53 && e.protocol === 'UDP'),
     );
     if (!dns) problems.push(`${where}: egress does not allow DNS (53/UDP)`);
+    const component = labels?.['app.kubernetes.io/component'] ?? '';
+    for (const { port, what } of REQUIRED_EGRESS[component] ?? []) {
+      const allowed = egress.some((rule) =>
+        (rule.ports ?? [{}]).some((e) => admits(e, { containerPort: port })),
+      );
+      if (!allowed) problems.push(`${where}: egress does not allow ${what} (${port}/TCP)`);
+    }
   }
   return problems;
 }

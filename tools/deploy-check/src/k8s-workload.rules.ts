@@ -39,7 +39,14 @@ interface Probe {
 }
 
 /** Variables that hold secrets (libs/runtime CoreConfig): only ever from a Secret. */
-export const SECRET_VARIABLES = ['DH_JWT_SECRET', 'DH_DATABASE_URL', 'DH_ADMIN_PASSWORD'];
+export const SECRET_VARIABLES = [
+  'DH_JWT_SECRET',
+  'DH_DATABASE_URL',
+  'DH_ADMIN_PASSWORD',
+  // The remote backend's service identity (docs/deployment.md, "In front of an existing DeviceHive").
+  'DH_DEVICEHIVE_PASSWORD',
+  'DH_DEVICEHIVE_REFRESH_TOKEN',
+];
 
 /** Which `DH_*` variable sets the port a named container port must equal (with its default). */
 export const PORT_VARIABLES: Record<string, [variable: string, fallback: number]> = {

@@ -1,4 +1,10 @@
-import { DhError, errorReplyFrom, type Reply, type RequestMessage } from '@dh-mqtt/protocol';
+import {
+  DhError,
+  errorReplyFrom,
+  isSubscribeAction,
+  type Reply,
+  type RequestMessage,
+} from '@dh-mqtt/protocol';
 import { DEFAULTS, type BrokerConfig } from '@dh-mqtt/runtime';
 import type { ClientSession } from '../session/client-session';
 import { InflightWindows } from './inflight-window';
@@ -37,11 +43,6 @@ export function resolveLimitSettings(settings: Partial<LimitSettings>): LimitSet
     connectRateExempt: pick('connectRateExempt'),
   };
 }
-
-const REQUEST_SUBSCRIBE_ACTIONS: ReadonlySet<string> = new Set([
-  'notification/subscribe',
-  'command/subscribe',
-]);
 
 /**
  * Per-broker limit state: request and connection token buckets, subscription counts, the
@@ -127,7 +128,7 @@ export class BrokerLimits {
    * `DH_MAX_SUBSCRIPTIONS_PER_CLIENT`, or null when it may go to the gateway.
    */
   refuseRequestSubscription(session: ClientSession, request: RequestMessage): Reply | null {
-    if (!REQUEST_SUBSCRIBE_ACTIONS.has(request.action)) return null;
+    if (!isSubscribeAction(request.action)) return null;
     const max = this.settings.maxSubscriptionsPerClient;
     if (this.subscriptionCount(session) < max) return null;
     this.metrics.hit('subscriptions');

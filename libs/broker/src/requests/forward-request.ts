@@ -4,17 +4,12 @@ import {
   DhError,
   errorReplyFrom,
   isDhError,
+  isSubscribeAction,
   type Reply,
   type RequestMessage,
 } from '@dh-mqtt/protocol';
 import type { BrokerContext } from '../broker-context';
 import type { ClientSession } from '../session/client-session';
-
-/** Actions whose success registers a request-made subscription on this pod. */
-const SUBSCRIBE_ACTIONS: ReadonlySet<string> = new Set([
-  'notification/subscribe',
-  'command/subscribe',
-]);
 
 /** Extra wait beyond the deadline before the broker stops trusting the bus to reject. */
 const DEADLINE_GRACE_MS = 250;
@@ -89,7 +84,7 @@ export async function forwardRequest(
 ): Promise<Reply> {
   // A subscription's live events must reach this pod from the moment the gateway reads its
   // replay: the pod listens to the fabric's events before the request leaves (ADR 0009).
-  const subscribing = SUBSCRIBE_ACTIONS.has(request.action);
+  const subscribing = isSubscribeAction(request.action);
   if (subscribing) await ctx.pushInterest.hold();
   try {
     const replied = await sendToGateway(ctx, buildEnvelope(ctx, session, request));

@@ -1,13 +1,14 @@
 import {
+  checkAccess,
   DhError,
-  Permission,
   errorReplyFrom,
   eventFilterToSubscription,
   findAction,
   hasPermission,
+  isDhError,
+  subscriptionPermission,
   successReply,
   validateRequest,
-  type Principal,
   type Reply,
   type RequestMessage,
   type RequestSubscription,
@@ -30,32 +31,26 @@ export interface SubscriptionInfo {
   topic?: string;
 }
 
-const TYPE_PERMISSION: Readonly<Record<SubscriptionType, Permission>> = {
-  command: Permission.GetDeviceCommand,
-  notification: Permission.GetDeviceNotification,
-};
-
 /**
  * Answers the actions the catalogue marks `handling: 'broker'` from this connection's state,
  * without a bus round trip (docs/api/commands.md, docs/api/subscriptions.md):
- * `notification/unsubscribe`, `command/unsubscribe`, `subscription/list`. Anonymous → 401
- * `Unauthorized`, missing permission → 403 `Access is denied` (docs/api/README.md). Returns null
- * for every other action.
+ * `notification/unsubscribe`, `command/unsubscribe`, `subscription/list`, after the catalogue's
+ * access check (`checkAccess`: anonymous → 401 `Unauthorized`, missing permission → 403
+ * `Access is denied`, docs/api/README.md). Returns null for every other action.
  */
 export function answerInBroker(session: ClientSession, request: RequestMessage): Reply | null {
   const { action, requestId } = request;
-  if (findAction(action)?.handling !== 'broker') return null;
-  const principal = session.principal;
-  if (principal === null)
-    return errorReplyFrom(action, requestId, new DhError('DH_ERR_UNAUTHORIZED'));
-  switch (action) {
-    case 'notification/unsubscribe':
-      return unsubscribe(session, principal, request, 'notification');
-    case 'command/unsubscribe':
-      return unsubscribe(session, principal, request, 'command');
-    default:
-      return listSubscriptions(session, principal, request);
+  const spec = findAction(action);
+  if (spec?.handling !== 'broker') return null;
+  try {
+    checkAccess(spec, session.principal);
+  } catch (error) {
+    if (isDhError(error)) return errorReplyFrom(action, requestId, error);
+    throw error;
   }
+  return spec.subscription?.op === 'unsubscribe'
+    ? unsubscribe(session, request, spec.subscription.type)
+    : listSubscriptions(session, request);
 }
 
 /**
@@ -65,14 +60,10 @@ export function answerInBroker(session: ClientSession, request: RequestMessage):
  */
 function unsubscribe(
   session: ClientSession,
-  principal: Principal,
   request: RequestMessage,
   type: SubscriptionType,
 ): Reply {
   const { action, requestId } = request;
-  if (!hasPermission(principal, TYPE_PERMISSION[type])) {
-    return errorReplyFrom(action, requestId, new DhError('DH_ERR_ACCESS_DENIED'));
-  }
   const validated = validateRequest(action as 'command/unsubscribe', request);
   if (!validated.ok) return errorReplyFrom(action, requestId, validated.error);
   const id = validated.request.subscriptionId;
@@ -93,16 +84,12 @@ function unsubscribe(
  * `GetDeviceCommand`, notification ones only with `GetDeviceNotification`; neither → 403. A `type`
  * other than `command`/`notification` lists nothing.
  */
-function listSubscriptions(
-  session: ClientSession,
-  principal: Principal,
-  request: RequestMessage,
-): Reply {
+function listSubscriptions(session: ClientSession, request: RequestMessage): Reply {
   const { action, requestId } = request;
-  const allowed = (type: SubscriptionType) => hasPermission(principal, TYPE_PERMISSION[type]);
-  if (!allowed('command') && !allowed('notification')) {
-    return errorReplyFrom(action, requestId, new DhError('DH_ERR_ACCESS_DENIED'));
-  }
+  // The catalogue's access check let through a session that may see either type; each type is
+  // listed only to a session that may subscribe to it.
+  const allowed = (type: SubscriptionType) =>
+    hasPermission(session.principal, subscriptionPermission(type));
   const validated = validateRequest('subscription/list', request);
   if (!validated.ok) return errorReplyFrom(action, requestId, validated.error);
   const wanted = validated.request.type;

@@ -15,7 +15,15 @@ import {
   type KafkaBusOptions,
 } from './kafka-bus-options';
 import { busTopics, KafkaClients, retryInBackground, retrySettings } from './kafka-clients';
-import { busHeaders, decodeEvent, decodeReply, headerText } from './message-codec';
+import { decodeFrame } from '../redis/reply-frame';
+import { RedisReplySubscriber } from '../redis/redis-reply-subscriber';
+import {
+  busHeaders,
+  decodeEvent,
+  decodeReply,
+  headerText,
+  type DecodedReply,
+} from './message-codec';
 import { PendingReplies } from './pending-replies';
 import { ProduceBatcher } from './produce-batcher';
 import { pinnedPartitionAssigner, replyPartitionFor } from './reply-partition';
@@ -35,6 +43,8 @@ export interface KafkaBrokerBusOptions extends KafkaBusOptions {
 export interface KafkaBrokerBus extends BrokerBus {
   /** Connected, in its groups and able to send: requests can get replies. */
   readonly ready: boolean;
+  /** The Redis channel this broker reads replies on (ADR 0013); undefined without Redis. */
+  readonly replyChannel: string | undefined;
   /** The partition of the reply topic this broker reads; undefined until started. */
   readonly replyPartition: number | undefined;
   counters(): KafkaBusCounters;
@@ -91,6 +101,20 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     );
   }
 
+  /**
+   * Settles the wait for `reply`, whichever path it came by. A reply that came both ways (a
+   * Redis publish that timed out at the gateway but arrived, a race around a reconnect) settles
+   * the wait once: the second copy finds no waiter and is counted an orphan (ADR 0013).
+   */
+  function settle(reply: DecodedReply): void {
+    const id = reply.kind === 'reply' ? reply.envelope.id : reply.id;
+    const waited =
+      reply.kind === 'reply'
+        ? pending.resolve(id, reply.envelope)
+        : pending.reject(id, new DhError(reply.code));
+    if (!waited) counters.orphanReplies += 1;
+  }
+
   async function onReply(payload: EachMessagePayload): Promise<void> {
     const { message } = payload;
     counters.consumed.replies += 1;
@@ -102,14 +126,38 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     }
     const decoded = decodeReply(message);
     if (!decoded.ok) return malformed(payload, decoded.reason);
-    const reply = decoded.value;
-    const id = reply.kind === 'reply' ? reply.envelope.id : reply.id;
-    const waited =
-      reply.kind === 'reply'
-        ? pending.resolve(id, reply.envelope)
-        : pending.reject(id, new DhError(reply.code));
-    if (!waited) counters.orphanReplies += 1;
+    counters.replies.received.kafka += 1;
+    settle(decoded.value);
   }
+
+  function onRedisReplies(message: string): void {
+    const decoded = decodeFrame(message);
+    const channel = redisReplies?.channel;
+    if (!decoded.ok) {
+      counters.malformed += 1;
+      logger.warn({ channel, reason: decoded.reason }, 'skipped a malformed Redis reply message');
+      return;
+    }
+    for (const item of decoded.value) {
+      if (!item.ok) {
+        counters.malformed += 1;
+        logger.warn({ channel, reason: item.reason }, 'skipped a malformed Redis reply');
+        continue;
+      }
+      counters.replies.received.redis += 1;
+      settle(item.value);
+    }
+  }
+
+  const redisReplies = opts.redisReplies
+    ? new RedisReplySubscriber({
+        redis: opts.redisReplies,
+        namespace: opts.namespace,
+        brokerId,
+        logger,
+        onMessage: onRedisReplies,
+      })
+    : undefined;
 
   async function onEventRecord(payload: EachMessagePayload): Promise<void> {
     counters.consumed.events += 1;
@@ -197,6 +245,9 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     get replyPartition() {
       return replyPartition;
     },
+    get replyChannel() {
+      return redisReplies?.channel;
+    },
     counters: () => snapshotCounters(counters),
 
     request(request) {
@@ -262,10 +313,18 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       if (state === 'closed') return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       if (starting) return starting;
       state = 'starting';
-      starting = startWithRetry({ attempt: connect, undo: disconnectAll, ...retry }).then(() => {
+      // The Redis reply channel is subscribed before the first request can leave (ADR 0013);
+      // a Redis that does not answer within the subscriber's wait leaves the replies on Kafka.
+      starting = Promise.all([
+        startWithRetry({ attempt: connect, undo: disconnectAll, ...retry }),
+        redisReplies?.start(),
+      ]).then(() => {
         if (state !== 'starting') return;
         state = 'started';
-        logger.info({ replyPartition, topics }, 'Kafka broker bus started');
+        logger.info(
+          { replyPartition, replyChannel: redisReplies?.channel, topics },
+          'Kafka broker bus started',
+        );
       });
       return starting;
     },
@@ -276,7 +335,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       closing.abort(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       pending.rejectAll(() => new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       await starting?.catch(() => undefined);
-      await disconnectAll();
+      await Promise.all([redisReplies?.close(), disconnectAll()]);
     },
   };
   return bus;

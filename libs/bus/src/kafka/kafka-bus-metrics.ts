@@ -39,3 +39,54 @@ export function registerKafkaBusMetrics(
     () => byTopicName(counters().consumed),
   );
 }
+
+/**
+ * The reply path's metrics (ADR 0013), read from the bus's counters at each scrape. A gateway:
+ * `dh_replies_sent_total{path="redis|kafka"}`, `dh_reply_fallbacks_total{reason}` (replies that
+ * went over Kafka although Redis replies are on) and `dh_reply_redis_publishes_total` (SPUBLISH
+ * commands: replies per command = batching). A broker: `dh_replies_received_total{path}`.
+ */
+export function registerReplyMetrics(
+  registry: Registry,
+  side: 'broker' | 'gateway',
+  counters: () => KafkaBusCounters,
+): void {
+  if (side === 'broker') {
+    registerCounterFrom(
+      registry,
+      {
+        name: 'dh_replies_received_total',
+        help: 'Replies this broker pod received, by path (redis, kafka; duplicates included)',
+        label: 'path',
+      },
+      () => counters().replies.received,
+    );
+    return;
+  }
+  registerCounterFrom(
+    registry,
+    {
+      name: 'dh_replies_sent_total',
+      help: 'Replies this gateway handed to the owning broker pod, by path (redis, kafka)',
+      label: 'path',
+    },
+    () => counters().replies.sent,
+  );
+  registerCounterFrom(
+    registry,
+    {
+      name: 'dh_reply_fallbacks_total',
+      help: 'Replies sent over Kafka because Redis could not deliver them, by reason',
+      label: 'reason',
+    },
+    () => counters().replies.fallbacks,
+  );
+  registerCounterFrom(
+    registry,
+    {
+      name: 'dh_reply_redis_publishes_total',
+      help: 'Redis SPUBLISH commands this gateway sent, each with one or more replies',
+    },
+    () => counters().replies.redisPublishes,
+  );
+}

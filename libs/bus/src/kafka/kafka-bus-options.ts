@@ -57,6 +57,24 @@ export interface KafkaBusOptions {
    * instrumentation events: a `KafkaMetrics` on the pod's registry (docs/operations.md).
    */
   kafkaMetrics?: KafkaInstrumentation;
+  /**
+   * Replies between gateway and broker pods through Redis sharded pub/sub, Kafka staying the
+   * fallback (ADR 0013; `DH_REDIS_URL`); unset = every reply over Kafka (ADR 0005).
+   */
+  redisReplies?: RedisRepliesOptions;
+}
+
+/** Where the Redis of {@link KafkaBusOptions.redisReplies} is and how long to wait for it. */
+export interface RedisRepliesOptions {
+  /** `redis://` or `rediss://` URL, credentials and db index allowed (`DH_REDIS_URL`). */
+  url: string;
+  /**
+   * Gateway: how long a `SPUBLISH` may take before its replies go over Kafka instead
+   * (default 1 000 ms).
+   */
+  commandTimeoutMs?: number;
+  /** Reconnect backoff in ms (default 200 doubling up to 5 000). */
+  retry?: { initialMs?: number; maxMs?: number };
 }
 
 /** What the bus counted since it was created (malformed records are skipped, never retried). */
@@ -82,6 +100,22 @@ export interface KafkaBusCounters {
    * broker sharing the partition included: what this pod reads, not what it uses).
    */
   consumed: Record<KafkaTopicRole, number>;
+  /** Replies by the path they took (ADR 0013). */
+  replies: ReplyCounters;
+}
+
+/** Why a gateway sent a reply over Kafka although it has Redis replies (ADR 0013). */
+export type ReplyFallbackReason = 'no_receiver' | 'redis_error' | 'redis_down';
+
+export interface ReplyCounters {
+  /** Gateway: replies handed to the owning pod, by path (`redis`: a subscriber got it). */
+  sent: { redis: number; kafka: number };
+  /** Gateway: replies sent over Kafka because Redis could not deliver them, by reason. */
+  fallbacks: Record<ReplyFallbackReason, number>;
+  /** Gateway: Redis `SPUBLISH` commands sent (each carries one or more replies). */
+  redisPublishes: number;
+  /** Broker: replies received, by path (duplicates and orphans included). */
+  received: { redis: number; kafka: number };
 }
 
 function perTopic(): Record<KafkaTopicRole, number> {
@@ -90,7 +124,18 @@ function perTopic(): Record<KafkaTopicRole, number> {
 
 /** A copy of `counters` that later counting does not change. */
 export function snapshotCounters(counters: KafkaBusCounters): KafkaBusCounters {
-  return { ...counters, produced: { ...counters.produced }, consumed: { ...counters.consumed } };
+  const { replies } = counters;
+  return {
+    ...counters,
+    produced: { ...counters.produced },
+    consumed: { ...counters.consumed },
+    replies: {
+      sent: { ...replies.sent },
+      fallbacks: { ...replies.fallbacks },
+      redisPublishes: replies.redisPublishes,
+      received: { ...replies.received },
+    },
+  };
 }
 
 export function emptyCounters(): KafkaBusCounters {
@@ -104,6 +149,12 @@ export function emptyCounters(): KafkaBusCounters {
     connectFailures: 0,
     produced: perTopic(),
     consumed: perTopic(),
+    replies: {
+      sent: { redis: 0, kafka: 0 },
+      fallbacks: { no_receiver: 0, redis_error: 0, redis_down: 0 },
+      redisPublishes: 0,
+      received: { redis: 0, kafka: 0 },
+    },
   };
 }
 
@@ -123,6 +174,7 @@ export interface ResolvedKafkaBusOptions {
   ssl: KafkaBusOptions['ssl'];
   sasl: KafkaBusOptions['sasl'];
   kafkaMetrics: KafkaBusOptions['kafkaMetrics'];
+  redisReplies: KafkaBusOptions['redisReplies'];
 }
 
 export function resolveOptions(
@@ -148,6 +200,7 @@ export function resolveOptions(
     ssl: options.ssl,
     sasl: options.sasl,
     kafkaMetrics: options.kafkaMetrics,
+    redisReplies: options.redisReplies,
   };
 }
 

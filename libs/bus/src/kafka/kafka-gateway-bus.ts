@@ -17,6 +17,8 @@ import { busHeaders, decodeRequest, replyFailure, type DecodedRequest } from './
 import { OffsetTracker } from './offset-tracker';
 import { ProduceBatcher } from './produce-batcher';
 import { startWithRetry } from './start-retry';
+import { RedisReplyPublisher } from '../redis/redis-reply-publisher';
+import { FallbackLog } from '../redis/fallback-log';
 
 export interface KafkaGatewayBusOptions extends KafkaBusOptions {
   /** Requests this pod handles at once across all clients (default 256); fetching waits beyond. */
@@ -64,6 +66,16 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
 
   const isClosing = (): boolean => state === 'closing' || state === 'closed';
   const produce = new ProduceBatcher(() => clients.producer);
+  const redisReplies = opts.redisReplies
+    ? new RedisReplyPublisher({
+        redis: opts.redisReplies,
+        namespace: opts.namespace,
+        logger,
+        counters: counters.replies,
+        connectionName: `${opts.clientId}:replies`,
+      })
+    : undefined;
+  const fallbacks = new FallbackLog(logger);
 
   async function send(
     role: 'replies' | 'events',
@@ -115,6 +127,16 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       failure = 'DH_ERR_INTERNAL';
       value = JSON.stringify(replyFailure(envelope, failure));
     }
+    // Straight to the owning pod through Redis when it listens; Kafka otherwise (ADR 0013).
+    if (redisReplies) {
+      const outcome = await redisReplies.publish(replyTo.brokerId, value, failure);
+      if (outcome === 'redis') {
+        counters.replies.sent.redis += 1;
+        return;
+      }
+      counters.replies.fallbacks[outcome] += 1;
+      fallbacks.note(outcome, replyTo.brokerId);
+    }
     const headers = busHeaders({
       [KAFKA_HEADERS.brokerId]: replyTo.brokerId,
       ...(failure ? { [KAFKA_HEADERS.failure]: failure } : {}),
@@ -126,6 +148,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
         value,
         headers,
       });
+      counters.replies.sent.kafka += 1;
     } catch (error) {
       logger.error(
         { err: error, id: envelope.id },
@@ -273,7 +296,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       await queue.drain();
       await flushCommits();
       state = 'closed';
-      await disconnectAll();
+      await Promise.all([redisReplies?.close(), disconnectAll()]);
     },
   };
   return bus;

@@ -88,10 +88,19 @@ export type DecodedReply =
 export function decodeReply(message: KafkaMessage): Decoded<DecodedReply> {
   const parsed = parse(message);
   if (!parsed.ok) return parsed;
-  const value = parsed.value;
+  return decodeReplyValue(parsed.value, headerText(message.headers, KAFKA_HEADERS.failure));
+}
+
+/**
+ * A reply value (a reply envelope, or the {@link ReplyFailure} sent with a `dh-failure` code),
+ * whichever path it came by: Kafka record or Redis reply frame (ADR 0013).
+ */
+export function decodeReplyValue(
+  value: Record<string, unknown>,
+  failure: string | undefined,
+): Decoded<DecodedReply> {
   const problem = envelopeProblem(value);
   if (problem) return { ok: false, reason: problem };
-  const failure = headerText(message.headers, KAFKA_HEADERS.failure);
   if (failure !== undefined) {
     if (!Object.prototype.hasOwnProperty.call(ERRORS, failure)) {
       return { ok: false, reason: `header ${KAFKA_HEADERS.failure} is ${failure}` };

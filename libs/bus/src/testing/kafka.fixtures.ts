@@ -135,3 +135,10 @@ export async function startUntilItFails(
   );
   return { started, outcome: () => outcome };
 }
+
+/** The Redis of this test run (jest globalSetup starts one or takes DH_TEST_REDIS_URL). */
+export function testRedisUrl(): string {
+  const url = process.env['DH_TEST_REDIS_URL'];
+  if (!url) throw new Error('DH_TEST_REDIS_URL is not set: run the bus specs through jest');
+  return url;
+}

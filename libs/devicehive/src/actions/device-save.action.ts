@@ -4,12 +4,13 @@ import {
   inScope,
   UserRole,
   type DeviceEvent,
+  type DeviceSaveBody,
   type JsonObject,
   type Principal,
 } from '@dh-mqtt/protocol';
 import { requirePrincipal } from '../core/access';
 import type { ActionImpl } from '../core/action';
-import { isJsonObject, isStorableId, parseId } from '../core/request-fields';
+import { isStorableText } from '../core/request-fields';
 import {
   findDeviceById,
   insertDevice,
@@ -19,15 +20,13 @@ import {
 import { insertNotification } from '../repositories/notification.repository';
 import {
   assignedNetworkIds,
-  deviceTypeRepository,
-  networkRepository,
+  findNamedEntity,
+  lowestNamedEntityId,
 } from '../repositories/named-entity.repository';
 import { sqlState, UNIQUE_VIOLATION } from '../repositories/query-builder';
 import type { SqlClient } from '../storage/sql-client.port';
+import { notificationEvent } from './notification.actions';
 
-const DEVICE_ID = /^[a-zA-Z0-9-]+$/;
-const DEVICE_ID_MAX = 48;
-const NAME_MAX = 128;
 const NAME_NULL = 'name field cannot be null.';
 const NAME_LENGTH = 'Field cannot be empty. The length of name should be from 1 to 128 symbols.';
 
@@ -40,32 +39,18 @@ interface DeviceChanges {
   isBlocked?: boolean;
 }
 
-function readDeviceId(request: JsonObject): string {
-  const deviceId = request['deviceId'];
-  if (typeof deviceId !== 'string' || deviceId === '') throw new DhError('DEVICE_ID_REQUIRED');
-  if (!DEVICE_ID.test(deviceId)) throw new DhError('DEVICE_ID_CONTAINS_INVALID_CHARACTERS');
-  if (deviceId.length > DEVICE_ID_MAX) throw new DhError('INVALID_REQUEST_PARAMETERS');
-  return deviceId;
-}
-
-function readChanges(request: JsonObject): DeviceChanges {
-  const device = request['device'];
-  // The reference answers 500 here (REF-BUG, docs/api/devices.md); recommended: 400 `Device is
-  // empty`.
-  if (!isJsonObject(device)) throw new DhError('DEVICE_REQUIRED');
+/**
+ * Reads the `device` object of a save request. The DTO checked the id's grammar and length, the name's
+ * length and the kinds of every field; a name PostgreSQL cannot store (NUL) is refused here like
+ * one of a wrong length.
+ */
+function readChanges(device: DeviceSaveBody): DeviceChanges {
   const { name, data, isBlocked } = device;
-  if (name != null && typeof name !== 'string') throw new DhError('INVALID_REQUEST_PARAMETERS');
-  if (name != null && (name.length < 1 || name.length > NAME_MAX || name.includes('\u0000'))) {
-    throw DhError.validation(NAME_LENGTH);
-  }
-  if (data != null && !isJsonObject(data)) throw new DhError('PARAMS_NOT_JSON');
-  if (isBlocked != null && typeof isBlocked !== 'boolean') {
-    throw new DhError('INVALID_REQUEST_PARAMETERS');
-  }
+  if (name != null && !isStorableText(name)) throw DhError.validation(NAME_LENGTH);
   const changes: DeviceChanges = {
-    data: data ?? null,
-    networkId: parseId(device['networkId']),
-    deviceTypeId: parseId(device['deviceTypeId']),
+    data: (data ?? null) as JsonObject | null,
+    networkId: device.networkId ?? null,
+    deviceTypeId: device.deviceTypeId ?? null,
   };
   if (name != null) changes.name = name;
   if (isBlocked != null) changes.isBlocked = isBlocked;
@@ -85,7 +70,7 @@ async function resolveNetwork(
 ): Promise<number> {
   const assigned = await assignedNetworkIds(tx, principal.userId);
   if (given != null) {
-    if (!isStorableId(given) || (await networkRepository.find(tx, given)) == null) {
+    if ((await findNamedEntity(tx, 'dh_network', given)) == null) {
       throw new DhError('INVALID_REQUEST_PARAMETERS');
     }
     const allowed =
@@ -109,12 +94,12 @@ async function resolveDeviceType(
   given: number | null,
 ): Promise<number> {
   if (given != null) {
-    if (!isStorableId(given) || (await deviceTypeRepository.find(tx, given)) == null) {
+    if ((await findNamedEntity(tx, 'dh_device_type', given)) == null) {
       throw new DhError('INVALID_REQUEST_PARAMETERS');
     }
     return given;
   }
-  const fallback = await deviceTypeRepository.lowestId(tx, principal.deviceTypeIds);
+  const fallback = await lowestNamedEntityId(tx, 'dh_device_type', principal.deviceTypeIds);
   if (fallback == null) throw new DhError('NO_ACCESS_TO_DEVICE_TYPE');
   return fallback;
 }
@@ -139,10 +124,9 @@ async function checkUpdateAccess(
  * `$device-add` / `$device-update` notification whose parameters are the saved device, and
  * returns it as a `notification/insert` event for the push path. One transaction.
  */
-export const saveDevice: ActionImpl = async (ctx, request) => {
+export const saveDevice: ActionImpl<'device/save'> = async (ctx, { deviceId, device: body }) => {
   const principal = requirePrincipal(ctx);
-  const deviceId = readDeviceId(request);
-  const changes = readChanges(request);
+  const changes = readChanges(body);
   const event = await ctx.sql
     .transaction(async (tx): Promise<DeviceEvent> => {
       const networkId = await resolveNetwork(tx, principal, changes.networkId);
@@ -175,7 +159,7 @@ export const saveDevice: ActionImpl = async (ctx, request) => {
       }
       const name = existing == null ? '$device-add' : '$device-update';
       const parameters = { ...device };
-      const { id, timestamp } = await insertNotification(tx, {
+      const stored = await insertNotification(tx, {
         notification: name,
         deviceId,
         networkId: device.networkId,
@@ -183,22 +167,7 @@ export const saveDevice: ActionImpl = async (ctx, request) => {
         timestamp: ctx.now(),
         parameters,
       });
-      return {
-        kind: 'notification/insert',
-        deviceId,
-        networkId: device.networkId,
-        deviceTypeId: device.deviceTypeId,
-        name,
-        data: {
-          id,
-          notification: name,
-          deviceId,
-          networkId: device.networkId,
-          deviceTypeId: device.deviceTypeId,
-          timestamp,
-          parameters,
-        },
-      };
+      return notificationEvent(stored);
     })
     .catch((error: unknown) => {
       // Two first saves of one new id raced: the loser retries like after a 409

@@ -1,10 +1,9 @@
 import { visibleDeviceTypeIds } from '../core/access';
 import type { ActionTable } from '../core/action';
-import { deviceTypeRepository } from '../repositories/named-entity.repository';
 import { namedEntityActions } from './named-entity.actions';
 
 const deviceType = namedEntityActions({
-  repository: deviceTypeRepository,
+  table: 'dh_device_type',
   idField: 'deviceTypeId',
   objectField: 'deviceType',
   listField: 'deviceTypes',

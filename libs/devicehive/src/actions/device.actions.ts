@@ -1,7 +1,7 @@
-import { canSeeDevice, DhError, type JsonObject, type Principal } from '@dh-mqtt/protocol';
+import { canSeeDevice, DhError, type DeviceCountRequest, type Principal } from '@dh-mqtt/protocol';
 import { isEmptyScope, requirePrincipal, visibleDeviceScopes } from '../core/access';
 import type { ActionImpl, ActionTable } from '../core/action';
-import { isStorableId, optionalString, parseId, readListQuery } from '../core/request-fields';
+import { entityListQuery, isStorableText } from '../core/request-fields';
 import {
   countDevices,
   deleteDeviceById,
@@ -12,22 +12,14 @@ import {
   type DeviceSortField,
 } from '../repositories/device.repository';
 import type { SqlClient } from '../storage/sql-client.port';
+import { deviceView } from '../views/device.views';
 import { saveDevice } from './device-save.action';
 
-// `status` is accepted like the reference's validator, but devices have no status any more
-// (docs/api/devices.md), so it sorts like no sortField at all: by id.
-const SORT_FIELDS: Readonly<Record<string, DeviceSortField>> = {
+// Without a sortField devices come in id order (docs/api/devices.md).
+const SORT_KEYS: Readonly<Record<'name' | 'network', DeviceSortField>> = {
   name: 'name',
   network: 'network',
-  status: 'id',
 };
-
-/** The `deviceId` of a get/delete request; 400 when absent (docs/api/devices.md). */
-function requireDeviceId(request: JsonObject): string {
-  const deviceId = request['deviceId'];
-  if (typeof deviceId !== 'string' || deviceId === '') throw new DhError('DEVICE_ID_REQUIRED');
-  return deviceId;
-}
 
 /** A visible device or 404 (a wildcard token passes checkTarget for any id, docs/api/README.md). */
 async function findVisibleDevice(
@@ -43,46 +35,41 @@ async function findVisibleDevice(
 }
 
 /** Filters of device/list and device/count; null when the filters can match no device. */
-function readDeviceQuery(principal: Principal, request: JsonObject): DeviceQuery | null {
+function readDeviceQuery(principal: Principal, request: DeviceCountRequest): DeviceQuery | null {
   const query: DeviceQuery = visibleDeviceScopes(principal);
-  const name = optionalString(request, 'name');
-  const namePattern = optionalString(request, 'namePattern');
-  const networkName = optionalString(request, 'networkName');
-  const networkId = parseId(request['networkId']);
-  if (name !== undefined) query.name = name;
-  if (namePattern !== undefined) query.namePattern = namePattern;
-  if (networkName !== undefined) query.networkName = networkName;
+  const { name, namePattern, networkName, networkId } = request;
+  if (name != null) query.name = name;
+  if (namePattern != null) query.namePattern = namePattern;
+  if (networkName != null) query.networkName = networkName;
   if (networkId != null) query.networkId = networkId;
   const matchesNothing =
     isEmptyScope(query.networkIds) ||
     isEmptyScope(query.deviceTypeIds) ||
-    (networkId != null && !isStorableId(networkId)) ||
-    [name, namePattern, networkName].some((text) => text?.includes('\u0000'));
+    ![name, namePattern, networkName].every(isStorableText);
   return matchesNothing ? null : query;
 }
 
-const getDevice: ActionImpl = async (ctx, request) => {
+const getDevice: ActionImpl<'device/get'> = async (ctx, request) => {
   const principal = requirePrincipal(ctx);
-  const device = await findVisibleDevice(ctx.sql, principal, requireDeviceId(request));
-  return { body: { device: { ...device } } };
+  const device = await findVisibleDevice(ctx.sql, principal, request.deviceId);
+  return { body: { device: deviceView(device) } };
 };
 
-const listDevicesAction: ActionImpl = async (ctx, request) => {
+const listDevicesAction: ActionImpl<'device/list'> = async (ctx, request) => {
   const principal = requirePrincipal(ctx);
-  const { sort, page } = readListQuery(request, SORT_FIELDS, 'id');
+  const { sort, page } = entityListQuery(request, SORT_KEYS, 'id');
   const query = readDeviceQuery(principal, request);
   const devices = query ? await listDevices(ctx.sql, query, sort, page) : [];
-  return { body: { devices } };
+  return { body: { devices: devices.map(deviceView) } };
 };
 
-const countDevicesAction: ActionImpl = async (ctx, request) => {
+const countDevicesAction: ActionImpl<'device/count'> = async (ctx, request) => {
   const query = readDeviceQuery(requirePrincipal(ctx), request);
   return { body: { count: query ? await countDevices(ctx.sql, query) : 0 } };
 };
 
-const deleteDevice: ActionImpl = async (ctx, request) => {
+const deleteDevice: ActionImpl<'device/delete'> = async (ctx, { deviceId }) => {
   const principal = requirePrincipal(ctx);
-  const deviceId = requireDeviceId(request);
   await ctx.sql.transaction(async (tx) => {
     await findVisibleDevice(tx, principal, deviceId);
     await deleteDeviceById(tx, deviceId);

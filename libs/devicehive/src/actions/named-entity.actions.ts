@@ -3,37 +3,43 @@ import {
   inScope,
   type ErrorCode,
   type IdScope,
-  type JsonObject,
+  type NamedEntityInsertBody,
+  type NamedEntityUpdateBody,
   type Principal,
 } from '@dh-mqtt/protocol';
 import { isEmptyScope, requirePrincipal, visibleDeviceScopes } from '../core/access';
-import type { ActionContext, ActionImpl, ActionOutcome } from '../core/action';
-import {
-  idText,
-  isJsonObject,
-  isStorableId,
-  optionalString,
-  parseId,
-  readListQuery,
-} from '../core/request-fields';
+import type { ActionContext, ActionOutcome } from '../core/action';
+import { entityListQuery, isStorableText, type EntityPage } from '../core/request-fields';
 import { listAllDevices, type DeviceQuery } from '../repositories/device.repository';
-import type {
-  NamedEntityRecord,
-  NamedEntityRepository,
-  NamedEntitySortField,
+import {
+  countNamedEntities,
+  deleteNamedEntity,
+  findNamedEntity,
+  insertNamedEntity,
+  isNamedEntityNameTaken,
+  listNamedEntities,
+  updateNamedEntity,
+  type NamedEntityRecord,
+  type NamedEntitySortField,
+  type NamedEntityTable,
 } from '../repositories/named-entity.repository';
+import { namedView, namedWithDevicesView } from '../views/named-entity.views';
 import { sqlState, UNIQUE_VIOLATION, type NameFilter } from '../repositories/query-builder';
 
 /**
  * What differs between `network/*` and `devicetype/*` (docs/api/device-types.md,
  * docs/api/networks.md): field names, error codes, and which ids the principal may see.
  */
-export interface NamedEntityActionConfig {
-  repository: NamedEntityRepository;
+export interface NamedEntityActionConfig<
+  IdField extends 'networkId' | 'deviceTypeId',
+  ObjectField extends 'network' | 'deviceType',
+> {
+  /** Where the entities are stored: `dh_network` / `dh_device_type`. */
+  table: NamedEntityTable;
   /** Request field of the id: `networkId` / `deviceTypeId`. */
-  idField: 'networkId' | 'deviceTypeId';
+  idField: IdField;
   /** Request and reply field of one entity: `network` / `deviceType`. */
-  objectField: 'network' | 'deviceType';
+  objectField: ObjectField;
   /** Reply field of `*\/list`: `networks` / `deviceTypes`. */
   listField: 'networks' | 'deviceTypes';
   /** Ids the principal may see (docs/api/README.md). */
@@ -54,138 +60,107 @@ export interface NamedEntityActionConfig {
   };
 }
 
-const SORT_FIELDS: Readonly<Record<string, NamedEntitySortField>> = { id: 'id', name: 'name' };
-const MAX_LENGTH = 128;
+const SORT_KEYS: Readonly<Record<'id' | 'name', NamedEntitySortField>> = { id: 'id', name: 'name' };
 
 // Entity-level validation texts of the reference (docs/api/networks.md).
 const NAME_NULL = 'name field cannot be null.';
 const NAME_LENGTH = 'Field cannot be empty. The length of name should be from 1 to 128 symbols.';
 const DESCRIPTION_LENGTH = 'The length of description should not be more than 128 symbols.';
 
-function readNameFilter(request: JsonObject): NameFilter {
+function readNameFilter(request: NameFilter): NameFilter {
   const filter: NameFilter = {};
-  const name = optionalString(request, 'name');
-  const namePattern = optionalString(request, 'namePattern');
-  if (name !== undefined) filter.name = name;
-  if (namePattern !== undefined) filter.namePattern = namePattern;
+  if (request.name != null) filter.name = request.name;
+  if (request.namePattern != null) filter.namePattern = request.namePattern;
   return filter;
 }
 
-/** Text the database can store: NUL is the one character PostgreSQL text rejects. */
-function storable(text: string): boolean {
-  return !text.includes('\u0000');
-}
-
-function checkName(value: unknown): string {
+/**
+ * The DTO checked the kinds and lengths; what is left is what PostgreSQL cannot store (NUL), with
+ * the reference's texts.
+ */
+function checkName(value: string | null | undefined): string {
   if (value == null) throw DhError.validation(NAME_NULL);
-  if (typeof value !== 'string') throw new DhError('INVALID_REQUEST_PARAMETERS');
-  if (value.length < 1 || value.length > MAX_LENGTH || !storable(value)) {
-    throw DhError.validation(NAME_LENGTH);
-  }
+  if (!isStorableText(value)) throw DhError.validation(NAME_LENGTH);
   return value;
 }
 
-function checkDescription(value: unknown): string | null {
+function checkDescription(value: string | null | undefined): string | null {
   if (value == null) return null;
-  if (typeof value !== 'string') throw new DhError('INVALID_REQUEST_PARAMETERS');
-  if (value.length > MAX_LENGTH || !storable(value)) throw DhError.validation(DESCRIPTION_LENGTH);
+  if (!isStorableText(value)) throw DhError.validation(DESCRIPTION_LENGTH);
   return value;
 }
 
-const isForced = (request: JsonObject): boolean =>
-  request['force'] === true || request['force'] === 'true';
+/** An implementation over the structural request type every entity kind's DTO satisfies. */
+type Impl<R> = (ctx: ActionContext, request: R) => Promise<ActionOutcome>;
 
 /** Builds the six actions of one named entity kind from its configuration. */
-export function namedEntityActions(config: NamedEntityActionConfig): {
-  list: ActionImpl;
-  count: ActionImpl;
-  get: ActionImpl;
-  insert: ActionImpl;
-  update: ActionImpl;
-  delete: ActionImpl;
+export function namedEntityActions<
+  IdField extends 'networkId' | 'deviceTypeId',
+  ObjectField extends 'network' | 'deviceType',
+>(
+  config: NamedEntityActionConfig<IdField, ObjectField>,
+): {
+  list: Impl<NameFilter & EntityPage<'id' | 'name'>>;
+  count: Impl<NameFilter>;
+  get: Impl<Record<IdField, number>>;
+  insert: Impl<Record<ObjectField, NamedEntityInsertBody>>;
+  update: Impl<Record<IdField, number> & Record<ObjectField, NamedEntityUpdateBody>>;
+  delete: Impl<Record<IdField, number> & { force: boolean }>;
 } {
-  const { repository, errors } = config;
+  const { table, errors } = config;
 
-  /** The id of the request, or 400 when absent; NaN (404 later) when no row can have it. */
-  const requireId = (request: JsonObject): number => {
-    const id = parseId(request[config.idField]);
-    if (id == null) throw new DhError(errors.idRequired);
-    return id;
-  };
-
-  const notFound = (request: JsonObject) =>
-    new DhError(errors.notFound, idText(request[config.idField]));
+  const notFound = (id: number) => new DhError(errors.notFound, String(id));
 
   const findOrThrow = async (
     ctx: ActionContext,
-    request: JsonObject,
+    id: number,
     options: { forUpdate?: boolean } = {},
   ): Promise<NamedEntityRecord> => {
-    const id = requireId(request);
-    const entity = isStorableId(id) ? await repository.find(ctx.sql, id, options) : null;
-    if (entity == null) throw notFound(request);
+    const entity = await findNamedEntity(ctx.sql, table, id, options);
+    if (entity == null) throw notFound(id);
     return entity;
   };
 
   const deviceScopeOf = (id: number): Pick<DeviceQuery, 'networkId' | 'deviceTypeId'> =>
     config.idField === 'networkId' ? { networkId: id } : { deviceTypeId: id };
 
-  const requireObject = (request: JsonObject): JsonObject => {
-    const object = request[config.objectField];
-    if (!isJsonObject(object)) throw new DhError(errors.required);
-    return object;
-  };
-
   return {
     async list(ctx, request): Promise<ActionOutcome> {
       const ids = config.visibleIds(requirePrincipal(ctx));
       const filter = readNameFilter(request);
-      const { sort, page } = readListQuery(request, SORT_FIELDS, 'id');
+      const { sort, page } = entityListQuery(request, SORT_KEYS, 'id');
       if (isEmptyScope(ids)) return { body: { [config.listField]: [] } };
-      const entities = await repository.list(ctx.sql, { ...filter, ids }, sort, page);
-      return { body: { [config.listField]: entities } };
+      const entities = await listNamedEntities(ctx.sql, table, { ...filter, ids }, sort, page);
+      return { body: { [config.listField]: entities.map(namedView) } };
     },
 
     async count(ctx, request): Promise<ActionOutcome> {
       const principal = requirePrincipal(ctx);
       const ids = config.countVisibleOnly ? config.visibleIds(principal) : '*';
-      const count = await repository.count(ctx.sql, { ...readNameFilter(request), ids });
+      const count = await countNamedEntities(ctx.sql, table, { ...readNameFilter(request), ids });
       return { body: { count } };
     },
 
     async get(ctx, request): Promise<ActionOutcome> {
       const principal = requirePrincipal(ctx);
-      const entity = await findOrThrow(ctx, request);
-      if (!inScope(config.visibleIds(principal), entity.id)) throw notFound(request);
+      const entity = await findOrThrow(ctx, request[config.idField]);
+      if (!inScope(config.visibleIds(principal), entity.id)) throw notFound(entity.id);
       const devices = await listAllDevices(ctx.sql, {
         ...deviceScopeOf(entity.id),
         ...visibleDeviceScopes(principal),
       });
-      return {
-        body: {
-          [config.objectField]: {
-            ...entity,
-            devices: devices.map(({ id, name, data, isBlocked }) => ({
-              id,
-              name,
-              data,
-              isBlocked,
-            })),
-          },
-        },
-      };
+      return { body: { [config.objectField]: namedWithDevicesView(entity, devices) } };
     },
 
     async insert(ctx, request): Promise<ActionOutcome> {
       requirePrincipal(ctx);
-      const object = requireObject(request);
-      if (object['id'] != null) throw new DhError('ID_NOT_ALLOWED');
-      const name = checkName(object['name']);
-      const description = checkDescription(object['description']);
+      const object = request[config.objectField];
+      const name = checkName(object.name);
+      const description = checkDescription(object.description);
       const id = await ctx.sql
         .transaction(async (tx) => {
-          if (await repository.existsByName(tx, name)) throw new DhError(errors.duplicate);
-          return repository.insert(tx, { name, description });
+          if (await isNamedEntityNameTaken(tx, table, name)) throw new DhError(errors.duplicate);
+          return insertNamedEntity(tx, table, { name, description });
         })
         .catch((error: unknown) => {
           // A concurrent insert of the same name slipped between the check and the insert.
@@ -197,21 +172,25 @@ export function namedEntityActions(config: NamedEntityActionConfig): {
 
     async update(ctx, request): Promise<ActionOutcome> {
       requirePrincipal(ctx);
-      requireId(request);
-      const object = requireObject(request);
+      const object = request[config.objectField];
+      // Absent fields keep their value; a null name is refused, a null description clears it.
       const changes: Partial<NamedEntityRecord> = {};
-      if ('name' in object) changes.name = checkName(object['name']);
-      if ('description' in object) changes.description = checkDescription(object['description']);
+      if (object.name !== undefined) changes.name = checkName(object.name);
+      if (object.description !== undefined) {
+        changes.description = checkDescription(object.description);
+      }
       await ctx.sql
         .transaction(async (tx) => {
-          const entity = await findOrThrow({ ...ctx, sql: tx }, request, { forUpdate: true });
+          const entity = await findOrThrow({ ...ctx, sql: tx }, request[config.idField], {
+            forUpdate: true,
+          });
           const updated = { ...entity, ...changes };
           // A duplicate name is a constraint conflict here, not the insert's 403
           // (docs/api/device-types.md).
-          if (await repository.existsByName(tx, updated.name, entity.id)) {
+          if (await isNamedEntityNameTaken(tx, table, updated.name, entity.id)) {
             throw new DhError('DH_ERR_CONFLICT');
           }
-          await repository.update(tx, updated);
+          await updateNamedEntity(tx, table, updated);
         })
         .catch((error: unknown) => {
           if (sqlState(error) === UNIQUE_VIOLATION) throw new DhError('DH_ERR_CONFLICT');
@@ -222,10 +201,11 @@ export function namedEntityActions(config: NamedEntityActionConfig): {
 
     async delete(ctx, request): Promise<ActionOutcome> {
       const principal = requirePrincipal(ctx);
-      requireId(request);
       await ctx.sql.transaction(async (tx) => {
-        const entity = await findOrThrow({ ...ctx, sql: tx }, request, { forUpdate: true });
-        if (!isForced(request)) {
+        const entity = await findOrThrow({ ...ctx, sql: tx }, request[config.idField], {
+          forUpdate: true,
+        });
+        if (!request.force) {
           const scopes = config.guardVisibleDevicesOnly
             ? visibleDeviceScopes(principal)
             : { networkIds: '*' as const, deviceTypeIds: '*' as const };
@@ -234,7 +214,7 @@ export function namedEntityActions(config: NamedEntityActionConfig): {
             throw new DhError(errors.deletionNotAllowed, devices.map((d) => d.id).join(', '));
           }
         }
-        await repository.delete(tx, entity.id);
+        await deleteNamedEntity(tx, table, entity.id);
       });
       return { body: {} };
     },

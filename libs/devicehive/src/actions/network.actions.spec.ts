@@ -57,11 +57,6 @@ describe.each(STORAGE_KINDS)('networkActions on %s', (kind) => {
     it.each([
       [{}, 400, 'Network id is wrong or empty'],
       [{ networkId: 987654 }, 404, 'Network with id = 987654 not found'],
-      [
-        { networkId: '9223372036854775808' },
-        404,
-        'Network with id = 9223372036854775808 not found',
-      ],
       [{ networkId: -1 }, 404, 'Network with id = -1 not found'],
     ])('replies to %j with %i', async (request, code, error) => {
       await expect(run('network/get', request)).resolves.toEqual({ status: 'error', code, error });
@@ -94,13 +89,11 @@ describe.each(STORAGE_KINDS)('networkActions on %s', (kind) => {
 
     it.each([
       [{}, 400, 'Network is required'],
-      [{ network: 'x' }, 400, 'Network is required'],
       [
         { network: { id: 5, name: 'x' } },
         400,
         'Invalid request parameters. Id cannot be specified.',
       ],
-      [{ network: { description: 'x' } }, 400, 'name field cannot be null.'],
       [
         { network: { name: 'Sample Network' } },
         403,
@@ -132,11 +125,6 @@ describe.each(STORAGE_KINDS)('networkActions on %s', (kind) => {
       [{ network: { name: 'x' } }, 400, 'Network id is wrong or empty'],
       [{ networkId: 1 }, 400, 'Network is required'],
       [{ networkId: 987654, network: { name: 'x' } }, 404, 'Network with id = 987654 not found'],
-      [
-        { networkId: 2 ** 63, network: { name: 'x' } },
-        404,
-        `Network with id = ${2 ** 63} not found`,
-      ],
     ])('replies to %j with %i', async (request, code, error) => {
       await expect(run('network/update', request)).resolves.toEqual({
         status: 'error',
@@ -209,11 +197,6 @@ describe.each(STORAGE_KINDS)('networkActions on %s', (kind) => {
     it.each([
       [{}, 400, 'Network id is wrong or empty'],
       [{ networkId: 987654 }, 404, 'Network with id = 987654 not found'],
-      [
-        { networkId: '99999999999999999999' },
-        404,
-        'Network with id = 99999999999999999999 not found',
-      ],
     ])('replies to %j with %i', async (request, code, error) => {
       await expect(run('network/delete', request)).resolves.toEqual({
         status: 'error',

@@ -1,10 +1,9 @@
 import { visibleNetworkIds } from '../core/access';
 import type { ActionTable } from '../core/action';
-import { networkRepository } from '../repositories/named-entity.repository';
 import { namedEntityActions } from './named-entity.actions';
 
 const network = namedEntityActions({
-  repository: networkRepository,
+  table: 'dh_network',
   idField: 'networkId',
   objectField: 'network',
   listField: 'networks',

@@ -1,26 +1,16 @@
-import { DhError, type DeviceEvent } from '@dh-mqtt/protocol';
+import { DhError, type DeviceEvent, type JsonObject } from '@dh-mqtt/protocol';
 import type { ActionImpl, ActionTable } from '../core/action';
 import { requirePrincipal } from '../core/access';
-import { isJsonObject } from '../core/request-fields';
 import { parseOptionalTimestamp } from '../core/timestamp';
 import {
   findNotification,
   insertNotification,
   listNotifications,
   NOTIFICATION_SORT_COLUMNS,
-  notificationView,
   type StoredNotification,
 } from '../repositories/notification.repository';
-import {
-  hasNetwork,
-  optionalJsonObject,
-  readEventPage,
-  readIntegerId,
-  readNameFilter,
-  readTimeRange,
-  requireDeviceId,
-  requireVisibleDevice,
-} from './event-request';
+import { notificationInsertedView, notificationView } from '../views/event.views';
+import { eventPage, hasNetwork, requireVisibleDevice } from './event-request';
 
 /** The push event of a stored notification (docs/topics/notification.md): the full 7-field view. */
 export function notificationEvent(notification: StoredNotification): DeviceEvent {
@@ -40,15 +30,10 @@ export function notificationEvent(notification: StoredNotification): DeviceEvent
  * with concurrent inserts when the core has a batcher; the reply waits for the commit) and emits
  * `notification/insert`.
  */
-const notificationInsert: ActionImpl = async (ctx, request) => {
+const notificationInsert: ActionImpl<'notification/insert'> = async (ctx, request) => {
   requirePrincipal(ctx);
-  const payload = request['notification'];
-  const name = isJsonObject(payload) ? payload['notification'] : undefined;
-  if (!isJsonObject(payload) || typeof name !== 'string' || name === '') {
-    throw new DhError('NOTIFICATION_REQUIRED');
-  }
-  if (name.length > 128) throw new DhError('INVALID_REQUEST_PARAMETERS');
-  const deviceId = requireDeviceId(request);
+  const { deviceId, notification: payload } = request;
+  const name = payload.notification;
   const device = await requireVisibleDevice(ctx, deviceId);
   if (!hasNetwork(device)) throw new DhError('DEVICE_IS_NOT_CONNECTED_TO_NETWORK', deviceId);
   const row = {
@@ -56,15 +41,15 @@ const notificationInsert: ActionImpl = async (ctx, request) => {
     deviceId,
     networkId: device.networkId,
     deviceTypeId: device.deviceTypeId,
-    timestamp: parseOptionalTimestamp(payload['timestamp']) ?? ctx.now(),
-    parameters: optionalJsonObject(payload['parameters']),
+    timestamp: parseOptionalTimestamp(payload.timestamp) ?? ctx.now(),
+    parameters: (payload.parameters ?? null) as JsonObject | null,
   };
   // Validated above: a row handed to the batcher fails only for what the database rejects.
   const stored = ctx.notifications
     ? await ctx.notifications.insert(row)
     : await insertNotification(ctx.sql, row);
   return {
-    body: { notification: { id: stored.id, timestamp: stored.timestamp } },
+    body: { notification: notificationInsertedView(stored) },
     events: [notificationEvent(stored)],
   };
 };
@@ -74,11 +59,8 @@ const notificationInsert: ActionImpl = async (ctx, request) => {
  * the device must still be visible to the caller (else 404), as for every other read of device
  * data.
  */
-const notificationGet: ActionImpl = async (ctx, request) => {
-  const deviceId = requireDeviceId(request);
-  const notificationId = readIntegerId(request, 'notificationId');
-  if (notificationId == null) throw new DhError('NOTIFICATION_ID_REQUIRED');
-  if (Number.isNaN(notificationId)) throw new DhError('NOTIFICATION_ID_NOT_INTEGER');
+const notificationGet: ActionImpl<'notification/get'> = async (ctx, request) => {
+  const { deviceId, notificationId } = request;
   await requireVisibleDevice(ctx, deviceId);
   const stored = await findNotification(ctx.sql, deviceId, notificationId);
   if (stored == null) throw new DhError('NOTIFICATION_NOT_FOUND');
@@ -86,15 +68,18 @@ const notificationGet: ActionImpl = async (ctx, request) => {
 };
 
 /** `notification/list` (docs/api/notifications.md): filters and sorting as `command/list`. */
-const notificationList: ActionImpl = async (ctx, request) => {
-  const deviceId = requireDeviceId(request);
-  const page = readEventPage(request, NOTIFICATION_SORT_COLUMNS);
-  const { start, end } = readTimeRange(request);
+const notificationList: ActionImpl<'notification/list'> = async (ctx, request) => {
+  const { deviceId } = request;
   await requireVisibleDevice(ctx, deviceId);
   const notifications = await listNotifications(
     ctx.sql,
-    { deviceId, start, end, names: readNameFilter(request, 'notification') },
-    page,
+    {
+      deviceId,
+      start: parseOptionalTimestamp(request.start),
+      end: parseOptionalTimestamp(request.end),
+      names: request.notification == null ? null : [request.notification],
+    },
+    eventPage(request, NOTIFICATION_SORT_COLUMNS),
   );
   return { body: { notifications: notifications.map(notificationView) } };
 };

@@ -1,7 +1,6 @@
 import {
-  DhError,
   type DeviceEvent,
-  type JsonObject,
+  type NotificationSubscribeRequest,
   type RequestSubscription,
   type SubscriptionType,
 } from '@dh-mqtt/protocol';
@@ -15,58 +14,15 @@ import { commandEvent } from './command.actions';
 import { notificationEvent } from './notification.actions';
 
 /**
- * Replay sizes (docs/api/subscriptions.md): `limit` default for commands, fixed for notifications.
+ * Replay size of notifications (docs/api/subscriptions.md); commands take the request's `limit`
+ * (its DTO's default: 20).
  */
-export const DEFAULT_COMMAND_REPLAY_LIMIT = 20;
 export const NOTIFICATION_REPLAY_LIMIT = 100;
 /** Upper bound on a client's `limit`, so one request cannot stream a whole table. */
 export const MAX_REPLAY_LIMIT = 1000;
 
-function idList(value: unknown, field: string): number[] | null {
-  if (value == null) return null;
-  if (!Array.isArray(value)) throw DhError.validation(`${field} must be an array of integers`);
-  const ids = value.map((item) =>
-    typeof item === 'string' && /^\s*-?\d+\s*$/.test(item) ? Number(item) : item,
-  );
-  if (!ids.every((id): id is number => Number.isSafeInteger(id))) {
-    throw DhError.validation(`${field} must be an array of integers`);
-  }
-  return ids;
-}
-
-function nameList(value: unknown): string[] | null {
-  if (value == null) return null;
-  if (!Array.isArray(value) || !value.every((name) => typeof name === 'string')) {
-    throw DhError.validation('names must be an array of strings');
-  }
-  return value;
-}
-
 /** An empty list filters like an absent one (the reference checks `isEmpty()`). */
 const nullIfEmpty = <T>(list: T[] | null): T[] | null => (list?.length ? list : null);
-
-/**
- * The request's filter fields as given (listed back by `subscription/list`,
- * docs/api/subscriptions.md).
- */
-function readGiven(request: JsonObject) {
-  const deviceId = request['deviceId'];
-  if (deviceId != null && typeof deviceId !== 'string') throw new DhError('DEVICE_ID_REQUIRED');
-  return {
-    deviceId: deviceId ?? undefined,
-    networkIds: idList(request['networkIds'], 'networkIds'),
-    deviceTypeIds: idList(request['deviceTypeIds'], 'deviceTypeIds'),
-    names: nameList(request['names']),
-  };
-}
-
-function readLimit(value: unknown): number {
-  if (value == null) return DEFAULT_COMMAND_REPLAY_LIMIT;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new DhError('INVALID_REQUEST_PARAMETERS');
-  }
-  return Math.min(value, MAX_REPLAY_LIMIT);
-}
 
 /**
  * `command/subscribe` and `notification/subscribe` (docs/api/subscriptions.md,
@@ -77,20 +33,26 @@ function readLimit(value: unknown): number {
  */
 async function subscribe(
   ctx: ActionContext,
-  request: JsonObject,
+  request: NotificationSubscribeRequest,
   type: SubscriptionType,
   ids: SubscriptionIdGenerator,
+  replayOptions: { limit: number; returnUpdatedCommands: boolean },
 ): Promise<ActionOutcome> {
-  const given = readGiven(request);
+  // As given: listed back by `subscription/list` (docs/api/subscriptions.md).
+  const given = {
+    deviceId: request.deviceId ?? undefined,
+    networkIds: request.networkIds ?? null,
+    deviceTypeIds: request.deviceTypeIds ?? null,
+    names: request.names ?? null,
+  };
   const ask: SubscribeAsk = {
     deviceId: given.deviceId,
     networkIds: nullIfEmpty(given.networkIds),
     deviceTypeIds: nullIfEmpty(given.deviceTypeIds),
     names: nullIfEmpty(given.names),
   };
-  const since = parseOptionalTimestamp(request['timestamp']);
-  const returnUpdatedCommands = type === 'command' && request['returnUpdatedCommands'] === true;
-  const limit = type === 'command' ? readLimit(request['limit']) : NOTIFICATION_REPLAY_LIMIT;
+  const since = parseOptionalTimestamp(request.timestamp);
+  const { limit, returnUpdatedCommands } = replayOptions;
   const { filters, scope } = await resolveSubscriptionScope(ctx, ask);
 
   let replay: DeviceEvent[] | undefined;
@@ -129,9 +91,17 @@ async function subscribe(
 export function createSubscriptionActions(
   ids: SubscriptionIdGenerator = subscriptionIds,
 ): ActionTable {
-  const commandSubscribe: ActionImpl = (ctx, request) => subscribe(ctx, request, 'command', ids);
-  const notificationSubscribe: ActionImpl = (ctx, request) =>
-    subscribe(ctx, request, 'notification', ids);
+  const commandSubscribe: ActionImpl<'command/subscribe'> = (ctx, request) =>
+    subscribe(ctx, request, 'command', ids, {
+      // The DTO checked `limit` ≥ 0 and defaulted it; the cap is the core's.
+      limit: Math.min(request.limit, MAX_REPLAY_LIMIT),
+      returnUpdatedCommands: request.returnUpdatedCommands,
+    });
+  const notificationSubscribe: ActionImpl<'notification/subscribe'> = (ctx, request) =>
+    subscribe(ctx, request, 'notification', ids, {
+      limit: NOTIFICATION_REPLAY_LIMIT,
+      returnUpdatedCommands: false,
+    });
   return {
     'command/subscribe': commandSubscribe,
     'notification/subscribe': notificationSubscribe,

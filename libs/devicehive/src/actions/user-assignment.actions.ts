@@ -1,22 +1,24 @@
-import { DhError, type JsonObject } from '@dh-mqtt/protocol';
-import type { ActionContext, ActionImpl, ActionTable } from '../core/action';
+import { DhError } from '@dh-mqtt/protocol';
+import type { ActionContext, ActionImpl, ActionOutcome, ActionTable } from '../core/action';
 import {
-  UserAssignmentRepository,
+  assignEntity,
+  entityExists,
+  findAssignedEntity,
+  findEntity,
+  listAllEntities,
+  listAssignedEntities,
+  unassignEntity,
   type AssignmentKind,
 } from '../repositories/user-assignment.repository';
 import {
+  findUserById,
   isForeignKeyViolation,
-  UserRepository,
+  updateUser,
   type UserRecord,
 } from '../repositories/user.repository';
-import { requireId } from './user-request';
-import { namedView } from './user-views';
+import { userIdOf } from './user-request';
+import { namedView } from '../views/named-entity.views';
 
-const ID_FIELD = { network: 'networkId', deviceType: 'deviceTypeId' } as const;
-const ID_REQUIRED = {
-  network: 'NETWORK_ID_REQUIRED',
-  deviceType: 'DEVICE_TYPE_ID_REQUIRED',
-} as const;
 const NOT_FOUND = { network: 'NETWORK_NOT_FOUND', deviceType: 'DEVICE_TYPE_NOT_FOUND' } as const;
 const USER_NOT_ASSIGNED = {
   network: 'USER_NETWORK_NOT_FOUND',
@@ -28,20 +30,33 @@ interface Target {
   /** The network or device type id. */
   id: number;
   text: string;
-  repo: UserAssignmentRepository;
 }
 
-/** Reads userId and the entity id (400 when missing) and loads the user (404 when unknown). */
-async function readTarget(
+const ID_FIELD = { network: 'networkId', deviceType: 'deviceTypeId' } as const;
+
+/** A user ↔ network or user ↔ device-type request; the DTO checked both ids. */
+type TargetRequest<K extends AssignmentKind> = { userId: number } & Record<
+  (typeof ID_FIELD)[K],
+  number
+>;
+
+/** An implementation over the request shape shared by the network and device-type actions. */
+type KindImpl<K extends AssignmentKind> = (
   ctx: ActionContext,
-  request: JsonObject,
-  kind: AssignmentKind,
+  request: TargetRequest<K>,
+) => Promise<ActionOutcome>;
+
+/** Loads the user (404 when unknown) and reads the network or device type id. */
+async function readTarget<K extends AssignmentKind>(
+  ctx: ActionContext,
+  request: TargetRequest<K>,
+  kind: K,
 ): Promise<Target> {
-  const userId = requireId(request, 'userId', 'USER_ID_REQUIRED');
-  const { id, text } = requireId(request, ID_FIELD[kind], ID_REQUIRED[kind]);
-  const user = await new UserRepository(ctx.sql).findById(userId.id);
+  const userId = userIdOf(request);
+  const id: number = request[ID_FIELD[kind]];
+  const user = await findUserById(ctx.sql, userId.id);
   if (!user) throw new DhError('USER_NOT_FOUND', userId.text);
-  return { user, id, text, repo: new UserAssignmentRepository(ctx.sql) };
+  return { user, id, text: String(id) };
 }
 
 /** Device-type assignments only matter when the user is restricted (docs/api/users.md). */
@@ -55,31 +70,31 @@ function checkDeviceTypesRestricted(kind: AssignmentKind, user: UserRecord): voi
  * `user/getNetwork`, `user/getDeviceType`: the reply nests the entity twice (docs/api/users.md).
  */
 const getAssigned =
-  (kind: AssignmentKind, key: 'network' | 'deviceType'): ActionImpl =>
+  <K extends AssignmentKind>(kind: K, key: 'network' | 'deviceType'): KindImpl<K> =>
   async (ctx, request) => {
-    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    const { user, id, text } = await readTarget(ctx, request, kind);
     // A user with every device type available has each existing one (docs/api/README.md).
     const entity =
       kind === 'deviceType' && user.allDeviceTypesAvailable
-        ? await repo.findById(kind, id)
-        : await repo.findAssigned(kind, user.id, id);
+        ? await findEntity(ctx.sql, kind, id)
+        : await findAssignedEntity(ctx.sql, kind, user.id, id);
     if (!entity) throw new DhError(USER_NOT_ASSIGNED[kind], text, user.id);
     return { body: { [key]: { [key]: namedView(entity) } } };
   };
 
 /** `user/assignNetwork`, `user/assignDeviceType`: idempotent (docs/api/users.md). */
 const assign =
-  (kind: AssignmentKind): ActionImpl =>
+  <K extends AssignmentKind>(kind: K): KindImpl<K> =>
   async (ctx, request) => {
-    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    const { user, id, text } = await readTarget(ctx, request, kind);
     checkDeviceTypesRestricted(kind, user);
-    if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
+    if (!(await entityExists(ctx.sql, kind, id))) throw new DhError(NOT_FOUND[kind], text);
     try {
-      await repo.assign(kind, user.id, id);
+      await assignEntity(ctx.sql, kind, user.id, id);
     } catch (error) {
       if (!isForeignKeyViolation(error)) throw error;
       // The user or the entity was deleted between the checks and the insert.
-      if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
+      if (!(await entityExists(ctx.sql, kind, id))) throw new DhError(NOT_FOUND[kind], text);
       throw new DhError('USER_NOT_FOUND', user.id);
     }
     return { body: {} };
@@ -89,24 +104,23 @@ const assign =
  * `user/unassignNetwork`, `user/unassignDeviceType`: unassigning an unassigned entity is a no-op.
  */
 const unassign =
-  (kind: AssignmentKind): ActionImpl =>
+  <K extends AssignmentKind>(kind: K): KindImpl<K> =>
   async (ctx, request) => {
-    const { user, id, text, repo } = await readTarget(ctx, request, kind);
+    const { user, id, text } = await readTarget(ctx, request, kind);
     checkDeviceTypesRestricted(kind, user);
-    if (!(await repo.exists(kind, id))) throw new DhError(NOT_FOUND[kind], text);
-    await repo.unassign(kind, user.id, id);
+    if (!(await entityExists(ctx.sql, kind, id))) throw new DhError(NOT_FOUND[kind], text);
+    await unassignEntity(ctx.sql, kind, user.id, id);
     return { body: {} };
   };
 
 /** `user/getDeviceTypes`: every device type when all are available, else the assigned ones. */
-const getDeviceTypes: ActionImpl = async (ctx, request) => {
-  const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
-  const user = await new UserRepository(ctx.sql).findById(id);
+const getDeviceTypes: ActionImpl<'user/getDeviceTypes'> = async (ctx, request) => {
+  const { id, text } = userIdOf(request);
+  const user = await findUserById(ctx.sql, id);
   if (!user) throw new DhError('USER_NOT_FOUND', text);
-  const repo = new UserAssignmentRepository(ctx.sql);
   const deviceTypes = user.allDeviceTypesAvailable
-    ? await repo.listAll('deviceType')
-    : await repo.listAssigned('deviceType', id);
+    ? await listAllEntities(ctx.sql, 'deviceType')
+    : await listAssignedEntities(ctx.sql, 'deviceType', id);
   return { body: { deviceTypes: deviceTypes.map(namedView) } };
 };
 
@@ -115,10 +129,12 @@ const getDeviceTypes: ActionImpl = async (ctx, request) => {
  * apply again once the user is restricted.
  */
 const setAllDeviceTypes =
-  (allDeviceTypesAvailable: boolean): ActionImpl =>
+  (
+    allDeviceTypesAvailable: boolean,
+  ): ActionImpl<'user/allowAllDeviceTypes' | 'user/disallowAllDeviceTypes'> =>
   async (ctx, request) => {
-    const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
-    if (!(await new UserRepository(ctx.sql).update(id, { allDeviceTypesAvailable }))) {
+    const { id, text } = userIdOf(request);
+    if (!(await updateUser(ctx.sql, id, { allDeviceTypesAvailable }))) {
       throw new DhError('USER_NOT_FOUND', text);
     }
     return { body: {} };

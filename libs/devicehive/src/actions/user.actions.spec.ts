@@ -104,11 +104,6 @@ describe('userActions: user records', () => {
           { user: { login: 'bad login!', role: 1, password: 'secret1' } },
           'Login can contain only lowercase or uppercase letters, numbers, and some special symbols (_@.)',
         ],
-        [
-          'the status is the former DELETED (3)',
-          { user: { login: 'abcdef', role: 1, password: 'secret1', status: 3 } },
-          'Invalid request parameters',
-        ],
       ])('replies 400 with the reference text when %s', async (_, request, text) => {
         await rejects(call('user/insert', request), 400, text);
       });

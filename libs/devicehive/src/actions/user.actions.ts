@@ -1,44 +1,29 @@
-import { DhError, UserRole, type JsonObject, type Principal } from '@dh-mqtt/protocol';
+import { DhError, UserRole, type JsonObject, type UserUpdateBody } from '@dh-mqtt/protocol';
+import { requirePrincipal } from '../core/access';
 import type { ActionContext, ActionImpl, ActionTable } from '../core/action';
-import { UserAssignmentRepository } from '../repositories/user-assignment.repository';
+import { listAssignedEntities } from '../repositories/user-assignment.repository';
 import {
+  countUsers,
+  deleteUser,
+  findUserById,
+  findUserIdByLogin,
+  insertUser,
   isUniqueViolation,
-  UserRepository,
+  listUsers,
+  updateUser,
   type UserChanges,
 } from '../repositories/user.repository';
 import { hashNewPassword } from '../auth/password';
 import { userAssignmentActions } from './user-assignment.actions';
-import {
-  checkBoolean,
-  checkData,
-  checkLogin,
-  checkPassword,
-  checkRole,
-  checkStatus,
-  readUserFilter,
-  readUserListOptions,
-  requireId,
-  requireUserPayload,
-  type RequestId,
-  type UserPayload,
-} from './user-request';
-import { listedUserView, publishedUserView, submittedUserView } from './user-views';
-
-/**
- * The session principal; the gateway only routes authenticated calls here (docs/api/README.md step
- * 2).
- */
-export function requirePrincipal(ctx: ActionContext): Principal {
-  if (ctx.principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
-  return ctx.principal;
-}
+import { readUserFilter, readUserListOptions, userIdOf, type RequestId } from './user-request';
+import { listedUserView, publishedUserView, submittedUserView } from '../views/user.views';
 
 const present = (value: unknown) => value !== undefined && value !== null;
 
 async function publishedUser(ctx: ActionContext, userId: number): Promise<JsonObject | undefined> {
-  const user = await new UserRepository(ctx.sql).findById(userId);
+  const user = await findUserById(ctx.sql, userId);
   if (!user) return undefined;
-  const networks = await new UserAssignmentRepository(ctx.sql).listAssigned('network', userId);
+  const networks = await listAssignedEntities(ctx.sql, 'network', userId);
   return publishedUserView(user, networks);
 }
 
@@ -49,11 +34,10 @@ async function publishedUser(ctx: ActionContext, userId: number): Promise<JsonOb
  * scrypt (auth/password.ts). A status set here is the admin's: it clears `locked_at`, so a
  * LOCKED_OUT set here never expires, and ACTIVE also resets the failed attempts (docs/security.md).
  */
-async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPayload) {
+async function applyUserUpdate(ctx: ActionContext, target: RequestId, payload: UserUpdateBody) {
   const caller = requirePrincipal(ctx);
-  const users = new UserRepository(ctx.sql);
   const userId = target.id;
-  const existing = await users.findById(userId);
+  const existing = await findUserById(ctx.sql, userId);
   if (!existing) throw new DhError('USER_NOT_FOUND', target.text);
   // A CLIENT may change only its password, data and introReviewed (docs/api/users.md); the
   // device-type flag is guarded too, or a CLIENT could widen its own access (docs/api/README.md).
@@ -66,28 +50,25 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPa
   if (caller.role !== UserRole.Admin && wantsAdminChange) {
     throw new DhError('ADMIN_PERMISSIONS_REQUIRED');
   }
-  const changes: UserChanges = { data: checkData(payload.data) };
-  if (present(payload.login)) {
-    const login = checkLogin(payload.login);
-    const holder = await users.findIdByLogin(login);
+  const changes: UserChanges = { data: (payload.data ?? null) as JsonObject | null };
+  if (payload.login != null) {
+    const holder = await findUserIdByLogin(ctx.sql, payload.login);
     if (holder !== null && holder !== userId) throw new DhError('DUPLICATE_LOGIN');
-    changes.login = login;
+    changes.login = payload.login;
   }
-  const password =
-    present(payload.password) && payload.password !== ''
-      ? checkPassword(payload.password)
-      : undefined;
-  if (present(payload.role)) changes.role = checkRole(payload.role);
-  if (present(payload.status)) changes.status = checkStatus(payload.status);
-  if (present(payload.introReviewed)) changes.introReviewed = checkBoolean(payload.introReviewed);
-  if (present(payload.allDeviceTypesAvailable)) {
-    changes.allDeviceTypesAvailable = checkBoolean(payload.allDeviceTypesAvailable);
+  // The DTO made an empty password absent: it is applied only when non-empty.
+  const password = payload.password ?? undefined;
+  if (payload.role != null) changes.role = payload.role;
+  if (payload.status != null) changes.status = payload.status;
+  if (payload.introReviewed != null) changes.introReviewed = payload.introReviewed;
+  if (payload.allDeviceTypesAvailable != null) {
+    changes.allDeviceTypesAvailable = payload.allDeviceTypesAvailable;
   }
   // Hashed once everything else is valid: a refused request costs no scrypt.
   if (password !== undefined) changes.passwordHash = await hashNewPassword(password);
   let updated: boolean;
   try {
-    updated = await users.update(userId, changes);
+    updated = await updateUser(ctx.sql, userId, changes);
   } catch (error) {
     // Another request took the login between the check above and this update.
     if (isUniqueViolation(error)) throw new DhError('DUPLICATE_LOGIN');
@@ -96,22 +77,19 @@ async function updateUser(ctx: ActionContext, target: RequestId, payload: UserPa
   if (!updated) throw new DhError('USER_NOT_FOUND', target.text);
 }
 
-const list: ActionImpl = async (ctx, request) => {
-  const users = await new UserRepository(ctx.sql).list(
-    readUserFilter(request),
-    readUserListOptions(request),
-  );
+const list: ActionImpl<'user/list'> = async (ctx, request) => {
+  const users = await listUsers(ctx.sql, readUserFilter(request), readUserListOptions(request));
   return { body: { users: users.map(listedUserView) } };
 };
 
-const count: ActionImpl = async (ctx, request) => {
-  const n = await new UserRepository(ctx.sql).count(readUserFilter(request));
+const count: ActionImpl<'user/count'> = async (ctx, request) => {
+  const n = await countUsers(ctx.sql, readUserFilter(request));
   return { body: { count: n } };
 };
 
-const get: ActionImpl = async (ctx, request) => {
+const get: ActionImpl<'user/get'> = async (ctx, request) => {
   const caller = requirePrincipal(ctx);
-  const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
+  const { id, text } = userIdOf(request);
   // A CLIENT caller cannot see other users: same 404 as a missing one (docs/api/users.md).
   const user =
     caller.role === UserRole.Admin || caller.userId === id
@@ -121,24 +99,18 @@ const get: ActionImpl = async (ctx, request) => {
   return { body: { user } };
 };
 
-const insert: ActionImpl = async (ctx, request) => {
-  const payload = requireUserPayload(request);
-  if (!present(payload.role)) throw new DhError('INVALID_USER_ROLE');
-  const role = checkRole(payload.role);
-  const login = checkLogin(payload.login);
-  const password = checkPassword(payload.password);
+const insert: ActionImpl<'user/insert'> = async (ctx, { user: payload }) => {
+  const { login, role, status, password } = payload;
   const fields = {
     login,
     role,
-    status: present(payload.status) ? checkStatus(payload.status) : 0,
-    data: checkData(payload.data),
-    introReviewed: present(payload.introReviewed) ? checkBoolean(payload.introReviewed) : false,
-    allDeviceTypesAvailable: present(payload.allDeviceTypesAvailable)
-      ? checkBoolean(payload.allDeviceTypesAvailable)
-      : true,
+    status,
+    data: (payload.data ?? null) as JsonObject | null,
+    introReviewed: payload.introReviewed,
+    allDeviceTypesAvailable: payload.allDeviceTypesAvailable,
   };
   // Hashed once everything else is valid: a refused request costs no scrypt.
-  const user = await new UserRepository(ctx.sql).insert({
+  const user = await insertUser(ctx.sql, {
     ...fields,
     passwordHash: await hashNewPassword(password),
   });
@@ -146,30 +118,28 @@ const insert: ActionImpl = async (ctx, request) => {
   return { body: { user: submittedUserView(user) } };
 };
 
-const update: ActionImpl = async (ctx, request) => {
-  const payload = requireUserPayload(request);
-  await updateUser(ctx, requireId(request, 'userId', 'USER_ID_REQUIRED'), payload);
+const update: ActionImpl<'user/update'> = async (ctx, request) => {
+  await applyUserUpdate(ctx, userIdOf(request), request.user);
   return { body: {} };
 };
 
-const remove: ActionImpl = async (ctx, request) => {
+const remove: ActionImpl<'user/delete'> = async (ctx, request) => {
   const caller = requirePrincipal(ctx);
-  const { id, text } = requireId(request, 'userId', 'USER_ID_REQUIRED');
+  const { id, text } = userIdOf(request);
   if (id === caller.userId) throw new DhError('CANT_DELETE_CURRENT_USER_KEY');
-  if (!(await new UserRepository(ctx.sql).delete(id))) throw new DhError('USER_NOT_FOUND', text);
+  if (!(await deleteUser(ctx.sql, id))) throw new DhError('USER_NOT_FOUND', text);
   return { body: {} };
 };
 
-const getCurrent: ActionImpl = async (ctx) => {
+const getCurrent: ActionImpl<'user/getCurrent'> = async (ctx) => {
   const current = await publishedUser(ctx, requirePrincipal(ctx).userId);
   if (!current) throw new DhError('CAN_NOT_GET_CURRENT_USER');
   return { body: { current } };
 };
 
-const updateCurrent: ActionImpl = async (ctx, request) => {
-  const payload = requireUserPayload(request);
+const updateCurrent: ActionImpl<'user/updateCurrent'> = async (ctx, request) => {
   const userId = requirePrincipal(ctx).userId;
-  await updateUser(ctx, { id: userId, text: String(userId) }, payload);
+  await applyUserUpdate(ctx, { id: userId, text: String(userId) }, request.user);
   return { body: {} };
 };
 

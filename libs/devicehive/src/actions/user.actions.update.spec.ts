@@ -102,7 +102,6 @@ describe('userActions: user/update and user/updateCurrent', () => {
           { userId: 1, user: { password: 'abc' } },
           'Password can contain only from 6 to 128 symbols!',
         ],
-        ['the status is 3', { userId: 1, user: { status: 3 } }, 'Invalid request parameters'],
         ['the role is 5', { userId: 1, user: { role: 5 } }, 'User role is invalid or empty'],
       ])('replies 400 with the reference text when %s', async (_, request, text) => {
         await rejects(call('user/update', request), 400, text);

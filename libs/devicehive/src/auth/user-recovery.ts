@@ -1,5 +1,4 @@
-import { DhError, UserStatus } from '@dh-mqtt/protocol';
-import { checkPassword } from '../actions/user-request';
+import { DhError, PASSWORD_PATTERN, UserStatus } from '@dh-mqtt/protocol';
 import type { SqlClient } from '../storage/sql-client.port';
 import { hashNewPassword } from './password';
 
@@ -46,7 +45,9 @@ export async function setUserPassword(
   login: string,
   password: string,
 ): Promise<void> {
-  const hash = await hashNewPassword(checkPassword(password));
+  // The API's password rule (docs/api/users.md), from the same pattern its DTO checks.
+  if (!PASSWORD_PATTERN.test(password)) throw new DhError('PASSWORD_VALIDATION_FAILED');
+  const hash = await hashNewPassword(password);
   const { rowCount } = await sql.query(
     `UPDATE dh_user
         SET password_hash = $2, password_salt = NULL, login_attempts = 0,

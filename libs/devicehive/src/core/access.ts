@@ -5,7 +5,6 @@ import {
   UserRole,
   type ActionTarget,
   type IdScope,
-  type JsonObject,
   type Principal,
 } from '@dh-mqtt/protocol';
 import { findDeviceById, type DeviceRecord } from '../repositories/device.repository';
@@ -56,11 +55,11 @@ function bothWildcards(principal: Principal): boolean {
 export async function checkTarget(
   ctx: ActionContext,
   target: ActionTarget | null | undefined,
-  request: JsonObject,
+  request: object,
 ): Promise<void> {
   if (target == null) return;
   const principal = requirePrincipal(ctx);
-  const value = request[target];
+  const value = (request as Partial<Record<ActionTarget, unknown>>)[target];
   if (value == null) return;
   if (target === 'deviceId') {
     if (bothWildcards(principal)) return;

@@ -1,9 +1,12 @@
-import type {
-  ActionName,
-  DeviceEvent,
-  JsonObject,
-  Principal,
-  RequestSubscription,
+import {
+  REQUEST_DTOS,
+  validateRequest,
+  type ActionName,
+  type ActionRequest,
+  type DeviceEvent,
+  type JsonObject,
+  type Principal,
+  type RequestSubscription,
 } from '@dh-mqtt/protocol';
 import type { DeviceRecord } from '../repositories/device.repository';
 import type { NotificationBatcher } from '../repositories/notification-batcher';
@@ -50,9 +53,30 @@ export interface ActionOutcome {
 }
 
 /**
- * An action implementation. `request` has passed the protocol DTO validation of that action.
- * Failures throw a DhError (`@dh-mqtt/protocol`); anything else is a 500.
+ * The implementation of action `A`: it gets the typed request `validateRequest` built from the
+ * action's DTO (`ActionRequest<A>`), so the shapes, lengths and texts the DTO guarantees are not
+ * checked again here; the action adds the checks that need the database. Failures throw a DhError
+ * (`@dh-mqtt/protocol`); anything else is a 500.
  */
-export type ActionImpl = (ctx: ActionContext, request: JsonObject) => Promise<ActionOutcome>;
+export type ActionImpl<A extends ActionName> = (
+  ctx: ActionContext,
+  request: ActionRequest<A>,
+) => Promise<ActionOutcome>;
 
-export type ActionTable = Partial<Record<ActionName, ActionImpl>>;
+/** Implementations by action; an entry of the wrong request type does not compile. */
+export type ActionTable = { readonly [A in ActionName]?: ActionImpl<A> };
+
+/**
+ * The typed request of `action`: `request` itself when the caller validated it already (the
+ * gateway hands the port `validateRequest`'s DTO instance), else the result of validating it now.
+ * Rejects an invalid request with the DTO's DhError (docs/api/README.md texts).
+ */
+export function typedRequest<A extends ActionName>(
+  action: A,
+  request: JsonObject | ActionRequest<A>,
+): ActionRequest<A> {
+  if (request instanceof REQUEST_DTOS[action]) return request as ActionRequest<A>;
+  const validated = validateRequest(action, request as JsonObject);
+  if (!validated.ok) throw validated.error;
+  return validated.request;
+}

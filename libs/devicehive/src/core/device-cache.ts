@@ -1,46 +1,14 @@
-import type { ActionName } from '@dh-mqtt/protocol';
+import { writesOf, type ActionName } from '@dh-mqtt/protocol';
 import { findDeviceById, type DeviceRecord } from '../repositories/device.repository';
 import type { SqlClient } from '../storage/sql-client.port';
 
 /**
- * Actions that never change a dh_device row (nor the networks and device types devices cascade
- * from). Every other action invalidates the device cache when it ends: an action added later is
- * safe by default, at the price of a cache refill.
+ * Whether `action` may change devices (the catalog's `writes: 'anything'`: a dh_device row, or the
+ * networks and device types devices cascade from), so the device cache must forget what it holds.
+ * An action added later is `anything` unless its catalog entry says otherwise.
  */
-const ACTIONS_KEEPING_DEVICES: ReadonlySet<ActionName> = new Set<ActionName>([
-  'authenticate',
-  'token',
-  'token/refresh',
-  'token/create',
-  'server/info',
-  'cluster/info',
-  'server/cacheInfo',
-  'device/get',
-  'device/list',
-  'device/count',
-  'network/get',
-  'network/list',
-  'network/count',
-  'devicetype/get',
-  'devicetype/list',
-  'devicetype/count',
-  'notification/insert',
-  'notification/get',
-  'notification/list',
-  'notification/subscribe',
-  'notification/unsubscribe',
-  'command/insert',
-  'command/get',
-  'command/list',
-  'command/update',
-  'command/subscribe',
-  'command/unsubscribe',
-  'subscription/list',
-]);
-
-/** Whether `action` may change devices, so the device cache must forget what it holds. */
 export function invalidatesDevices(action: ActionName): boolean {
-  return !ACTIONS_KEEPING_DEVICES.has(action);
+  return writesOf(action) === 'anything';
 }
 
 /** Upper bound of cached devices; beyond it the oldest entry goes (telemetry reuses few ids). */

@@ -1,12 +1,11 @@
-import { DhError, type JsonObject } from '@dh-mqtt/protocol';
+import type { SortOrder } from '@dh-mqtt/protocol';
 import type { Page, SortDirection } from '../repositories/query-builder';
 
 const INTEGER = /^-?\d+$/;
 
 /**
- * An entity id from the request (docs/api/README.md: a number or a numeric string), or
- * null when absent. An integer that no row can have (beyond ±2^53, fractional) becomes NaN, which
- * never matches, so lookups answer 404 instead of failing in the database.
+ * An entity id given as a number or a numeric string (docs/api/README.md), or null when absent.
+ * An integer that no row can have (beyond ±2^53, fractional) becomes NaN, which never matches.
  */
 export function parseId(value: unknown): number | null {
   if (value == null) return null;
@@ -19,76 +18,37 @@ export function parseId(value: unknown): number | null {
   return Number.isSafeInteger(n) ? n : NaN;
 }
 
-/** Whether an id parsed by `parseId` can exist in a BIGSERIAL column. */
-export function isStorableId(id: number | null): id is number {
-  return id != null && Number.isSafeInteger(id);
-}
-
-/** The id as the reference prints it in error texts. */
-export function idText(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-}
-
-/** Whether a value is a JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A string request field; undefined when absent or null. Non-strings are a 400. */
-export function optionalString(request: JsonObject, field: string): string | undefined {
-  const value = request[field];
-  if (value == null) return undefined;
-  if (typeof value !== 'string') throw new DhError('INVALID_REQUEST_PARAMETERS');
-  return value;
+/** Text the database can store: NUL is the one character PostgreSQL text rejects. */
+export function isStorableText(text: string | null | undefined): boolean {
+  return text == null || !text.includes('\u0000');
 }
 
 /** A sorted, paged list request (docs/api/README.md). */
-export interface ListQuery<Field extends string> {
-  sort: { field: Field; direction: SortDirection };
+export interface ListQuery<Key extends string> {
+  sort: { field: Key; direction: SortDirection };
   page: Page;
 }
 
-function pagingNumber(value: unknown, fallback: number): number {
-  if (value == null) return fallback;
-  const n = typeof value === 'string' && INTEGER.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new DhError('INVALID_REQUEST_PARAMETERS');
-  }
-  // Beyond 2^53 nothing changes: no table holds that many rows.
-  return Math.min(n, Number.MAX_SAFE_INTEGER);
+/** The paging fields every entity list DTO carries (`EntityPageRequest`). */
+export interface EntityPage<Field extends string> {
+  sortField?: Field;
+  sortOrder: SortOrder;
+  take: number;
+  skip: number;
 }
 
 /**
- * Reads `sortField`, `sortOrder`, `take` (default 20) and `skip` (default 0) (docs/api/README.md).
- * `sortFields` maps accepted field names (lower case) to the repository's sort key; matching is
- * case-insensitive. Unknown field ⇒ 400 `Invalid request parameters`; bad order ⇒ 400
- * `Unparseable sort order : <v>` (the reference sends no reply at all there, a REF-BUG).
+ * The sort and page of an entity list (docs/api/README.md): the DTO checked `sortField` (one of
+ * `sortKeys`, canonical case), `sortOrder`, `take` and `skip`; no sortField sorts by `defaultKey`.
  */
-export function readListQuery<Field extends string>(
-  request: JsonObject,
-  sortFields: Readonly<Record<string, Field>>,
-  defaultField: Field,
-): ListQuery<Field> {
-  const rawField = request['sortField'];
-  let field = defaultField;
-  if (rawField != null) {
-    const key = typeof rawField === 'string' ? rawField.toLowerCase() : undefined;
-    if (key === undefined || !Object.prototype.hasOwnProperty.call(sortFields, key)) {
-      throw new DhError('INVALID_REQUEST_PARAMETERS');
-    }
-    field = sortFields[key] as Field;
-  }
-  const rawOrder = request['sortOrder'];
-  let direction: SortDirection = 'ASC';
-  if (rawOrder != null) {
-    const order = typeof rawOrder === 'string' ? rawOrder.toUpperCase() : undefined;
-    if (order !== 'ASC' && order !== 'DESC') {
-      throw new DhError('UNPARSEABLE_SORT_ORDER', idText(rawOrder));
-    }
-    direction = order;
-  }
+export function entityListQuery<Field extends string, Key extends string>(
+  request: EntityPage<Field>,
+  sortKeys: Readonly<Record<Field, Key>>,
+  defaultKey: Key,
+): ListQuery<Key> {
+  const field = request.sortField == null ? defaultKey : sortKeys[request.sortField];
   return {
-    sort: { field, direction },
-    page: { take: pagingNumber(request['take'], 20), skip: pagingNumber(request['skip'], 0) },
+    sort: { field, direction: request.sortOrder },
+    page: { take: request.take, skip: request.skip },
   };
 }

@@ -1,5 +1,6 @@
 import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
+import { SqlBuilder } from './query-builder';
 
 /**
  * Column selector of a timestamp: formatted by the database, since `pg` reads TIMESTAMP in local
@@ -31,46 +32,19 @@ export interface EventPage {
   skip: number;
 }
 
-/** Accumulates AND-ed conditions with `$n` parameters. */
-export class WhereBuilder {
-  readonly params: unknown[] = [];
-  private readonly conditions: string[] = [];
-
-  /** Adds `condition`, where each `?` is replaced by the next of `values`. */
-  add(condition: string, ...values: unknown[]): this {
-    let i = 0;
-    this.conditions.push(
-      condition.replace(/\?/g, () => {
-        this.params.push(values[i++]);
-        return `$${this.params.length}`;
-      }),
-    );
-    return this;
-  }
-
-  /** Adds the scope's axes, given the name column of the table. */
-  addScope(scope: EventScope, nameColumn: string): this {
-    if (scope.deviceId != null) this.add('device_id = ?', scope.deviceId);
-    if (scope.networkIds != null) this.add('network_id = ANY(?::bigint[])', [...scope.networkIds]);
-    if (scope.deviceTypeIds != null) {
-      this.add('device_type_id = ANY(?::bigint[])', [...scope.deviceTypeIds]);
-    }
-    if (scope.names != null) this.add(`${nameColumn} = ANY(?::text[])`, [...scope.names]);
-    return this;
-  }
-
-  /** Appends a clause (ORDER BY, LIMIT...) whose `?` placeholders take `values`. */
-  clause(text: string, ...values: unknown[]): string {
-    let i = 0;
-    return text.replace(/\?/g, () => {
-      this.params.push(values[i++]);
-      return `$${this.params.length}`;
-    });
-  }
-
-  toSql(): string {
-    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
-  }
+/**
+ * Adds the scope's axes to `where`, given the name column of the table; a null axis adds nothing.
+ */
+export function whereEventScope(
+  where: SqlBuilder,
+  scope: EventScope,
+  nameColumn: string,
+): SqlBuilder {
+  if (scope.deviceId != null) where.where(`device_id = ${where.param(scope.deviceId)}`);
+  return where
+    .whereAnyOf('network_id', scope.networkIds, 'bigint')
+    .whereAnyOf('device_type_id', scope.deviceTypeIds, 'bigint')
+    .whereAnyOf(nameColumn, scope.names, 'text');
 }
 
 /** ORDER BY for a list page: the sort column, then id, both in the requested direction. */
@@ -93,12 +67,14 @@ export interface EventListFilter {
 }
 
 /** The conditions of a device's list page: device, inclusive timestamp bounds, exact names. */
-export function listWhere(filter: EventListFilter, nameColumn: string): WhereBuilder {
-  const where = new WhereBuilder().add('device_id = ?', filter.deviceId);
-  if (filter.start) where.add('timestamp >= ?::timestamp', timestampParam(filter.start));
-  if (filter.end) where.add('timestamp <= ?::timestamp', timestampParam(filter.end));
-  if (filter.names) where.add(`${nameColumn} = ANY(?::text[])`, [...filter.names]);
-  return where;
+export function listWhere(filter: EventListFilter, nameColumn: string): SqlBuilder {
+  const where = new SqlBuilder();
+  where.where(`device_id = ${where.param(filter.deviceId)}`);
+  if (filter.start) {
+    where.where(`timestamp >= ${where.param(timestampParam(filter.start))}::timestamp`);
+  }
+  if (filter.end) where.where(`timestamp <= ${where.param(timestampParam(filter.end))}::timestamp`);
+  return where.whereAnyOf(nameColumn, filter.names, 'text');
 }
 
 /** The rows of one list page of `table`: `where`, then the page's order and LIMIT/OFFSET. */
@@ -106,12 +82,11 @@ export async function selectPage<Row extends object>(
   sql: SqlClient,
   table: string,
   columns: string,
-  where: WhereBuilder,
+  where: SqlBuilder,
   page: EventPage,
 ): Promise<Row[]> {
-  const limit = where.clause('LIMIT ? OFFSET ?', page.take, page.skip);
   const { rows } = await sql.query<Row>(
-    `SELECT ${columns} FROM ${table} ${where.toSql()} ${orderBy(page)} ${limit}`,
+    `SELECT ${columns} FROM ${table}${where.whereClause()} ${orderBy(page)}${where.pageClause(page)}`,
     where.params,
   );
   return rows;
@@ -140,13 +115,13 @@ export async function selectSince<Row extends object>(
   sql: SqlClient,
   table: string,
   columns: string,
-  where: WhereBuilder,
+  where: SqlBuilder,
   timeColumn: string,
   limit: number,
 ): Promise<Row[]> {
-  const tail = where.clause(`ORDER BY ${timeColumn} ASC, id ASC LIMIT ?`, limit);
   const { rows } = await sql.query<Row>(
-    `SELECT ${columns} FROM ${table} ${where.toSql()} ${tail}`,
+    `SELECT ${columns} FROM ${table}${where.whereClause()}
+     ORDER BY ${timeColumn} ASC, id ASC LIMIT ${where.param(limit)}`,
     where.params,
   );
   return rows;

@@ -3,17 +3,18 @@ import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
 import { jsonParam } from '../storage/sql-types';
 import {
-  WhereBuilder,
   listWhere,
   selectOnDevice,
   selectPage,
   selectSince,
   timestampColumn,
   timestampParam,
+  whereEventScope,
   type EventListFilter,
   type EventPage,
   type EventScope,
 } from './command-notification.query';
+import { SqlBuilder } from './query-builder';
 
 /** What a command is stored with as given, in both its new and stored forms. */
 export interface CommandFields {
@@ -104,24 +105,6 @@ function toStored(row: CommandRow): StoredCommand {
   };
 }
 
-/** The full public view (docs/api/commands.md), in the reference key order; never `isUpdated`. */
-export function commandView(c: StoredCommand): JsonObject {
-  return {
-    id: c.id,
-    command: c.command,
-    timestamp: c.timestamp,
-    lastUpdated: c.lastUpdated,
-    userId: c.userId,
-    deviceId: c.deviceId,
-    networkId: c.networkId,
-    deviceTypeId: c.deviceTypeId,
-    parameters: c.parameters,
-    lifetime: c.lifetime,
-    status: c.status,
-    result: c.result,
-  };
-}
-
 /**
  * Stores a new command (`last_updated` = `timestamp`, not updated). Ids come from a sequence; the
  * rest of the returned command is the input (timestamps formatted in JS as `to_char` would,
@@ -186,7 +169,7 @@ export async function listCommands(
   page: EventPage,
 ): Promise<StoredCommand[]> {
   const where = listWhere(filter, 'command');
-  if (filter.status != null) where.add('lower(status) = lower(?)', filter.status);
+  if (filter.status != null) where.where(`lower(status) = lower(${where.param(filter.status)})`);
   const rows = await selectPage<CommandRow>(sql, 'dh_command', COLUMNS, where, page);
   return rows.map(toStored);
 }
@@ -237,10 +220,9 @@ export async function findCommandsSince(
   updatedOnly: boolean,
 ): Promise<StoredCommand[]> {
   const timeColumn = updatedOnly ? 'last_updated' : 'timestamp';
-  const where = new WhereBuilder()
-    .addScope(scope, 'command')
-    .add(`${timeColumn} >= ?::timestamp`, timestampParam(since));
-  if (updatedOnly) where.add('is_updated');
+  const where = whereEventScope(new SqlBuilder(), scope, 'command');
+  where.where(`${timeColumn} >= ${where.param(timestampParam(since))}::timestamp`);
+  if (updatedOnly) where.where('is_updated');
   const rows = await selectSince<CommandRow>(sql, 'dh_command', COLUMNS, where, timeColumn, limit);
   return rows.map(toStored);
 }

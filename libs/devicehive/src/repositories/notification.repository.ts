@@ -3,17 +3,18 @@ import { formatTimestamp } from '../core/timestamp';
 import type { SqlClient } from '../storage/sql-client.port';
 import { jsonParam } from '../storage/sql-types';
 import {
-  WhereBuilder,
   listWhere,
   selectOnDevice,
   selectPage,
   selectSince,
   timestampColumn,
   timestampParam,
+  whereEventScope,
   type EventListFilter,
   type EventPage,
   type EventScope,
 } from './command-notification.query';
+import { SqlBuilder } from './query-builder';
 
 /**
  * A stored notification: the 7 fields of docs/api/notifications.md (timestamp in docs/api/README.md
@@ -69,19 +70,6 @@ function toStored(row: NotificationRow): StoredNotification {
     deviceTypeId: Number(row.device_type_id),
     timestamp: row.ts,
     parameters: row.parameters,
-  };
-}
-
-/** The full public view (docs/api/notifications.md), in the reference key order. */
-export function notificationView(n: StoredNotification): JsonObject {
-  return {
-    id: n.id,
-    notification: n.notification,
-    deviceId: n.deviceId,
-    networkId: n.networkId,
-    deviceTypeId: n.deviceTypeId,
-    timestamp: n.timestamp,
-    parameters: n.parameters,
   };
 }
 
@@ -172,9 +160,8 @@ export async function findNotificationsSince(
   since: Date,
   limit: number,
 ): Promise<StoredNotification[]> {
-  const where = new WhereBuilder()
-    .addScope(scope, 'notification')
-    .add('timestamp >= ?::timestamp', timestampParam(since));
+  const where = whereEventScope(new SqlBuilder(), scope, 'notification');
+  where.where(`timestamp >= ${where.param(timestampParam(since))}::timestamp`);
   const rows = await selectSince<NotificationRow>(
     sql,
     'dh_notification',

@@ -20,7 +20,8 @@ export interface NameFilter {
 
 /**
  * Collects `$n` parameters and AND-ed conditions of one statement, so that every value reaches
- * the database as a parameter and never as SQL text.
+ * the database as a parameter and never as SQL text. The one query builder of the repositories:
+ * `where(...)` takes a condition whose values went through `param`.
  */
 export class SqlBuilder {
   readonly params: unknown[] = [];
@@ -41,6 +42,19 @@ export class SqlBuilder {
   whereInScope(column: string, scope: IdScope): this {
     if (scope === '*') return this;
     return this.where(`${column} = ANY(${this.param(scope)}::bigint[])`);
+  }
+
+  /**
+   * Restricts `column` to `values` (`= ANY`, cast to `type[]`); null adds nothing, `[]` matches
+   * no row.
+   */
+  whereAnyOf(
+    column: string,
+    values: readonly (string | number)[] | null,
+    type: 'bigint' | 'text',
+  ): this {
+    if (values == null) return this;
+    return this.where(`${column} = ANY(${this.param([...values])}::${type}[])`);
   }
 
   /** Adds the `name`/`namePattern` filters of docs/api/README.md on `column`. */

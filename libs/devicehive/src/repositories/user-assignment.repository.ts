@@ -1,27 +1,10 @@
 import type { SqlClient } from '../storage/sql-client.port';
-import { toNumber } from './query-builder';
-
-/**
- * A network or device type in its short view: id, name, description (docs/api/networks.md,
- * docs/api/device-types.md).
- */
-export interface NamedEntity {
-  id: number;
-  name: string;
-  description: string | null;
-}
-
-interface NamedRow {
-  id: unknown;
-  name: string;
-  description: string | null;
-}
-
-const toNamed = (row: NamedRow): NamedEntity => ({
-  id: toNumber(row.id),
-  name: row.name,
-  description: row.description,
-});
+import {
+  findNamedEntity,
+  toNamedEntityRecord,
+  type NamedEntityRecord,
+  type NamedRow,
+} from './named-entity.repository';
 
 /** Where each kind of assignment lives. Table names are constants, never request text. */
 const KINDS = {
@@ -32,80 +15,95 @@ const KINDS = {
 /** Which assignment: user↔network or user↔device type. */
 export type AssignmentKind = keyof typeof KINDS;
 
-/** SQL access to the user↔network and user↔device-type join tables (`dh_user_*`). */
-export class UserAssignmentRepository {
-  constructor(private readonly sql: SqlClient) {}
+// SQL access to the user↔network and user↔device-type join tables (`dh_user_*`).
 
-  async exists(kind: AssignmentKind, id: number): Promise<boolean> {
-    if (!Number.isSafeInteger(id)) return false;
-    const { rows } = await this.sql.query(`SELECT 1 FROM ${KINDS[kind].entity} WHERE id = $1`, [
-      id,
-    ]);
-    return rows.length > 0;
-  }
+/** Whether the network or device type exists. */
+export async function entityExists(
+  sql: SqlClient,
+  kind: AssignmentKind,
+  id: number,
+): Promise<boolean> {
+  return (await findNamedEntity(sql, KINDS[kind].entity, id)) != null;
+}
 
-  /** Every network/device type of that kind, ordered by id. */
-  async listAll(kind: AssignmentKind): Promise<NamedEntity[]> {
-    const { rows } = await this.sql.query<NamedRow>(
-      `SELECT id, name, description FROM ${KINDS[kind].entity} ORDER BY id`,
-    );
-    return rows.map(toNamed);
-  }
+/** Every network/device type of that kind, ordered by id. */
+export async function listAllEntities(
+  sql: SqlClient,
+  kind: AssignmentKind,
+): Promise<NamedEntityRecord[]> {
+  const { rows } = await sql.query<NamedRow>(
+    `SELECT id, name, description FROM ${KINDS[kind].entity} ORDER BY id`,
+  );
+  return rows.map(toNamedEntityRecord);
+}
 
-  /** The entities assigned to the user, ordered by id. */
-  async listAssigned(kind: AssignmentKind, userId: number): Promise<NamedEntity[]> {
-    const { entity, link, column } = KINDS[kind];
-    const { rows } = await this.sql.query<NamedRow>(
-      `SELECT e.id, e.name, e.description FROM ${entity} e
-       JOIN ${link} l ON l.${column} = e.id
-       WHERE l.user_id = $1 ORDER BY e.id`,
-      [userId],
-    );
-    return rows.map(toNamed);
-  }
+/** The entities assigned to the user, ordered by id. */
+export async function listAssignedEntities(
+  sql: SqlClient,
+  kind: AssignmentKind,
+  userId: number,
+): Promise<NamedEntityRecord[]> {
+  const { entity, link, column } = KINDS[kind];
+  const { rows } = await sql.query<NamedRow>(
+    `SELECT e.id, e.name, e.description FROM ${entity} e
+     JOIN ${link} l ON l.${column} = e.id
+     WHERE l.user_id = $1 ORDER BY e.id`,
+    [userId],
+  );
+  return rows.map(toNamedEntityRecord);
+}
 
-  /** The entity when it is assigned to the user, else null. */
-  async findAssigned(
-    kind: AssignmentKind,
-    userId: number,
-    id: number,
-  ): Promise<NamedEntity | null> {
-    if (!Number.isSafeInteger(id)) return null;
-    const { entity, link, column } = KINDS[kind];
-    const { rows } = await this.sql.query<NamedRow>(
-      `SELECT e.id, e.name, e.description FROM ${entity} e
-       JOIN ${link} l ON l.${column} = e.id
-       WHERE l.user_id = $1 AND e.id = $2`,
-      [userId, id],
-    );
-    return rows[0] ? toNamed(rows[0]) : null;
-  }
+/** The entity when it is assigned to the user, else null. */
+export async function findAssignedEntity(
+  sql: SqlClient,
+  kind: AssignmentKind,
+  userId: number,
+  id: number,
+): Promise<NamedEntityRecord | null> {
+  if (!Number.isSafeInteger(id)) return null;
+  const { entity, link, column } = KINDS[kind];
+  const { rows } = await sql.query<NamedRow>(
+    `SELECT e.id, e.name, e.description FROM ${entity} e
+     JOIN ${link} l ON l.${column} = e.id
+     WHERE l.user_id = $1 AND e.id = $2`,
+    [userId, id],
+  );
+  return rows[0] ? toNamedEntityRecord(rows[0]) : null;
+}
 
-  /** The entity, or null when there is none. */
-  async findById(kind: AssignmentKind, id: number): Promise<NamedEntity | null> {
-    if (!Number.isSafeInteger(id)) return null;
-    const { rows } = await this.sql.query<NamedRow>(
-      `SELECT id, name, description FROM ${KINDS[kind].entity} WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ? toNamed(rows[0]) : null;
-  }
+/** The network or device type, or null when there is none. */
+export function findEntity(
+  sql: SqlClient,
+  kind: AssignmentKind,
+  id: number,
+): Promise<NamedEntityRecord | null> {
+  return findNamedEntity(sql, KINDS[kind].entity, id);
+}
 
-  /**
-   * Assigns; a second assignment is a no-op (idempotent, docs/api/users.md). Throws a foreign-key
-   * violation when the user or entity was deleted concurrently.
-   */
-  async assign(kind: AssignmentKind, userId: number, id: number): Promise<void> {
-    const { link, column } = KINDS[kind];
-    await this.sql.query(
-      `INSERT INTO ${link} (user_id, ${column}) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [userId, id],
-    );
-  }
+/**
+ * Assigns; a second assignment is a no-op (idempotent, docs/api/users.md). Throws a foreign-key
+ * violation when the user or entity was deleted concurrently.
+ */
+export async function assignEntity(
+  sql: SqlClient,
+  kind: AssignmentKind,
+  userId: number,
+  id: number,
+): Promise<void> {
+  const { link, column } = KINDS[kind];
+  await sql.query(
+    `INSERT INTO ${link} (user_id, ${column}) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+    [userId, id],
+  );
+}
 
-  /** Removes the assignment if present. */
-  async unassign(kind: AssignmentKind, userId: number, id: number): Promise<void> {
-    const { link, column } = KINDS[kind];
-    await this.sql.query(`DELETE FROM ${link} WHERE user_id = $1 AND ${column} = $2`, [userId, id]);
-  }
+/** Removes the assignment if present. */
+export async function unassignEntity(
+  sql: SqlClient,
+  kind: AssignmentKind,
+  userId: number,
+  id: number,
+): Promise<void> {
+  const { link, column } = KINDS[kind];
+  await sql.query(`DELETE FROM ${link} WHERE user_id = $1 AND ${column} = $2`, [userId, id]);
 }

@@ -121,117 +121,120 @@ export function isForeignKeyViolation(error: unknown): boolean {
 /** Whether a parsed request id can name a row (non-integers and NaN never do). */
 const storable = (id: number) => Number.isSafeInteger(id);
 
-/** SQL access to `dh_user`. Every method is a single statement, safe under concurrency. */
-export class UserRepository {
-  constructor(private readonly sql: SqlClient) {}
+// SQL access to `dh_user`. Every function is a single statement, safe under concurrency.
 
-  /** The user, or null when there is none. */
-  async findById(id: number): Promise<UserRecord | null> {
-    if (!storable(id)) return null;
-    const { rows } = await this.sql.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM dh_user WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ? toRecord(rows[0]) : null;
-  }
+/** The user, or null when there is none. */
+export async function findUserById(sql: SqlClient, id: number): Promise<UserRecord | null> {
+  if (!storable(id)) return null;
+  const { rows } = await sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM dh_user WHERE id = $1`, [
+    id,
+  ]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
 
-  /** The id of the user with exactly that login (case-sensitive, docs/api/users.md), or null. */
-  async findIdByLogin(login: string): Promise<number | null> {
-    const { rows } = await this.sql.query<{ id: unknown }>(
-      'SELECT id FROM dh_user WHERE login = $1',
-      [login],
-    );
-    return rows[0] ? toNumber(rows[0].id) : null;
-  }
+/** The id of the user with exactly that login (case-sensitive, docs/api/users.md), or null. */
+export async function findUserIdByLogin(sql: SqlClient, login: string): Promise<number | null> {
+  const { rows } = await sql.query<{ id: unknown }>('SELECT id FROM dh_user WHERE login = $1', [
+    login,
+  ]);
+  return rows[0] ? toNumber(rows[0].id) : null;
+}
 
-  async list(filter: UserFilter, { sort, page }: UserListOptions): Promise<UserRecord[]> {
-    const b = conditions(filter);
-    // Column and direction come from closed unions, never from the request text.
-    const { rows } = await this.sql.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM dh_user${b.whereClause()}
-       ORDER BY ${sort.field} ${sort.direction}, id ${sort.direction}${b.pageClause(page)}`,
-      b.params,
-    );
-    return rows.map(toRecord);
-  }
+export async function listUsers(
+  sql: SqlClient,
+  filter: UserFilter,
+  { sort, page }: UserListOptions,
+): Promise<UserRecord[]> {
+  const b = conditions(filter);
+  // Column and direction come from closed unions, never from the request text.
+  const { rows } = await sql.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM dh_user${b.whereClause()}
+     ORDER BY ${sort.field} ${sort.direction}, id ${sort.direction}${b.pageClause(page)}`,
+    b.params,
+  );
+  return rows.map(toRecord);
+}
 
-  async count(filter: UserFilter): Promise<number> {
-    const b = conditions(filter);
-    const { rows } = await this.sql.query<{ n: unknown }>(
-      `SELECT count(*) AS n FROM dh_user${b.whereClause()}`,
-      b.params,
-    );
-    return toNumber(rows[0]?.n ?? 0);
-  }
+export async function countUsers(sql: SqlClient, filter: UserFilter): Promise<number> {
+  const b = conditions(filter);
+  const { rows } = await sql.query<{ n: unknown }>(
+    `SELECT count(*) AS n FROM dh_user${b.whereClause()}`,
+    b.params,
+  );
+  return toNumber(rows[0]?.n ?? 0);
+}
 
-  /**
-   * Inserts the user; null when the login is taken. `ON CONFLICT` makes the check and the
-   * insert one atomic step, so two concurrent inserts of one login cannot both succeed.
-   */
-  async insert(user: NewUser): Promise<UserRecord | null> {
-    const { rows } = await this.sql.query<UserRow>(
-      `INSERT INTO dh_user (login, password_hash, password_salt, role, status, login_attempts,
-         data, intro_reviewed, all_device_types_available)
-       VALUES ($1, $2, NULL, $3, $4, 0, $5::jsonb, $6, $7)
-       ON CONFLICT (login) DO NOTHING
-       RETURNING ${USER_COLUMNS}`,
-      [
-        user.login,
-        user.passwordHash,
-        user.role,
-        user.status,
-        jsonParam(user.data),
-        user.introReviewed,
-        user.allDeviceTypesAvailable,
-      ],
-    );
-    return rows[0] ? toRecord(rows[0]) : null;
-  }
+/**
+ * Inserts the user; null when the login is taken. `ON CONFLICT` makes the check and the
+ * insert one atomic step, so two concurrent inserts of one login cannot both succeed.
+ */
+export async function insertUser(sql: SqlClient, user: NewUser): Promise<UserRecord | null> {
+  const { rows } = await sql.query<UserRow>(
+    `INSERT INTO dh_user (login, password_hash, password_salt, role, status, login_attempts,
+       data, intro_reviewed, all_device_types_available)
+     VALUES ($1, $2, NULL, $3, $4, 0, $5::jsonb, $6, $7)
+     ON CONFLICT (login) DO NOTHING
+     RETURNING ${USER_COLUMNS}`,
+    [
+      user.login,
+      user.passwordHash,
+      user.role,
+      user.status,
+      jsonParam(user.data),
+      user.introReviewed,
+      user.allDeviceTypesAvailable,
+    ],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
 
-  /**
-   * Applies the changes; false when the user does not exist. A login taken concurrently surfaces
-   * as a unique violation (see {@link isUniqueViolation}).
-   */
-  async update(id: number, changes: UserChanges): Promise<boolean> {
-    if (!storable(id)) return false;
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    const set = (column: string, value: unknown, cast = '') => {
-      params.push(value);
-      sets.push(`${column} = $${params.length}${cast}`);
-    };
-    if (changes.login !== undefined) set('login', changes.login);
-    if (changes.passwordHash !== undefined) {
-      set('password_hash', changes.passwordHash);
-      set('password_salt', null);
-    }
-    if (changes.role !== undefined) set('role', changes.role);
-    if (changes.status !== undefined) {
-      set('status', changes.status);
-      set('locked_at', null);
-      if (changes.status === UserStatus.Active) set('login_attempts', 0);
-    }
-    if (changes.data !== undefined) set('data', jsonParam(changes.data), '::jsonb');
-    if (changes.introReviewed !== undefined) set('intro_reviewed', changes.introReviewed);
-    if (changes.allDeviceTypesAvailable !== undefined) {
-      set('all_device_types_available', changes.allDeviceTypesAvailable);
-    }
-    sets.push('entity_version = entity_version + 1');
-    params.push(id);
-    const { rowCount } = await this.sql.query(
-      `UPDATE dh_user SET ${sets.join(', ')} WHERE id = $${params.length}`,
-      params,
-    );
-    return rowCount > 0;
+/**
+ * Applies the changes; false when the user does not exist. A login taken concurrently surfaces
+ * as a unique violation (see {@link isUniqueViolation}).
+ */
+export async function updateUser(
+  sql: SqlClient,
+  id: number,
+  changes: UserChanges,
+): Promise<boolean> {
+  if (!storable(id)) return false;
+  const sets: string[] = [];
+  const params: unknown[] = [];
+  const set = (column: string, value: unknown, cast = '') => {
+    params.push(value);
+    sets.push(`${column} = $${params.length}${cast}`);
+  };
+  if (changes.login !== undefined) set('login', changes.login);
+  if (changes.passwordHash !== undefined) {
+    set('password_hash', changes.passwordHash);
+    set('password_salt', null);
   }
+  if (changes.role !== undefined) set('role', changes.role);
+  if (changes.status !== undefined) {
+    set('status', changes.status);
+    set('locked_at', null);
+    if (changes.status === UserStatus.Active) set('login_attempts', 0);
+  }
+  if (changes.data !== undefined) set('data', jsonParam(changes.data), '::jsonb');
+  if (changes.introReviewed !== undefined) set('intro_reviewed', changes.introReviewed);
+  if (changes.allDeviceTypesAvailable !== undefined) {
+    set('all_device_types_available', changes.allDeviceTypesAvailable);
+  }
+  sets.push('entity_version = entity_version + 1');
+  params.push(id);
+  const { rowCount } = await sql.query(
+    `UPDATE dh_user SET ${sets.join(', ')} WHERE id = $${params.length}`,
+    params,
+  );
+  return rowCount > 0;
+}
 
-  /**
-   * Deletes the user; false when absent. Its network and device-type assignments go with it
-   * (`ON DELETE CASCADE`, docs/api/users.md `user/delete`).
-   */
-  async delete(id: number): Promise<boolean> {
-    if (!storable(id)) return false;
-    const { rowCount } = await this.sql.query('DELETE FROM dh_user WHERE id = $1', [id]);
-    return rowCount > 0;
-  }
+/**
+ * Deletes the user; false when absent. Its network and device-type assignments go with it
+ * (`ON DELETE CASCADE`, docs/api/users.md `user/delete`).
+ */
+export async function deleteUser(sql: SqlClient, id: number): Promise<boolean> {
+  if (!storable(id)) return false;
+  const { rowCount } = await sql.query('DELETE FROM dh_user WHERE id = $1', [id]);
+  return rowCount > 0;
 }

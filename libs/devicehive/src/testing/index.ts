@@ -94,6 +94,9 @@ export function useTestDatabase(kind: StorageKind): () => SqlClient {
   };
 }
 
+// Tokens as the core signs them (specs of other token consumers, e.g. the remote backend).
+export { signToken } from '../auth/jwt';
+
 // Principal/context/row builders for action specs (network, device type, device actions).
 export {
   adminPrincipal,

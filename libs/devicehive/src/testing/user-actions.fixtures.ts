@@ -7,7 +7,7 @@ import {
   type Permission,
   type Principal,
 } from '@dh-mqtt/protocol';
-import type { ActionContext } from '../core/action';
+import { typedRequest, type ActionContext, type ActionImpl } from '../core/action';
 import type { SqlClient } from '../storage/sql-client.port';
 import { userActions } from '../actions/user.actions';
 
@@ -44,7 +44,7 @@ export const uniqueLogin = (prefix = 'u') => `${prefix}${++counter}_${process.pi
 /** Calls user actions on the database `db()` and creates fixtures through them. */
 export function userActionHarness(db: () => SqlClient) {
   async function call(action: ActionName, request: JsonObject, principal: Principal = ADMIN) {
-    const impl = userActions[action];
+    const impl = userActions[action] as ActionImpl<ActionName> | undefined;
     if (!impl) throw new Error(`userActions has no ${action}`);
     const ctx: ActionContext = {
       sql: db(),
@@ -53,7 +53,7 @@ export function userActionHarness(db: () => SqlClient) {
       now: () => new Date(),
       jwtSecret: 'secret',
     };
-    return (await impl(ctx, request)).body;
+    return (await impl(ctx, typedRequest(action, request))).body;
   }
 
   return {

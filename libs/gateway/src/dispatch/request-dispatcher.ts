@@ -7,6 +7,7 @@ import {
 } from '@dh-mqtt/bus';
 import type { ActionOutcome } from '@dh-mqtt/devicehive';
 import {
+  checkAccess,
   DhError,
   errorReply,
   errorReplyFrom,
@@ -14,6 +15,7 @@ import {
   isDhError,
   successReply,
   validateRequest,
+  writesOf,
   type ActionName,
   type JsonObject,
   type Reply,
@@ -21,7 +23,6 @@ import {
 import type { HandlerRegistry } from '../handlers/handler-registry';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { GatewayLogger } from '../logger';
-import { authorizeAction } from './authorize-action';
 import { parseEagerIds } from './eager-ids';
 import { ReplyCache, type DedupOptions } from './reply-cache';
 
@@ -74,7 +75,7 @@ export interface RequestDispatcherOptions {
  * 2. unknown action, 400 `Illegal argument: <action>`;
  * 3. docs/api/README.md steps 1–3 (401 `Unauthorized`, 403 `Access is denied`);
  * 4. DTO validation;
- * 4b. with a ledger, an action that changes something claims the envelope id; a request another
+ * 4b. with a ledger, an action that writes something (the catalog's `writes`) claims the envelope id; a request another
  *    gateway claimed first is not run again and gets 503 (its first run answers it);
  * 5. the action's handler (DeviceHive port by default);
  * 6. the outcome's device events are published and acknowledged before the reply leaves;
@@ -122,11 +123,12 @@ export class RequestDispatcher {
       const spec = findAction(action);
       if (!spec) throw new DhError('DH_ERR_ILLEGAL_ACTION', action);
       const name = action as ActionName;
-      authorizeAction(spec, envelope.principal);
+      checkAccess(spec, envelope.principal);
       const validated = this.validate(name, parsed);
       if (!validated.ok) throw validated.error;
       const { ledger } = this.options;
-      if (ledger && !READ_ONLY_ACTIONS.has(name)) await this.claim(ledger, envelope, name);
+      // Running an action that writes nothing twice is harmless: no ledger write for a read.
+      if (ledger && writesOf(name) !== 'nothing') await this.claim(ledger, envelope, name);
       const outcome = await this.options.handlers.handlerFor(name).handle(name, validated.request, {
         principal: envelope.principal,
         clientId: envelope.clientId,
@@ -209,43 +211,6 @@ export class RequestDispatcher {
     return envelope;
   }
 }
-
-/**
- * Actions that change nothing stored: running one twice is harmless, so they never claim the
- * ledger (a list or a get costs no extra write). Every other action claims it.
- */
-const READ_ONLY_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>([
-  'authenticate',
-  'token/refresh',
-  'token/create',
-  'server/info',
-  'cluster/info',
-  'server/cacheInfo',
-  'configuration/get',
-  'device/get',
-  'device/list',
-  'device/count',
-  'devicetype/get',
-  'devicetype/list',
-  'devicetype/count',
-  'network/get',
-  'network/list',
-  'network/count',
-  'user/get',
-  'user/list',
-  'user/count',
-  'user/getCurrent',
-  'user/getNetwork',
-  'user/getDeviceType',
-  'user/getDeviceTypes',
-  'command/get',
-  'command/list',
-  'command/subscribe',
-  'notification/get',
-  'notification/list',
-  'notification/subscribe',
-  'subscription/list',
-]);
 
 /** The broker-side session change an outcome asks for (ActionHandling `session`). */
 function effectOf(outcome: ActionOutcome): SessionEffect | undefined {

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ClientSession, mayReceiveEvent, parseRequest } from '@dh-mqtt/broker';
-import { TOPIC_KIND_OF_EVENT, type DeviceEvent, type Reply } from '@dh-mqtt/protocol';
+import {
+  isSubscribeAction,
+  TOPIC_KIND_OF_EVENT,
+  type DeviceEvent,
+  type Reply,
+} from '@dh-mqtt/protocol';
 import type { RawData, WebSocket } from 'ws';
 import type { ActionFace } from '../face/action-face.port';
 import type { EventHub } from '../face/event-hub';
@@ -16,8 +21,12 @@ export interface WsSessionDeps {
   readonly maxBufferedBytes: number;
 }
 
-/** Actions after which this connection needs the device events of the fabric. */
-const NEEDS_EVENTS = new Set(['notification/subscribe', 'command/subscribe', 'command/insert']);
+/**
+ * Whether this connection needs the device events of the fabric after `action`: a subscription,
+ * or a command it inserts (its `command/update` comes back to it).
+ */
+const needsEvents = (action: string): boolean =>
+  isSubscribeAction(action) || action === 'command/insert';
 
 /**
  * One connection of the WebSocket API (docs/api/websocket.md): each text message is a DeviceHive
@@ -76,7 +85,7 @@ export function serveWsSession(deps: WsSessionDeps, socket: WebSocket): ClientSe
     }
     const request = parsed.request;
     const ready = (arrival = arrival.then(() =>
-      NEEDS_EVENTS.has(request.action) ? listen() : undefined,
+      needsEvents(request.action) ? listen() : undefined,
     ));
     const replied: Promise<Reply> = ready.then(() => deps.face.handleFaceRequest(session, request));
     void replied.then((reply) => {

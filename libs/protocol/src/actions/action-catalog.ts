@@ -1,3 +1,4 @@
+import type { SubscriptionType } from '../events/device-event';
 import type { Permission } from '../principal/permissions';
 
 /**
@@ -12,6 +13,24 @@ export type ActionHandling = 'gateway' | 'session' | 'broker';
 /** The argument of the docs/api/README.md step-4 target check. */
 export type ActionTarget = 'deviceId' | 'networkId' | 'deviceTypeId';
 
+/**
+ * What one run of the action may change in storage. Running an action twice is harmless unless it
+ * changes something, and the device cache must forget what it holds after anything that may touch
+ * a device row (or the networks and device types devices cascade from):
+ * - `nothing`: a read, or a write harmless to repeat (`token/refresh` sets lastLogin). Never
+ *   claims the request ledger; keeps the device cache.
+ * - `not-devices`: writes, but never devices (logins, commands, notifications). Claims the
+ *   ledger; keeps the device cache.
+ * - `anything`: may change devices. Claims the ledger; empties the device cache when it ends.
+ */
+export type ActionWrites = 'nothing' | 'not-devices' | 'anything';
+
+/** A request-made subscription action: the event type and whether it adds or ends one. */
+export interface ActionSubscription {
+  readonly type: SubscriptionType;
+  readonly op: 'subscribe' | 'unsubscribe';
+}
+
 export interface ActionSpec {
   /** Permission required (docs/api/README.md); an array means any one of them; null = none. */
   readonly permission: Permission | readonly Permission[] | null;
@@ -20,7 +39,10 @@ export interface ActionSpec {
    */
   readonly needsAuth: boolean;
   readonly handling: ActionHandling;
+  readonly writes: ActionWrites;
   readonly target?: ActionTarget;
+  /** `* /subscribe` and `* /unsubscribe` (docs/api/subscriptions.md). */
+  readonly subscription?: ActionSubscription;
   /**
    * True for the reference server's extra WebSocket actions (docs/api/users.md), not in the MQTT
    * docs.
@@ -28,99 +50,121 @@ export interface ActionSpec {
   readonly extra?: boolean;
 }
 
-const open = (): ActionSpec => ({ permission: null, needsAuth: false, handling: 'gateway' });
-const guarded = (permission: ActionSpec['permission'], target?: ActionTarget): ActionSpec =>
-  target
-    ? { permission, needsAuth: true, handling: 'gateway', target }
-    : { permission, needsAuth: true, handling: 'gateway' };
-const extra = (permission: Permission): ActionSpec => ({ ...guarded(permission), extra: true });
+/** Runs on any session (docs/api/README.md step 1). */
+const open = (writes: ActionWrites): ActionSpec => ({
+  permission: null,
+  needsAuth: false,
+  handling: 'gateway',
+  writes,
+});
+/** Needs an authenticated session holding `permission`, and passes the `target` check if any. */
+const guarded = (
+  permission: ActionSpec['permission'],
+  writes: ActionWrites,
+  target?: ActionTarget,
+): ActionSpec => ({
+  permission,
+  needsAuth: true,
+  handling: 'gateway',
+  writes,
+  ...(target ? { target } : {}),
+});
+const extra = (permission: Permission, writes: ActionWrites): ActionSpec => ({
+  ...guarded(permission, writes),
+  extra: true,
+});
+const subscribe = (type: SubscriptionType, permission: Permission): ActionSpec => ({
+  permission,
+  needsAuth: true,
+  handling: 'session',
+  writes: 'nothing',
+  target: 'deviceId',
+  subscription: { type, op: 'subscribe' },
+});
+const unsubscribe = (type: SubscriptionType, permission: Permission): ActionSpec => ({
+  permission,
+  needsAuth: true,
+  handling: 'broker',
+  writes: 'not-devices',
+  subscription: { type, op: 'unsubscribe' },
+});
 
 /**
  * Every DeviceHive action (docs/api/README.md): the 48 of the MQTT seed table, `cluster/info`,
- * and the reference's extra WebSocket actions. Wire names are canonical and declared only here.
+ * and the reference's extra WebSocket actions. Wire names are canonical and declared only here,
+ * with every fact the code needs about an action: permission, authentication, where it runs,
+ * what it writes, its target check and the subscription it makes or ends. Its request DTO is in
+ * `REQUEST_DTOS` (dto/request-dtos.ts), its implementation in `@dh-mqtt/devicehive`.
  */
 export const ACTIONS = {
-  authenticate: { permission: null, needsAuth: false, handling: 'session' },
-  token: open(),
-  'token/refresh': open(),
-  'token/create': guarded('ManageToken'),
-  'server/info': open(),
-  'cluster/info': open(),
-  'server/cacheInfo': { ...open(), extra: true },
+  authenticate: { permission: null, needsAuth: false, handling: 'session', writes: 'nothing' },
+  token: open('not-devices'),
+  'token/refresh': open('nothing'),
+  'token/create': guarded('ManageToken', 'nothing'),
+  'server/info': open('nothing'),
+  'cluster/info': open('nothing'),
+  'server/cacheInfo': { ...open('nothing'), extra: true },
 
-  'configuration/get': guarded('ManageConfiguration'),
-  'configuration/put': guarded('ManageConfiguration'),
-  'configuration/delete': guarded('ManageConfiguration'),
+  'configuration/get': guarded('ManageConfiguration', 'nothing'),
+  'configuration/put': guarded('ManageConfiguration', 'anything'),
+  'configuration/delete': guarded('ManageConfiguration', 'anything'),
 
-  'device/get': guarded('GetDevice', 'deviceId'),
-  'device/list': guarded('GetDevice'),
-  'device/count': guarded('GetDevice'),
-  'device/save': guarded('RegisterDevice'),
-  'device/delete': guarded('RegisterDevice', 'deviceId'),
+  'device/get': guarded('GetDevice', 'nothing', 'deviceId'),
+  'device/list': guarded('GetDevice', 'nothing'),
+  'device/count': guarded('GetDevice', 'nothing'),
+  'device/save': guarded('RegisterDevice', 'anything'),
+  'device/delete': guarded('RegisterDevice', 'anything', 'deviceId'),
 
-  'devicetype/get': guarded('GetDeviceType', 'deviceTypeId'),
-  'devicetype/list': guarded('GetDeviceType'),
-  'devicetype/count': guarded('GetDeviceType'),
-  'devicetype/insert': guarded('ManageDeviceType'),
-  'devicetype/update': guarded('ManageDeviceType', 'deviceTypeId'),
-  'devicetype/delete': guarded('ManageDeviceType', 'deviceTypeId'),
+  'devicetype/get': guarded('GetDeviceType', 'nothing', 'deviceTypeId'),
+  'devicetype/list': guarded('GetDeviceType', 'nothing'),
+  'devicetype/count': guarded('GetDeviceType', 'nothing'),
+  'devicetype/insert': guarded('ManageDeviceType', 'anything'),
+  'devicetype/update': guarded('ManageDeviceType', 'anything', 'deviceTypeId'),
+  'devicetype/delete': guarded('ManageDeviceType', 'anything', 'deviceTypeId'),
 
-  'network/get': guarded('GetNetwork', 'networkId'),
-  'network/list': guarded('GetNetwork'),
-  'network/count': guarded('GetNetwork'),
-  'network/insert': guarded('ManageNetwork'),
-  'network/update': guarded('ManageNetwork', 'networkId'),
-  'network/delete': guarded('ManageNetwork', 'networkId'),
+  'network/get': guarded('GetNetwork', 'nothing', 'networkId'),
+  'network/list': guarded('GetNetwork', 'nothing'),
+  'network/count': guarded('GetNetwork', 'nothing'),
+  'network/insert': guarded('ManageNetwork', 'anything'),
+  'network/update': guarded('ManageNetwork', 'anything', 'networkId'),
+  'network/delete': guarded('ManageNetwork', 'anything', 'networkId'),
 
-  'user/get': guarded('ManageUser'),
-  'user/list': guarded('ManageUser'),
-  'user/count': guarded('ManageUser'),
-  'user/insert': guarded('ManageUser'),
-  'user/update': guarded('ManageUser'),
-  'user/delete': guarded('ManageUser'),
-  'user/getCurrent': guarded('GetCurrentUser'),
-  'user/updateCurrent': guarded('UpdateCurrentUser'),
-  'user/getNetwork': guarded('GetNetwork'),
-  'user/assignNetwork': guarded('ManageNetwork'),
-  'user/unassignNetwork': guarded('ManageNetwork'),
-  'user/getDeviceType': extra('GetDeviceType'),
-  'user/getDeviceTypes': extra('ManageDeviceType'),
-  'user/assignDeviceType': extra('ManageDeviceType'),
-  'user/unassignDeviceType': extra('ManageDeviceType'),
-  'user/allowAllDeviceTypes': extra('ManageDeviceType'),
-  'user/disallowAllDeviceTypes': extra('ManageDeviceType'),
+  'user/get': guarded('ManageUser', 'nothing'),
+  'user/list': guarded('ManageUser', 'nothing'),
+  'user/count': guarded('ManageUser', 'nothing'),
+  'user/insert': guarded('ManageUser', 'anything'),
+  'user/update': guarded('ManageUser', 'anything'),
+  'user/delete': guarded('ManageUser', 'anything'),
+  'user/getCurrent': guarded('GetCurrentUser', 'nothing'),
+  'user/updateCurrent': guarded('UpdateCurrentUser', 'anything'),
+  'user/getNetwork': guarded('GetNetwork', 'nothing'),
+  'user/assignNetwork': guarded('ManageNetwork', 'anything'),
+  'user/unassignNetwork': guarded('ManageNetwork', 'anything'),
+  'user/getDeviceType': extra('GetDeviceType', 'nothing'),
+  'user/getDeviceTypes': extra('ManageDeviceType', 'nothing'),
+  'user/assignDeviceType': extra('ManageDeviceType', 'anything'),
+  'user/unassignDeviceType': extra('ManageDeviceType', 'anything'),
+  'user/allowAllDeviceTypes': extra('ManageDeviceType', 'anything'),
+  'user/disallowAllDeviceTypes': extra('ManageDeviceType', 'anything'),
 
-  'command/get': guarded('GetDeviceCommand', 'deviceId'),
-  'command/list': guarded('GetDeviceCommand', 'deviceId'),
-  'command/insert': guarded('CreateDeviceCommand', 'deviceId'),
-  'command/update': guarded('UpdateDeviceCommand', 'deviceId'),
-  'command/subscribe': {
-    permission: 'GetDeviceCommand',
-    needsAuth: true,
-    handling: 'session',
-    target: 'deviceId',
-  },
-  'command/unsubscribe': { permission: 'GetDeviceCommand', needsAuth: true, handling: 'broker' },
+  'command/get': guarded('GetDeviceCommand', 'nothing', 'deviceId'),
+  'command/list': guarded('GetDeviceCommand', 'nothing', 'deviceId'),
+  'command/insert': guarded('CreateDeviceCommand', 'not-devices', 'deviceId'),
+  'command/update': guarded('UpdateDeviceCommand', 'not-devices', 'deviceId'),
+  'command/subscribe': subscribe('command', 'GetDeviceCommand'),
+  'command/unsubscribe': unsubscribe('command', 'GetDeviceCommand'),
 
-  'notification/get': guarded('GetDeviceNotification'),
-  'notification/list': guarded('GetDeviceNotification'),
-  'notification/insert': guarded('CreateDeviceNotification', 'deviceId'),
-  'notification/subscribe': {
-    permission: 'GetDeviceNotification',
-    needsAuth: true,
-    handling: 'session',
-    target: 'deviceId',
-  },
-  'notification/unsubscribe': {
-    permission: 'GetDeviceNotification',
-    needsAuth: true,
-    handling: 'broker',
-  },
+  'notification/get': guarded('GetDeviceNotification', 'nothing'),
+  'notification/list': guarded('GetDeviceNotification', 'nothing'),
+  'notification/insert': guarded('CreateDeviceNotification', 'not-devices', 'deviceId'),
+  'notification/subscribe': subscribe('notification', 'GetDeviceNotification'),
+  'notification/unsubscribe': unsubscribe('notification', 'GetDeviceNotification'),
 
   'subscription/list': {
     permission: ['GetDeviceCommand', 'GetDeviceNotification'],
     needsAuth: true,
     handling: 'broker',
+    writes: 'nothing',
   },
 } as const satisfies Record<string, ActionSpec>;
 
@@ -149,3 +193,34 @@ export const ANONYMOUS_ACTIONS: readonly ActionName[] = [
   'authenticate',
   'server/info',
 ];
+
+/**
+ * Whether `name` is a subscribe action (`* /subscribe`): its success registers a request-made
+ * subscription on the session (docs/api/subscriptions.md).
+ */
+export function isSubscribeAction(name: string): boolean {
+  return findAction(name)?.subscription?.op === 'subscribe';
+}
+
+/** What the action may change in storage (`ActionWrites`). */
+export function writesOf(action: ActionName): ActionWrites {
+  return (ACTIONS as Record<ActionName, ActionSpec>)[action].writes;
+}
+
+const SUBSCRIPTION_PERMISSIONS = new Map<SubscriptionType, Permission>();
+for (const name of ACTION_NAMES) {
+  const spec: ActionSpec = ACTIONS[name];
+  if (spec.subscription?.op === 'subscribe') {
+    SUBSCRIPTION_PERMISSIONS.set(spec.subscription.type, spec.permission as Permission);
+  }
+}
+
+/**
+ * The permission a session needs to hold subscriptions of `type` and to see them listed: the one
+ * of that type's subscribe action (docs/api/subscriptions.md).
+ */
+export function subscriptionPermission(type: SubscriptionType): Permission {
+  const permission = SUBSCRIPTION_PERMISSIONS.get(type);
+  if (permission === undefined) throw new Error(`no subscribe action for ${String(type)}`);
+  return permission;
+}

@@ -107,6 +107,8 @@ const identity = (value: unknown): unknown => value;
 
 /** No scalar field accepts an object or array: an empty one fails the same way, cheaply. */
 function shallow(value: unknown): unknown {
+  // A Date is what a timestamp field already holds: validating a typed request again keeps it.
+  if (value instanceof Date) return value;
   if (Array.isArray(value)) return [];
   return isRecord(value) ? {} : value;
 }

@@ -5,6 +5,7 @@ export { nestedFieldsOf, type DtoClass } from './dto-schema';
 export { dtoJsonSchema, Schema, type JsonSchema, type SchemaRef } from './field-schema';
 export { DEFAULT_SKIP, DEFAULT_TAKE, MAX_TAKE, type SortOrder } from './list-fields';
 export { EntityPageRequest, EventPageRequest, PageRequest } from './list.dto';
+export { NamedEntityInsertBody, NamedEntityUpdateBody } from './named-entity.dto';
 export {
   AuthenticateRequest,
   TokenCreatePayload,

@@ -148,4 +148,15 @@ describe(validateRequest.name, () => {
       });
     });
   });
+
+  describe('when a typed request is validated again', () => {
+    it('keeps the Date its timestamp field already holds', () => {
+      const first = acceptedOf('command/insert', {
+        deviceId: 'd',
+        command: { command: 'c', timestamp: '2020-01-02T03:04:05.678Z' },
+      });
+      const again = acceptedOf('command/insert', first as unknown as Record<string, unknown>);
+      expect(again.command.timestamp).toEqual(new Date('2020-01-02T03:04:05.678Z'));
+    });
+  });
 });

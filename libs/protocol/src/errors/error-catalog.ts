@@ -28,6 +28,11 @@ export const ERRORS = {
   },
   DH_ERR_BACKEND_TIMEOUT: { status: 503, text: 'Service unavailable: no reply within %s ms' },
   DH_ERR_BACKEND_UNAVAILABLE: { status: 503, text: 'Service unavailable' },
+  /**
+   * An error reply of a remote DeviceHive server (docs/adr/0014): its status and text, passed on;
+   * the status here is only the default of {@link DhError.remote}.
+   */
+  DH_ERR_REMOTE: { status: 500, text: '%s' },
   DH_ERR_INTERNAL: { status: 500, text: 'Internal server error' },
   DH_ERR_VALIDATION: { status: 400, text: '%s' },
   DH_ERR_CONFLICT: {
@@ -195,6 +200,17 @@ export class DhError extends Error {
   /** A validation error with a free text (DTO failures name the field). */
   static validation(text: string): DhError {
     return new DhError('DH_ERR_VALIDATION', text);
+  }
+
+  /**
+   * The error reply of a remote DeviceHive server (docs/adr/0014), passed on with the server's own
+   * status and text. A status outside 400–599 becomes 500.
+   */
+  static remote(status: number, text: string): DhError {
+    const error = new DhError('DH_ERR_REMOTE', text);
+    const valid = Number.isInteger(status) && status >= 400 && status <= 599;
+    (error as { status: number }).status = valid ? status : ERRORS.DH_ERR_REMOTE.status;
+    return error;
   }
 }
 

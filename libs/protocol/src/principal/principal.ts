@@ -34,6 +34,14 @@ export interface Principal {
   userNetworkIds: IdScope;
   /** CLIENT role only: device types assigned to the user, `'*'` when allDeviceTypesAvailable. */
   userDeviceTypeIds: IdScope;
+  /**
+   * Remote backend only (docs/adr/0014): the session's access token on the remote DeviceHive
+   * server, sent with each of its requests. A secret: never logged (the logger redacts the
+   * field name), never in a reply, a push, `/metrics` or `$SYS`.
+   */
+  accessToken?: string;
+  /** Remote backend only: the refresh token of a password login, to renew `accessToken`. */
+  refreshToken?: string;
 }
 
 export function inScope(scope: IdScope, id: number): boolean {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { ConfigError, EnvReader, type Env } from './env-reader';
+import { readRemoteBackend, type RemoteBackendConfig } from './remote-config';
 
 /** pino levels accepted by `DH_LOG_LEVEL`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -177,6 +178,11 @@ export interface CoreConfig {
    * published default password refuses to start unless this is true (docs/security.md).
    */
   allowDefaultAdminPassword: boolean;
+  /**
+   * `DH_DEVICEHIVE_URL` and its companions: an existing DeviceHive server runs every action and
+   * no local database is opened (docs/adr/0014); undefined = the embedded core.
+   */
+  remote?: RemoteBackendConfig;
 }
 
 export type StandaloneConfig = BrokerConfig & CoreConfig;
@@ -184,6 +190,11 @@ export type StandaloneConfig = BrokerConfig & CoreConfig;
 export interface GatewayConfig extends ProcessConfig, CoreConfig {
   /** `DH_KAFKA_BROKERS`. */
   kafkaBrokers: string[] | undefined;
+  /**
+   * `DH_REDIS_URL`: replies go to the owning broker pod through Redis, Kafka staying the
+   * fallback (docs/adr/0013); unset = every reply over Kafka.
+   */
+  redisUrl: string | undefined;
 }
 
 function readProcess(env: EnvReader): ProcessConfig {
@@ -330,8 +341,9 @@ function readTls(env: EnvReader): TlsConfig | undefined {
   };
 }
 
-function readCore(env: EnvReader): CoreConfig {
+function readCore(env: EnvReader, remoteTimeoutMs?: number): CoreConfig {
   return {
+    remote: readRemoteBackend(env, remoteTimeoutMs),
     dataDir: env.string('DH_DATA_DIR', DEFAULTS.dataDir),
     databaseUrl: env.optionalUrl('DH_DATABASE_URL', ['postgres', 'postgresql']),
     adminPassword: env.optionalSecret('DH_ADMIN_PASSWORD'),
@@ -357,11 +369,15 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     ...readProcess(reader),
     ...readCore(reader),
     kafkaBrokers: reader.optionalHostPortList('DH_KAFKA_BROKERS'),
+    redisUrl: reader.optionalUrl('DH_REDIS_URL', ['redis', 'rediss']),
   };
 }
 
 /** Config of the embedded process (`apps/standalone`). Throws {@link ConfigError}. */
 export function loadStandaloneConfig(env: Env = process.env): StandaloneConfig {
   const reader = new EnvReader(env);
-  return { ...readBroker(reader), ...readCore(reader) };
+  const broker = readBroker(reader);
+  // A remote call must end before the broker's own request timeout answers for it.
+  const remoteTimeoutMs = Math.max(100, Math.min(8_000, broker.requestTimeoutMs - 2_000));
+  return { ...broker, ...readCore(reader, remoteTimeoutMs) };
 }

@@ -10,8 +10,8 @@ export interface MetricSpec {
   /** Which processes export it. */
   readonly roles: readonly MetricRole[];
   /**
-   * Exported only with TLS configured, with PostgreSQL (a pool), with Redis or with Kafka (the
-   * cluster's buses), or in remote mode (`DH_DEVICEHIVE_URL`, an existing DeviceHive server).
+   * Exported only with TLS configured, with PostgreSQL (a pool), with Redis, with Kafka (the
+   * cluster's buses) or with a remote DeviceHive server as the backend (`DH_DEVICEHIVE_URL`).
    */
   readonly when?: 'tls' | 'postgres' | 'redis' | 'kafka' | 'remote';
   /** Where it is defined. */
@@ -25,6 +25,7 @@ const GATEWAY: readonly MetricRole[] = ['standalone', 'gateway'];
 const BROKER_METRICS = 'libs/broker/src/metrics/broker-metrics.ts';
 const API_METRICS = 'libs/http-api/src/metrics/api-metrics.ts';
 const REMOTE_STREAM_METRICS = 'libs/devicehive-remote/src/events/stream-metrics.ts';
+const REMOTE_METRICS = 'libs/devicehive-remote/src/metrics/remote-metrics.ts';
 
 /**
  * Every metric family `/metrics` exports (docs/operations.md, "Metrics"), the one list the
@@ -281,6 +282,23 @@ export const METRICS: readonly MetricSpec[] = [
     owner: 'libs/broker/src/transport/certificate-reloader.ts',
   },
   // gateway and database
+  // The remote DeviceHive backend (docs/adr/0014)
+  {
+    name: 'dh_remote_requests_total',
+    type: 'counter',
+    labels: ['action', 'status'],
+    roles: GATEWAY,
+    when: 'remote',
+    owner: REMOTE_METRICS,
+  },
+  {
+    name: 'dh_remote_request_duration_seconds',
+    type: 'histogram',
+    labels: ['action'],
+    roles: GATEWAY,
+    when: 'remote',
+    owner: REMOTE_METRICS,
+  },
   {
     name: 'dh_gateway_actions_total',
     type: 'counter',
@@ -340,6 +358,39 @@ export const METRICS: readonly MetricSpec[] = [
     type: 'counter',
     labels: ['topic'],
     roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  // cluster: the reply path, Redis first and Kafka as the fallback (docs/adr/0013)
+  {
+    name: 'dh_replies_sent_total',
+    type: 'counter',
+    labels: ['path'],
+    roles: ['gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  {
+    name: 'dh_reply_fallbacks_total',
+    type: 'counter',
+    labels: ['reason'],
+    roles: ['gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  {
+    name: 'dh_reply_redis_publishes_total',
+    type: 'counter',
+    labels: [],
+    roles: ['gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  {
+    name: 'dh_replies_received_total',
+    type: 'counter',
+    labels: ['path'],
+    roles: ['broker'],
     when: 'kafka',
     owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
   },

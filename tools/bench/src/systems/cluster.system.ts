@@ -195,6 +195,8 @@ export async function startCluster(
           process: `${shape.brokers} broker pods + ${shape.gateways} gateway pods, each its own process`,
           infra: `Redis ${infra.origin.redis}, Kafka ${infra.origin.kafka}, PostgreSQL ${infra.origin.postgres} (fresh database)`,
           tcpNoDelay: true,
+          // Every pod gets DH_REDIS_URL: gateways reply through Redis, Kafka as the fallback.
+          replies: 'gateway → owning pod through Redis (docs/adr/0013), Kafka fallback',
           cpu: `summed over the ${pods.length} pods; Kafka, Redis and PostgreSQL metered apart`,
           requestRate: 'DH_REQUEST_RATE=0 (no per-client limit: the load is the bench’s own)',
           login: 'every client logs in as dhadmin',

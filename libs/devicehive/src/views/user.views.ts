@@ -1,6 +1,14 @@
-import type { JsonObject } from '@dh-mqtt/protocol';
-import type { NamedEntity } from '../repositories/user-assignment.repository';
+import type {
+  JsonObject,
+  UserListedView,
+  UserPublishedView,
+  UserRole,
+  UserStatus,
+  UserSubmittedView,
+} from '@dh-mqtt/protocol';
+import type { NamedEntityRecord } from '../repositories/named-entity.repository';
 import type { UserRecord } from '../repositories/user.repository';
+import { namedView } from './named-entity.views';
 
 /*
  * The JSON views of a user (docs/api/users.md), with the reference key order. Built from
@@ -14,18 +22,23 @@ export function listedUserView(user: UserRecord): JsonObject {
   return {
     id: user.id,
     login: user.login,
-    role: user.role,
-    status: user.status,
+    // The table's CHECK constraints hold these to the protocol's values.
+    role: user.role as UserRole,
+    status: user.status as UserStatus,
     lastLogin: user.lastLogin,
     data: user.data,
     introReviewed: user.introReviewed,
     allDeviceTypesAvailable: user.allDeviceTypesAvailable,
-  };
+  } satisfies UserListedView;
 }
 
 /** `user/get`, `user/getCurrent`: the listed view plus the assigned networks. */
-export function publishedUserView(user: UserRecord, networks: readonly NamedEntity[]): JsonObject {
-  return { ...listedUserView(user), networks: networks.map(namedView) };
+export function publishedUserView(
+  user: UserRecord,
+  networks: readonly NamedEntityRecord[],
+): JsonObject {
+  const listed = listedUserView(user) as unknown as UserListedView;
+  return { ...listed, networks: networks.map(namedView) } satisfies UserPublishedView;
 }
 
 /**
@@ -39,13 +52,5 @@ export function submittedUserView(user: UserRecord): JsonObject {
     data: user.data,
     introReviewed: user.introReviewed,
     allDeviceTypesAvailable: user.allDeviceTypesAvailable,
-  };
-}
-
-/**
- * A network or device type as id, name, description (docs/api/networks.md,
- * docs/api/device-types.md).
- */
-export function namedView(entity: NamedEntity): JsonObject {
-  return { id: entity.id, name: entity.name, description: entity.description };
+  } satisfies UserSubmittedView;
 }
