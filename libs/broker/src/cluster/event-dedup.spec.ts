@@ -32,7 +32,7 @@ describe(deduplicateEvents.name, () => {
   });
 
   describe('when the same event comes with its parameters in another key order', () => {
-    it('hands it to the handler once (a live push and a replay of a remote DeviceHive)', async () => {
+    it('hands it to the handler once (a live push and a replay of a remote DeviceHive, with or without origin)', async () => {
       const done = new Set<string>();
       const once = async (key: string, work: () => Promise<void>) => {
         if (done.has(key)) return false;
@@ -52,7 +52,13 @@ describe(deduplicateEvents.name, () => {
         data: { id: 7, parameters: { seq: 1, from: 'a', n: { a: 2, b: 1 } } },
       };
 
-      for (const e of [live, replay, { ...event(7), data: { id: 7, parameters: { seq: 2 } } }]) {
+      const withOrigin = { ...replay, originClientId: 'c1' };
+      for (const e of [
+        live,
+        replay,
+        withOrigin,
+        { ...event(7), data: { id: 7, parameters: { seq: 2 } } },
+      ]) {
         await inner.eventHandlers[0](e);
       }
 
