@@ -3,8 +3,11 @@ export type * from './events/remote-event-stream.port';
 export {
   createRemoteEventStream,
   LeasedEventStream,
+  leasedStreamFactory,
   DEFAULT_TAKEOVER_WINDOW_MS,
   type LeasedEventStreamOptions,
+  type StreamLease,
+  type StreamLeaseFactory,
 } from './events';
 export {
   createRemoteDeviceHive,

@@ -3,5 +3,8 @@ export type * from './remote-event-stream.port';
 export {
   DEFAULT_TAKEOVER_WINDOW_MS,
   LeasedEventStream,
+  leasedStreamFactory,
   type LeasedEventStreamOptions,
+  type StreamLease,
+  type StreamLeaseFactory,
 } from './stream-lease';

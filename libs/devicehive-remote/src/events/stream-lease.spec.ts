@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { createRemoteEventStream } from './remote-event-stream';
 import type { RemoteEventStream } from './remote-event-stream.port';
-import { LeasedEventStream } from './stream-lease';
+import { LeasedEventStream, leasedStreamFactory } from './stream-lease';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -64,5 +64,47 @@ describe('streams built one after another on one registry (a lease held again)',
       });
     expect(() => [build(), build()]).not.toThrow();
     expect(registry.getSingleMetric('dh_remote_stream_connected')).toBeDefined();
+  });
+});
+
+describe(leasedStreamFactory.name, () => {
+  it('runs the stream only while the lease is held, ready meanwhile, and leaves on close', async () => {
+    const built: FakeStream[] = [];
+    let hooks: { onAcquired(): void; onReleased(): Promise<void> } | undefined;
+    const lease = { started: false, stopped: false };
+    const factory = leasedStreamFactory(
+      (given) => {
+        hooks = given;
+        return {
+          start: async () => void (lease.started = true),
+          stop: async () => {
+            lease.stopped = true;
+            await given.onReleased();
+          },
+        };
+      },
+      (options) => {
+        const stream = new FakeStream(options.since ?? -1);
+        built.push(stream);
+        return stream;
+      },
+    );
+    const stream = factory({
+      endpoints: { restUrl: '', authUrl: '', wsUrl: '' },
+      credentials: { refreshToken: 'r' },
+      onEvent: async () => undefined,
+      logger: silent,
+    });
+    await stream.start();
+    expect(lease.started).toBe(true);
+    expect([built.length, stream.isConnected()]).toEqual([0, true]);
+    hooks!.onAcquired();
+    expect(built).toHaveLength(1);
+    expect(built[0].since).toBeGreaterThan(Date.now() - 61_000);
+    expect(stream.isConnected()).toBe(false);
+    built[0].connected = true;
+    expect(stream.isConnected()).toBe(true);
+    await stream.close();
+    expect([lease.stopped, built[0].closed]).toEqual([true, true]);
   });
 });

@@ -1,4 +1,8 @@
-import type { RemoteEventStream, RemoteLogger } from './remote-event-stream.port';
+import type {
+  RemoteEventStream,
+  RemoteEventStreamOptions,
+  RemoteLogger,
+} from './remote-event-stream.port';
 
 /** How far back a pod that takes the stream over catches up when it saw no event itself. */
 export const DEFAULT_TAKEOVER_WINDOW_MS = 60_000;
@@ -65,4 +69,42 @@ export class LeasedEventStream {
   isReady(): boolean {
     return this.stream === null || this.stream.isConnected();
   }
+}
+
+/** A lease as the stream needs it (the bus's `KafkaLease`, built with these hooks). */
+export interface StreamLease {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type StreamLeaseFactory = (hooks: {
+  onAcquired(): void;
+  onReleased(): Promise<void>;
+}) => StreamLease;
+
+/**
+ * A stream factory for `openRemoteBackend` whose stream runs only while this pod holds the lease
+ * (docs/adr/0015): `start()` joins the lease's group, `isConnected()` is the pod's readiness
+ * (true while another pod holds the lease), `close()` leaves the group and stops the stream.
+ */
+export function leasedStreamFactory(
+  lease: StreamLeaseFactory,
+  create: (options: RemoteEventStreamOptions) => RemoteEventStream,
+): (options: RemoteEventStreamOptions) => RemoteEventStream {
+  return (options) => {
+    const leased = new LeasedEventStream({
+      create: (since) => create({ ...options, since }),
+      logger: options.logger,
+    });
+    const held = lease({ onAcquired: () => leased.acquire(), onReleased: () => leased.release() });
+    return {
+      start: () => held.start(),
+      isConnected: () => leased.isReady(),
+      lastEventAt: () => null,
+      close: async () => {
+        await held.stop();
+        await leased.release();
+      },
+    };
+  };
 }
