@@ -84,8 +84,12 @@ export const KAFKA_HEADERS = {
  * (docs/adr/0015), whose events would otherwise reach the event topic once per pod.
  */
 export const KAFKA_LEASES = {
-  remoteEvents: { topic: 'dh.remote-events.lease.v1', group: 'dh.remote-events.lease.v1' },
-} as const satisfies Record<string, { topic: string; group: string }>;
+  remoteEvents: {
+    name: 'dh.remote-events-lease.v1',
+    group: 'dh.remote-events-lease.v1',
+    defaultPartitions: 1,
+  },
+} as const satisfies Record<string, { name: string; group: string; defaultPartitions: 1 }>;
 
 /** The value of the `dh-schema` header this code writes and accepts. */
 export const KAFKA_SCHEMA_HEADER_VALUE = String(BUS_SCHEMA_VERSION);

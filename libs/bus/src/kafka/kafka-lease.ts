@@ -12,7 +12,7 @@ import {
 export interface KafkaLeaseOptions extends KafkaBusOptions {
   logger: Logger;
   /** The lease's topic and group (`KAFKA_LEASES`), before the namespace. */
-  lease: { topic: string; group: string };
+  lease: { name: string; group: string };
   /** Called when this pod got the lease; the next `onReleased` waits for it to settle. */
   onAcquired(): Promise<void> | void;
   /** Called when this pod lost the lease (rebalance, Kafka unreachable, stop). */
@@ -42,7 +42,7 @@ export interface KafkaLease {
 export function createKafkaLease(options: KafkaLeaseOptions): KafkaLease {
   const opts = resolveOptions(options, 'dh-lease');
   const { logger } = options;
-  const topic = namespaced(opts.namespace, options.lease.topic);
+  const topic = namespaced(opts.namespace, options.lease.name);
   const groupId = namespaced(opts.namespace, options.lease.group);
   let kafka: Kafka | undefined;
   let consumer: GroupConsumer | undefined;
@@ -53,12 +53,12 @@ export function createKafkaLease(options: KafkaLeaseOptions): KafkaLease {
   const change = (hold: boolean, reason: string) => {
     if (hold === holding) return;
     holding = hold;
-    logger.info({ lease: options.lease.topic, reason }, hold ? 'lease acquired' : 'lease released');
+    logger.info({ lease: options.lease.name, reason }, hold ? 'lease acquired' : 'lease released');
     transitions = transitions.then(async () => {
       try {
         await (hold ? options.onAcquired() : options.onReleased());
       } catch (err) {
-        logger.error({ err, lease: options.lease.topic }, 'lease callback failed');
+        logger.error({ err, lease: options.lease.name }, 'lease callback failed');
       }
     });
   };
