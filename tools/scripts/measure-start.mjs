@@ -69,8 +69,13 @@ async function start(label) {
     const rss = await metric(http, 'process_resident_memory_bytes');
     const heap = await metric(http, 'nodejs_heap_size_used_bytes');
     const external = await metric(http, 'nodejs_external_memory_bytes');
+    // The gateway thread's heap (DH_GATEWAY_THREAD=worker, the default); absent in main mode.
+    const gatewayHeap = await metric(http, 'dh_gateway_thread_heap_used_bytes');
+    const thread = Number.isNaN(gatewayHeap)
+      ? ''
+      : `; gateway thread heap used ${(gatewayHeap / MiB).toFixed(0)} MiB`;
     process.stdout.write(
-      `${label.padEnd(6)} accepting MQTT after ${ms.toFixed(0).padStart(5)} ms; 2 s later RSS ${(rss / MiB).toFixed(0)} MiB (V8 heap used ${(heap / MiB).toFixed(0)} MiB, external ${(external / MiB).toFixed(0)} MiB)\n`,
+      `${label.padEnd(6)} accepting MQTT after ${ms.toFixed(0).padStart(5)} ms; 2 s later RSS ${(rss / MiB).toFixed(0)} MiB (main thread: V8 heap used ${(heap / MiB).toFixed(0)} MiB, external ${(external / MiB).toFixed(0)} MiB${thread})\n`,
     );
   } finally {
     child.kill('SIGTERM');

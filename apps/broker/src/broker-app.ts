@@ -4,7 +4,6 @@ import {
   createBroker,
   deduplicateEvents,
   drainRequests,
-  drainable,
   startListeners,
   type BoundListeners,
   type DhBroker,
@@ -91,7 +90,7 @@ export interface BrokerApp {
  */
 export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): BrokerApp {
   const { logger, mqttState } = deps;
-  const bus = drainable(mqttState ? deduplicateEvents(deps.bus, mqttState.once) : deps.bus);
+  const bus = mqttState ? deduplicateEvents(deps.bus, mqttState.once) : deps.bus;
   const metrics = deps.metrics ?? createMetricsRegistry({ app: 'broker' });
   registerBusMetrics(metrics, deps.bus);
   if (mqttState) observeRedis(metrics, mqttState);
@@ -204,7 +203,10 @@ export function createBrokerApp(config: BrokerConfig, deps: BrokerAppDeps): Brok
       { name: 'readiness', close: () => void (shuttingDown = true) },
       { name: 'listeners', close: () => listeners?.stopAccepting() },
       { name: 'api', close: closeApi },
-      { name: 'requests', close: () => drainRequests(bus, config, logger) },
+      {
+        name: 'requests',
+        close: () => drainRequests(() => broker?.metrics.pendingRequests ?? 0, config, logger),
+      },
       { name: 'broker', close: () => broker?.close() },
       { name: 'bus', close: () => bus.close() },
       { name: 'redis', close: () => mqttState?.close() },

@@ -19,10 +19,16 @@ async function main(): Promise<void> {
   // process starts, and during shutdown, it must not end it (Node's default for SIGHUP).
   if (config.tls) process.on('SIGHUP', () => undefined);
   const app = await startStandalone(config, { logger });
-  installGracefulShutdown({
+  const shutdown = installGracefulShutdown({
     logger,
     steps: app.shutdownSteps,
     timeoutMs: config.shutdownTimeoutMs,
+  });
+  // The gateway thread died (docs/adr/0016): no request can be answered any more. Close what is
+  // left and exit non-zero, so the supervisor restarts a whole, consistent process.
+  void app.gatewayLost.then(async () => {
+    await shutdown.shutdown('gateway thread lost');
+    process.exit(1);
   });
 }
 

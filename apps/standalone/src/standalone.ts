@@ -1,8 +1,6 @@
-import { createBroker, startListeners, type DhBroker } from '@dh-mqtt/broker';
-import { createInProcessBus, registerBusMetrics } from '@dh-mqtt/bus';
-import { acquireDataDirLock, createDeviceHive, type DeviceHivePort } from '@dh-mqtt/devicehive';
-import { openRemoteBackend } from '@dh-mqtt/devicehive-remote';
-import { createGateway } from '@dh-mqtt/gateway';
+import type { Worker } from 'node:worker_threads';
+import { createBroker, drainRequests, startListeners, type DhBroker } from '@dh-mqtt/broker';
+import { acquireDataDirLock } from '@dh-mqtt/devicehive';
 import { createApiServer } from '@dh-mqtt/http-api';
 import {
   HealthChecks,
@@ -15,6 +13,11 @@ import {
   type ShutdownStep,
   type StandaloneConfig,
 } from '@dh-mqtt/runtime';
+import {
+  startGatewayInMain,
+  startGatewayWorker,
+  type GatewaySide,
+} from './gateway-thread/gateway-thread';
 
 /** The ports actually bound (differ from the config when it asked for 0). */
 export interface StandalonePorts {
@@ -33,7 +36,19 @@ export interface StandalonePorts {
 export interface Standalone {
   readonly ports: StandalonePorts;
   readonly broker: DhBroker;
-  /** The close sequence, in order: API, listeners, broker, gateway, bus, core, health endpoint. */
+  /** Where the gateway, the core and PGlite run (`DH_GATEWAY_THREAD`, docs/adr/0016). */
+  readonly gatewayThread: 'worker' | 'main';
+  /** The gateway thread in `worker` mode (diagnostics: heap snapshots, resource usage). */
+  readonly gatewayWorker?: Worker;
+  /**
+   * Resolves with the error if the gateway thread dies while the process runs (never in `main`
+   * mode): requests are answered 503 from then on and `/readyz` says 503; main exits non-zero.
+   */
+  readonly gatewayLost: Promise<Error>;
+  /**
+   * The close sequence, in order: readiness, API, listeners, broker, bus, gateway (it drains, then
+   * the core closes; in its thread by default), health endpoint, data directory lock.
+   */
   readonly shutdownSteps: readonly ShutdownStep[];
   /** Runs `shutdownSteps` in order (each failure logged, the next step still run). */
   close(): Promise<void>;
@@ -77,65 +92,38 @@ export async function startStandalone(
     const checks = new HealthChecks();
     checks.register('started', () => ready);
     const metrics = createMetricsRegistry({ app: 'standalone' });
+    // The gateway thread's series join /metrics once it runs.
+    const gatewayMetrics: { text?: () => Promise<string> } = {};
     const http = createHttpServer({
       checks,
       metrics,
       isShuttingDown: () => shuttingDown,
+      moreMetrics: async () => (gatewayMetrics.text ? gatewayMetrics.text() : ''),
     });
     const httpPort = await listen(http, config.httpPort, config.host, 'DH_HTTP_PORT');
     started('http', () => closeServer(http));
 
-    const bus = createInProcessBus({ requestTimeoutMs: config.requestTimeoutMs });
-    let deviceHive: DeviceHivePort;
-    let startEvents: () => void = () => undefined;
-    if (remote) {
-      // docs/adr/0014: an existing DeviceHive server is the backend; no local database.
-      const backend = openRemoteBackend({
-        endpoints: remote,
-        credentials: remote.credentials,
-        timeoutMs: remote.timeoutMs,
-        jwtSecret: config.jwtSecret,
-        logger: logger.child({ component: 'remote' }),
-        registry: metrics,
-        publishEvent: (event) => bus.gateway.publishEvent(event),
-      });
-      deviceHive = backend.deviceHive;
-      startEvents = () => backend.start();
-      started('remote backend', () => backend.close());
-      checks.register('remote', () => backend.ready());
-    } else {
-      const core = await createDeviceHive({
-        dataDir: config.dataDir,
-        databaseUrl: config.databaseUrl,
-        adminPassword: config.adminPassword,
-        jwtSecret: config.jwtSecret,
-        allowDefaultAdminPassword: config.allowDefaultAdminPassword,
-        logger: logger.child({ component: 'core' }),
-        metrics,
-      });
-      deviceHive = core;
-      started('core', () => core.close());
-      checks.register('storage', () => core.ping());
-    }
+    // The gateway, the core and PGlite: in a worker thread (the default) or on this one.
+    const side = config.gatewayThread === 'main' ? startGatewayInMain : startGatewayWorker;
+    const gatewaySide = await side({ config, logger, metrics });
+    const gatewayThread = gatewaySide;
+    gatewayMetrics.text = () => gatewayThread.metricsText();
+    started('gateway', () => gatewayThread.close());
+    checks.register(gatewaySide.backend === 'remote' ? 'remote' : 'storage', () =>
+      gatewayThread.ping(),
+    );
+    const bus = gatewaySide.bus;
 
-    // The in-process bus is up while the process is.
-    registerBusMetrics(metrics, {});
-    const gateway = await createGateway({
-      deviceHive,
-      bus: bus.gateway,
-      logger: logger.child({ component: 'gateway' }),
-      requestTimeoutMs: config.requestTimeoutMs,
-      metrics,
-    });
-    started('gateway', () => gateway.close());
+    await bus.start();
+    started('bus', () => bus.close());
 
-    await bus.broker.start();
-    started('bus', () => bus.broker.close());
-
-    const broker = await createBroker({ bus: bus.broker, logger, config, metrics });
+    const broker = await createBroker({ bus, logger, config, metrics });
     started('broker', () => broker.close());
+    // Closed after the listeners and the API, before the broker: every request taken (queued
+    // behind a client's earlier ones included: QoS 1 acknowledged them) gets its reply.
+    started('requests', () => drainRequests(() => broker.metrics.pendingRequests, config, logger));
     // The remote server's events go through the bus to the broker: both serve from here on.
-    startEvents();
+    gatewaySide.startEvents();
     checks.register('broker', () => !broker.aedes.closed);
 
     const listeners = await startListeners(broker, config, { logger, metrics });
@@ -165,16 +153,22 @@ export async function startStandalone(
         wsPath: config.wsPath,
         host: config.host,
         startedInMs: Math.round(performance.now()),
+        gatewayThread: gatewaySide.thread,
       },
       'standalone listening',
     );
-    return assemble(ports, broker);
+    void gatewaySide.lost.then((err) => {
+      // Nothing answers requests any more: not ready, and the main decides to exit.
+      checks.register('gateway thread', () => false);
+      logger.fatal({ err }, 'gateway thread lost');
+    });
+    return assemble(ports, broker, gatewaySide);
   } catch (err) {
     await runSteps(logger, [...parts].reverse());
     throw err;
   }
 
-  function assemble(ports: StandalonePorts, broker: DhBroker): Standalone {
+  function assemble(ports: StandalonePorts, broker: DhBroker, side: GatewaySide): Standalone {
     const shutdownSteps: ShutdownStep[] = [
       { name: 'readiness', close: () => void (shuttingDown = true) },
       ...[...parts].reverse(),
@@ -183,6 +177,9 @@ export async function startStandalone(
     return {
       ports,
       broker,
+      gatewayThread: side.thread,
+      gatewayWorker: side.worker,
+      gatewayLost: side.lost,
       shutdownSteps,
       close: () => (closing ??= runSteps(logger, shutdownSteps)),
     };

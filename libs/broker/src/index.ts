@@ -25,7 +25,7 @@ export {
 } from './transport/start-listeners';
 export { connackFirst } from './cluster/connack-first';
 export { deduplicateEvents } from './cluster/event-dedup';
-export { drainRequests, drainable, type DrainableBus } from './requests/request-drain';
+export { drainRequests } from './requests/request-drain';
 export { onceAcrossPods, type OnceOptions } from './cluster/once-across-pods';
 export {
   createRedisMqttState,

@@ -13,6 +13,15 @@ export {
   type InProcessBus,
   type InProcessBusOptions,
 } from './in-process/in-process-bus';
+export {
+  createWorkerBrokerBus,
+  createWorkerGatewayBus,
+  type BusPort,
+  type WorkerBrokerBus,
+  type WorkerBrokerBusOptions,
+  type WorkerBusCounters,
+  type WorkerGatewayBus,
+} from './worker/worker-bus';
 export { KeyedSerialQueue } from './internal/keyed-serial-queue';
 export { wireCopy } from './internal/wire-copy';
 export {

@@ -1,5 +1,6 @@
 export {
   DEFAULTS,
+  GATEWAY_THREADS,
   LOG_FORMATS,
   LOG_LEVELS,
   loadBrokerConfig,
@@ -9,6 +10,7 @@ export {
   type BrokerConfig,
   type CoreConfig,
   type GatewayConfig,
+  type GatewayThread,
   type LogFormat,
   type LogLevel,
   type ProcessConfig,

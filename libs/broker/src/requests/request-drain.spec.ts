@@ -1,61 +1,46 @@
-import { buildRequestEnvelope } from '@dh-mqtt/bus/testing';
-import type { ReplyEnvelope } from '@dh-mqtt/bus';
 import { silentLogger } from '@dh-mqtt/runtime';
-import { FakeBrokerBus, replyTo } from '../testing';
-import { drainRequests, drainable } from './request-drain';
+import { drainRequests } from './request-drain';
 
-/** A bus whose replies wait until the test releases them. */
-function heldBus() {
-  const inner = new FakeBrokerBus();
-  const release: Array<() => void> = [];
-  inner.handler = (envelope) =>
-    new Promise<ReplyEnvelope>((resolve) => release.push(() => resolve(replyTo(envelope))));
-  return { bus: drainable(inner), release };
-}
-
-describe(drainable.name, () => {
-  it('counts the requests waiting for their reply', async () => {
-    const { bus, release } = heldBus();
-    const first = bus.request(buildRequestEnvelope());
-    const second = bus.request(buildRequestEnvelope());
-    expect(bus.inFlight()).toBe(2);
-    release.shift()?.();
-    await first;
-    expect(bus.inFlight()).toBe(1);
-    release.shift()?.();
-    await second;
-    expect(bus.inFlight()).toBe(0);
-  });
-
-  it('says drained once the last reply is in, and not when the time runs out first', async () => {
-    const { bus, release } = heldBus();
-    const request = bus.request(buildRequestEnvelope());
-    expect(await bus.drained(20)).toBe(false);
-    const drained = bus.drained(5_000);
-    release.shift()?.();
-    await request;
-    expect(await drained).toBe(true);
-  });
-});
+const limits = { requestTimeoutMs: 5_000, shutdownTimeoutMs: 10_000 };
 
 describe(drainRequests.name, () => {
-  it('returns at once when nothing is in flight', async () => {
-    const { bus } = heldBus();
+  it('returns at once when no request is pending', async () => {
     const started = Date.now();
-    await drainRequests(
-      bus,
-      { requestTimeoutMs: 5_000, shutdownTimeoutMs: 10_000 },
-      silentLogger(),
-    );
+    await drainRequests(() => 0, limits, silentLogger());
     expect(Date.now() - started).toBeLessThan(100);
   });
 
-  it('gives up after the request timeout when a reply never comes', async () => {
-    const { bus } = heldBus();
-    void bus.request(buildRequestEnvelope());
+  it('waits until the last pending request is answered, then lets its reply settle', async () => {
+    let pending = 3;
+    const answers = setInterval(() => (pending = Math.max(0, pending - 1)), 100);
     const started = Date.now();
-    await drainRequests(bus, { requestTimeoutMs: 100, shutdownTimeoutMs: 10_000 }, silentLogger());
+    await drainRequests(() => pending, limits, silentLogger());
+    clearInterval(answers);
+    expect(pending).toBe(0);
+    // three answers 100 ms apart, then the 250 ms settle
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('gives up after the request timeout when a reply never comes', async () => {
+    const started = Date.now();
+    await drainRequests(
+      () => 1,
+      { requestTimeoutMs: 100, shutdownTimeoutMs: 10_000 },
+      silentLogger(),
+    );
+    // 100 ms + 500 ms grace, then the settle
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
-    expect(bus.inFlight()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('never waits past the shutdown budget less 2 s', async () => {
+    const started = Date.now();
+    await drainRequests(
+      () => 1,
+      { requestTimeoutMs: 60_000, shutdownTimeoutMs: 2_300 },
+      silentLogger(),
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 });

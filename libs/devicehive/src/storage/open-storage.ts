@@ -14,6 +14,11 @@ export interface StorageOptions {
   dataDir?: string;
   /** Password of the bootstrap admin on a fresh database (`DH_ADMIN_PASSWORD`). */
   adminPassword?: string;
+  /**
+   * The caller holds `dataDir`'s lock (`acquireDataDirLock`) for the storage's whole life,
+   * from another thread of this process (the standalone's gateway thread, docs/adr/0016).
+   */
+  dataDirLockHeld?: boolean;
   /** Pool settings of the PostgreSQL adapter. */
   pg?: PgOptions;
   /** The app's Prometheus registry: statement durations and pool use are measured there. */
@@ -32,7 +37,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<SqlClie
     sql = openPg(options.databaseUrl, options.pg);
   } else {
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-    sql = await openPglite(options.dataDir);
+    sql = await openPglite(options.dataDir, { dataDirLockHeld: options.dataDirLockHeld });
   }
   try {
     await migrate(sql);

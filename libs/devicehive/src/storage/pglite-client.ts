@@ -63,7 +63,10 @@ function startParams(PGlite: { defaultStartParams?: unknown }): { startParams?: 
  * data directory ({@link acquireDataDirLock}, held until `close()`). Rows come back
  * with the JS types of sql-types.ts, identical to the `pg` adapter's.
  */
-export async function openPglite(dataDir?: string): Promise<SqlClient> {
+export async function openPglite(
+  dataDir?: string,
+  options: { dataDirLockHeld?: boolean } = {},
+): Promise<SqlClient> {
   const { PGlite } = await import('@electric-sql/pglite');
   const parsers = {
     [PG_OID.INT8]: parseInt8,
@@ -75,14 +78,15 @@ export async function openPglite(dataDir?: string): Promise<SqlClient> {
     await db.waitReady;
     return new PgliteSqlClient(db, db);
   }
-  // One writer per data directory (docs/security.md): refused before PGlite touches a file.
-  const lock = await acquireDataDirLock(dataDir);
+  // One writer per data directory (docs/security.md): refused before PGlite touches a file. The
+  // standalone's gateway thread opens it under the lock its main thread holds (docs/adr/0016).
+  const lock = options.dataDirLockHeld ? undefined : await acquireDataDirLock(dataDir);
   try {
     const db = new PGlite(dataDir, { parsers, ...startParams(PGlite) });
     await db.waitReady;
     return new PgliteSqlClient(db, db, lock);
   } catch (err) {
-    await lock.release();
+    await lock?.release();
     throw err;
   }
 }

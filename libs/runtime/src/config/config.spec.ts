@@ -14,12 +14,20 @@ describe(loadStandaloneConfig.name, () => {
         dataDir: './data',
         maxPacketSize: 1_048_576,
         logLevel: 'info',
+        gatewayThread: 'worker', // docs/adr/0016
       });
       expect(config.databaseUrl).toBeUndefined();
       expect(config.redisUrl).toBeUndefined();
       expect(config.kafkaBrokers).toBeUndefined();
       expect(config.jwtSecret).toBeUndefined();
       expect(config.adminPassword).toBeUndefined();
+    });
+  });
+
+  describe('when DH_GATEWAY_THREAD is set', () => {
+    it('accepts main and rejects anything but worker or main', () => {
+      expect(loadStandaloneConfig({ DH_GATEWAY_THREAD: 'main' }).gatewayThread).toBe('main');
+      expect(() => loadStandaloneConfig({ DH_GATEWAY_THREAD: 'process' })).toThrow(ConfigError);
     });
   });
 

@@ -34,6 +34,8 @@ export const DEFAULTS = Object.freeze({
   /** Requests of one client waiting behind the one in flight; more get a 429 error reply. */
   maxPendingRequests: 100,
   requestTimeoutMs: 10_000,
+  /** The embedded process's gateway, core and PGlite in a worker thread (docs/adr/0016). */
+  gatewayThread: 'worker' as 'worker' | 'main',
   connectTimeoutMs: 10_000,
   shutdownTimeoutMs: 10_000,
   /** MQTT over TLS (IANA), used when a certificate is configured. */
@@ -185,7 +187,19 @@ export interface CoreConfig {
   remote?: RemoteBackendConfig;
 }
 
-export type StandaloneConfig = BrokerConfig & CoreConfig;
+/** `DH_GATEWAY_THREAD`: where the embedded process runs the gateway, the core and PGlite. */
+export const GATEWAY_THREADS = ['worker', 'main'] as const;
+export type GatewayThread = (typeof GATEWAY_THREADS)[number];
+
+export type StandaloneConfig = BrokerConfig &
+  CoreConfig & {
+    /**
+     * `DH_GATEWAY_THREAD`: `worker` (default) runs the gateway, the core and PGlite in a worker
+     * thread behind the worker bus, so the broker and the core use a core each (docs/adr/0016);
+     * `main` keeps everything on the main thread with the in-process bus.
+     */
+    gatewayThread: GatewayThread;
+  };
 
 export interface GatewayConfig extends ProcessConfig, CoreConfig {
   /** `DH_KAFKA_BROKERS`. */
@@ -379,5 +393,9 @@ export function loadStandaloneConfig(env: Env = process.env): StandaloneConfig {
   const broker = readBroker(reader);
   // A remote call must end before the broker's own request timeout answers for it.
   const remoteTimeoutMs = Math.max(100, Math.min(8_000, broker.requestTimeoutMs - 2_000));
-  return { ...broker, ...readCore(reader, remoteTimeoutMs) };
+  return {
+    ...broker,
+    ...readCore(reader, remoteTimeoutMs),
+    gatewayThread: reader.oneOf('DH_GATEWAY_THREAD', GATEWAY_THREADS, DEFAULTS.gatewayThread),
+  };
 }

@@ -84,6 +84,34 @@ describe(createHttpServer.name, () => {
     expect(text).toMatch(/^dh_build_info\{version="\d+\.\d+\.\d+",app="test"\} 1$/m);
   });
 
+  describe('when more metrics come from elsewhere (moreMetrics)', () => {
+    async function scrapeWith(moreMetrics: () => Promise<string>): Promise<string> {
+      const other = createHttpServer({ checks, metrics: createMetricsRegistry(), moreMetrics });
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (other.address() as AddressInfo).port;
+        return await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      } finally {
+        await new Promise((resolve) => other.close(resolve));
+      }
+    }
+
+    it('appends their text to the registry’s', async () => {
+      const text = await scrapeWith(async () => 'dh_elsewhere_total 3\n');
+
+      expect(text).toMatch(/^dh_build_info\{/m);
+      expect(text.endsWith('dh_elsewhere_total 3\n')).toBe(true);
+    });
+
+    it('still answers with the registry’s own when they fail', async () => {
+      const text = await scrapeWith(async () => {
+        throw new Error('gateway thread exited');
+      });
+
+      expect(text).toMatch(/^dh_build_info\{/m);
+    });
+  });
+
   it('answers an unknown path with 404 and a POST with 405', async () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);

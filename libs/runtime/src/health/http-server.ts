@@ -7,6 +7,11 @@ export interface HttpServerDeps {
   metrics: Registry;
   /** Set once shutdown starts: readiness turns false so load balancers stop routing here. */
   isShuttingDown?: () => boolean;
+  /**
+   * Prometheus text appended to `metrics`' (series kept elsewhere, e.g. the standalone's gateway
+   * thread; names never overlap with `metrics`'). A failure leaves it out of that scrape.
+   */
+  moreMetrics?: () => Promise<string>;
 }
 
 /**
@@ -68,8 +73,13 @@ async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerRes
       const body = JSON.stringify({ status: ready ? 'ready' : 'not ready', checks });
       return send(res, ready ? 200 : 503, 'application/json', body);
     }
-    case '/metrics':
-      return send(res, 200, deps.metrics.contentType, await deps.metrics.metrics());
+    case '/metrics': {
+      const [own, more] = await Promise.all([
+        deps.metrics.metrics(),
+        deps.moreMetrics?.().catch(() => '') ?? '',
+      ]);
+      return send(res, 200, deps.metrics.contentType, own + more);
+    }
     default:
       return send(res, 404, 'text/plain', 'not found\n');
   }

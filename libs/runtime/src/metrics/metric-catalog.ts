@@ -93,6 +93,35 @@ export const METRICS: readonly MetricSpec[] = [
     roles: ALL,
     owner: 'libs/bus/src/metrics/bus-metrics.ts',
   },
+  // The standalone's gateway thread (DH_GATEWAY_THREAD=worker, the default; docs/adr/0016)
+  {
+    name: 'dh_worker_bus_messages_total',
+    type: 'counter',
+    labels: ['direction'],
+    roles: ['standalone'],
+    owner: 'apps/standalone/src/gateway-thread/gateway-thread.ts',
+  },
+  {
+    name: 'dh_worker_bus_batches_total',
+    type: 'counter',
+    labels: ['direction'],
+    roles: ['standalone'],
+    owner: 'apps/standalone/src/gateway-thread/gateway-thread.ts',
+  },
+  {
+    name: 'dh_gateway_thread_event_loop_utilization',
+    type: 'gauge',
+    labels: [],
+    roles: ['standalone'],
+    owner: 'apps/standalone/src/gateway-thread/gateway-thread.ts',
+  },
+  {
+    name: 'dh_gateway_thread_heap_used_bytes',
+    type: 'gauge',
+    labels: [],
+    roles: ['standalone'],
+    owner: 'apps/standalone/src/gateway-worker.ts',
+  },
   {
     name: 'dh_bus_errors_total',
     type: 'counter',

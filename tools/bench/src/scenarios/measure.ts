@@ -1,7 +1,7 @@
 import type { JobSpec, LoadResult, RunTiming } from '../load/load.types';
 import { summarize, WorkerPool } from '../load/worker-pool';
 import { ratioSpread, spread } from '../report/stats';
-import { CpuMeter, ProcessGroupMeter } from '../systems/proc-stat';
+import { CpuMeter, ProcessGroupMeter, threadCpuSeconds } from '../systems/proc-stat';
 import type { RunningSystem } from '../systems/system';
 import type { Measurement, Row, TargetCheck } from './scenario.types';
 
@@ -33,16 +33,23 @@ export async function measure(request: RunRequest): Promise<Measurement> {
   const groups = Object.entries(request.meters ?? {}).map(
     ([name, pids]) => [name, new ProcessGroupMeter(pids)] as const,
   );
+  // One process: its main thread apart (the standalone's broker side; the rest is its gateway
+  // thread and Node's helper threads).
+  const mainPid = request.system.meteredPids ? undefined : request.system.pid;
+  let threadsAtStart = new Map<number, number>();
+  let threadSplit: { main: number; busiestOther: number; rest: number } | undefined;
   let cpu: { cpuSeconds: number; coreShare: number } | undefined;
   const groupCpu: Record<string, number> = {};
   try {
     const results = await pool.run(request.timing, {
       begin: () => {
+        if (mainPid !== undefined) threadsAtStart = threadCpuSeconds(mainPid);
         meter.start();
         for (const [, group] of groups) group.begin();
       },
       end: () => {
         cpu = meter.stop();
+        if (mainPid !== undefined) threadSplit = splitThreads(mainPid, threadsAtStart);
         for (const [name, group] of groups) groupCpu[name] = group.end();
       },
     });
@@ -60,6 +67,13 @@ export async function measure(request: RunRequest): Promise<Measurement> {
       errorSample: summary.errorSample,
       cpuUsPerMsg: cpu && messages ? round((cpu.cpuSeconds * 1e6) / messages) : null,
       brokerCores: cpu ? round(cpu.coreShare) : null,
+      ...(threadSplit && messages
+        ? {
+            cpuUsPerMsgMainThread: round((threadSplit.main * 1e6) / messages),
+            cpuUsPerMsgBusiestOtherThread: round((threadSplit.busiestOther * 1e6) / messages),
+            cpuUsPerMsgOtherThreads: round((threadSplit.rest * 1e6) / messages),
+          }
+        : {}),
       pushes: summary.pushes ?? null,
       ...(groups.length
         ? {
@@ -77,6 +91,27 @@ export async function measure(request: RunRequest): Promise<Measurement> {
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * CPU seconds since `before` of a process's main thread, of its busiest other thread (the
+ * standalone's gateway thread when it runs one) and of all the rest (V8's GC and compiler
+ * helpers, libuv's pool).
+ */
+function splitThreads(
+  pid: number,
+  before: ReadonlyMap<number, number>,
+): { main: number; busiestOther: number; rest: number } {
+  let main = 0;
+  const others: number[] = [];
+  for (const [tid, seconds] of threadCpuSeconds(pid)) {
+    const used = seconds - (before.get(tid) ?? 0);
+    if (tid === pid) main = used;
+    else others.push(used);
+  }
+  others.sort((a, b) => b - a);
+  const busiestOther = others[0] ?? 0;
+  return { main, busiestOther, rest: others.slice(1).reduce((sum, s) => sum + s, 0) };
 }
 
 /** Replies and pushes the clients of each broker URL received in the window (workers = specs). */

@@ -29,6 +29,12 @@ export interface Measurement {
   cpuUsPerMsg: number | null;
   /** Broker CPU over the window as a share of one core. */
   brokerCores: number | null;
+  /** Of `cpuUsPerMsg`, the main thread's (one-process systems: the standalone's broker side). */
+  cpuUsPerMsgMainThread?: number;
+  /** Of `cpuUsPerMsg`, the busiest other thread's (the standalone's gateway thread, if any). */
+  cpuUsPerMsgBusiestOtherThread?: number;
+  /** Of `cpuUsPerMsg`, all other threads' (V8's GC and compiler helpers, libuv's pool). */
+  cpuUsPerMsgOtherThreads?: number;
   pushes?: { perSec: number; loss: number; latencyMs: Percentiles } | null;
   extra?: Record<string, number | string | null>;
   /** CPU µs per counted message of each extra process group (Kafka, Redis, PostgreSQL, a pod). */

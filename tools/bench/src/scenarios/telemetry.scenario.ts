@@ -57,7 +57,8 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
       rate: 'acked',
     });
     ctx.log(
-      `  telemetry r${round} ${variant}: ${m.perSec} inserts/s, push p99 ${m.pushes?.latencyMs.p99 ?? '–'} ms`,
+      `  telemetry r${round} ${variant}: ${m.perSec} inserts/s, push p99 ${m.pushes?.latencyMs.p99 ?? '–'} ms, ` +
+        `CPU µs/insert ${m.cpuUsPerMsg} (main thread ${m.cpuUsPerMsgMainThread ?? '–'}, busiest other thread ${m.cpuUsPerMsgBusiestOtherThread ?? '–'}, the rest ${m.cpuUsPerMsgOtherThreads ?? '–'}), errors ${m.errors}`,
     );
     measurements.push(m);
     return m;

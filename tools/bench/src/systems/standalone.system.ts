@@ -22,7 +22,8 @@ export interface StandaloneOptions {
 }
 
 /**
- * Our embedded product (broker with every hook, in-process bus, NestJS gateway, core on PGlite)
+ * Our embedded product (broker with every hook, NestJS gateway, core on PGlite: in a worker
+ * thread, or with `DH_GATEWAY_THREAD=main` in the bench's environment on the main thread)
  * as its own process, built by `tools/bench/run.mjs`, on free ports and a fresh data directory.
  */
 export async function startStandalone(
@@ -56,7 +57,11 @@ export async function startStandalone(
     pid: proc.pid,
     credentials: BOOTSTRAP_ADMIN,
     settings: {
-      process: 'embedded (broker + in-process bus + gateway + PGlite)',
+      // DH_GATEWAY_THREAD passes through from the bench's environment (docs/adr/0016).
+      process:
+        process.env['DH_GATEWAY_THREAD'] === 'main'
+          ? 'embedded (broker + in-process bus + gateway + PGlite, one thread)'
+          : 'embedded (broker; worker bus; gateway + PGlite in a worker thread)',
       hooks: 'all (authenticate, authorizePublish/Subscribe/Forward)',
       tcpNoDelay: true,
       login: 'every client logs in as dhadmin',
