@@ -49,8 +49,10 @@ describe('remote pushes to MQTT subscribers of a front instance', () => {
   beforeAll(async () => {
     await remote.start();
     remoteToken = await remote.login();
-    await front.start();
+    // The gateway on the main thread: its in-process bus is the one captured above.
+    await front.start({ DH_GATEWAY_THREAD: 'main' });
     frontBus = mockBuses[mockBuses.length - 1];
+    if (!frontBus) throw new Error('the front instance did not create an in-process bus');
     // The front's users: a CLIENT of network 1 (the sample device's) and one of another network.
     const admin = { token: await front.login() };
     const other = (
