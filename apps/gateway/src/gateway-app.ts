@@ -15,7 +15,13 @@ import {
   type DeviceHive,
   type DeviceHivePort,
 } from '@dh-mqtt/devicehive';
-import { openRemoteBackend, type RemoteBackend } from '@dh-mqtt/devicehive-remote';
+import {
+  createRemoteEventStream,
+  leasedStreamFactory,
+  openRemoteBackend,
+  type RemoteBackend,
+  type StreamLeaseFactory,
+} from '@dh-mqtt/devicehive-remote';
 import { createGateway, type Gateway } from '@dh-mqtt/gateway';
 import {
   HealthChecks,
@@ -45,6 +51,11 @@ export interface GatewayAppDeps {
   retry?: { initialMs: number; maxMs: number };
   /** The pod's Prometheus registry, shared with the bus's Kafka metrics; a new one by default. */
   metrics?: Registry;
+  /**
+   * Remote mode in a cluster: the Kafka lease that lets one gateway pod run the remote event
+   * stream (docs/adr/0015); without it, this pod runs the stream alone.
+   */
+  leaseEvents?: StreamLeaseFactory;
 }
 
 /** A gateway pod, built: the health endpoint listens at once, the rest comes with `start()`. */
@@ -99,6 +110,9 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
         logger: logger.child({ component: 'remote' }),
         registry: metrics,
         publishEvent: (event) => bus.publishEvent(event),
+        ...(deps.leaseEvents
+          ? { eventStreamFactory: leasedStreamFactory(deps.leaseEvents, createRemoteEventStream) }
+          : {}),
       })
     : undefined;
   let gateway: Gateway | undefined;

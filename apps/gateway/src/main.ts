@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createKafkaGatewayBus, KafkaMetrics } from '@dh-mqtt/bus';
+import { createKafkaGatewayBus, createKafkaLease, KAFKA_LEASES, KafkaMetrics } from '@dh-mqtt/bus';
 import {
   ConfigError,
   createLogger,
@@ -52,7 +52,21 @@ async function main(): Promise<void> {
   if (!config.redisUrl) {
     logger.info('DH_REDIS_URL is not set: every reply goes over Kafka (docs/adr/0013)');
   }
-  const app = createGatewayApp(config, { bus, logger, metrics });
+  // Remote mode: one gateway pod of the deployment runs the server's event stream (docs/adr/0015).
+  const brokers = config.kafkaBrokers;
+  const leaseEvents = config.remote
+    ? (hooks: { onAcquired(): void; onReleased(): Promise<void> }) =>
+        createKafkaLease({
+          brokers,
+          namespace: cluster.kafkaNamespace,
+          sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
+          ...cluster.kafkaSecurity,
+          logger: logger.child({ component: 'remote-events-lease' }),
+          lease: KAFKA_LEASES.remoteEvents,
+          ...hooks,
+        })
+    : undefined;
+  const app = createGatewayApp(config, { bus, logger, metrics, leaseEvents });
   await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }
 

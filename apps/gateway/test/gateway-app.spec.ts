@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { WebSocketServer } from 'ws';
 import { BUS_SCHEMA_VERSION, createInProcessBus } from '@dh-mqtt/bus';
 import { DataDirInUseError, DefaultAdminPasswordError, type DeviceHive } from '@dh-mqtt/devicehive';
 import { openTestDeviceHive } from '@dh-mqtt/devicehive/testing';
@@ -121,9 +122,28 @@ describe(createGatewayApp.name, () => {
       const server = createServer((req, res) => {
         seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`);
         if (!up) return void res.writeHead(503).end();
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+        // The event stream's login (docs/adr/0015) and what its first connection reads.
+        if (req.url === '/auth/rest/token') {
+          return void res.end(JSON.stringify({ accessToken: 'a.b.c', refreshToken: 'r' }));
+        }
         res.end(JSON.stringify(req.url === '/api/rest/info' ? { apiVersion: '4.1.0' } : {}));
       });
+      // The event stream's WebSocket: every request answered, subscriptions with an id.
+      const wss = new WebSocketServer({ server });
+      wss.on('connection', (socket) =>
+        socket.on('message', (data) => {
+          const request = JSON.parse(String(data)) as Record<string, unknown>;
+          socket.send(
+            JSON.stringify({
+              action: request['action'],
+              requestId: request['requestId'],
+              status: 'success',
+              subscriptionId: 1,
+            }),
+          );
+        }),
+      );
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const address = server.address();
       const remotePort = typeof address === 'object' && address ? address.port : 0;
@@ -146,6 +166,12 @@ describe(createGatewayApp.name, () => {
         await app.start();
         await bus.broker.start();
 
+        // Ready once the server answers and the event stream is connected (it starts in the
+        // background).
+        const until = Date.now() + 10_000;
+        while ((await readyz()) !== 200 && Date.now() < until) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         expect(await readyz()).toBe(200);
         const reply = await bus.broker.request({
           v: BUS_SCHEMA_VERSION,
@@ -158,6 +184,7 @@ describe(createGatewayApp.name, () => {
         });
         expect(reply.reply).toMatchObject({ status: 'success', info: { apiVersion: '4.1.0' } });
         expect(seen).toContain('GET /api/rest/info -');
+        expect(seen).toContain('POST /auth/rest/token -');
         const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
         expect(metrics).toContain(
           'dh_remote_requests_total{action="server/info",status="200",app="gateway"}',
@@ -167,6 +194,8 @@ describe(createGatewayApp.name, () => {
       } finally {
         for (const step of app.shutdownSteps) await step.close();
         await bus.broker.close();
+        for (const socket of wss.clients) socket.terminate();
+        wss.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }

@@ -80,6 +80,37 @@ describe('REST long polling and pushes across faces', () => {
     ]);
   });
 
+  it('replays and wakes up with updates of commands inserted before timestamp, as the reference does', async () => {
+    const old = await server.rest('POST', `${base}/command`, { token, body: { command: 'older' } });
+    const id = old.json['id'] as number;
+    await after(20);
+    const since = new Date().toISOString().slice(0, 23);
+    await after(20);
+    await server.rest('PUT', `${base}/command/${id}`, { token, body: { status: 'replayed' } });
+    const query = `returnUpdatedCommands=true&names=older&timestamp=${since}`;
+    expect(
+      (
+        await server.rest(
+          'GET',
+          `/api/rest/device/command/poll?networkIds=1&${query}&waitTimeout=0`,
+          {
+            token,
+          },
+        )
+      ).body,
+    ).toEqual([expect.objectContaining({ id, status: 'replayed' })]);
+    // Live: a later update of the same (older) command wakes the poll up.
+    const later = new Date(Date.now() + 10).toISOString().slice(0, 23);
+    const poll = server.rest(
+      'GET',
+      `${base}/command/poll?returnUpdatedCommands=true&names=older&timestamp=${later}&waitTimeout=30`,
+      { token },
+    );
+    await after(300);
+    await server.rest('PUT', `${base}/command/${id}`, { token, body: { status: 'live' } });
+    expect((await poll).body).toEqual([expect.objectContaining({ id, status: 'live' })]);
+  });
+
   it('polls a list of devices, leaving out the ones that do not exist', async () => {
     const list = `deviceId=${SAMPLE_DEVICE},no-such-device&names=listed&waitTimeout=30`;
     const poll = server.rest('GET', `/api/rest/device/notification/poll?${list}`, { token });

@@ -3,6 +3,7 @@ import type { BrokerConfig, Logger } from '@dh-mqtt/runtime';
 import type { Aedes } from 'aedes';
 import type { BrokerLimits, LimitSettings } from './limits/broker-limits';
 import type { BrokerMetrics } from './metrics/broker-metrics';
+import type { CommandOrigins } from './pushes/command-origins';
 import type { PushInterest } from './pushes/push-interest';
 import type { SessionRegistry } from './session/session-registry';
 
@@ -44,4 +45,9 @@ export interface BrokerContext {
    * `startPushes` (held by push targets, subscribe requests and private filters).
    */
   pushInterest: PushInterest;
+  /**
+   * Who inserted which command through this pod, for command updates without an origin (a remote
+   * DeviceHive's, docs/adr/0015).
+   */
+  readonly commandOrigins: CommandOrigins;
 }

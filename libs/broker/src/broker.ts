@@ -17,6 +17,7 @@ import { limitOfflineQueue } from './limits/offline-queue';
 import { startSessionExpiry, type SessionClock } from './limits/session-expiry';
 import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
 import { BrokerMetrics, type DropReason } from './metrics/broker-metrics';
+import { CommandOrigins, registerCommandOrigins } from './pushes/command-origins';
 import { listenDeviceEvents, type DeviceEventListener } from './pushes/device-event-feed';
 import { startPushes } from './pushes/start-pushes';
 import { handleFaceRequest } from './requests/face-request';
@@ -94,7 +95,9 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     metrics,
     aedes: undefined as unknown as Aedes,
     pushInterest: ALWAYS_LISTENING,
+    commandOrigins: new CommandOrigins(),
   };
+  if (deps.metrics) registerCommandOrigins(deps.metrics, ctx.commandOrigins);
   const aedes = new DhAedes(
     {
       id,

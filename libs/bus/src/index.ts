@@ -27,6 +27,7 @@ export { wireCopy } from './internal/wire-copy';
 export {
   KAFKA_GROUPS,
   KAFKA_HEADERS,
+  KAFKA_LEASES,
   KAFKA_SCHEMA_HEADER_VALUE,
   KAFKA_TOPICS,
   namespaced,
@@ -58,3 +59,4 @@ export {
   type ObservableBus,
 } from './metrics/bus-metrics';
 export { registerKafkaBusMetrics, registerReplyMetrics } from './kafka/kafka-bus-metrics';
+export { createKafkaLease, type KafkaLease, type KafkaLeaseOptions } from './kafka/kafka-lease';

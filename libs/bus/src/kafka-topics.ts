@@ -77,6 +77,20 @@ export const KAFKA_HEADERS = {
   eventKind: 'dh-event-kind',
 } as const;
 
+/**
+ * Leases (docs/kafka-topics.md): a one-partition topic that never carries a record; the member of
+ * the lease's consumer group that Kafka assigns the partition to holds the lease. Used where
+ * exactly one pod of a deployment may run something: the remote DeviceHive event stream
+ * (docs/adr/0015), whose events would otherwise reach the event topic once per pod.
+ */
+export const KAFKA_LEASES = {
+  remoteEvents: {
+    name: 'dh.remote-events-lease.v1',
+    group: 'dh.remote-events-lease.v1',
+    defaultPartitions: 1,
+  },
+} as const satisfies Record<string, { name: string; group: string; defaultPartitions: 1 }>;
+
 /** The value of the `dh-schema` header this code writes and accepts. */
 export const KAFKA_SCHEMA_HEADER_VALUE = String(BUS_SCHEMA_VERSION);
 

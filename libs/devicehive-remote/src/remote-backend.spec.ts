@@ -20,6 +20,9 @@ class StreamDouble implements RemoteEventStream {
   isConnected() {
     return this.connected;
   }
+  lastEventAt() {
+    return null;
+  }
   async close() {
     this.closed = true;
   }
@@ -81,14 +84,18 @@ describe(openRemoteBackend.name, () => {
 
   it('is not ready while the server does not answer GET /info', async () => {
     server.handler = () => ({ status: 503 });
+    // The event stream connected: readiness then follows GET /info alone.
+    const stream = new StreamDouble();
+    stream.connected = true;
     const backend = openRemoteBackend({
       endpoints: { restUrl: server.restUrl, authUrl: server.authUrl, wsUrl: 'ws://unused' },
       credentials: { refreshToken: 'r' },
       timeoutMs: 1_000,
       logger,
       publishEvent: async () => undefined,
+      eventStreamFactory: () => stream,
     });
-    expect(backend.events).toBeNull();
+    expect(backend.events).toBe(stream);
     expect(await backend.ready()).toBe(false);
     server.handler = () => ({ status: 200, body: {} });
     expect(await backend.ready()).toBe(true);

@@ -10,16 +10,13 @@ import type {
   ServiceCredentials,
 } from './events/remote-event-stream.port';
 import { createRemoteDeviceHive } from './remote-devicehive';
+import { createRemoteEventStream } from './events/remote-event-stream';
 
 /** Builds the remote event stream (the events half of the backend, `./events/`). */
 export type RemoteEventStreamFactory = (options: RemoteEventStreamOptions) => RemoteEventStream;
 
-/**
- * MERGE POINT (issue 16): the one place the event stream is created. Connect it to
- * `createRemoteEventStream` of `./events/` when that exists; until then the backend runs without
- * the stream (actions work, pushes of the server's events do not) and says so at start.
- */
-const EVENT_STREAM_FACTORY: RemoteEventStreamFactory | undefined = undefined;
+/** The one place the event stream is created (docs/adr/0015). */
+const EVENT_STREAM_FACTORY: RemoteEventStreamFactory | undefined = createRemoteEventStream;
 
 export interface RemoteBackendOptions {
   endpoints: RemoteEndpoints;
@@ -40,7 +37,7 @@ export interface RemoteBackendOptions {
 /** The remote backend of a process: the DeviceHive port and the server's event stream. */
 export interface RemoteBackend {
   readonly deviceHive: DeviceHivePort;
-  /** Null while the events half is not connected (see the merge point above). */
+  /** The server's event stream (docs/adr/0015); null only when a test factory gives none. */
   readonly events: RemoteEventStream | null;
   /**
    * Starts the event stream in the background, once the bus that `publishEvent` feeds serves:

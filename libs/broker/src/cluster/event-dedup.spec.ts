@@ -1,6 +1,6 @@
 import type { DeviceEvent } from '@dh-mqtt/protocol';
 import { FakeBrokerBus } from '../testing';
-import { deduplicateEvents } from './event-dedup';
+import { canonicalJson, deduplicateEvents } from './event-dedup';
 
 const event = (id: number): DeviceEvent => ({
   kind: 'notification/insert',
@@ -28,6 +28,44 @@ describe(deduplicateEvents.name, () => {
       for (const e of [event(1), event(1), event(2), event(1)]) await inner.eventHandlers[0](e);
 
       expect(seen).toEqual([1, 2]);
+    });
+  });
+
+  describe('when the same event comes with its parameters in another key order', () => {
+    it('hands it to the handler once (a live push and a replay of a remote DeviceHive, with or without origin)', async () => {
+      const done = new Set<string>();
+      const once = async (key: string, work: () => Promise<void>) => {
+        if (done.has(key)) return false;
+        done.add(key);
+        await work();
+        return true;
+      };
+      const inner = new FakeBrokerBus();
+      const seen: unknown[] = [];
+      deduplicateEvents(inner, once).onEvent((e) => void seen.push(e.data['parameters']));
+      const live = {
+        ...event(7),
+        data: { id: 7, parameters: { from: 'a', seq: 1, n: { b: 1, a: 2 } } },
+      };
+      const replay = {
+        ...event(7),
+        data: { id: 7, parameters: { seq: 1, from: 'a', n: { a: 2, b: 1 } } },
+      };
+
+      const withOrigin = { ...replay, originClientId: 'c1' };
+      for (const e of [
+        live,
+        replay,
+        withOrigin,
+        { ...event(7), data: { id: 7, parameters: { seq: 2 } } },
+      ]) {
+        await inner.eventHandlers[0](e);
+      }
+
+      expect(seen).toEqual([live.data.parameters, { seq: 2 }]);
+      expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: null })).toBe(
+        '{"a":null,"b":[{"c":2,"d":1}]}',
+      );
     });
   });
 });

@@ -24,7 +24,8 @@ const PUSH_KIND_INDEX = { notification: 0, command: 1, command_update: 2 } as co
  * - event topics: sessions whose principal may see that device's events, per subscriber and per
  *   event (docs/topics/notification.md); `dh/command_update` routed by filter only to the
  *   connection whose client id inserted the command (a persistent session resumed under that id
- *   included); pushes written directly (request-made subscriptions) were matched when pushed;
+ *   included; for an update without origin, a remote DeviceHive's, the one this pod remembers,
+ *   docs/adr/0015); pushes written directly (request-made subscriptions) were matched when pushed;
  * - any other `dh/...`: never. Ordinary and `$` topics: as routed.
  * Every verdict is counted (`BrokerMetrics`): a message sent, a push with its latency, or a drop.
  */
@@ -62,9 +63,10 @@ export function createAuthorizeForward(ctx: BrokerContext): AuthorizeForward {
         if (event.kind !== 'command_update' || isDirectPacket(packet as RoutedPacket)) {
           return pushed(packet, event.kind);
         }
-        return commandOriginOf(packet as RoutedPacket) === client.id
-          ? pushed(packet, event.kind)
-          : denied();
+        const origin =
+          commandOriginOf(packet as RoutedPacket) ??
+          ctx.commandOrigins.originOfPacket(packet as RoutedPacket);
+        return origin === client.id ? pushed(packet, event.kind) : denied();
       }
     }
   };

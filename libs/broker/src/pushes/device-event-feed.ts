@@ -26,7 +26,7 @@ export async function listenDeviceEvents(
     try {
       const topic = parseTopic(packet.topic);
       if ('networkId' in topic && topic.owner === null) {
-        const event = eventOfPacket(topic as EventTopic, packet);
+        const event = eventOfPacket(topic as EventTopic, packet, ctx.commandOrigins);
         if (event !== null) listener(event);
       }
     } catch (err) {

@@ -7,6 +7,7 @@ import {
   type JsonObject,
 } from '@dh-mqtt/protocol';
 import type { PublishPacket } from 'aedes';
+import type { CommandOrigins } from './command-origins';
 import { pushPayload } from './push-payload';
 
 /** A publish packet with aedes' routing fields, as the hooks and listeners see it. */
@@ -62,9 +63,14 @@ export function commandOriginOf(packet: RoutedPacket): string | null {
 
 /**
  * The event carried by a fabric packet (its topic already parsed): the inverse of
- * {@link eventPacket}. Null when the payload is not a push of that topic's kind.
+ * {@link eventPacket}. Null when the payload is not a push of that topic's kind. A command update
+ * without origin gets the one `origins` remembers, if any (docs/adr/0015).
  */
-export function eventOfPacket(topic: EventTopic, packet: RoutedPacket): DeviceEvent | null {
+export function eventOfPacket(
+  topic: EventTopic,
+  packet: RoutedPacket,
+  origins?: CommandOrigins,
+): DeviceEvent | null {
   const kind = EVENT_KIND_OF_TOPIC[topic.kind];
   let push: unknown;
   try {
@@ -85,6 +91,8 @@ export function eventOfPacket(topic: EventTopic, packet: RoutedPacket): DeviceEv
     deviceId: topic.deviceId,
     name: topic.name,
     data: data as JsonObject,
-    originClientId: commandOriginOf(packet),
+    originClientId:
+      commandOriginOf(packet) ??
+      (kind === 'command/update' ? (origins?.originOf((data as JsonObject)['id']) ?? null) : null),
   };
 }

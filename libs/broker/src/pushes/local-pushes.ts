@@ -42,7 +42,7 @@ function deliverLocally(ctx: BrokerContext, packet: RoutedPacket): void {
   if (targets.length === 0) return;
   const topic = parseTopic(packet.topic);
   if (!('networkId' in topic) || topic.owner !== null) return;
-  const event = eventOfPacket(topic as EventTopic, packet);
+  const event = eventOfPacket(topic as EventTopic, packet, ctx.commandOrigins);
   if (event === null) return;
   for (const session of targets) {
     const client = session.client;

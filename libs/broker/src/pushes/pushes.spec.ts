@@ -3,6 +3,7 @@ import {
   Inbox,
   acceptLogins,
   grantedQos,
+  replyTo,
   startTestBroker,
   type Received,
   type TestBroker,
@@ -178,6 +179,36 @@ describe(publishEvent.name, () => {
         subscriptionId: null,
       });
       expect(topics(otherInbox.messages)).toEqual(['dh/command/1/1/d1/light']);
+    });
+
+    it('pushes an update without origin (a remote DeviceHive) to the session that inserted it here', async () => {
+      const [origin, originInbox] = await user('origin', 'admin');
+      const [other, otherInbox] = await user('other', 'admin');
+      await subscribe(origin, 'dh/command_update/#', 'dh/response/command/insert@origin');
+      await subscribe(other, 'dh/command_update/#');
+      t.bus.handler = async (envelope) =>
+        replyTo(envelope, { command: { id: 9001, timestamp: 'T', lastUpdated: 'T', userId: 1 } });
+      await origin.publishAsync(
+        'dh/request',
+        JSON.stringify({ action: 'command/insert', requestId: 1, deviceId: 'd1', command: {} }),
+        { qos: 1 },
+      );
+      expect((await originInbox.next()).topic).toBe('dh/response/command/insert@origin');
+      const update = commandEvent('command/update', null);
+      update.data['id'] = 9001;
+
+      await t.bus.emit(update);
+      await t.bus.emit(commandEvent('command/update', null)); // another command: nobody's
+
+      await settle();
+      expect(originInbox.messages.slice(1)).toEqual([
+        {
+          topic: 'dh/command_update/1/1/d1/light',
+          qos: 1,
+          payload: { action: 'command/update', command: update.data, subscriptionId: null },
+        },
+      ]);
+      expect(otherInbox.messages).toEqual([]);
     });
 
     it('pushes an update whose origin is unknown to nobody', async () => {

@@ -89,6 +89,11 @@ export async function forwardRequest(
   try {
     const replied = await sendToGateway(ctx, buildEnvelope(ctx, session, request));
     applyEffect(session, replied);
+    if (request.action === 'command/insert' && replied.reply.status === 'success') {
+      // For updates that come back without an origin (a remote DeviceHive's, docs/adr/0015).
+      const command = replied.reply['command'] as { id?: unknown } | undefined;
+      ctx.commandOrigins.record(command?.id, session.clientId);
+    }
     return replied.reply;
   } finally {
     // A successful subscription made the session a push target, which holds its own.

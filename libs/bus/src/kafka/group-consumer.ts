@@ -34,6 +34,8 @@ export interface GroupConsumerOptions {
   onJoin?(partitions: number[], consumer: Consumer): void;
   /** Joined or left the group (readiness). */
   onStateChange?(): void;
+  /** A rebalance began: the partitions held so far are about to be revoked. */
+  onRebalancing?(): void;
   /** Called with every consumer created (metrics: `KafkaInstrumentation.instrumentConsumer`). */
   instrument?(consumer: Consumer): void;
   /**
@@ -203,6 +205,7 @@ export class GroupConsumer {
       if (!payload.restart) this.scheduleRecreate();
     });
     consumer.on(consumer.events.STOP, () => this.setJoined(false));
+    consumer.on(consumer.events.REBALANCING, () => this.options.onRebalancing?.());
     return consumer;
   }
 

@@ -154,9 +154,16 @@ async function collect(
   }
 }
 
-/** Epoch ms of a timestamp as the API writes or accepts it (no zone = UTC). */
+/**
+ * Epoch ms of a timestamp as the API writes or accepts it (no zone = UTC); of an event, its
+ * `timestamp`, or for a command update its `lastUpdated` (the reference filters updated commands
+ * by when they were updated, not inserted).
+ */
 function epochOf(value: string | DeviceEvent): number {
-  const text = typeof value === 'string' ? value : String(value.data['timestamp']);
+  const text =
+    typeof value === 'string'
+      ? value
+      : String(value.data[value.kind === 'command/update' ? 'lastUpdated' : 'timestamp']);
   const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(text) || !text.includes('T') ? text : `${text}Z`;
   const parsed = /^\d+$/.test(text) ? Number(text) : Date.parse(zoned);
   return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;

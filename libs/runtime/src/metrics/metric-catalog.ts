@@ -24,6 +24,7 @@ const GATEWAY: readonly MetricRole[] = ['standalone', 'gateway'];
 
 const BROKER_METRICS = 'libs/broker/src/metrics/broker-metrics.ts';
 const API_METRICS = 'libs/http-api/src/metrics/api-metrics.ts';
+const REMOTE_STREAM_METRICS = 'libs/devicehive-remote/src/events/stream-metrics.ts';
 const REMOTE_METRICS = 'libs/devicehive-remote/src/metrics/remote-metrics.ts';
 
 /**
@@ -266,6 +267,32 @@ export const METRICS: readonly MetricSpec[] = [
     roles: BROKER,
     owner: BROKER_METRICS,
   },
+  {
+    name: 'dh_command_origins',
+    type: 'gauge',
+    labels: [],
+    roles: BROKER,
+    owner: 'libs/broker/src/pushes/command-origins.ts',
+  },
+  // remote DeviceHive: the event stream (docs/adr/0015)
+  ...(
+    [
+      ['dh_remote_events_total', 'counter', ['kind', 'source']],
+      ['dh_remote_events_dropped_total', 'counter', ['reason']],
+      ['dh_remote_stream_connected', 'gauge', []],
+      ['dh_remote_stream_reconnects_total', 'counter', []],
+      ['dh_remote_events_caught_up_total', 'counter', ['kind']],
+      ['dh_remote_stream_gaps_total', 'counter', []],
+      ['dh_remote_event_delivery_failures_total', 'counter', []],
+    ] as const
+  ).map(([name, type, labels]): MetricSpec => ({
+    name,
+    type,
+    labels,
+    roles: GATEWAY,
+    when: 'remote',
+    owner: REMOTE_STREAM_METRICS,
+  })),
   // TLS
   {
     name: 'dh_tls_certificate_reloads_total',
