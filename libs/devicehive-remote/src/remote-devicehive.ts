@@ -6,12 +6,11 @@ import {
   type SubscriptionIdGenerator,
 } from '@dh-mqtt/devicehive';
 import {
+  checkAccess,
   DhError,
   findAction,
-  hasPermission,
   isDhError,
   type ActionName,
-  type ActionSpec,
   type JsonObject,
   type Principal,
 } from '@dh-mqtt/protocol';
@@ -57,18 +56,6 @@ export interface RemoteDeviceHiveOptions {
   now?: () => Date;
   /** Subscription ids (tests). */
   subscriptionIds?: SubscriptionIdGenerator;
-}
-
-/** docs/api/README.md steps 2–3, repeated here so that no caller of the port can skip them. */
-function authorize(spec: ActionSpec, principal: Principal | null): void {
-  if (!spec.needsAuth) return;
-  if (principal == null) throw new DhError('DH_ERR_UNAUTHORIZED');
-  const required = spec.permission;
-  if (required == null) return;
-  const options = typeof required === 'string' ? [required] : required;
-  if (!options.some((permission) => hasPermission(principal, permission))) {
-    throw new DhError('DH_ERR_ACCESS_DENIED');
-  }
 }
 
 /**
@@ -176,7 +163,8 @@ export function createRemoteDeviceHive(options: RemoteDeviceHiveOptions): Device
       throw new DhError('DH_ERR_ILLEGAL_ACTION', String(action));
     }
     try {
-      authorize(spec, context.principal);
+      // docs/api/README.md steps 1–3 again, so that no caller of the port can skip them.
+      checkAccess(spec, context.principal);
       if (action === 'authenticate') {
         const token = request['token'];
         const principal = await authenticateRemote(
