@@ -21,4 +21,3 @@ export {
   type RemoteBackendOptions,
   type RemoteEventStreamFactory,
 } from './remote-backend';
-export { CommandOrigins } from './command-origins';

@@ -1,7 +1,6 @@
 import type { DeviceHivePort } from '@dh-mqtt/devicehive';
 import type { DeviceEvent } from '@dh-mqtt/protocol';
 import type { Registry } from 'prom-client';
-import { CommandOrigins } from './command-origins';
 import type {
   RemoteEndpoints,
   RemoteEventStream,
@@ -55,14 +54,12 @@ export interface RemoteBackend {
  * inserted the command through this process). `start()` starts the stream.
  */
 export function openRemoteBackend(options: RemoteBackendOptions): RemoteBackend {
-  const origins = new CommandOrigins();
   const deviceHive = createRemoteDeviceHive({
     endpoints: options.endpoints,
     timeoutMs: options.timeoutMs,
     jwtSecret: options.jwtSecret,
     logger: options.logger,
     registry: options.registry,
-    onCommandInserted: (commandId, clientId) => origins.remember(commandId, clientId),
   });
   options.logger.info(
     {
@@ -78,7 +75,7 @@ export function openRemoteBackend(options: RemoteBackendOptions): RemoteBackend 
     factory?.({
       endpoints: options.endpoints,
       credentials: options.credentials,
-      onEvent: (event) => options.publishEvent(origins.enrich(event)),
+      onEvent: (event) => options.publishEvent(event),
       logger: options.logger,
       registry: options.registry,
     }) ?? null;

@@ -47,11 +47,6 @@ export interface RemoteDeviceHiveOptions {
   logger: RemoteLogger;
   /** Where `dh_remote_*` metrics go (docs/operations.md). */
   registry?: Registry;
-  /**
-   * Told of each command this gateway inserted for an MQTT client, so that its updates can be
-   * pushed to that client (`dh/command_update`, docs/adr/0014). Optional.
-   */
-  onCommandInserted?(commandId: number, clientId: string): void;
   /** Clock (tests). */
   now?: () => Date;
   /** Subscription ids (tests). */
@@ -146,10 +141,6 @@ export function createRemoteDeviceHive(options: RemoteDeviceHiveOptions): Device
     if (!isSuccess(response)) throw remoteError(response);
     const outcome: ActionOutcome = { body: replyBody(route, response.body) };
     if (renewed) outcome.principal = renewed;
-    if (action === 'command/insert') {
-      const id = (response.body as JsonObject | undefined)?.['id'];
-      if (typeof id === 'number') options.onCommandInserted?.(id, context.clientId);
-    }
     return outcome;
   }
 
