@@ -1,34 +1,16 @@
 import type { MqttClient } from 'mqtt';
 import { spawnStandalone, type EmbeddedStandalone } from './support/embedded-standalone';
-import { connectClient } from './support/mqtt-clients';
+import { ask as askWithin, connectClient, type Reply } from './support/mqtt-clients';
 
 jest.setTimeout(120_000);
 
 const ADMIN_PASSWORD = 'Remote-Admin-Pa55!h4x';
 const JWT_SECRET = 'remote-hardening-jwt-secret-9d8c7b6a5f4e3d2c1b0a';
 const USER_PASSWORD = 'Remote-User-Pa55!m3n';
+/** The remote backend adds a server round trip (or two) to each request. */
+const ask = (client: MqttClient, request: Reply & { action: string }) =>
+  askWithin(client, request, 15_000);
 const WRONG_PASSWORD = 'Wrong-Remote-Pa55!z0';
-
-type Reply = Record<string, unknown>;
-
-async function ask(client: MqttClient, request: Reply & { action: string }): Promise<Reply> {
-  const clientId = client.options.clientId ?? '';
-  const requestId = `${request.action}-${Math.random()}`;
-  await client.subscribeAsync(`dh/response/${request.action}@${clientId}`, { qos: 1 });
-  const reply = new Promise<Reply>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no reply to ${request.action}`)), 15_000);
-    const onMessage = (_topic: string, payload: Buffer) => {
-      const body = JSON.parse(payload.toString('utf8')) as Reply;
-      if (body['requestId'] !== requestId) return;
-      clearTimeout(timer);
-      client.off('message', onMessage);
-      resolve(body);
-    };
-    client.on('message', onMessage);
-  });
-  await client.publishAsync('dh/request', JSON.stringify({ ...request, requestId }), { qos: 1 });
-  return reply;
-}
 
 // docs/adr/0014, "Token carriage": with a remote DeviceHive server as the backend, every session's
 // access (and refresh) token rides on its principal; none may reach a log line, a message another

@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 import { spawnStandalone, type EmbeddedStandalone } from './support/embedded-standalone';
-import { connectClient } from './support/mqtt-clients';
+import { ask, connectClient, type Reply } from './support/mqtt-clients';
 
 jest.setTimeout(90_000);
 
@@ -9,28 +9,6 @@ const ADMIN_PASSWORD = 'Hardening-Admin-Pa55!q7z';
 const JWT_SECRET = 'hardening-jwt-secret-5c1f0e9a7b3d2c4e6f8091a2b3c4d5e6';
 const USER_PASSWORD = 'Second-User-Pa55!k2w';
 const WRONG_PASSWORDS = ['Wrong-Pa55word!x1', 'dhadmin_#911'];
-
-type Reply = Record<string, unknown>;
-
-/** Subscribes to the action's own response topic and sends one request (docs/topics/request.md). */
-async function ask(client: MqttClient, request: Reply & { action: string }): Promise<Reply> {
-  const clientId = client.options.clientId ?? '';
-  const requestId = `${request.action}-${Math.random()}`;
-  await client.subscribeAsync(`dh/response/${request.action}@${clientId}`, { qos: 1 });
-  const reply = new Promise<Reply>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no reply to ${request.action}`)), 10_000);
-    const onMessage = (_topic: string, payload: Buffer) => {
-      const body = JSON.parse(payload.toString('utf8')) as Reply;
-      if (body['requestId'] !== requestId) return;
-      clearTimeout(timer);
-      client.off('message', onMessage);
-      resolve(body);
-    };
-    client.on('message', onMessage);
-  });
-  await client.publishAsync('dh/request', JSON.stringify({ ...request, requestId }), { qos: 1 });
-  return reply;
-}
 
 function tokensIn(reply: Reply): string[] {
   return ['accessToken', 'refreshToken'].flatMap((key) =>

@@ -2,6 +2,36 @@ import { randomUUID } from 'node:crypto';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 
 /** The bootstrap administrator of a fresh database (docs/api/README.md). */
+/** A reply as a JSON object. */
+export type Reply = Record<string, unknown>;
+
+/**
+ * Subscribes to the action's own response topic, sends one request (docs/topics/request.md) and
+ * resolves with its reply; rejects when none comes within `timeoutMs`.
+ */
+export async function ask(
+  client: MqttClient,
+  request: Reply & { action: string },
+  timeoutMs = 10_000,
+): Promise<Reply> {
+  const clientId = client.options.clientId ?? '';
+  const requestId = `${request.action}-${Math.random()}`;
+  await client.subscribeAsync(`dh/response/${request.action}@${clientId}`, { qos: 1 });
+  const reply = new Promise<Reply>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no reply to ${request.action}`)), timeoutMs);
+    const onMessage = (_topic: string, payload: Buffer) => {
+      const body = JSON.parse(payload.toString('utf8')) as Reply;
+      if (body['requestId'] !== requestId) return;
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      resolve(body);
+    };
+    client.on('message', onMessage);
+  });
+  await client.publishAsync('dh/request', JSON.stringify({ ...request, requestId }), { qos: 1 });
+  return reply;
+}
+
 export const BOOTSTRAP_ADMIN = { username: 'dhadmin', password: 'dhadmin_#911' } as const;
 
 /** An MQTT.js client that never reconnects: a refusal or a drop must be seen, not retried. */
