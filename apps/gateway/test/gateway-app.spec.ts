@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { BUS_SCHEMA_VERSION, createInProcessBus } from '@dh-mqtt/bus';
+import { createInProcessBus } from '@dh-mqtt/bus';
+import { buildRequestEnvelope } from '@dh-mqtt/bus/testing';
 import { DataDirInUseError, DefaultAdminPasswordError, type DeviceHive } from '@dh-mqtt/devicehive';
 import { openTestDeviceHive } from '@dh-mqtt/devicehive/testing';
 import { loadGatewayConfig, silentLogger } from '@dh-mqtt/runtime';
@@ -44,15 +45,9 @@ describe(createGatewayApp.name, () => {
 
         expect(attempts).toBe(3);
         expect(await readyz()).toBe(200);
-        const reply = await bus.broker.request({
-          v: BUS_SCHEMA_VERSION,
-          id: 'r1',
-          clientId: 'c1',
-          brokerId: 'b1',
-          principal: null,
-          request: { action: 'server/info', requestId: 1 },
-          deadline: Date.now() + 5_000,
-        });
+        const reply = await bus.broker.request(
+          buildRequestEnvelope({ request: { action: 'server/info', requestId: 1 } }),
+        );
         expect(reply.reply).toMatchObject({ status: 'success', requestId: 1 });
         const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
         expect(metrics).toContain(
@@ -173,15 +168,9 @@ describe(createGatewayApp.name, () => {
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         expect(await readyz()).toBe(200);
-        const reply = await bus.broker.request({
-          v: BUS_SCHEMA_VERSION,
-          id: 'r1',
-          clientId: 'c1',
-          brokerId: 'b1',
-          principal: null,
-          request: { action: 'server/info', requestId: 1 },
-          deadline: Date.now() + 5_000,
-        });
+        const reply = await bus.broker.request(
+          buildRequestEnvelope({ request: { action: 'server/info', requestId: 1 } }),
+        );
         expect(reply.reply).toMatchObject({ status: 'success', info: { apiVersion: '4.1.0' } });
         expect(seen).toContain('GET /api/rest/info -');
         expect(seen).toContain('POST /auth/rest/token -');
