@@ -43,6 +43,11 @@ class Worker {
     });
   }
 
+  /** The generator process's pid (its CPU is metered beside the broker's). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async close(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
@@ -79,6 +84,11 @@ export class WorkerPool {
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** The generator processes' pids. */
+  pids(): number[] {
+    return this.workers.flatMap((w) => (w.pid === undefined ? [] : [w.pid]));
   }
 
   /** Runs every worker's load at the same time; `onWindow` hooks the measured window's edges. */

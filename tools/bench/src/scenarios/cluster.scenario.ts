@@ -96,7 +96,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
       : `; µs/msg ${m.cpuUsPerMsg}`;
     const errors = m.errors ? `, ${m.errors} error replies` : '';
     ctx.log(
-      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}`,
+      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}`,
     );
     measurements.push(m);
     return m;

@@ -33,6 +33,8 @@ export async function measure(request: RunRequest): Promise<Measurement> {
   const groups = Object.entries(request.meters ?? {}).map(
     ([name, pids]) => [name, new ProcessGroupMeter(pids)] as const,
   );
+  const generators = new ProcessGroupMeter(() => pool.pids());
+  let generatorSeconds: number | undefined;
   // One process: its main thread apart (the standalone's broker side; the rest is its gateway
   // thread and Node's helper threads).
   const mainPid = request.system.meteredPids ? undefined : request.system.pid;
@@ -45,10 +47,12 @@ export async function measure(request: RunRequest): Promise<Measurement> {
       begin: () => {
         if (mainPid !== undefined) threadsAtStart = threadCpuSeconds(mainPid);
         meter.start();
+        generators.begin();
         for (const [, group] of groups) group.begin();
       },
       end: () => {
         cpu = meter.stop();
+        generatorSeconds = generators.end();
         if (mainPid !== undefined) threadSplit = splitThreads(mainPid, threadsAtStart);
         for (const [name, group] of groups) groupCpu[name] = group.end();
       },
@@ -74,6 +78,10 @@ export async function measure(request: RunRequest): Promise<Measurement> {
             cpuUsPerMsgOtherThreads: round((threadSplit.rest * 1e6) / messages),
           }
         : {}),
+      generatorCpuUsPerMsg:
+        generatorSeconds !== undefined && messages
+          ? round((generatorSeconds * 1e6) / messages)
+          : null,
       pushes: summary.pushes ?? null,
       ...(groups.length
         ? {

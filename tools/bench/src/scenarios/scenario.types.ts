@@ -35,6 +35,11 @@ export interface Measurement {
   cpuUsPerMsgBusiestOtherThread?: number;
   /** Of `cpuUsPerMsg`, all other threads' (V8's GC and compiler helpers, libuv's pool). */
   cpuUsPerMsgOtherThreads?: number;
+  /**
+   * The load generators' CPU per counted message, µs (all generator processes, same window). On
+   * one machine broker + generators per message bound what the closed loop can reach.
+   */
+  generatorCpuUsPerMsg?: number | null;
   pushes?: { perSec: number; loss: number; latencyMs: Percentiles } | null;
   extra?: Record<string, number | string | null>;
   /** CPU µs per counted message of each extra process group (Kafka, Redis, PostgreSQL, a pod). */
