@@ -117,6 +117,88 @@ describe(`${startStandalone.name} pushes (docs/topics/notification.md)`, () => {
     });
   });
 
+  describe('when a client streams inserts without waiting for replies (docs/adr/0017-pipelined-requests.md)', () => {
+    it('stores, answers and pushes them in publish order, and a later list sees them all', async () => {
+      const COUNT = 90; // under DH_MAX_PENDING_REQUESTS (100): none is refused
+      const listener = await admin('e2e-stream-listener');
+      await listener.client.subscribeAsync(`dh/notification/1/1/${DEVICE}/stream`, { qos: 1 });
+      const sender = await admin('e2e-stream-sender');
+      const metric = async () => {
+        const text = await (await fetch(`http://127.0.0.1:${app.ports.http}/metrics`)).text();
+        return Number(/^dh_requests_pipelined_total(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1]);
+      };
+      // The first native publish confirms the topic's scope (a lookup); the stream then flows.
+      await sender.client.publishAsync(
+        `dh/notification/1/1/${DEVICE}/warm-up`,
+        JSON.stringify({ parameters: {} }),
+        { qos: 1 },
+      );
+      expect((await sender.inbox.next(10_000)).payload).toMatchObject({ status: 'success' });
+      const pipelinedBefore = await metric();
+
+      // Half as requests, half as native publishes on the event topic: one stream, one order.
+      await Promise.all(
+        Array.from({ length: COUNT }, (_, i) =>
+          i % 2 === 0
+            ? sender.client.publishAsync(
+                'dh/request',
+                JSON.stringify({
+                  action: 'notification/insert',
+                  requestId: i,
+                  deviceId: DEVICE,
+                  notification: { notification: 'stream', parameters: { i } },
+                }),
+                { qos: 1 },
+              )
+            : sender.client.publishAsync(
+                `dh/notification/1/1/${DEVICE}/stream`,
+                JSON.stringify({ parameters: { i } }),
+                { qos: 1 },
+              ),
+        ),
+      );
+      await sender.client.publishAsync(
+        'dh/request',
+        JSON.stringify({
+          action: 'notification/list',
+          requestId: 'list',
+          deviceId: DEVICE,
+          notification: 'stream',
+          take: COUNT + 10,
+        }),
+        { qos: 1 },
+      );
+
+      const replies = [];
+      for (let i = 0; i <= COUNT; i += 1) replies.push((await sender.inbox.next(20_000)).payload);
+      const pushes = [];
+      for (let i = 0; i < COUNT; i += 1) pushes.push((await listener.inbox.next(20_000)).payload);
+
+      const inserts = replies.slice(0, COUNT) as Array<{
+        status: string;
+        requestId?: unknown;
+        notification: { id: number };
+      }>;
+      expect(inserts.every((reply) => reply.status === 'success')).toBe(true);
+      // Request replies echo their requestId; native outcomes carry null (docs/topics/notification.md).
+      expect(inserts.map((reply) => reply.requestId ?? null)).toEqual(
+        Array.from({ length: COUNT }, (_, i) => (i % 2 === 0 ? i : null)),
+      );
+      const ids = inserts.map((reply) => reply.notification.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(new Set(ids).size).toBe(COUNT);
+      expect(
+        pushes.map(
+          (push) => (push as { notification: { parameters: { i: number } } }).notification,
+        ),
+      ).toEqual(ids.map((id, i) => expect.objectContaining({ id, parameters: { i } })));
+      const list = replies[COUNT] as { requestId: string; notifications: unknown[] };
+      expect(list).toMatchObject({ requestId: 'list', status: 'success' });
+      expect(list.notifications).toHaveLength(COUNT);
+      expect(await metric()).toBeGreaterThan(pipelinedBefore);
+    });
+  });
+
   describe('when a command is updated', () => {
     it('pushes the command_update to the inserting connection only', async () => {
       const inserter = await admin('e2e-inserter');

@@ -258,6 +258,73 @@ describe(createBroker.name, () => {
       expect(maxInFlight).toBe(1);
     });
 
+    it('hands pipelined inserts on at once and still answers in publish order', async () => {
+      // docs/adr/0017-pipelined-requests.md: notification/insert is `pipelined` in the catalog.
+      const release: Array<() => void> = [];
+      t.bus.handler = (envelope) =>
+        new Promise((resolve) => release.push(() => resolve(replyTo(envelope))));
+      const client = await t.connect('p');
+      const inbox = new Inbox(client);
+      await subscribe(client, 'dh/response/#');
+
+      const insert = (n: number) => ({
+        action: 'notification/insert',
+        requestId: n,
+        deviceId: 'd',
+        notification: { notification: 'n' },
+      });
+      for (const n of [1, 2, 3]) await request(client, insert(n));
+      await eventually(() => expect(t.bus.requests).toHaveLength(3));
+      // A request of another action waits for its turn: not on the bus while inserts are open.
+      await request(client, { action: 'notification/list', requestId: 4, deviceId: 'd' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(t.bus.requests).toHaveLength(3);
+
+      // The gateway answers the last insert first: the replies still leave in publish order.
+      release[2]?.();
+      release[1]?.();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      release[0]?.();
+      const replies = [];
+      for (let n = 1; n <= 3; n++) replies.push(await inbox.next());
+      await eventually(() => expect(t.bus.requests).toHaveLength(4));
+      release[3]?.();
+      replies.push(await inbox.next());
+
+      expect(replies.map((r) => (r.payload as { requestId?: number }).requestId)).toEqual([
+        1, 2, 3, 4,
+      ]);
+      expect(t.bus.requests.map((r) => r.request.requestId)).toEqual([1, 2, 3, 4]);
+      expect(t.broker.metrics.requestsPipelined).toBe(2);
+    });
+
+    it('holds a pipelined insert behind a request that may change the session', async () => {
+      const release: Array<() => void> = [];
+      t.bus.handler = (envelope) =>
+        new Promise((resolve) => release.push(() => resolve(replyTo(envelope))));
+      const client = await t.connect('q');
+      const inbox = new Inbox(client);
+      await subscribe(client, 'dh/response/#');
+
+      await request(client, { action: 'authenticate', requestId: 1, token: 't' });
+      await request(client, {
+        action: 'notification/insert',
+        requestId: 2,
+        deviceId: 'd',
+        notification: { notification: 'n' },
+      });
+      await eventually(() => expect(t.bus.requests).toHaveLength(1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(t.bus.requests).toHaveLength(1);
+
+      release[0]?.();
+      await eventually(() => expect(t.bus.requests).toHaveLength(2));
+      release[1]?.();
+      expect((await inbox.next()).payload).toMatchObject({ requestId: 1 });
+      expect((await inbox.next()).payload).toMatchObject({ requestId: 2 });
+      expect(t.broker.metrics.requestsPipelined).toBe(0);
+    });
+
     it('answers 429 beyond DH_MAX_PENDING_REQUESTS', async () => {
       await t.close();
       t = await startTestBroker({ maxPendingRequests: 1 });

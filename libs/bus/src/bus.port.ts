@@ -46,7 +46,20 @@ export interface ReplyEnvelope {
   effect?: SessionEffect;
 }
 
-export type RequestHandler = (request: RequestEnvelope) => Promise<ReplyEnvelope>;
+/**
+ * What a bus gives the handler of one request besides the envelope. `sequenced()`: the request's
+ * effects are ordered (docs/adr/0017-pipelined-requests.md) — the client's next request, if the
+ * catalog marks it `pipelined`, may start now instead of when this one settles. Calling it is
+ * optional and idempotent.
+ */
+export interface RequestSignals {
+  sequenced(): void;
+}
+
+export type RequestHandler = (
+  request: RequestEnvelope,
+  signals?: RequestSignals,
+) => Promise<ReplyEnvelope>;
 export type EventHandler = (event: DeviceEvent) => Promise<void> | void;
 
 /** The broker's side of the bus. */

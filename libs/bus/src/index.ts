@@ -6,6 +6,7 @@ export {
   type ReplyEnvelope,
   type RequestEnvelope,
   type RequestHandler,
+  type RequestSignals,
   type SessionEffect,
 } from './bus.port';
 export {
@@ -22,7 +23,7 @@ export {
   type WorkerBusCounters,
   type WorkerGatewayBus,
 } from './worker/worker-bus';
-export { KeyedSerialQueue } from './internal/keyed-serial-queue';
+export { KeyedSerialQueue, type QueueOptions } from './internal/keyed-serial-queue';
 export { wireCopy } from './internal/wire-copy';
 export {
   KAFKA_GROUPS,

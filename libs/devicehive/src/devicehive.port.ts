@@ -5,6 +5,12 @@ import type { ActionOutcome } from './core/action';
 export interface CallContext {
   principal: Principal | null;
   clientId: string;
+  /**
+   * Called once the action's effects are ordered (docs/adr/0017-pipelined-requests.md): the
+   * client's next pipelined request may start. Optional; an adapter that never calls it keeps the
+   * client's requests strictly one after another.
+   */
+  sequenced?: () => void;
 }
 
 /**

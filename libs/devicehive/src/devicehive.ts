@@ -166,6 +166,7 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       ...services,
       principal: context.principal,
       clientId: context.clientId,
+      ...(context.sequenced ? { sequenced: context.sequenced } : {}),
     };
     try {
       // docs/api/README.md steps 1–3 again, so that no caller of the port can skip them.

@@ -7,6 +7,7 @@ export {
   isSubscribeAction,
   subscriptionPermission,
   writesOf,
+  isPipelined,
   type ActionHandling,
   type ActionName,
   type ActionSpec,

@@ -77,6 +77,11 @@ export class BrokerMetrics {
   backendTimeouts = 0;
   /** Requests the bus refused or failed to carry (503). */
   backendUnavailable = 0;
+  /**
+   * Requests handed to the gateway while an earlier request of the same client was unanswered
+   * (docs/adr/0017-pipelined-requests.md).
+   */
+  requestsPipelined = 0;
   /** Pushes written, by {@link PUSH_KINDS} index. */
   readonly pushes = [0, 0, 0];
   /** Pushes a subscriber's filter matched but its principal may not see, by kind index. */
@@ -196,6 +201,12 @@ export class BrokerMetrics {
       'dh_backend_timeouts_total',
       'Requests answered 503 because no reply came within DH_REQUEST_TIMEOUT_MS',
       () => this.backendTimeouts,
+    );
+    fromNumber(
+      registers,
+      'dh_requests_pipelined_total',
+      "Requests handed to the gateway before the same client's earlier requests were answered (ADR 0017)",
+      () => this.requestsPipelined,
     );
     fromNumber(
       registers,

@@ -6,6 +6,7 @@ import {
   errorReply,
   errorReplyFrom,
   isErrorReply,
+  isPipelined,
   type EventTopic,
   type Principal,
   type Reply,
@@ -59,11 +60,36 @@ export function handleNativePublish(
     void publishReply(ctx, clientId, action, refused);
     return;
   }
-  void session.enqueue(async () => {
-    const reply = await outcome();
+  const finish = async (reply: Reply) => {
     answered(ctx, clientId, action, reply, startedAt);
     await publishReply(ctx, clientId, action, reply);
-  });
+  };
+  if (isPipelined(action) && forwardsAtOnce()) {
+    // docs/adr/0017-pipelined-requests.md: handed on now (outcome() reaches forwardRequest before
+    // its first await when the scope is known), the outcome still published in order.
+    void session.pipeline((overtaking) => {
+      if (overtaking) ctx.metrics.requestsPipelined += 1;
+      return outcome();
+    }, finish);
+    return;
+  }
+  void session.enqueue(async () => finish(await outcome()));
+
+  /** Whether outcome() would forward without a backend call first (scope already confirmed). */
+  function forwardsAtOnce(): boolean {
+    const principal = session.principal;
+    return (
+      principal !== null &&
+      native.ok &&
+      canSeeNetwork(principal, topic.networkId) &&
+      canSeeDeviceType(principal, topic.deviceTypeId) &&
+      scopeCacheOf(ctx).has(scopeKey(principal))
+    );
+  }
+
+  function scopeKey(principal: Principal): string {
+    return deviceScopeKey(principal.userId, topic.deviceId, topic.networkId, topic.deviceTypeId);
+  }
 
   async function outcome(): Promise<Reply> {
     const principal = session.principal;
@@ -76,12 +102,7 @@ export function handleNativePublish(
       return errorReplyFrom(action, null, new DhError('DH_ERR_ACCESS_DENIED'));
     }
     const scopes = scopeCacheOf(ctx);
-    const key = deviceScopeKey(
-      principal.userId,
-      topic.deviceId,
-      topic.networkId,
-      topic.deviceTypeId,
-    );
+    const key = scopeKey(principal);
     if (!scopes.has(key)) {
       const mismatch = await checkDeviceScope(ctx, session, principal, topic, action);
       if (mismatch) return mismatch;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DhError, errorReplyFrom, type Reply } from '@dh-mqtt/protocol';
+import { DhError, errorReplyFrom, isPipelined, type Reply } from '@dh-mqtt/protocol';
 import type { BrokerContext } from '../broker-context';
 import { publishReply } from '../delivery/publish-reply';
 import { activateRequestSubscriptions } from '../pushes/local-pushes';
@@ -25,6 +25,22 @@ export function handleRequest(ctx: BrokerContext, session: ClientSession, payloa
     const reply = errorReplyFrom(action, requestId, new DhError('DH_ERR_RATE_LIMITED'));
     answered(ctx, clientId, action, reply, startedAt);
     void publishReply(ctx, clientId, action, reply);
+    return;
+  }
+  if (parsed.ok && isPipelined(parsed.request.action)) {
+    const { request } = parsed;
+    // docs/adr/0017-pipelined-requests.md: handed on at once behind the client's earlier pipelined
+    // requests; the reply still leaves in publish order.
+    void session.pipeline(
+      (overtaking) => {
+        if (overtaking) ctx.metrics.requestsPipelined += 1;
+        return forwardRequest(ctx, session, request);
+      },
+      async (reply) => {
+        answered(ctx, clientId, request.action, reply, startedAt);
+        await publishReply(ctx, clientId, request.action, reply);
+      },
+    );
     return;
   }
   void session.enqueue(async () => {

@@ -39,6 +39,8 @@ export class ClientSession {
   readonly delivered = new DeliveryWindow();
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
+  /** Requests queued with `enqueue` and not answered: later pipelined ones wait for their turn. */
+  private barriers = 0;
 
   /**
    * @param client the aedes connection (null only in unit tests of request handling)
@@ -61,6 +63,33 @@ export class ClientSession {
    * queue; the task itself must turn failures into error replies.
    */
   enqueue(task: () => Promise<void>): Promise<void> {
+    this.barriers++;
+    return this.append(task).finally(() => {
+      this.barriers--;
+    });
+  }
+
+  /**
+   * A request of a `pipelined` action (docs/adr/0017-pipelined-requests.md): when every request
+   * still waiting in this session is a pipelined one already handed on, `start` runs now (the
+   * request leaves for the gateway at once, behind the earlier ones); otherwise it is queued exactly
+   * like {@link enqueue} (and later pipelined requests wait for it). `start` must hand the request
+   * on synchronously (before its first `await`), so requests leave in publish order. Either way `finish` (the reply's publication) runs in publish order,
+   * after every earlier request's. `start` learns whether it overtook a request still unanswered.
+   */
+  pipeline<T>(
+    start: (overtaking: boolean) => Promise<T>,
+    finish: (started: T) => Promise<void>,
+  ): Promise<void> {
+    if (this.barriers === 0) {
+      const started = start(this.queued > 0);
+      return this.append(() => started.then(finish));
+    }
+    // Behind a request that may change what this one is checked against: its turn, as any other.
+    return this.enqueue(() => start(false).then(finish));
+  }
+
+  private append(task: () => Promise<void>): Promise<void> {
     this.queued++;
     const run = this.tail.then(task).finally(() => {
       this.queued--;

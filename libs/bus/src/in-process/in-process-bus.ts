@@ -1,4 +1,4 @@
-import { DhError, type DeviceEvent } from '@dh-mqtt/protocol';
+import { DhError, isPipelined, type DeviceEvent } from '@dh-mqtt/protocol';
 import type {
   BrokerBus,
   EventHandler,
@@ -54,7 +54,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
 
   const gatewayServes = (): boolean => gatewayState === 'started' && requestHandler !== undefined;
 
-  async function handleOnGateway(envelope: RequestEnvelope, waiter: Pending): Promise<void> {
+  async function handleOnGateway(
+    envelope: RequestEnvelope,
+    waiter: Pending,
+    sequenced: () => void,
+  ): Promise<void> {
     // A request queued behind a slow one when the gateway closed is not handled: over Kafka it
     // would go to another gateway, here there is none.
     const handler = requestHandler;
@@ -64,7 +68,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     }
     let reply: ReplyEnvelope;
     try {
-      reply = wireCopy(await handler(envelope));
+      reply = wireCopy(await handler(envelope, { sequenced }));
     } catch (_error) {
       // The gateway's dispatcher turns every failure into an error reply; reaching this means
       // the handler itself is broken, and the broker must still answer the client.
@@ -102,7 +106,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
           waitMs,
         );
         pending.add(waiter);
-        void queue.run(envelope.clientId, () => handleOnGateway(envelope, waiter));
+        void queue.run(
+          envelope.clientId,
+          (sequenced) => handleOnGateway(envelope, waiter, sequenced),
+          { overlaps: isPipelined(envelope.request.action) },
+        );
       });
     },
     onEvent(handler) {

@@ -1,4 +1,4 @@
-import { DhError, type ErrorCode } from '@dh-mqtt/protocol';
+import { DhError, isPipelined, type ErrorCode } from '@dh-mqtt/protocol';
 import { silentLogger } from '@dh-mqtt/runtime';
 import type { EachMessagePayload } from 'kafkajs';
 import type { GatewayBus, RequestEnvelope, RequestHandler } from '../bus.port';
@@ -107,6 +107,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   async function handle(
     envelope: RequestEnvelope,
     replyTo: DecodedRequest['replyTo'],
+    sequenced: () => void,
   ): Promise<void> {
     // Queued behind a slow request of the same client past its deadline: the client already
     // has its 503, and handling it now would surprise it.
@@ -118,7 +119,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     let value: string;
     let failure: ErrorCode | undefined;
     try {
-      value = JSON.stringify(await handler(envelope));
+      value = JSON.stringify(await handler(envelope, { sequenced }));
     } catch (error) {
       // The dispatcher turns every failure into an error reply; reaching this means the handler
       // itself is broken, and the broker must still answer the client.
@@ -183,7 +184,11 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       counters.expiredRequests += 1;
       return done();
     }
-    void queue.run(envelope.clientId, () => handle(envelope, replyTo)).finally(done);
+    void queue
+      .run(envelope.clientId, (sequenced) => handle(envelope, replyTo, sequenced), {
+        overlaps: isPipelined(envelope.request.action),
+      })
+      .finally(done);
     // Back-pressure: stop taking records while too many are in flight.
     while (tracker.inFlight >= maxInFlight && !isClosing()) {
       await new Promise<void>((resolve) => capacityWaiters.push(resolve));

@@ -256,6 +256,72 @@ export function busContractSuite(
       });
     });
 
+    describe('when one client sends pipelined requests (docs/adr/0017-pipelined-requests.md)', () => {
+      const insert = (n: number) =>
+        request({ request: { action: 'notification/insert', requestId: n } });
+
+      it('starts the next once the one before called sequenced(), in order', async () => {
+        const log: string[] = [];
+        await serve(async (env, signals) => {
+          const n = Number(env.request.requestId);
+          log.push(`start ${n}`);
+          signals?.sequenced();
+          // Earlier requests take longer: they overlap, and still start in order.
+          await sleep((5 - n) * 15);
+          log.push(`end ${n}`);
+          return buildReplyEnvelope(env, { n });
+        });
+
+        const replies = await Promise.all(
+          [1, 2, 3, 4, 5].map((n) => bus.broker.request(insert(n))),
+        );
+
+        expect(log.filter((line) => line.startsWith('start'))).toEqual(
+          [1, 2, 3, 4, 5].map((n) => `start ${n}`),
+        );
+        // Overlapped: the second started before the first ended.
+        expect(log.indexOf('start 2')).toBeLessThan(log.indexOf('end 1'));
+        expect(replies.map((r) => r.reply['n'])).toEqual([1, 2, 3, 4, 5]);
+      });
+
+      it('keeps them one after another when the handler never calls sequenced()', async () => {
+        const log: string[] = [];
+        await serve(async (env) => {
+          const n = Number(env.request.requestId);
+          log.push(`start ${n}`);
+          await sleep((4 - n) * 15);
+          log.push(`end ${n}`);
+          return buildReplyEnvelope(env);
+        });
+
+        await Promise.all([1, 2, 3].map((n) => bus.broker.request(insert(n))));
+
+        expect(log).toEqual([1, 2, 3].flatMap((n) => [`start ${n}`, `end ${n}`]));
+      });
+
+      it('starts a request of another action only after every earlier one has ended', async () => {
+        const log: string[] = [];
+        await serve(async (env, signals) => {
+          const n = Number(env.request.requestId);
+          log.push(`start ${n}`);
+          signals?.sequenced();
+          await sleep(n === 1 ? 40 : 5);
+          log.push(`end ${n}`);
+          return buildReplyEnvelope(env);
+        });
+
+        await Promise.all([
+          bus.broker.request(insert(1)),
+          bus.broker.request(insert(2)),
+          bus.broker.request(request({ request: { action: 'notification/list', requestId: 3 } })),
+        ]);
+
+        expect(log.indexOf('start 2')).toBeLessThan(log.indexOf('end 1'));
+        expect(log.indexOf('start 3')).toBeGreaterThan(log.indexOf('end 1'));
+        expect(log.indexOf('start 3')).toBeGreaterThan(log.indexOf('end 2'));
+      });
+    });
+
     describe('when one client’s request is slow', () => {
       it('still answers the requests of other clients', async () => {
         const slow = heldGate();

@@ -1,4 +1,4 @@
-import { DhError, type DeviceEvent, type ErrorCode } from '@dh-mqtt/protocol';
+import { DhError, isPipelined, type DeviceEvent, type ErrorCode } from '@dh-mqtt/protocol';
 import type {
   BrokerBus,
   EventHandler,
@@ -278,14 +278,14 @@ export function createWorkerGatewayBus(port: BusPort): WorkerGatewayBus {
   let handler: RequestHandler | undefined;
   let state: 'new' | 'started' | 'closed' = 'new';
 
-  async function handle(envelope: RequestEnvelope): Promise<void> {
+  async function handle(envelope: RequestEnvelope, sequenced: () => void): Promise<void> {
     // Queued behind a slow request when the gateway closed: not handled (no other gateway here).
     if (state !== 'started' || handler === undefined) {
       outbox.push(['failed', envelope.id, 'DH_ERR_BACKEND_UNAVAILABLE']);
       return;
     }
     try {
-      outbox.push(['reply', wireCopy(await handler(envelope))]);
+      outbox.push(['reply', wireCopy(await handler(envelope, { sequenced }))]);
     } catch (_error) {
       // The dispatcher turns every failure into an error reply; this is a broken handler.
       outbox.push(['failed', envelope.id, 'DH_ERR_INTERNAL']);
@@ -297,7 +297,9 @@ export function createWorkerGatewayBus(port: BusPort): WorkerGatewayBus {
     counts.messagesReceived += batch.length;
     counts.batchesReceived += 1;
     for (const [, envelope] of batch) {
-      void queue.run(envelope.clientId, () => handle(envelope));
+      void queue.run(envelope.clientId, (sequenced) => handle(envelope, sequenced), {
+        overlaps: isPipelined(envelope.request.action),
+      });
     }
   };
 

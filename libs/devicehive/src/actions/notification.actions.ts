@@ -1,5 +1,5 @@
 import { DhError, type DeviceEvent, type JsonObject } from '@dh-mqtt/protocol';
-import type { ActionImpl, ActionTable } from '../core/action';
+import type { ActionImpl, ActionOutcome, ActionTable } from '../core/action';
 import { requirePrincipal } from '../core/access';
 import { parseOptionalTimestamp } from '../core/timestamp';
 import {
@@ -45,14 +45,20 @@ const notificationInsert: ActionImpl<'notification/insert'> = async (ctx, reques
     parameters: (payload.parameters ?? null) as JsonObject | null,
   };
   // Validated above: a row handed to the batcher fails only for what the database rejects.
-  const stored = ctx.notifications
-    ? await ctx.notifications.insert(row)
-    : await insertNotification(ctx.sql, row);
+  if (!ctx.notifications) return inserted(await insertNotification(ctx.sql, row));
+  const storing = ctx.notifications.insert(row, ctx.clientId);
+  // In the batcher's queue the row is ordered: a later insert of this client is stored after it
+  // (docs/adr/0017-pipelined-requests.md), so its next pipelined request may start.
+  ctx.sequenced?.();
+  return inserted(await storing);
+};
+
+function inserted(stored: StoredNotification): ActionOutcome {
   return {
     body: { notification: notificationInsertedView(stored) },
     events: [notificationEvent(stored)],
   };
-};
+}
 
 /**
  * `notification/get` (docs/api/notifications.md). The action has no target check in the reference;

@@ -37,6 +37,11 @@ export interface ActionContext extends CoreServices {
    * call, so that the action does not look it up a second time. Unset when no check loaded one.
    */
   checkedDevice?: DeviceRecord;
+  /**
+   * Tells the caller this call's effects are ordered: a later write can no longer overtake them
+   * (docs/adr/0017-pipelined-requests.md). A `pipelined` action calls it as soon as that holds.
+   */
+  sequenced?: () => void;
 }
 
 /** What an action produced besides its reply body. */

@@ -11,6 +11,8 @@ import {
 import { NotificationBatcher } from './notification-batcher';
 import { findNotification, type NewNotification } from './notification.repository';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** `sql` that counts the INSERT statements it runs. */
 function countingInserts(sql: SqlClient): { sql: SqlClient; inserts: () => number } {
   let inserts = 0;
@@ -90,6 +92,41 @@ describe(NotificationBatcher.name, () => {
         }
         await Promise.all(noise);
         expect(own).toEqual([...own].sort((a, b) => a - b));
+      });
+    });
+
+    describe('when a client hands in inserts without waiting (docs/adr/0017-pipelined-requests.md)', () => {
+      it('stores and answers them in order though later statements finish first', async () => {
+        // The first statement is slow: with several in flight, later batches commit before it.
+        let statements = 0;
+        const slowFirst: SqlClient = {
+          ...db(),
+          query: async (text, params) => {
+            statements += 1;
+            if (text.startsWith('INSERT') && statements === 1) await sleep(60);
+            return db().query(text, params);
+          },
+        };
+        const batcher = new NotificationBatcher(slowFirst, { maxInFlight: 4 });
+        const answered: number[] = [];
+        const own: Array<Promise<number>> = [];
+        const noise: Array<Promise<unknown>> = [];
+        for (let i = 0; i < 6; i += 1) {
+          own.push(
+            batcher.insert(row(i, { notification: 'own' }), 'own-client').then((stored) => {
+              answered.push(i);
+              return stored.id;
+            }),
+          );
+          noise.push(batcher.insert(row(100 + i), `other-${i}`));
+          await new Promise((resolve) => setImmediate(resolve)); // a batch leaves each turn
+        }
+        const ids = await Promise.all(own);
+        await Promise.all(noise);
+
+        expect(answered).toEqual([0, 1, 2, 3, 4, 5]);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(statements).toBeGreaterThan(1); // the other clients' rows did not wait
       });
     });
 

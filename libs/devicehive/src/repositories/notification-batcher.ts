@@ -8,6 +8,8 @@ import { sqlState } from './query-builder';
 
 interface Pending {
   notification: NewNotification;
+  /** Rows of one key are never in two batches in flight at once (see `insert`). */
+  orderKey: string | undefined;
   resolve(stored: StoredNotification): void;
   reject(error: unknown): void;
 }
@@ -33,9 +35,11 @@ const ROW_ERROR_CLASSES = new Set(['22', '23', '54']);
  * is answered after the statement that stored its row returned, i.e. after the commit, with its own
  * id and timestamp.
  *
- * - Order: rows of a batch get ascending ids in arrival order, and a later batch starts after the
- *   earlier one was answered, so a client that waits for each reply (the broker serializes a
- *   client's requests) sees its ids ascend in request order.
+ * - Order: rows of a batch get ascending ids in arrival order. Rows of one `orderKey` (the core
+ *   passes the client id) never go into a batch while an earlier batch holding that key is in
+ *   flight: with several statements in flight (a pool) a later batch could commit first. So a
+ *   client's rows are stored, answered and their events emitted in the order it handed them in,
+ *   even when its requests are pipelined (docs/adr/0017-pipelined-requests.md).
  * - Isolation: when a batch fails with an error one row can cause (`ROW_ERROR_CLASSES`), nothing of
  *   it was stored and each row is retried alone, so only the bad row fails; other errors fail every
  *   caller of the batch. Callers validate their row before handing it in.
@@ -46,6 +50,8 @@ export class NotificationBatcher {
   private readonly maxInFlight: number;
   private pending: Pending[] = [];
   private inFlight = 0;
+  /** Order keys of the batches in flight, with how many of those batches hold each. */
+  private readonly keysInFlight = new Map<string, number>();
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -57,10 +63,14 @@ export class NotificationBatcher {
     this.maxInFlight = options.maxInFlight ?? 1;
   }
 
-  /** Stores `notification`; resolves once its row is committed, rejects with the database error. */
-  insert(notification: NewNotification): Promise<StoredNotification> {
+  /**
+   * Stores `notification`; resolves once its row is committed, rejects with the database error.
+   * The row is placed in order at once: a later `insert` with the same `orderKey` is stored after
+   * it (a later id, a later answer).
+   */
+  insert(notification: NewNotification, orderKey?: string): Promise<StoredNotification> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ notification, resolve, reject });
+      this.pending.push({ notification, orderKey, resolve, reject });
       if (!this.scheduled && this.inFlight < this.maxInFlight) {
         this.scheduled = true;
         setImmediate(() => {
@@ -83,14 +93,44 @@ export class NotificationBatcher {
 
   private startBatches(): void {
     while (this.pending.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch = this.pending.splice(0, this.maxBatch);
+      const batch = this.takeBatch();
+      if (batch.length === 0) return; // every waiting row is behind a batch in flight
+      const keys = new Set<string>();
+      for (const p of batch) if (p.orderKey !== undefined) keys.add(p.orderKey);
+      for (const key of keys) this.keysInFlight.set(key, (this.keysInFlight.get(key) ?? 0) + 1);
       this.inFlight += 1;
       void this.write(batch).then(() => {
         this.inFlight -= 1;
+        for (const key of keys) {
+          const left = (this.keysInFlight.get(key) ?? 1) - 1;
+          if (left > 0) this.keysInFlight.set(key, left);
+          else this.keysInFlight.delete(key);
+        }
         this.startBatches();
         if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
       });
     }
+  }
+
+  /**
+   * The next batch: waiting rows in order, up to `maxBatch`, leaving those whose key is in a batch
+   * in flight (and every later row of that key) for a later batch.
+   */
+  private takeBatch(): Pending[] {
+    if (this.keysInFlight.size === 0) return this.pending.splice(0, this.maxBatch);
+    const batch: Pending[] = [];
+    const left: Pending[] = [];
+    const heldKeys = new Set<string>();
+    for (const p of this.pending) {
+      const held =
+        p.orderKey !== undefined && (this.keysInFlight.has(p.orderKey) || heldKeys.has(p.orderKey));
+      if (held || batch.length >= this.maxBatch) {
+        if (p.orderKey !== undefined) heldKeys.add(p.orderKey);
+        left.push(p);
+      } else batch.push(p);
+    }
+    this.pending = left;
+    return batch;
   }
 
   /** Never rejects: every outcome goes to the callers. */

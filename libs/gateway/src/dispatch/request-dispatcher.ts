@@ -3,6 +3,7 @@ import {
   type GatewayBus,
   type ReplyEnvelope,
   type RequestEnvelope,
+  type RequestSignals,
   type SessionEffect,
 } from '@dh-mqtt/bus';
 import type { ActionOutcome } from '@dh-mqtt/devicehive';
@@ -96,12 +97,19 @@ export class RequestDispatcher {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
-  dispatch(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
-    return this.replies.getOrCreate(envelope.id, () => this.counted(envelope));
+  /**
+   * The reply to `envelope`. `signals.sequenced` is passed to the action, which calls it once its
+   * effects are ordered (docs/adr/0017-pipelined-requests.md).
+   */
+  dispatch(envelope: RequestEnvelope, signals?: RequestSignals): Promise<ReplyEnvelope> {
+    return this.replies.getOrCreate(envelope.id, () => this.counted(envelope, signals));
   }
 
-  private async counted(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
-    const replied = await this.answer(envelope);
+  private async counted(
+    envelope: RequestEnvelope,
+    signals: RequestSignals | undefined,
+  ): Promise<ReplyEnvelope> {
+    const replied = await this.answer(envelope, signals);
     const { reply } = replied;
     this.options.metrics?.answered(
       typeof envelope.request.action === 'string' ? envelope.request.action : null,
@@ -110,7 +118,10 @@ export class RequestDispatcher {
     return replied;
   }
 
-  private async answer(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
+  private async answer(
+    envelope: RequestEnvelope,
+    signals: RequestSignals | undefined,
+  ): Promise<ReplyEnvelope> {
     const { request } = envelope;
     const action = typeof request.action === 'string' ? request.action : null;
     const requestId = request.requestId ?? null;
@@ -132,6 +143,7 @@ export class RequestDispatcher {
       const outcome = await this.options.handlers.handlerFor(name).handle(name, validated.request, {
         principal: envelope.principal,
         clientId: envelope.clientId,
+        ...(signals ? { sequenced: signals.sequenced } : {}),
       });
       await this.publishEvents(envelope, outcome);
       return this.envelope(

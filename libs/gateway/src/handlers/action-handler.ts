@@ -5,6 +5,8 @@ import type { ActionName, JsonObject, Principal } from '@dh-mqtt/protocol';
 export interface HandlerContext {
   principal: Principal | null;
   clientId: string;
+  /** The request's effects are ordered (docs/adr/0017-pipelined-requests.md); optional. */
+  sequenced?: () => void;
 }
 
 /**

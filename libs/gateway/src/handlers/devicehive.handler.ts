@@ -10,9 +10,6 @@ export class DeviceHiveHandler implements ActionHandler {
   constructor(private readonly deviceHive: DeviceHivePort) {}
 
   handle(action: ActionName, request: JsonObject, context: HandlerContext): Promise<ActionOutcome> {
-    return this.deviceHive.execute(action, request, {
-      principal: context.principal,
-      clientId: context.clientId,
-    });
+    return this.deviceHive.execute(action, request, context);
   }
 }

@@ -1,4 +1,4 @@
-import type { GatewayBus, ReplyEnvelope, RequestEnvelope } from '@dh-mqtt/bus';
+import type { GatewayBus, ReplyEnvelope, RequestEnvelope, RequestSignals } from '@dh-mqtt/bus';
 import { DhError } from '@dh-mqtt/protocol';
 import {
   BaseRpcContext,
@@ -9,13 +9,19 @@ import {
 import { isObservable, lastValueFrom } from 'rxjs';
 import { GATEWAY_REQUEST_PATTERN } from './tokens';
 
-/** The context a `@MessagePattern` handler gets: `[envelope id, client id]`. */
-export class BusRequestContext extends BaseRpcContext<[string, string]> {
+/**
+ * The context a `@MessagePattern` handler gets: `[envelope id, client id, the bus's signals]`
+ * (`sequenced`, docs/adr/0017-pipelined-requests.md).
+ */
+export class BusRequestContext extends BaseRpcContext<[string, string, RequestSignals?]> {
   get envelopeId(): string {
     return this.getArgByIndex(0) as string;
   }
   get clientId(): string {
     return this.getArgByIndex(1) as string;
+  }
+  get signals(): RequestSignals | undefined {
+    return this.getArgByIndex(2) as RequestSignals | undefined;
   }
 }
 
@@ -38,7 +44,7 @@ export class GatewayBusTransport extends Server implements CustomTransportStrate
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      this.bus.serve((envelope) => this.handle(envelope));
+      this.bus.serve((envelope, signals) => this.handle(envelope, signals));
       await this.bus.start();
       callback();
     } catch (error) {
@@ -58,11 +64,14 @@ export class GatewayBusTransport extends Server implements CustomTransportStrate
     return this.bus as T;
   }
 
-  private async handle(envelope: RequestEnvelope): Promise<ReplyEnvelope> {
+  private async handle(
+    envelope: RequestEnvelope,
+    signals: RequestSignals | undefined,
+  ): Promise<ReplyEnvelope> {
     const handler = (this.handler ??= this.getHandlerByPattern(GATEWAY_REQUEST_PATTERN));
     // Without a controller nothing can answer; the broker turns this into a 503 reply.
     if (!handler) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
-    const context = new BusRequestContext([envelope.id, envelope.clientId]);
+    const context = new BusRequestContext([envelope.id, envelope.clientId, signals]);
     // A plain result needs no observable round trip; NestJS answers a thrown error with one.
     const result: unknown = await handler(envelope, context);
     return (isObservable(result) ? lastValueFrom(result) : result) as ReplyEnvelope;

@@ -44,6 +44,14 @@ export interface ActionSpec {
   /** `* /subscribe` and `* /unsubscribe` (docs/api/subscriptions.md). */
   readonly subscription?: ActionSubscription;
   /**
+   * True when a client's request of this action may be handed on before its earlier requests are
+   * answered (docs/adr/0017-pipelined-requests.md): the broker forwards it at once if every earlier
+   * request still waiting is `pipelined` too, and the gateway starts it once the request before it
+   * has ordered its effects (`sequenced`). Replies still leave in publish order. Only for actions
+   * that change nothing the next request's checks read (no principal, no subscription, no device).
+   */
+  readonly pipelined?: boolean;
+  /**
    * True for the reference server's extra WebSocket actions (docs/api/users.md), not in the MQTT
    * docs.
    */
@@ -156,7 +164,10 @@ export const ACTIONS = {
 
   'notification/get': guarded('GetDeviceNotification', 'nothing'),
   'notification/list': guarded('GetDeviceNotification', 'nothing'),
-  'notification/insert': guarded('CreateDeviceNotification', 'not-devices', 'deviceId'),
+  'notification/insert': {
+    ...guarded('CreateDeviceNotification', 'not-devices', 'deviceId'),
+    pipelined: true,
+  },
   'notification/subscribe': subscribe('notification', 'GetDeviceNotification'),
   'notification/unsubscribe': unsubscribe('notification', 'GetDeviceNotification'),
 
@@ -205,6 +216,11 @@ export function isSubscribeAction(name: string): boolean {
 /** What the action may change in storage (`ActionWrites`). */
 export function writesOf(action: ActionName): ActionWrites {
   return (ACTIONS as Record<ActionName, ActionSpec>)[action].writes;
+}
+
+/** Whether a request of `action` may be pipelined (`ActionSpec.pipelined`); unknown → false. */
+export function isPipelined(action: unknown): boolean {
+  return typeof action === 'string' && findAction(action)?.pipelined === true;
 }
 
 const SUBSCRIPTION_PERMISSIONS = new Map<SubscriptionType, Permission>();
