@@ -15,7 +15,7 @@ interface Pending {
 }
 
 export interface NotificationBatcherOptions {
-  /** Most rows per INSERT (6 parameters each; PostgreSQL allows 65,535). Default 500. */
+  /** Most rows per INSERT (one statement of 6 array parameters, whatever the size). Default 500. */
   maxBatch?: number;
   /** INSERT statements in flight at once: 1 for PGlite (one connection), more for a pool. */
   maxInFlight?: number;
@@ -30,9 +30,9 @@ const ROW_ERROR_CLASSES = new Set(['22', '23', '54']);
 
 /**
  * Group commit of `notification/insert` (docs/api/notifications.md): inserts that arrive while a
- * batch is being written (or in the same event-loop turn) go into the next one, a single multi-row
- * INSERT committed on its own (no transaction block needed: one statement is atomic). Each caller
- * is answered after the statement that stored its row returned, i.e. after the commit, with its own
+ * batch is being written (or in the same event-loop turn) go into the next one, a single INSERT
+ * committed on its own (no transaction block needed: one statement is atomic). Each caller is
+ * answered after the statement that stored its row returned, i.e. after the commit, with its own
  * id and timestamp.
  *
  * - Order: rows of a batch get ascending ids in arrival order. Rows of one `orderKey` (the core

@@ -1,0 +1,142 @@
+import type { JsonObject } from '@dh-mqtt/protocol';
+import { insertTestDevice, STORAGE_KINDS, useTestDatabase } from '../testing';
+import {
+  findNotification,
+  insertNotifications,
+  type NewNotification,
+} from './notification.repository';
+
+/** Names and strings that need quoting or escaping in an array literal or in JSON. */
+const AWKWARD = [
+  'a,b',
+  'say "hi"',
+  "it's",
+  'back\\slash',
+  '{braces}',
+  '{"a":1}',
+  'NULL',
+  'null',
+  '',
+  ' padded ',
+  'line\nbreak',
+  'tab\there',
+  'emoji 😀 ünïcödé',
+  '\\"{,}"\\',
+];
+
+describe(insertNotifications.name, () => {
+  describe.each(STORAGE_KINDS)('on %s', (kind) => {
+    const db = useTestDatabase(kind);
+    let deviceId: string;
+    beforeAll(async () => {
+      deviceId = await insertTestDevice(db(), { networkId: 1, deviceTypeId: 1 });
+    });
+
+    const row = (i: number, overrides: Partial<NewNotification> = {}): NewNotification => ({
+      notification: `n${i}`,
+      deviceId,
+      networkId: 1,
+      deviceTypeId: 1,
+      timestamp: new Date(Date.UTC(2021, 5, 7, 8, 9, 10, i % 1000)),
+      parameters: { i },
+      ...overrides,
+    });
+
+    /** The stored rows with those ids, as the database has them, by id. */
+    async function readBack(ids: readonly number[]) {
+      const { rows } = await db().query<{
+        id: number;
+        notification: string;
+        ts: string;
+        parameters: JsonObject | null;
+        sql_null: boolean;
+      }>(
+        `SELECT id, notification, to_char(timestamp, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS ts,
+           parameters, parameters IS NULL AS sql_null
+         FROM dh_notification WHERE id = ANY($1::bigint[]) ORDER BY id`,
+        [[...ids]],
+      );
+      return rows;
+    }
+
+    describe('when a batch has names and parameters that need quoting', () => {
+      it('stores every name and parameter object verbatim, and null parameters as SQL NULL', async () => {
+        const items = AWKWARD.map((name, i) =>
+          row(i, {
+            notification: name,
+            parameters:
+              i % 3 === 0
+                ? null
+                : { name, list: [name, null, 1.5, { [name]: name }], nested: { empty: {} } },
+          }),
+        );
+        const stored = await insertNotifications(db(), items);
+
+        const rows = await readBack(stored.map((s) => s.id));
+        expect(rows).toEqual(
+          items.map((item, i) => ({
+            id: stored[i]?.id,
+            notification: item.notification,
+            ts: `2021-06-07T08:09:10.${String(i).padStart(3, '0')}`,
+            parameters: item.parameters,
+            sql_null: item.parameters === null,
+          })),
+        );
+        for (const s of stored) {
+          await expect(findNotification(db(), deviceId, s.id)).resolves.toEqual(s);
+        }
+      });
+
+      it('stores a single row the same way', async () => {
+        const [withNull] = await insertNotifications(db(), [
+          row(0, { notification: 'x,"\\{}', parameters: null }),
+        ]);
+        const [withObject] = await insertNotifications(db(), [
+          row(1, { notification: '😀', parameters: { s: 'x,"\\{}' } }),
+        ]);
+        const rows = await readBack([withNull?.id ?? 0, withObject?.id ?? 0]);
+        expect(rows.map((r) => [r.notification, r.parameters, r.sql_null])).toEqual([
+          ['x,"\\{}', null, true],
+          ['😀', { s: 'x,"\\{}' }, false],
+        ]);
+      });
+    });
+
+    describe('when a batch has 200 rows', () => {
+      it('gives them ids ascending in the order given, each id on its own row', async () => {
+        const items = Array.from({ length: 200 }, (_, i) =>
+          row(i, { notification: `order-${i}`, timestamp: new Date(Date.UTC(2021, 0, 1) - i) }),
+        );
+        const stored = await insertNotifications(db(), items);
+
+        const ids = stored.map((s) => s.id);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(new Set(ids).size).toBe(200);
+        const rows = await readBack(ids);
+        expect(rows.map((r) => [r.id, r.notification])).toEqual(
+          stored.map((s, i) => [s.id, `order-${i}`]),
+        );
+      });
+    });
+
+    describe('when one row of a batch violates a constraint', () => {
+      it('rejects the batch and stores none of its rows', async () => {
+        const items = Array.from({ length: 10 }, (_, i) =>
+          row(i, { notification: i === 6 ? 'x'.repeat(129) : `atomic-${i}` }),
+        );
+        // VARCHAR(128): SQLSTATE 22001
+        await expect(insertNotifications(db(), items)).rejects.toMatchObject({ code: '22001' });
+
+        const { rows } = await db().query(
+          `SELECT count(*) AS n FROM dh_notification
+           WHERE notification LIKE 'atomic-%' OR length(notification) > 128`,
+        );
+        expect(rows).toEqual([{ n: 0 }]);
+      });
+    });
+
+    it('stores nothing for an empty batch', async () => {
+      await expect(insertNotifications(db(), [])).resolves.toEqual([]);
+    });
+  });
+});
