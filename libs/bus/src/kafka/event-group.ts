@@ -18,6 +18,9 @@ export interface EventGroupOptions {
 /** Partitions of the event topic a broker pod handles at the same time (all of the default 12). */
 const EVENT_PARTITIONS_CONCURRENTLY = 12;
 
+/** Events of one partition a broker pod publishes at the same time. */
+const EVENT_RECORDS_IN_FLIGHT = 64;
+
 /** How often a broker pod commits its progress in the event topic. */
 const EVENT_COMMIT_INTERVAL_MS = 1_000;
 
@@ -46,6 +49,11 @@ export async function eventGroupConsumer(params: EventGroupOptions): Promise<Gro
     // each event waiting for its Redis round trips (de-duplication, the fabric), made pushes lag
     // behind inserts at load. A device's events share a partition, so they keep their order.
     partitionsConsumedConcurrently: EVENT_PARTITIONS_CONCURRENTLY,
+    // And the events of one partition overlap too (docs/adr/0017-pipelined-requests.md): one busy
+    // device's events, one after the other, each behind its Redis round trips (claim, fabric
+    // publish, done), capped its pushes at ~1,000/s whatever the pods could do. They start in
+    // offset order and their Redis commands share one connection, so their order holds.
+    inFlightPerPartition: EVENT_RECORDS_IN_FLIGHT,
     sessionTimeoutMs: params.options.sessionTimeoutMs,
     maxFetchWaitMs: params.options.maxFetchWaitMs,
     restartDelay: params.options.startRetry,

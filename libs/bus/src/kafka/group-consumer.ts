@@ -23,6 +23,15 @@ export interface GroupConsumerOptions {
    * over one partition's batch after the other). Records of one partition stay one at a time.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Records of one partition `eachMessage` may handle at the same time (default 1; only with
+   * `commits: { everyMs }`). Above 1 the next record is handed over as soon as the previous one's
+   * `eachMessage` has *started* and fewer than this many of the partition are unfinished: they
+   * start in offset order, and a handler that issues its first I/O in order (one Redis connection)
+   * keeps that order. Offsets are committed only past finished records (`OffsetTracker`), so a pod
+   * that dies re-delivers every unfinished one (at least once).
+   */
+  inFlightPerPartition?: number;
   sessionTimeoutMs: number;
   maxFetchWaitMs: number;
   partitionAssigners?: PartitionAssigner[];
@@ -47,6 +56,8 @@ export interface GroupConsumerOptions {
 }
 
 const JOIN_TIMEOUT_MS = 30_000;
+/** Longest wait at stop() for records still being handled (`inFlightPerPartition`). */
+const STOP_WAIT_MS = 5_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -73,6 +84,8 @@ export class GroupConsumer {
   /** Progress of records handled but not committed yet (`commits: { everyMs }`). */
   private readonly progress = new OffsetTracker();
   private commitTimer: NodeJS.Timeout | undefined;
+  /** Unfinished records by partition (`inFlightPerPartition` above 1). */
+  private readonly unfinished = new Map<number, Set<Promise<void>>>();
 
   constructor(private readonly options: GroupConsumerOptions) {}
 
@@ -117,6 +130,11 @@ export class GroupConsumer {
     this.stopped = true;
     this.stopping.abort();
     clearTimeout(this.recreateTimer);
+    // Bounded: a handler stuck on a service that went away must not hold the pod's shutdown (its
+    // record is not committed and is read again by another pod).
+    await withTimeout(this.finishUnfinished(), STOP_WAIT_MS, 'finishing records').catch(
+      () => undefined,
+    );
     await this.flushProgress();
     const consumer = this.consumer;
     this.consumer = undefined;
@@ -129,13 +147,26 @@ export class GroupConsumer {
     if (commits === 'caller') return this.options.eachMessage(payload);
     const { partition, message } = payload;
     this.progress.begin(partition, message.offset);
-    try {
-      await this.options.eachMessage(payload);
-    } finally {
+    const handled = this.options.eachMessage(payload).finally(() => {
       this.progress.end(partition, message.offset);
       this.commitTimer ??= setTimeout(() => void this.flushProgress(), commits.everyMs);
-    }
+    });
+    const window = this.options.inFlightPerPartition ?? 1;
+    if (window <= 1) return handled;
+    let open = this.unfinished.get(partition);
+    if (!open) this.unfinished.set(partition, (open = new Set()));
+    const settled = handled.catch(() => undefined);
+    open.add(settled);
+    void settled.then(() => open.delete(settled));
+    // kafkajs hands over the partition's next record when this resolves.
+    while (open.size >= window) await Promise.race(open);
   };
+
+  /** Resolves when every record handed to `eachMessage` so far has finished. */
+  private async finishUnfinished(): Promise<void> {
+    const all = [...this.unfinished.values()].flatMap((open) => [...open]);
+    await Promise.all(all);
+  }
 
   /** Commits what `eachMessage` finished (a failed commit is retried at the next flush). */
   private async flushProgress(): Promise<void> {

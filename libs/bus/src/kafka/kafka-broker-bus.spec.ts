@@ -108,6 +108,40 @@ describe(createKafkaBrokerBus.name, () => {
     });
   });
 
+  describe('when one device publishes many events (one partition)', () => {
+    it('hands them over in order while earlier ones are still being handled', async () => {
+      const options = testKafkaOptions();
+      const gateway = await startEchoGateway(options);
+      const broker = closeLater(createKafkaBrokerBus({ ...options, brokerId: 'broker-one' }));
+      const started: number[] = [];
+      const finished: number[] = [];
+      let running = 0;
+      let mostAtOnce = 0;
+      broker.onEvent(async (event) => {
+        const n = Number(event.name);
+        started.push(n);
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        // Later events finish first: a handler that took them one at a time could not.
+        await new Promise((resolve) => setTimeout(resolve, 5 + (n % 5) * 10));
+        running -= 1;
+        finished.push(n);
+      });
+      await broker.start();
+      const count = 40;
+
+      await Promise.all(
+        Array.from({ length: count }, (_, n) =>
+          gateway.publishEvent(buildDeviceEvent({ deviceId: 'busy-device', name: String(n) })),
+        ),
+      );
+
+      await eventually(() => expect(finished).toHaveLength(count));
+      expect(started).toEqual(Array.from({ length: count }, (_, n) => n));
+      expect(mostAtOnce).toBeGreaterThan(1);
+    });
+  });
+
   describe('when a record on the reply topic is malformed', () => {
     it('logs, counts and skips it, and still resolves the next reply', async () => {
       const options = testKafkaOptions();

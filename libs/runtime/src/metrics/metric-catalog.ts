@@ -223,6 +223,13 @@ export const METRICS: readonly MetricSpec[] = [
     roles: BROKER,
     owner: BROKER_METRICS,
   },
+  {
+    name: 'dh_requests_pipelined_total',
+    type: 'counter',
+    labels: [],
+    roles: BROKER,
+    owner: BROKER_METRICS,
+  },
   // DeviceHive's REST and WebSocket APIs (DH_API_PORT, docs/adr/0012)
   {
     name: 'dh_http_requests_total',
