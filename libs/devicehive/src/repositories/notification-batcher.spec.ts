@@ -5,6 +5,7 @@ import {
   adminPrincipal,
   insertTestDevice,
   STORAGE_KINDS,
+  testNotificationRow,
   useTestDatabase,
   useTestDeviceHive,
 } from '../testing';
@@ -36,15 +37,8 @@ describe(NotificationBatcher.name, () => {
       deviceId = await insertTestDevice(db(), { networkId: 1, deviceTypeId: 1 });
     });
 
-    const row = (i: number, overrides: Partial<NewNotification> = {}): NewNotification => ({
-      notification: `n${i}`,
-      deviceId,
-      networkId: 1,
-      deviceTypeId: 1,
-      timestamp: new Date(Date.UTC(2020, 0, 1, 0, 0, 0, i)),
-      parameters: { i },
-      ...overrides,
-    });
+    const row = (i: number, overrides: Partial<NewNotification> = {}) =>
+      testNotificationRow(deviceId, Date.UTC(2020, 0, 1), i, overrides);
 
     describe('when many inserts arrive in the same turn', () => {
       it('writes them with one statement and answers each with its own row', async () => {

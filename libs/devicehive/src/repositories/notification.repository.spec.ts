@@ -1,5 +1,5 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
-import { insertTestDevice, STORAGE_KINDS, useTestDatabase } from '../testing';
+import { insertTestDevice, STORAGE_KINDS, testNotificationRow, useTestDatabase } from '../testing';
 import {
   findNotification,
   insertNotifications,
@@ -32,15 +32,8 @@ describe(insertNotifications.name, () => {
       deviceId = await insertTestDevice(db(), { networkId: 1, deviceTypeId: 1 });
     });
 
-    const row = (i: number, overrides: Partial<NewNotification> = {}): NewNotification => ({
-      notification: `n${i}`,
-      deviceId,
-      networkId: 1,
-      deviceTypeId: 1,
-      timestamp: new Date(Date.UTC(2021, 5, 7, 8, 9, 10, i % 1000)),
-      parameters: { i },
-      ...overrides,
-    });
+    const row = (i: number, overrides: Partial<NewNotification> = {}) =>
+      testNotificationRow(deviceId, Date.UTC(2021, 5, 7, 8, 9, 10), i, overrides);
 
     /** The stored rows with those ids, as the database has them, by id. */
     async function readBack(ids: readonly number[]) {

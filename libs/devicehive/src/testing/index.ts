@@ -106,6 +106,7 @@ export {
   insertTestUser,
   runTestAction,
   testActionContext,
+  testNotificationRow,
   type ActionResult,
   uniqueTestName,
 } from './actions.fixtures';
