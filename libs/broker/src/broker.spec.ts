@@ -298,6 +298,41 @@ describe(createBroker.name, () => {
       expect(t.broker.metrics.requestsPipelined).toBe(2);
     });
 
+    it('pipelines again once a request in the middle of the stream is answered', async () => {
+      const release = new Map<unknown, () => void>();
+      t.bus.handler = (envelope) =>
+        new Promise((resolve) =>
+          release.set(envelope.request.requestId, () => resolve(replyTo(envelope))),
+        );
+      const client = await t.connect('m');
+      const inbox = new Inbox(client);
+      await subscribe(client, 'dh/response/#');
+      const insert = (n: number) => ({
+        action: 'notification/insert',
+        requestId: n,
+        deviceId: 'd',
+        notification: { notification: 'n' },
+      });
+      const onBus = () => t.bus.requests.map((r) => r.request.requestId);
+
+      await request(client, insert(1));
+      await request(client, { action: 'notification/list', requestId: 2, deviceId: 'd' });
+      for (const n of [3, 4, 5]) await request(client, insert(n));
+      await eventually(() => expect(onBus()).toEqual([1]));
+      release.get(1)?.();
+      await eventually(() => expect(onBus()).toEqual([1, 2]));
+      release.get(2)?.();
+
+      // 3, 4 and 5 all leave before any of them is answered.
+      await eventually(() => expect(onBus()).toEqual([1, 2, 3, 4, 5]));
+      for (const n of [5, 4, 3]) release.get(n)?.();
+      const replies = [];
+      for (let n = 1; n <= 5; n++) replies.push(await inbox.next());
+      expect(replies.map((r) => (r.payload as { requestId?: number }).requestId)).toEqual([
+        1, 2, 3, 4, 5,
+      ]);
+    });
+
     it('holds a pipelined insert behind a request that may change the session', async () => {
       const release: Array<() => void> = [];
       t.bus.handler = (envelope) =>

@@ -64,13 +64,18 @@ export function handleNativePublish(
     answered(ctx, clientId, action, reply, startedAt);
     await publishReply(ctx, clientId, action, reply);
   };
-  if (isPipelined(action) && forwardsAtOnce()) {
-    // docs/adr/0017-pipelined-requests.md: handed on now (outcome() reaches forwardRequest before
-    // its first await when the scope is known), the outcome still published in order.
-    void session.pipeline((overtaking) => {
-      if (overtaking) ctx.metrics.requestsPipelined += 1;
-      return outcome();
-    }, finish);
+  if (isPipelined(action)) {
+    // docs/adr/0017-pipelined-requests.md: handed on without waiting for the earlier outcomes
+    // when the scope is known (outcome() then reaches forwardRequest before its first await);
+    // otherwise its lookup comes first and later publishes wait for this outcome.
+    void session.pipeline(
+      (overtaking) => {
+        if (overtaking) ctx.metrics.requestsPipelined += 1;
+        return outcome();
+      },
+      finish,
+      forwardsAtOnce,
+    );
     return;
   }
   void session.enqueue(async () => finish(await outcome()));

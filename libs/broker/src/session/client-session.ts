@@ -7,6 +7,8 @@ import { DeliveryWindow } from '../delivery/delivery-window';
  */
 const MAX_HELD_EVENTS = 100;
 
+const noop = (): void => undefined;
+
 /**
  * A request-made subscription between the gateway's reply and its activation: live matches are
  * held here so the client gets reply → replay → live, in that order (docs/topics/notification.md).
@@ -37,10 +39,16 @@ export class ClientSession {
    * Which routed packets this connection already got (exactly-once, docs/topics/notification.md).
    */
   readonly delivered = new DeliveryWindow();
+  /** Settles when every request queued so far has been answered. */
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
-  /** Requests queued with `enqueue` and not answered: later pipelined ones wait for their turn. */
-  private barriers = 0;
+  /**
+   * Settles when the next pipelined request may start: the last request queued has started (a
+   * pipelined one) or been answered (any other).
+   */
+  private startGate: Promise<void> = Promise.resolve();
+  /** Requests that hold later pipelined ones: other requests not answered, pipelined not started. */
+  private holding = 0;
 
   /**
    * @param client the aedes connection (null only in unit tests of request handling)
@@ -60,33 +68,58 @@ export class ClientSession {
   /**
    * Runs `task` after every task enqueued before it (docs/topics/request.md: requests of one client
    * are handled, and answered, in the order it published them). A failing task does not stop the
-   * queue; the task itself must turn failures into error replies.
+   * queue; the task itself must turn failures into error replies. Pipelined requests queued after
+   * it start only once it is done.
    */
   enqueue(task: () => Promise<void>): Promise<void> {
-    this.barriers++;
-    return this.append(task).finally(() => {
-      this.barriers--;
+    this.holding++;
+    const run = this.append(task).finally(() => {
+      this.holding--;
     });
+    this.startGate = this.tail;
+    return run;
   }
 
   /**
-   * A request of a `pipelined` action (docs/adr/0017-pipelined-requests.md): when every request
-   * still waiting in this session is a pipelined one already handed on, `start` runs now (the
-   * request leaves for the gateway at once, behind the earlier ones); otherwise it is queued exactly
-   * like {@link enqueue} (and later pipelined requests wait for it). `start` must hand the request
-   * on synchronously (before its first `await`), so requests leave in publish order. Either way `finish` (the reply's publication) runs in publish order,
-   * after every earlier request's. `start` learns whether it overtook a request still unanswered.
+   * A request of a `pipelined` action (docs/adr/0017-pipelined-requests.md). `start` hands the
+   * request on: at once when nothing holds it (every earlier request still waiting is a pipelined
+   * one already handed on), otherwise as soon as the request before it has started (pipelined) or
+   * been answered (any other), so requests leave in publish order. `finish` (the reply's
+   * publication) runs in publish order, after every earlier request's. `start` must hand the
+   * request on before its first `await`; `handsOnAtOnce`, when given, says whether it will at the
+   * moment it is called: when it says no, later pipelined requests wait for this one's answer.
+   * `start` learns whether it overtakes an earlier request still unanswered.
    */
   pipeline<T>(
     start: (overtaking: boolean) => Promise<T>,
     finish: (started: T) => Promise<void>,
+    handsOnAtOnce: () => boolean = () => true,
   ): Promise<void> {
-    if (this.barriers === 0) {
-      const started = start(this.queued > 0);
-      return this.append(() => started.then(finish));
+    this.queued++;
+    let started: Promise<T>;
+    if (this.holding === 0 && handsOnAtOnce()) {
+      started = start(this.queued > 1);
+    } else {
+      this.holding++;
+      let begun!: Promise<T>;
+      const gate = this.startGate.then(() => {
+        const atOnce = handsOnAtOnce();
+        begun = start(this.queued > 1);
+        // A start that waits for something first: later ones wait for its answer.
+        return atOnce ? undefined : begun.then(noop, noop);
+      });
+      this.startGate = gate.finally(() => {
+        this.holding--;
+      });
+      started = gate.then(() => begun);
     }
-    // Behind a request that may change what this one is checked against: its turn, as any other.
-    return this.enqueue(() => start(false).then(finish));
+    const run = this.tail
+      .then(() => started.then(finish))
+      .finally(() => {
+        this.queued--;
+      });
+    this.tail = run.catch(noop);
+    return run;
   }
 
   private append(task: () => Promise<void>): Promise<void> {
@@ -94,7 +127,7 @@ export class ClientSession {
     const run = this.tail.then(task).finally(() => {
       this.queued--;
     });
-    this.tail = run.catch(() => undefined);
+    this.tail = run.catch(noop);
     return run;
   }
 
