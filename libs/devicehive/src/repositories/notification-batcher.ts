@@ -71,13 +71,21 @@ export class NotificationBatcher {
   insert(notification: NewNotification, orderKey?: string): Promise<StoredNotification> {
     return new Promise((resolve, reject) => {
       this.pending.push({ notification, orderKey, resolve, reject });
-      if (!this.scheduled && this.inFlight < this.maxInFlight) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.startBatches();
-        });
-      }
+      this.schedule();
+    });
+  }
+
+  /**
+   * Starts the next batches at the end of this event-loop turn: the rows handed in meanwhile join
+   * them, and the answers of a batch just written leave (the worker bus posts them at the end of
+   * the turn) before the next statement holds the thread.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startBatches();
     });
   }
 
@@ -106,7 +114,7 @@ export class NotificationBatcher {
           if (left > 0) this.keysInFlight.set(key, left);
           else this.keysInFlight.delete(key);
         }
-        this.startBatches();
+        this.schedule();
         if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
       });
     }
