@@ -20,7 +20,7 @@ export interface BusPort {
   off(event: 'message', listener: (value: unknown) => void): unknown;
 }
 
-/** What crosses the port: one array of messages per event-loop turn and direction. */
+/** What crosses the port: arrays of messages (per event-loop turn, at most 32) and direction. */
 type BrokerMessage = readonly ['request', RequestEnvelope];
 type GatewayMessage =
   | readonly ['reply', ReplyEnvelope]
@@ -67,9 +67,13 @@ export interface WorkerGatewayBus extends GatewayBus {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+/** Messages per `postMessage` at most (docs/adr/0016). */
+const MAX_BATCH = 32;
+
 /**
- * Collects the messages of one event-loop turn and posts them as one array (docs/adr/0016: a
- * `postMessage` costs ~8 µs of CPU whatever its size; 8 messages in one cost ~1.3 µs each).
+ * Collects the messages of one event-loop turn (at most {@link MAX_BATCH}) and posts them as one
+ * array (docs/adr/0016: a `postMessage` costs ~8 µs of CPU whatever its size; 8 messages in one
+ * cost ~1.3 µs each).
  */
 class Outbox<M> {
   private queued: M[] = [];
@@ -82,7 +86,10 @@ class Outbox<M> {
 
   push(message: M): void {
     this.queued.push(message);
-    this.scheduled ??= setImmediate(() => this.flush());
+    // A full batch leaves at once: the other thread starts on it while this one goes on, instead
+    // of the two taking turns on whole event-loop turns of work.
+    if (this.queued.length >= MAX_BATCH) this.flush();
+    else this.scheduled ??= setImmediate(() => this.flush());
   }
 
   /** Posts what is queued now (also at close, so the last replies leave before the thread ends). */
