@@ -28,6 +28,14 @@ const request = (client: MqttClient, body: unknown, qos: 0 | 1 = 1) =>
     qos,
   });
 
+/** A `notification/insert` request (a `pipelined` action, docs/adr/0017-pipelined-requests.md). */
+const insert = (n: number) => ({
+  action: 'notification/insert',
+  requestId: n,
+  deviceId: 'd',
+  notification: { notification: 'n' },
+});
+
 describe(createBroker.name, () => {
   let t: TestBroker;
 
@@ -225,6 +233,24 @@ describe(createBroker.name, () => {
   });
 
   describe('when a client sends several requests', () => {
+    /** The gateway holds every request until the test calls its release (by requestId). */
+    function holdReplies(): Map<unknown, () => void> {
+      const release = new Map<unknown, () => void>();
+      t.bus.handler = (envelope) =>
+        new Promise((resolve) =>
+          release.set(envelope.request.requestId, () => resolve(replyTo(envelope))),
+        );
+      return release;
+    }
+
+    /** A client listening to its replies. */
+    async function listening(clientId: string): Promise<{ client: MqttClient; inbox: Inbox }> {
+      const client = await t.connect(clientId);
+      const inbox = new Inbox(client);
+      await subscribe(client, 'dh/response/#');
+      return { client, inbox };
+    }
+
     it('answers them in the order it published them, one at a time', async () => {
       let inFlight = 0;
       let maxInFlight = 0;
@@ -259,20 +285,9 @@ describe(createBroker.name, () => {
     });
 
     it('hands pipelined inserts on at once and still answers in publish order', async () => {
-      // docs/adr/0017-pipelined-requests.md: notification/insert is `pipelined` in the catalog.
-      const release: Array<() => void> = [];
-      t.bus.handler = (envelope) =>
-        new Promise((resolve) => release.push(() => resolve(replyTo(envelope))));
-      const client = await t.connect('p');
-      const inbox = new Inbox(client);
-      await subscribe(client, 'dh/response/#');
+      const release = holdReplies();
+      const { client, inbox } = await listening('p');
 
-      const insert = (n: number) => ({
-        action: 'notification/insert',
-        requestId: n,
-        deviceId: 'd',
-        notification: { notification: 'n' },
-      });
       for (const n of [1, 2, 3]) await request(client, insert(n));
       await eventually(() => expect(t.bus.requests).toHaveLength(3));
       // A request of another action waits for its turn: not on the bus while inserts are open.
@@ -281,14 +296,14 @@ describe(createBroker.name, () => {
       expect(t.bus.requests).toHaveLength(3);
 
       // The gateway answers the last insert first: the replies still leave in publish order.
-      release[2]?.();
-      release[1]?.();
+      release.get(3)?.();
+      release.get(2)?.();
       await new Promise((resolve) => setTimeout(resolve, 20));
-      release[0]?.();
+      release.get(1)?.();
       const replies = [];
       for (let n = 1; n <= 3; n++) replies.push(await inbox.next());
       await eventually(() => expect(t.bus.requests).toHaveLength(4));
-      release[3]?.();
+      release.get(4)?.();
       replies.push(await inbox.next());
 
       expect(replies.map((r) => (r.payload as { requestId?: number }).requestId)).toEqual([
@@ -299,20 +314,8 @@ describe(createBroker.name, () => {
     });
 
     it('pipelines again once a request in the middle of the stream is answered', async () => {
-      const release = new Map<unknown, () => void>();
-      t.bus.handler = (envelope) =>
-        new Promise((resolve) =>
-          release.set(envelope.request.requestId, () => resolve(replyTo(envelope))),
-        );
-      const client = await t.connect('m');
-      const inbox = new Inbox(client);
-      await subscribe(client, 'dh/response/#');
-      const insert = (n: number) => ({
-        action: 'notification/insert',
-        requestId: n,
-        deviceId: 'd',
-        notification: { notification: 'n' },
-      });
+      const release = holdReplies();
+      const { client, inbox } = await listening('m');
       const onBus = () => t.bus.requests.map((r) => r.request.requestId);
 
       await request(client, insert(1));
@@ -334,27 +337,18 @@ describe(createBroker.name, () => {
     });
 
     it('holds a pipelined insert behind a request that may change the session', async () => {
-      const release: Array<() => void> = [];
-      t.bus.handler = (envelope) =>
-        new Promise((resolve) => release.push(() => resolve(replyTo(envelope))));
-      const client = await t.connect('q');
-      const inbox = new Inbox(client);
-      await subscribe(client, 'dh/response/#');
+      const release = holdReplies();
+      const { client, inbox } = await listening('q');
 
       await request(client, { action: 'authenticate', requestId: 1, token: 't' });
-      await request(client, {
-        action: 'notification/insert',
-        requestId: 2,
-        deviceId: 'd',
-        notification: { notification: 'n' },
-      });
+      await request(client, insert(2));
       await eventually(() => expect(t.bus.requests).toHaveLength(1));
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(t.bus.requests).toHaveLength(1);
 
-      release[0]?.();
+      release.get(1)?.();
       await eventually(() => expect(t.bus.requests).toHaveLength(2));
-      release[1]?.();
+      release.get(2)?.();
       expect((await inbox.next()).payload).toMatchObject({ requestId: 1 });
       expect((await inbox.next()).payload).toMatchObject({ requestId: 2 });
       expect(t.broker.metrics.requestsPipelined).toBe(0);
