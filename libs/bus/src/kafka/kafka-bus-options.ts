@@ -3,6 +3,7 @@ import type { Logger } from '@dh-mqtt/runtime';
 import {
   Kafka,
   logLevel,
+  Partitioners,
   type ISocketFactory,
   type logCreator,
   type ProducerConfig,
@@ -223,6 +224,9 @@ export const CLIENT_RETRY: RetryOptions = {
  * silently.
  */
 export const PRODUCER_CONFIG: ProducerConfig = {
+  // kafkajs 2's default, named so that it does not warn about its change from kafkajs 1 at every
+  // start: the Java client's murmur2 mapping, so keys land where Java producers put them.
+  createPartitioner: Partitioners.DefaultPartitioner,
   idempotent: true,
   maxInFlightRequests: 1,
   allowAutoTopicCreation: false,
