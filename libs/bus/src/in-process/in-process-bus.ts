@@ -8,6 +8,7 @@ import type {
   RequestHandler,
 } from '../bus.port';
 import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
+import { waitForReply, type ReplyWaiter } from '../internal/reply-waiter';
 import { wireCopy } from '../internal/wire-copy';
 
 export interface InProcessBusOptions {
@@ -28,11 +29,6 @@ export interface InProcessBus {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-interface Pending {
-  resolve(reply: ReplyEnvelope): void;
-  reject(error: DhError): void;
-}
-
 /**
  * The broker↔gateway bus of the embedded mode, with the semantics of the Kafka bus (the bus
  * contract suite in `@dh-mqtt/bus/testing` runs against both):
@@ -46,7 +42,7 @@ interface Pending {
 export function createInProcessBus(options: InProcessBusOptions = {}): InProcessBus {
   const maxWaitMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const queue = new KeyedSerialQueue();
-  const pending = new Set<Pending>();
+  const pending = new Set<ReplyWaiter>();
   const eventHandlers: EventHandler[] = [];
   let requestHandler: RequestHandler | undefined;
   let brokerState: 'new' | 'started' | 'closed' = 'new';
@@ -56,7 +52,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
 
   async function handleOnGateway(
     envelope: RequestEnvelope,
-    waiter: Pending,
+    waiter: ReplyWaiter,
     sequenced: () => void,
   ): Promise<void> {
     // A request queued behind a slow one when the gateway closed is not handled: over Kafka it
@@ -83,29 +79,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
       if (brokerState !== 'started' || !gatewayServes()) {
         return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       }
-      const waitMs = Math.min(request.deadline - Date.now(), maxWaitMs);
-      if (waitMs <= 0) {
-        return Promise.reject(new DhError('DH_ERR_BACKEND_TIMEOUT', Math.max(0, waitMs)));
-      }
-      const envelope = wireCopy(request);
-      return new Promise<ReplyEnvelope>((resolve, reject) => {
-        const waiter: Pending = {
-          resolve(reply) {
-            if (!pending.delete(waiter)) return;
-            clearTimeout(timer);
-            resolve(reply);
-          },
-          reject(error) {
-            if (!pending.delete(waiter)) return;
-            clearTimeout(timer);
-            reject(error);
-          },
-        };
-        const timer = setTimeout(
-          () => waiter.reject(new DhError('DH_ERR_BACKEND_TIMEOUT', Math.round(waitMs))),
-          waitMs,
-        );
-        pending.add(waiter);
+      return waitForReply(request, maxWaitMs, pending, (envelope, waiter) => {
         void queue.run(
           envelope.clientId,
           (sequenced) => handleOnGateway(envelope, waiter, sequenced),

@@ -8,6 +8,7 @@ import type {
   RequestHandler,
 } from '../bus.port';
 import { KeyedSerialQueue } from '../internal/keyed-serial-queue';
+import { waitForReply, type ReplyWaiter } from '../internal/reply-waiter';
 import { wireCopy } from '../internal/wire-copy';
 
 /**
@@ -113,11 +114,6 @@ const newCounters = (): WorkerBusCounters => ({
   lateReplies: 0,
 });
 
-interface Pending {
-  resolve(reply: ReplyEnvelope): void;
-  reject(error: DhError): void;
-}
-
 /**
  * The broker's end of the worker-thread bus (docs/adr/0016): requests go to the gateway in the
  * other thread over `port`, replies and device events come back on it, in the order the gateway
@@ -131,7 +127,7 @@ export function createWorkerBrokerBus(
   const maxWaitMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const counts = newCounters();
   const outbox = new Outbox<BrokerMessage>(port, counts);
-  const pending = new Map<string, Pending>();
+  const pending = new Map<string, ReplyWaiter>();
   const eventHandlers: EventHandler[] = [];
   let state: 'new' | 'started' | 'closed' = 'new';
   let gatewayServes = false;
@@ -227,32 +223,13 @@ export function createWorkerBrokerBus(
       if (state !== 'started' || peerGone) {
         return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       }
-      const waitMs = Math.min(request.deadline - Date.now(), maxWaitMs);
-      if (waitMs <= 0) {
-        return Promise.reject(new DhError('DH_ERR_BACKEND_TIMEOUT', Math.max(0, waitMs)));
-      }
-      const envelope = wireCopy(request);
-      return new Promise<ReplyEnvelope>((resolve, reject) => {
-        const id = envelope.id;
-        const waiter: Pending = {
-          resolve(reply) {
-            if (pending.get(id) !== waiter) return;
-            pending.delete(id);
-            clearTimeout(timer);
-            resolve(reply);
-          },
-          reject(error) {
-            if (pending.get(id) !== waiter) return;
-            pending.delete(id);
-            clearTimeout(timer);
-            reject(error);
-          },
-        };
-        const timer = setTimeout(
-          () => waiter.reject(new DhError('DH_ERR_BACKEND_TIMEOUT', Math.round(waitMs))),
-          waitMs,
-        );
-        pending.set(id, waiter);
+      // Replies come back by envelope id.
+      const id = request.id;
+      const byId = {
+        add: (waiter: ReplyWaiter) => void pending.set(id, waiter),
+        delete: (waiter: ReplyWaiter) => pending.get(id) === waiter && pending.delete(id),
+      };
+      return waitForReply(request, maxWaitMs, byId, (envelope) => {
         outbox.push(['request', envelope]);
       });
     },
