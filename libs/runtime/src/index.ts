@@ -31,6 +31,7 @@ export {
   readRemoteBackend,
   type RemoteBackendConfig,
 } from './config/remote-config';
+export { TtlCache } from './cache/ttl-cache';
 export { HealthChecks, type CheckResult, type ReadinessCheck } from './health/health-checks';
 export { createHttpServer, type HttpServerDeps } from './health/http-server';
 export { registerCounterFrom } from './health/counter-metrics';

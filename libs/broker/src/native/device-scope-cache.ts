@@ -1,3 +1,5 @@
+import { TtlCache } from '@dh-mqtt/runtime';
+
 /** How long a confirmed match of topic levels to a device is trusted (ms). */
 export const DEVICE_SCOPE_TTL_MS = 2_000;
 /** Most remembered matches; the oldest go first. */
@@ -14,26 +16,19 @@ const MAX_ENTRIES = 10_000;
  * publishing").
  */
 export class DeviceScopeCache {
-  private readonly entries = new Map<string, number>();
+  private readonly matches: TtlCache<string, true>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(now: () => number = Date.now) {
+    this.matches = new TtlCache(MAX_ENTRIES, DEVICE_SCOPE_TTL_MS, now);
+  }
 
   /** Whether `key` (see {@link deviceScopeKey}) matched within the TTL. */
   has(key: string): boolean {
-    const expiresAt = this.entries.get(key);
-    if (expiresAt === undefined) return false;
-    if (expiresAt > this.now()) return true;
-    this.entries.delete(key);
-    return false;
+    return this.matches.get(key) === true;
   }
 
   remember(key: string): void {
-    this.entries.delete(key);
-    this.entries.set(key, this.now() + DEVICE_SCOPE_TTL_MS);
-    if (this.entries.size > MAX_ENTRIES) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    this.matches.set(key, true);
   }
 }
 

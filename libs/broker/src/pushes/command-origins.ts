@@ -1,4 +1,5 @@
 import type { DeviceEvent, JsonObject } from '@dh-mqtt/protocol';
+import { TtlCache } from '@dh-mqtt/runtime';
 import { Gauge, type Registry } from 'prom-client';
 import type { RoutedPacket } from './event-packet';
 
@@ -17,34 +18,22 @@ const DEFAULT_TTL_MS = 60 * 60_000;
  * carries its origin (the embedded backend's) never looks here.
  */
 export class CommandOrigins {
-  private readonly entries = new Map<number, { clientId: string; until: number }>();
+  private readonly entries: TtlCache<number, string>;
 
-  constructor(
-    private readonly capacity = DEFAULT_CAPACITY,
-    private readonly ttlMs = DEFAULT_TTL_MS,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(capacity = DEFAULT_CAPACITY, ttlMs = DEFAULT_TTL_MS, now: () => number = Date.now) {
+    this.entries = new TtlCache(capacity, ttlMs, now);
+  }
 
   /** Notes a command this pod's session `clientId` inserted (the reply's `command.id`). */
   record(commandId: unknown, clientId: string): void {
     if (typeof commandId !== 'number' || !Number.isSafeInteger(commandId)) return;
-    this.entries.delete(commandId);
-    this.entries.set(commandId, { clientId, until: this.now() + this.ttlMs });
-    if (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as number);
-    }
+    this.entries.set(commandId, clientId);
   }
 
   /** The client id that inserted the command through this pod, null when unknown or expired. */
   originOf(commandId: unknown): string | null {
     if (typeof commandId !== 'number') return null;
-    const entry = this.entries.get(commandId);
-    if (!entry) return null;
-    if (entry.until <= this.now()) {
-      this.entries.delete(commandId);
-      return null;
-    }
-    return entry.clientId;
+    return this.entries.get(commandId) ?? null;
   }
 
   /** The origin of a command update event: its own, else the one this pod remembers. */

@@ -1,4 +1,4 @@
-import { Backoff, RecentKeys, TtlCache } from './bounded';
+import { Backoff, RecentKeys } from './bounded';
 
 describe('RecentKeys', () => {
   it('tells a duplicate and forgets the oldest key past its capacity', () => {
@@ -9,20 +9,6 @@ describe('RecentKeys', () => {
     expect(keys.size).toBe(3);
     expect(keys.has('a')).toBe(false);
     expect(keys.add('a')).toBe(true);
-  });
-});
-
-describe('TtlCache', () => {
-  it('forgets entries after their time and past its capacity', () => {
-    let now = 1_000;
-    const cache = new TtlCache<number>(2, 100, () => now);
-    cache.set('a', 1);
-    cache.set('b', 2);
-    cache.set('c', 3);
-    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([undefined, 2, 3]);
-    now += 100;
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.size).toBe(1);
   });
 });
 

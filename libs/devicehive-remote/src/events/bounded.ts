@@ -28,39 +28,6 @@ export class RecentKeys {
   }
 }
 
-/** A map of at most `capacity` entries, each kept `ttlMs` (least recently set dropped first). */
-export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; until: number }>();
-
-  constructor(
-    private readonly capacity: number,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.until <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  set(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, until: this.now() + this.ttlMs });
-    if (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
-
 /**
  * Reconnect delays: `min` doubled per failed attempt up to `max`, each drawn in [d/2, d] (jitter,
  * so that many pods do not reconnect in step); `reset()` after a success.

@@ -1,6 +1,7 @@
 import type { DeviceEvent, DeviceEventKind } from '@dh-mqtt/protocol';
 import WebSocket from 'ws';
-import { Backoff, RecentKeys, TtlCache } from './bounded';
+import { TtlCache } from '@dh-mqtt/runtime';
+import { Backoff, RecentKeys } from './bounded';
 import { OrderedDelivery } from './ordered-delivery';
 import {
   PUSH_FIELDS,
@@ -82,7 +83,7 @@ class WsRemoteEventStream implements RemoteEventStream {
   private readonly session: ServiceSession;
   private readonly metrics: StreamMetrics;
   private readonly recent: RecentKeys;
-  private readonly devices: TtlCache<{ networkId: number; deviceTypeId: number }>;
+  private readonly devices: TtlCache<string, { networkId: number; deviceTypeId: number }>;
   private readonly backoff: Backoff;
   private readonly delivery: OrderedDelivery;
 
