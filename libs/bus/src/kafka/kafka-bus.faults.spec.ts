@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { isDhError } from '@dh-mqtt/protocol';
 import { buildReplyEnvelope, buildRequestEnvelope, gate } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
@@ -6,6 +5,7 @@ import { createKafkaGatewayBus } from './kafka-gateway-bus';
 import {
   capturedLogger,
   closeAfterEach,
+  deadPort,
   eventually,
   networkFault,
   startUntilItFails,
@@ -15,16 +15,6 @@ import {
 jest.setTimeout(90_000);
 
 const closeLater = closeAfterEach();
-
-/** A port nothing listens on (bound, read and released). */
-function deadPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

@@ -8,6 +8,7 @@ import type { KafkaBusOptions } from '../kafka/kafka-bus-options';
 import {
   capturedLogger,
   closeAfterEach,
+  deadPort,
   eventually,
   testKafkaOptions,
   testRedisUrl,
@@ -17,16 +18,6 @@ import { frame, frameItem } from './reply-frame';
 jest.setTimeout(60_000);
 
 const closeLater = closeAfterEach();
-
-/** A port nothing listens on (bound, read and released). */
-function deadPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * A TCP forwarder to the test Redis: `cut()` drops every connection and refuses new ones,

@@ -1,9 +1,21 @@
 import { Socket, connect } from 'node:net';
+import { join } from 'node:path';
 import { createLogger, type Logger } from '@dh-mqtt/runtime';
 import { Kafka, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
 import type { KafkaBusOptions } from '../kafka/kafka-bus-options';
 
 let sequence = 0;
+
+/**
+ * A port nothing listens on: `tools/infra`'s `freePort` (free-port.cjs, bound and released), the
+ * one way the project chooses ports.
+ */
+export function deadPort(): Promise<number> {
+  const infra = require(join(__dirname, '../../../../tools/infra/free-port.cjs')) as {
+    freePort(host?: string): Promise<number>;
+  };
+  return infra.freePort('127.0.0.1');
+}
 
 /** The Kafka of this test run (jest globalSetup starts one or takes DH_TEST_KAFKA_BROKERS). */
 export function testKafkaBrokers(): string[] {
