@@ -11,16 +11,21 @@ const event = (id: number): DeviceEvent => ({
   data: { id, notification: 'temp' },
 });
 
+/** `once` as one pod sees it when every key is remembered (the Redis version's contract). */
+function inMemoryOnce(): (key: string, work: () => Promise<void>) => Promise<boolean> {
+  const done = new Set<string>();
+  return async (key, work) => {
+    if (done.has(key)) return false;
+    done.add(key);
+    await work();
+    return true;
+  };
+}
+
 describe(deduplicateEvents.name, () => {
   describe('when the same event is delivered twice (to this pod or another)', () => {
     it('hands it to the handler once', async () => {
-      const done = new Set<string>();
-      const once = async (key: string, work: () => Promise<void>) => {
-        if (done.has(key)) return false;
-        done.add(key);
-        await work();
-        return true;
-      };
+      const once = inMemoryOnce();
       const inner = new FakeBrokerBus();
       const seen: unknown[] = [];
       deduplicateEvents(inner, once).onEvent((e) => void seen.push(e.data['id']));
@@ -33,13 +38,7 @@ describe(deduplicateEvents.name, () => {
 
   describe('when the same event comes with its parameters in another key order', () => {
     it('hands it to the handler once (a live push and a replay of a remote DeviceHive, with or without origin)', async () => {
-      const done = new Set<string>();
-      const once = async (key: string, work: () => Promise<void>) => {
-        if (done.has(key)) return false;
-        done.add(key);
-        await work();
-        return true;
-      };
+      const once = inMemoryOnce();
       const inner = new FakeBrokerBus();
       const seen: unknown[] = [];
       deduplicateEvents(inner, once).onEvent((e) => void seen.push(e.data['parameters']));
