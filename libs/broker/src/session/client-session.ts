@@ -95,31 +95,23 @@ export class ClientSession {
     finish: (started: T) => Promise<void>,
     handsOnAtOnce: () => boolean = () => true,
   ): Promise<void> {
-    this.queued++;
-    let started: Promise<T>;
     if (this.holding === 0 && handsOnAtOnce()) {
-      started = start(this.queued > 1);
-    } else {
-      this.holding++;
-      let begun!: Promise<T>;
-      const gate = this.startGate.then(() => {
-        const atOnce = handsOnAtOnce();
-        begun = start(this.queued > 1);
-        // A start that waits for something first: later ones wait for its answer.
-        return atOnce ? undefined : begun.then(noop, noop);
-      });
-      this.startGate = gate.finally(() => {
-        this.holding--;
-      });
-      started = gate.then(() => begun);
+      // Not counted yet (append() below counts it): any count now is an earlier request.
+      const started = start(this.queued > 0);
+      return this.append(() => started.then(finish));
     }
-    const run = this.tail
-      .then(() => started.then(finish))
-      .finally(() => {
-        this.queued--;
-      });
-    this.tail = run.catch(noop);
-    return run;
+    this.holding++;
+    let begun!: Promise<T>;
+    const gate = this.startGate.then(() => {
+      const atOnce = handsOnAtOnce();
+      begun = start(this.queued > 1); // counted by now
+      // A start that waits for something first: later ones wait for its answer.
+      return atOnce ? undefined : begun.then(noop, noop);
+    });
+    this.startGate = gate.finally(() => {
+      this.holding--;
+    });
+    return this.append(() => gate.then(() => begun).then(finish));
   }
 
   private append(task: () => Promise<void>): Promise<void> {
