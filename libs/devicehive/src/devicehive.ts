@@ -32,6 +32,7 @@ import {
 } from './core/action';
 import { checkTarget } from './core/access';
 import { deviceCacheFor, invalidatesDevices } from './core/device-cache';
+import { DeviceLookups } from './core/device-lookups';
 import { NotificationBatcher } from './repositories/notification-batcher';
 import type { CallContext, DeviceHivePort } from './devicehive.port';
 import { openStorage, type StorageOptions } from './storage/open-storage';
@@ -128,7 +129,8 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
     if (!options.sql) await sql.close(); // a given storage stays the caller's on failure
     throw error;
   }
-  const devices = deviceCacheFor(sql);
+  // Cached on an exclusive storage; on a shared one, a pass's lookups in one statement.
+  const devices = deviceCacheFor(sql) ?? new DeviceLookups(sql);
   // PGlite has one connection; on a pool a few batches may be written side by side.
   const notifications = new NotificationBatcher(sql, { maxInFlight: sql.exclusive ? 1 : 4 });
   const services: CoreServices = {
@@ -182,7 +184,7 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       throw new DhError('DH_ERR_INTERNAL');
     } finally {
       // After the write committed (or failed): lookups from now on read the database again.
-      if (devices && invalidatesDevices(action)) devices.invalidate();
+      if (invalidatesDevices(action)) devices.invalidate();
     }
   }
 

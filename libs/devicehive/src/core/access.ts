@@ -10,22 +10,22 @@ import {
 import { findDeviceById, type DeviceRecord } from '../repositories/device.repository';
 import type { SqlClient } from '../storage/sql-client.port';
 import type { ActionContext } from './action';
-import type { DeviceCache } from './device-cache';
+import type { DeviceReader } from './device-lookups';
 import { parseId } from './request-fields';
 
 export type { DeviceRecord } from '../repositories/device.repository';
 
 /**
  * The device with that id (networkId/deviceTypeId as numbers), or null when there is none; through
- * `cache` when given (a frozen, shared record). No visibility check: callers decide (checkTarget,
- * handlers).
+ * the core's `devices` reader when given (the cache's records are frozen and shared). No
+ * visibility check: callers decide (checkTarget, handlers).
  */
 export function findDevice(
   sql: SqlClient,
   deviceId: string,
-  cache?: DeviceCache | null,
+  devices?: DeviceReader | null,
 ): Promise<DeviceRecord | null> {
-  return cache ? cache.find(sql, deviceId) : findDeviceById(sql, deviceId);
+  return devices ? devices.find(sql, deviceId) : findDeviceById(sql, deviceId);
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '@dh-mqtt/protocol';
 import type { DeviceRecord } from '../repositories/device.repository';
 import type { NotificationBatcher } from '../repositories/notification-batcher';
-import type { DeviceCache } from './device-cache';
+import type { DeviceReader } from './device-lookups';
 import type { SqlClient } from '../storage/sql-client.port';
 
 /** Process-wide services every action implementation may use. */
@@ -20,8 +20,11 @@ export interface CoreServices {
   now(): Date;
   /** JWT signing key material (resolved at start from DH_JWT_SECRET or configuration). */
   jwtSecret: string;
-  /** Devices by id when the storage is exclusive (device-cache.ts); absent = always query. */
-  devices?: DeviceCache | null;
+  /**
+   * Devices by id: cached when the storage is exclusive (device-cache.ts), else the lookups of one
+   * pass in one statement (device-lookups.ts); absent = one query each.
+   */
+  devices?: DeviceReader | null;
   /** Group commit of notification inserts (notification-batcher.ts); absent = one INSERT each. */
   notifications?: NotificationBatcher | null;
 }

@@ -1,6 +1,7 @@
 import { writesOf, type ActionName } from '@dh-mqtt/protocol';
 import { findDeviceById, type DeviceRecord } from '../repositories/device.repository';
 import type { SqlClient } from '../storage/sql-client.port';
+import type { DeviceReader } from './device-lookups';
 
 /**
  * Whether `action` may change devices (the catalog's `writes: 'anything'`: a dh_device row, or the
@@ -32,7 +33,7 @@ function deepFreeze<T>(value: T): T {
  * seen, hence no cache there. Cached records are frozen: callers share them. Unknown ids are not
  * cached.
  */
-export class DeviceCache {
+export class DeviceCache implements DeviceReader {
   private readonly entries = new Map<string, DeviceRecord>();
   private generation = 0;
 

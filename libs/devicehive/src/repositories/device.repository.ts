@@ -75,6 +75,21 @@ export async function findDeviceById(
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
+/**
+ * The devices with these ids, by id (ids without a device are absent). One statement whatever the
+ * number of ids: `= ANY` of one array parameter, so its text is the same for every call.
+ */
+export async function findDevicesByIds(
+  sql: SqlClient,
+  deviceIds: readonly string[],
+): Promise<Map<string, DeviceRecord>> {
+  const { rows } = await sql.query<DeviceRow>(
+    `SELECT ${COLUMNS} FROM dh_device d WHERE d.id = ANY($1::text[])`,
+    [deviceIds],
+  );
+  return new Map(rows.map((row) => [row.id, toRecord(row)]));
+}
+
 function deviceConditions(query: DeviceQuery): SqlBuilder {
   const b = new SqlBuilder()
     .whereInScope('d.network_id', query.networkIds)
