@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import createRedisEmitter from 'mqemitter-redis';
 import { emitterClosing, emitterErrors } from '../aedes-internals';
 import type { SessionClock } from '../limits/session-expiry';
+import { coalesceRedisWrites } from './coalesce-writes';
 import { onceAcrossPods } from './once-across-pods';
 import { redactedUrl } from './redis-connection';
 import { RedisSessionClock } from './redis-session-clock';
@@ -119,6 +120,8 @@ export function createRedisMqttState(options: RedisMqttStateOptions): RedisMqttS
       retryStrategy: (attempt) => (closed ? null : backoffDelay(backoff, attempt)),
       lazyConnect: false,
     });
+    // An event's claim, fabric PUBLISH and done mark: the commands of one pass, one socket write.
+    coalesceRedisWrites(connection);
     let failures = 0;
     connection.on('error', (err: Error) => {
       failures += 1;
