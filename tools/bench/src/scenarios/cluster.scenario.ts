@@ -6,6 +6,7 @@ import { SAMPLE_DEVICE_ID } from './device';
 import { absoluteTarget, aggregate, measure, ratioTarget, rotate } from './measure';
 import { requesterSpecs } from './round-trip.scenario';
 import type { BenchContext, Measurement, ScenarioResult, TargetCheck } from './scenario.types';
+import { scrapeCounters } from './pod-metrics';
 import { scaleOut } from './scale-out';
 import { SystemSet } from './systems';
 
@@ -14,6 +15,24 @@ const TOPOLOGY = '2 broker pods + 2 gateways + Redis + Kafka + PostgreSQL';
 const MAX = 'insert max (closed loop)';
 const EMBEDDED = 'dh-mqtt';
 const CLUSTER = 'cluster';
+/** Gateway counters read around each cluster measurement (summed over label sets and pods). */
+const GATEWAY_WORK = {
+  statements: 'dh_db_statement_duration_seconds_count',
+  actions: 'dh_gateway_actions_total',
+} as const;
+type GatewayWork = Record<keyof typeof GATEWAY_WORK, number>;
+
+/**
+ * SQL statements the gateways sent per action they answered, over the whole measurement (warm-up,
+ * window, drain); null without gateways or answers.
+ */
+function statementsPerAction(before: GatewayWork[], after: GatewayWork[]): number | null {
+  const delta = (key: keyof GatewayWork) =>
+    after.reduce((sum, counts, i) => sum + counts[key] - before[i][key], 0);
+  const actions = delta('actions');
+  return actions > 0 ? Math.round((delta('statements') / actions) * 100) / 100 : null;
+}
+
 /** The smoke leaves the cluster out unless asked: Kafka and four pods take ~1 min to start. */
 export const SMOKE_CLUSTER_ENV = 'DH_BENCH_SMOKE_CLUSTER';
 
@@ -70,6 +89,10 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
   ) => {
     const { system, urls } = targets[key];
     const specs = spreadSpecs(base, clients, urls, `cl-${key}-${measurements.length}`);
+    const gateways =
+      key === CLUSTER ? cluster.pods.filter((p) => p.name.startsWith('gateway')) : [];
+    const scrapeGateways = () => Promise.all(gateways.map((p) => scrapeCounters(p, GATEWAY_WORK)));
+    const before = await scrapeGateways();
     const m = await measure({
       round,
       variant,
@@ -88,6 +111,9 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
             }
           : undefined,
     });
+    const after = await scrapeGateways();
+    const sql = statementsPerAction(before, after);
+    if (sql !== null) m.extra = { ...m.extra, sqlStatementsPerAction: sql };
     const push = m.pushes ? `, push p99 ${m.pushes.latencyMs.p99} ms` : '';
     const services = m.cpuUsPerMsgOf
       ? `; µs/msg pods ${m.cpuUsPerMsg}, ${Object.entries(m.cpuUsPerMsgOf)
@@ -95,8 +121,9 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
           .join(', ')}`
       : `; µs/msg ${m.cpuUsPerMsg}`;
     const errors = m.errors ? `, ${m.errors} error replies` : '';
+    const statements = sql === null ? '' : `; SQL statements per action ${sql}`;
     ctx.log(
-      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}`,
+      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}${statements}`,
     );
     measurements.push(m);
     return m;

@@ -3,6 +3,7 @@ import { startCluster, type PodInfo, type RunningCluster } from '../systems/clus
 import { spreadSpecs } from './cluster.scenario';
 import { SAMPLE_DEVICE_ID } from './device';
 import { measure } from './measure';
+import { scrapeCounters } from './pod-metrics';
 import type { BenchContext, Measurement, ScenarioResult } from './scenario.types';
 
 const GATEWAYS = 2;
@@ -41,27 +42,7 @@ const LOADS: Load[] = [
   },
 ];
 
-/** Sums a counter over its label sets in a Prometheus text exposition. */
-function counterOf(text: string, name: string): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) {
-      total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
-    }
-  }
-  return total;
-}
-
-async function scrape(pod: PodInfo): Promise<Counts> {
-  const text = await fetch(pod.metricsUrl, { signal: AbortSignal.timeout(5_000) }).then((r) =>
-    r.text(),
-  );
-  const counts = {} as Counts;
-  for (const [key, name] of Object.entries(METRICS)) {
-    counts[key as keyof Counts] = counterOf(text, name);
-  }
-  return counts;
-}
+const scrape = (pod: PodInfo): Promise<Counts> => scrapeCounters(pod, METRICS);
 
 /**
  * Scale-out (issue 12, item 4): the same loads through 1, 2, 4 … broker pods and 2 gateways.
