@@ -14,6 +14,7 @@ import {
 import type { SqlClient } from '../storage/sql-client.port';
 import { deviceView } from '../views/device.views';
 import { saveDevice } from './device-save.action';
+import { requireVisibleDevice } from './event-request';
 
 // Without a sortField devices come in id order (docs/api/devices.md).
 const SORT_KEYS: Readonly<Record<'name' | 'network', DeviceSortField>> = {
@@ -49,9 +50,12 @@ function readDeviceQuery(principal: Principal, request: DeviceCountRequest): Dev
   return matchesNothing ? null : query;
 }
 
+/**
+ * `device/get`: the device the target check loaded, else through the core's device reader (the
+ * cache on PGlite, one statement per turn on PostgreSQL), as the event actions read it.
+ */
 const getDevice: ActionImpl<'device/get'> = async (ctx, request) => {
-  const principal = requirePrincipal(ctx);
-  const device = await findVisibleDevice(ctx.sql, principal, request.deviceId);
+  const device = await requireVisibleDevice(ctx, request.deviceId);
   return { body: { device: deviceView(device) } };
 };
 

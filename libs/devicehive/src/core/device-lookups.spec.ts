@@ -145,4 +145,29 @@ describe('the core on a shared database (PostgreSQL)', () => {
     expect(outcomes.map((o) => o.events?.[0]?.networkId)).toEqual([network, network, network]);
     expect(deviceReads(statements)).toHaveLength(1);
   });
+
+  it('reads the devices of concurrent device/get requests in one statement', async () => {
+    const network = await insertTestNamedEntity(database(), 'dh_network');
+    const deviceType = await insertTestNamedEntity(database(), 'dh_device_type');
+    const ids = await Promise.all(
+      [1, 2].map(() =>
+        insertTestDevice(database(), { networkId: network, deviceTypeId: deviceType }),
+      ),
+    );
+    const { client, statements } = recording(database());
+    const core = await createDeviceHive({ sql: client, jwtSecret: TEST_JWT_SECRET });
+    statements.length = 0;
+    const outcomes = await Promise.all(
+      [...ids, 'no-such-device'].map((deviceId) =>
+        core
+          .execute('device/get', { deviceId }, { principal: adminPrincipal(), clientId: 'c' })
+          .then(
+            (outcome) => (outcome.body as { device: { id: string } }).device.id,
+            (error: Error) => error.message,
+          ),
+      ),
+    );
+    expect(outcomes).toEqual([...ids, 'Device with such deviceId = no-such-device not found']);
+    expect(deviceReads(statements)).toHaveLength(1);
+  });
 });
