@@ -5,7 +5,7 @@ import { Gauge, Registry } from 'prom-client';
 import { createWorkerGatewayBus } from '@dh-mqtt/bus';
 import { createGateway, type Gateway } from '@dh-mqtt/gateway';
 import { createLogger, type LogLevel } from '@dh-mqtt/runtime';
-import { openBackend, type Backend } from './gateway-thread/backend';
+import { EMBEDDED_REPLY_CACHE, openBackend, type Backend } from './gateway-thread/backend';
 import type {
   FromGatewayThread,
   GatewayWorkerData,
@@ -65,6 +65,7 @@ async function start(): Promise<void> {
     logger: logger.child({ component: 'gateway' }),
     requestTimeoutMs: config.requestTimeoutMs,
     metrics,
+    dedup: EMBEDDED_REPLY_CACHE,
   });
 }
 

@@ -21,6 +21,15 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/**
+ * The gateway's reply cache (`dedup`) answers a request its transport delivers twice, a Kafka
+ * redelivery, with the first reply instead of running it again. The embedded process's transports
+ * (in-process, the gateway's worker thread) deliver a request once and fail, never resend, what
+ * they cannot deliver, so here the cache would only hold the last 10,000 replies for nothing. (Its
+ * CPU cost was within the benchmark's noise: docs/performance.md §3.)
+ */
+export const EMBEDDED_REPLY_CACHE = { maxEntries: 0 } as const;
+
 export interface BackendOptions {
   config: StandaloneConfig;
   logger: Logger;

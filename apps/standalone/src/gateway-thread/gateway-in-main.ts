@@ -1,6 +1,6 @@
 import { createInProcessBus, registerBusMetrics } from '@dh-mqtt/bus';
 import { createGateway } from '@dh-mqtt/gateway';
-import { openBackend } from './backend';
+import { EMBEDDED_REPLY_CACHE, openBackend } from './backend';
 import type { GatewaySide, GatewaySideOptions } from './gateway-thread';
 
 /** `DH_GATEWAY_THREAD=main`: everything on the main thread, joined by the in-process bus. */
@@ -22,6 +22,7 @@ export async function startGatewayHere(options: GatewaySideOptions): Promise<Gat
       logger: logger.child({ component: 'gateway' }),
       requestTimeoutMs: config.requestTimeoutMs,
       metrics,
+      dedup: EMBEDDED_REPLY_CACHE,
     });
     return {
       thread: 'main',
