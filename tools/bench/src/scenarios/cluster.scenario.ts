@@ -141,24 +141,8 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     subscribePushes,
   });
   try {
-    // A fresh cluster runs cold for a while (four pods' and Kafka's JIT, connection pools): the
-    // first minute of inserts measured half the throughput of a warm one. Both systems get the
-    // same unmeasured load first.
     if (!ctx.smoke) {
-      for (const key of order) {
-        const { system, urls } = targets[key];
-        const base = requestBase('notification/insert', true, tm.window);
-        const m = await measure({
-          round: -1,
-          variant: 'warm-up',
-          system,
-          specs: spreadSpecs(base, tm.devices, urls, `cl-warm-${key}`),
-          timing: WARM_UP,
-          lossAgainst: 'sent',
-          rate: 'acked',
-        });
-        ctx.log(`  cluster warm-up ${key}: ${m.perSec}/s inserts (not counted)`);
-      }
+      for (const key of order) await warmUp(ctx, targets[key].system, targets[key].urls, key);
     }
     for (let round = 0; round < ctx.rounds; round += 1) {
       for (const clients of levels) {
@@ -226,6 +210,38 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
       'throughput counts successful replies only; DH_REQUEST_RATE=0 on both systems (the closed loops exceed the default per-client limit)',
     ],
   };
+}
+
+/**
+ * Unmeasured closed-loop inserts (16 clients, 8 outstanding each) on `system`, clients spread over
+ * `urls`. A fresh cluster runs cold for a while (four pods' and Kafka's JIT, pools): its first
+ * minute of inserts measured about half the throughput of a warm one.
+ */
+export async function warmUp(
+  ctx: BenchContext,
+  system: RunningSystem,
+  urls: readonly string[],
+  name: string,
+): Promise<void> {
+  const base = {
+    kind: 'requests' as const,
+    credentials: system.credentials,
+    request: 'notification/insert' as const,
+    deviceId: SAMPLE_DEVICE_ID,
+    window: 8,
+    ratePerSec: 0,
+    subscribePushes: true,
+  };
+  const m = await measure({
+    round: -1,
+    variant: 'warm-up',
+    system,
+    specs: spreadSpecs(base, 16, urls, `warm-${name}`),
+    timing: WARM_UP,
+    lossAgainst: 'sent',
+    rate: 'acked',
+  });
+  ctx.log(`  warm-up ${name}: ${m.perSec}/s inserts (not counted)`);
 }
 
 /** Request specs of `clients` clients split evenly over `urls`, each share its own generators. */

@@ -1,6 +1,6 @@
 import type { RequestKind, RunTiming } from '../load/load.types';
 import { startCluster, type PodInfo, type RunningCluster } from '../systems/cluster.system';
-import { spreadSpecs } from './cluster.scenario';
+import { spreadSpecs, warmUp } from './cluster.scenario';
 import { SAMPLE_DEVICE_ID } from './device';
 import { measure } from './measure';
 import { scrapeCounters } from './pod-metrics';
@@ -12,6 +12,9 @@ const METRICS = {
   fabricIn: 'dh_fabric_messages_received_total',
   fabricOut: 'dh_fabric_messages_published_total',
   kafkaIn: 'dh_kafka_records_consumed_total',
+  // Replies that reach the pod through its own Redis channel (ADR 0013); a Kafka-path reply is
+  // already in kafkaIn.
+  repliesIn: { name: 'dh_replies_received_total', label: 'path="redis"' },
   kafkaOut: 'dh_kafka_records_produced_total',
 } as const;
 type Counts = Record<keyof typeof METRICS, number>;
@@ -46,8 +49,8 @@ const scrape = (pod: PodInfo): Promise<Counts> => scrapeCounters(pod, METRICS);
 
 /**
  * Scale-out (issue 12, item 4): the same loads through 1, 2, 4 … broker pods and 2 gateways.
- * Per pod: messages it read from the shared fabric and from Kafka (its `/metrics`, before and
- * after the run), what its clients received (replies and pushes, counted by the bench, which
+ * Per pod: messages it read from the shared fabric, from Kafka and from its Redis reply channel
+ * (its `/metrics`, before and after the run), what its clients received (replies and pushes, counted by the bench, which
  * knows which pod each client uses) and its CPU per delivered message.
  */
 export async function scaleOut(ctx: BenchContext, podCounts: number[]): Promise<ScenarioResult> {
@@ -63,6 +66,7 @@ export async function scaleOut(ctx: BenchContext, podCounts: number[]): Promise<
       ctx.cpuProfDir,
     );
     try {
+      if (!ctx.smoke) await warmUp(ctx, cluster.system, cluster.urls, `${brokers} broker pods`);
       for (const load of LOADS) {
         const pods = cluster.pods;
         const before = await Promise.all(pods.map(scrape));
@@ -111,12 +115,15 @@ export async function scaleOut(ctx: BenchContext, podCounts: number[]): Promise<
             fabricIn: delta('fabricIn'),
             fabricOut: delta('fabricOut'),
             kafkaIn: delta('kafkaIn'),
+            repliesIn: delta('repliesIn'),
             kafkaOut: delta('kafkaOut'),
             deliveredInWindow: delivered,
             deliveredWholeRun,
             // Both over the whole run: what the pod read per message its clients received.
             inPerDelivered: deliveredWholeRun
-              ? round((delta('fabricIn') + delta('kafkaIn')) / deliveredWholeRun)
+              ? round(
+                  (delta('fabricIn') + delta('kafkaIn') + delta('repliesIn')) / deliveredWholeRun,
+                )
               : null,
             // cpuUsPerMsgOf is per served request of the whole cluster; per delivered message of
             // this pod it is scaled by the pod's share of the deliveries.
