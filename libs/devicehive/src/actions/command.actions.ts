@@ -5,7 +5,7 @@ import {
   type JsonObject,
 } from '@dh-mqtt/protocol';
 import type { ActionImpl, ActionTable } from '../core/action';
-import { requirePrincipal } from '../core/access';
+import { requirePrincipal, requireVisibleDevice } from '../core/access';
 import { parseOptionalTimestamp } from '../core/timestamp';
 import {
   COMMAND_SORT_COLUMNS,
@@ -17,7 +17,7 @@ import {
   type StoredCommand,
 } from '../repositories/command.repository';
 import { commandInsertedView, commandView } from '../views/event.views';
-import { eventPage, hasNetwork, requireVisibleDevice } from './event-request';
+import { eventPage, hasNetwork } from './event-request';
 
 /**
  * The push event of a stored command (docs/topics/notification.md): the full view, routed by its

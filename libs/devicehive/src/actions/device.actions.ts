@@ -1,5 +1,11 @@
-import { canSeeDevice, DhError, type DeviceCountRequest, type Principal } from '@dh-mqtt/protocol';
-import { isEmptyScope, requirePrincipal, visibleDeviceScopes } from '../core/access';
+import type { DeviceCountRequest, Principal } from '@dh-mqtt/protocol';
+import {
+  isEmptyScope,
+  requirePrincipal,
+  requireVisibleDevice,
+  visibleDeviceScopes,
+  visibleOrNotFound,
+} from '../core/access';
 import type { ActionImpl, ActionTable } from '../core/action';
 import { entityListQuery, isStorableText } from '../core/request-fields';
 import {
@@ -8,32 +14,16 @@ import {
   findDeviceById,
   listDevices,
   type DeviceQuery,
-  type DeviceRecord,
   type DeviceSortField,
 } from '../repositories/device.repository';
-import type { SqlClient } from '../storage/sql-client.port';
 import { deviceView } from '../views/device.views';
 import { saveDevice } from './device-save.action';
-import { requireVisibleDevice } from './event-request';
 
 // Without a sortField devices come in id order (docs/api/devices.md).
 const SORT_KEYS: Readonly<Record<'name' | 'network', DeviceSortField>> = {
   name: 'name',
   network: 'network',
 };
-
-/** A visible device or 404 (a wildcard token passes checkTarget for any id, docs/api/README.md). */
-async function findVisibleDevice(
-  sql: SqlClient,
-  principal: Principal,
-  deviceId: string,
-): Promise<DeviceRecord> {
-  const device = await findDeviceById(sql, deviceId);
-  if (device == null || !canSeeDevice(principal, device)) {
-    throw new DhError('DEVICE_NOT_FOUND', deviceId);
-  }
-  return device;
-}
 
 /** Filters of device/list and device/count; null when the filters can match no device. */
 function readDeviceQuery(principal: Principal, request: DeviceCountRequest): DeviceQuery | null {
@@ -75,7 +65,8 @@ const countDevicesAction: ActionImpl<'device/count'> = async (ctx, request) => {
 const deleteDevice: ActionImpl<'device/delete'> = async (ctx, { deviceId }) => {
   const principal = requirePrincipal(ctx);
   await ctx.sql.transaction(async (tx) => {
-    await findVisibleDevice(tx, principal, deviceId);
+    // Read inside the transaction, not through the device reader or the target check's copy.
+    visibleOrNotFound(principal, deviceId, await findDeviceById(tx, deviceId));
     await deleteDeviceById(tx, deviceId);
   });
   return { body: {} };

@@ -1,29 +1,10 @@
-import { canSeeDevice, DhError, type SortOrder } from '@dh-mqtt/protocol';
-import type { ActionContext } from '../core/action';
-import { findDevice, requirePrincipal, type DeviceRecord } from '../core/access';
+import type { SortOrder } from '@dh-mqtt/protocol';
+import type { DeviceRecord } from '../core/access';
 import type { EventPage } from '../repositories/command-notification.query';
 
 // What the command and notification actions share (docs/api/commands.md,
-// docs/api/notifications.md). The DTOs checked the request; these add what needs the database.
-
-/**
- * The device, if the principal may see it (docs/api/README.md). Restricted tokens already got 403
- * from the target check (docs/api/README.md step 4); here a missing or invisible device is 404,
- * like the reference's `findByIdWithPermissionsCheck`.
- */
-export async function requireVisibleDevice(
-  ctx: ActionContext,
-  deviceId: string,
-): Promise<DeviceRecord> {
-  const principal = requirePrincipal(ctx);
-  const checked = ctx.checkedDevice;
-  const device =
-    checked?.id === deviceId ? checked : await findDevice(ctx.sql, deviceId, ctx.devices);
-  if (device == null || !canSeeDevice(principal, device)) {
-    throw new DhError('DEVICE_NOT_FOUND', deviceId);
-  }
-  return device;
-}
+// docs/api/notifications.md). The visible-device check they share with the device actions is
+// `requireVisibleDevice` (core/access.ts).
 
 /** Whether the device belongs to a network (BIGSERIAL ids start at 1; a NULL column reads as 0). */
 export function hasNetwork(device: DeviceRecord): boolean {

@@ -1,6 +1,6 @@
 import { DhError, type DeviceEvent, type JsonObject } from '@dh-mqtt/protocol';
 import type { ActionImpl, ActionOutcome, ActionTable } from '../core/action';
-import { requirePrincipal } from '../core/access';
+import { requirePrincipal, requireVisibleDevice } from '../core/access';
 import { parseOptionalTimestamp } from '../core/timestamp';
 import {
   findNotification,
@@ -10,7 +10,7 @@ import {
   type StoredNotification,
 } from '../repositories/notification.repository';
 import { notificationInsertedView, notificationView } from '../views/event.views';
-import { eventPage, hasNetwork, requireVisibleDevice } from './event-request';
+import { eventPage, hasNetwork } from './event-request';
 
 /** The push event of a stored notification (docs/topics/notification.md): the full 7-field view. */
 export function notificationEvent(notification: StoredNotification): DeviceEvent {

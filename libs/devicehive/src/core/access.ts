@@ -29,6 +29,37 @@ export function findDevice(
 }
 
 /**
+ * `device` when the principal may see it (docs/api/README.md); a missing or invisible device is
+ * 404 `DEVICE_NOT_FOUND`, like the reference's `findByIdWithPermissionsCheck`.
+ */
+export function visibleOrNotFound(
+  principal: Principal,
+  deviceId: string,
+  device: DeviceRecord | null,
+): DeviceRecord {
+  if (device == null || !canSeeDevice(principal, device)) {
+    throw new DhError('DEVICE_NOT_FOUND', deviceId);
+  }
+  return device;
+}
+
+/**
+ * The device, if the principal may see it, else 404: the one the target check loaded, or through
+ * the core's device reader. Restricted tokens already got 403 from the target check
+ * (docs/api/README.md step 4).
+ */
+export async function requireVisibleDevice(
+  ctx: ActionContext,
+  deviceId: string,
+): Promise<DeviceRecord> {
+  const principal = requirePrincipal(ctx);
+  const checked = ctx.checkedDevice;
+  const device =
+    checked?.id === deviceId ? checked : await findDevice(ctx.sql, deviceId, ctx.devices);
+  return visibleOrNotFound(principal, deviceId, device);
+}
+
+/**
  * The session principal; 401 `Unauthorized` for an anonymous session (docs/api/README.md step 2).
  */
 export function requirePrincipal(ctx: ActionContext): Principal {

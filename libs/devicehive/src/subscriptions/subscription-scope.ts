@@ -7,8 +7,12 @@ import {
   type SubscriptionFilter,
 } from '@dh-mqtt/protocol';
 import type { ActionContext } from '../core/action';
-import { requirePrincipal, visibleDeviceTypeIds, visibleNetworkIds } from '../core/access';
-import { requireVisibleDevice } from '../actions/event-request';
+import {
+  requirePrincipal,
+  requireVisibleDevice,
+  visibleDeviceTypeIds,
+  visibleNetworkIds,
+} from '../core/access';
 import type { EventScope } from '../repositories/command-notification.query';
 import type { SqlClient } from '../storage/sql-client.port';
 
