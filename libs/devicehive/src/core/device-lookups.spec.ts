@@ -5,26 +5,12 @@ import {
   adminPrincipal,
   insertTestDevice,
   insertTestNamedEntity,
+  recordingSql,
   STORAGE_KINDS,
   TEST_JWT_SECRET,
   useTestDatabase,
 } from '../testing';
 import { DeviceLookups } from './device-lookups';
-
-/** `sql` with the text of every statement sent through it recorded. */
-function recording(sql: SqlClient): { client: SqlClient; statements: string[] } {
-  const statements: string[] = [];
-  const client: SqlClient = {
-    query: (text, params) => {
-      statements.push(text);
-      return sql.query(text, params);
-    },
-    exec: (text) => sql.exec(text),
-    transaction: (work) => sql.transaction(work),
-    close: () => sql.close(),
-  };
-  return { client, statements };
-}
 
 const deviceReads = (statements: string[]) => statements.filter((s) => /FROM dh_device d/.test(s));
 
@@ -43,7 +29,7 @@ describe.each(STORAGE_KINDS)(`${DeviceLookups.name} on %s`, (kind) => {
 
   it('answers the lookups of one pass with one statement, each with its own device', async () => {
     const [a, b] = [await newDevice({ n: 1 }), await newDevice()];
-    const { client, statements } = recording(database());
+    const { client, statements } = recordingSql(database());
     const lookups = new DeviceLookups(client);
     const found = await Promise.all([
       lookups.find(client, a),
@@ -69,7 +55,7 @@ describe.each(STORAGE_KINDS)(`${DeviceLookups.name} on %s`, (kind) => {
 
   it('keeps the plain statement for a lookup alone, and sends one per pass', async () => {
     const a = await newDevice();
-    const { client, statements } = recording(database());
+    const { client, statements } = recordingSql(database());
     const lookups = new DeviceLookups(client);
     expect((await lookups.find(client, a))?.id).toBe(a);
     expect((await lookups.find(client, a))?.id).toBe(a);
@@ -94,7 +80,7 @@ describe.each(STORAGE_KINDS)(`${DeviceLookups.name} on %s`, (kind) => {
 
   it('reads through a transaction it was given, not through its own client', async () => {
     const a = await newDevice();
-    const { client, statements } = recording(database());
+    const { client, statements } = recordingSql(database());
     const lookups = new DeviceLookups(client);
     const seen = await database().transaction(async (tx) => {
       await tx.query('UPDATE dh_device SET name = $1 WHERE id = $2', ['in-tx', a]);
@@ -129,7 +115,7 @@ describe('the core on a shared database (PostgreSQL)', () => {
         insertTestDevice(database(), { networkId: network, deviceTypeId: deviceType }),
       ),
     );
-    const { client, statements } = recording(database());
+    const { client, statements } = recordingSql(database());
     const core = await createDeviceHive({ sql: client, jwtSecret: TEST_JWT_SECRET });
     statements.length = 0;
     const outcomes = await Promise.all(
@@ -154,7 +140,7 @@ describe('the core on a shared database (PostgreSQL)', () => {
         insertTestDevice(database(), { networkId: network, deviceTypeId: deviceType }),
       ),
     );
-    const { client, statements } = recording(database());
+    const { client, statements } = recordingSql(database());
     const core = await createDeviceHive({ sql: client, jwtSecret: TEST_JWT_SECRET });
     statements.length = 0;
     const outcomes = await Promise.all(

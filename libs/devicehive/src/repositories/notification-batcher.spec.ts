@@ -4,6 +4,7 @@ import type { SqlClient } from '../storage/sql-client.port';
 import {
   adminPrincipal,
   insertTestDevice,
+  recordingSql,
   STORAGE_KINDS,
   testNotificationRow,
   useTestDatabase,
@@ -14,20 +15,7 @@ import { findNotification, type NewNotification } from './notification.repositor
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `sql` that counts the INSERT statements it runs. */
-function countingInserts(sql: SqlClient): { sql: SqlClient; inserts: () => number } {
-  let inserts = 0;
-  return {
-    sql: {
-      ...sql,
-      query: (text, params) => {
-        if (text.startsWith('INSERT')) inserts += 1;
-        return sql.query(text, params);
-      },
-    },
-    inserts: () => inserts,
-  };
-}
+const inserts = (statements: string[]) => statements.filter((s) => s.startsWith('INSERT'));
 
 describe(NotificationBatcher.name, () => {
   describe.each(STORAGE_KINDS)('on %s', (kind) => {
@@ -42,12 +30,12 @@ describe(NotificationBatcher.name, () => {
 
     describe('when many inserts arrive in the same turn', () => {
       it('writes them with one statement and answers each with its own row', async () => {
-        const counting = countingInserts(db());
-        const batcher = new NotificationBatcher(counting.sql);
+        const recorded = recordingSql(db());
+        const batcher = new NotificationBatcher(recorded.client);
         const rows = Array.from({ length: 40 }, (_, i) => row(i));
         const stored = await Promise.all(rows.map((r) => batcher.insert(r)));
 
-        expect(counting.inserts()).toBe(1);
+        expect(inserts(recorded.statements)).toHaveLength(1);
         stored.forEach((s, i) => {
           expect(s).toEqual({
             id: expect.any(Number),

@@ -94,6 +94,8 @@ export function useTestDatabase(kind: StorageKind): () => SqlClient {
   };
 }
 
+export { recordingSql } from './sql.fixtures';
+
 // Tokens as the core signs them (specs of other token consumers, e.g. the remote backend).
 export { signToken } from '../auth/jwt';
 
