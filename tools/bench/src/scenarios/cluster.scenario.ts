@@ -17,6 +17,8 @@ const EMBEDDED = 'dh-mqtt';
 const CLUSTER = 'cluster';
 /** Unmeasured closed-loop inserts on each system before the first measurement. */
 const WARM_UP: RunTiming = { warmupMs: 0, durationMs: 20_000, drainMs: 3_000 };
+/** The closed-loop insert maximum: clients inserting, requests outstanding per client. */
+const INSERT_MAX = { devices: 16, window: 8 } as const;
 
 /** Gateway counters read around each cluster measurement (summed over label sets and pods). */
 const GATEWAY_WORK = {
@@ -64,7 +66,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     : { warmupMs: 1_000, durationMs: 5_000, drainMs: 3_000 };
   const tm = ctx.smoke
     ? { devices: 2, window: 2, timing: { warmupMs: 200, durationMs: 1_000, drainMs: 2_000 } }
-    : { devices: 16, window: 8, timing: { warmupMs: 2_000, durationMs: 6_000, drainMs: 3_000 } };
+    : { ...INSERT_MAX, timing: { warmupMs: 2_000, durationMs: 6_000, drainMs: 3_000 } };
   if (ctx.brokerPods) return scaleOut(ctx, ctx.brokerPods);
   const systems = await SystemSet.start(ctx, [EMBEDDED]);
   let cluster: RunningCluster;
@@ -131,15 +133,8 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     measurements.push(m);
     return m;
   };
-  const requestBase = (request: RequestKind, subscribePushes: boolean, window: number) => ({
-    kind: 'requests' as const,
-    credentials: targets[EMBEDDED].system.credentials,
-    request,
-    deviceId: SAMPLE_DEVICE_ID,
-    window,
-    ratePerSec: 0,
-    subscribePushes,
-  });
+  const requestBase = (request: RequestKind, subscribePushes: boolean, window: number) =>
+    requestJob(targets[EMBEDDED].system.credentials, request, subscribePushes, window);
   try {
     if (!ctx.smoke) {
       for (const key of order) await warmUp(ctx, targets[key].system, targets[key].urls, key);
@@ -213,7 +208,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
 }
 
 /**
- * Unmeasured closed-loop inserts (16 clients, 8 outstanding each) on `system`, clients spread over
+ * Unmeasured closed-loop inserts (the insert maximum's load) on `system`, clients spread over
  * `urls`. A fresh cluster runs cold for a while (four pods' and Kafka's JIT, pools): its first
  * minute of inserts measured about half the throughput of a warm one.
  */
@@ -223,25 +218,35 @@ export async function warmUp(
   urls: readonly string[],
   name: string,
 ): Promise<void> {
-  const base = {
-    kind: 'requests' as const,
-    credentials: system.credentials,
-    request: 'notification/insert' as const,
-    deviceId: SAMPLE_DEVICE_ID,
-    window: 8,
-    ratePerSec: 0,
-    subscribePushes: true,
-  };
+  const base = requestJob(system.credentials, 'notification/insert', true, INSERT_MAX.window);
   const m = await measure({
     round: -1,
     variant: 'warm-up',
     system,
-    specs: spreadSpecs(base, 16, urls, `warm-${name}`),
+    specs: spreadSpecs(base, INSERT_MAX.devices, urls, `warm-${name}`),
     timing: WARM_UP,
     lossAgainst: 'sent',
     rate: 'acked',
   });
   ctx.log(`  warm-up ${name}: ${m.perSec}/s inserts (not counted)`);
+}
+
+/** A request job of `request` for the bench's device, unpaced (the callers set a rate). */
+export function requestJob(
+  credentials: RequestJob['credentials'],
+  request: RequestKind,
+  subscribePushes: boolean,
+  window: number,
+): Omit<RequestJob, 'clients' | 'clientIdPrefix' | 'url'> {
+  return {
+    kind: 'requests',
+    credentials,
+    request,
+    deviceId: SAMPLE_DEVICE_ID,
+    window,
+    ratePerSec: 0,
+    subscribePushes,
+  };
 }
 
 /** Request specs of `clients` clients split evenly over `urls`, each share its own generators. */

@@ -1,7 +1,6 @@
 import type { RequestKind, RunTiming } from '../load/load.types';
 import { startCluster, type PodInfo, type RunningCluster } from '../systems/cluster.system';
-import { spreadSpecs, warmUp } from './cluster.scenario';
-import { SAMPLE_DEVICE_ID } from './device';
+import { requestJob, spreadSpecs, warmUp } from './cluster.scenario';
 import { measure } from './measure';
 import { scrapeCounters } from './pod-metrics';
 import type { BenchContext, Measurement, ScenarioResult } from './scenario.types';
@@ -50,8 +49,8 @@ const scrape = (pod: PodInfo): Promise<Counts> => scrapeCounters(pod, METRICS);
 /**
  * Scale-out (issue 12, item 4): the same loads through 1, 2, 4 … broker pods and 2 gateways.
  * Per pod: messages it read from the shared fabric, from Kafka and from its Redis reply channel
- * (its `/metrics`, before and after the run), what its clients received (replies and pushes, counted by the bench, which
- * knows which pod each client uses) and its CPU per delivered message.
+ * (its `/metrics`, before and after the run), what its clients received (replies and pushes,
+ * counted by the bench, which knows which pod each client uses) and its CPU per delivered message.
  */
 export async function scaleOut(ctx: BenchContext, podCounts: number[]): Promise<ScenarioResult> {
   const timing: RunTiming = ctx.smoke
@@ -71,15 +70,7 @@ export async function scaleOut(ctx: BenchContext, podCounts: number[]): Promise<
         const pods = cluster.pods;
         const before = await Promise.all(pods.map(scrape));
         const specs = spreadSpecs(
-          {
-            kind: 'requests',
-            credentials: cluster.system.credentials,
-            request: load.request,
-            deviceId: SAMPLE_DEVICE_ID,
-            window: 1,
-            ratePerSec: 0,
-            subscribePushes: load.subscribePushes,
-          },
+          requestJob(cluster.system.credentials, load.request, load.subscribePushes, 1),
           load.clients,
           cluster.urls,
           `so${brokers}-${measurements.length}`,
