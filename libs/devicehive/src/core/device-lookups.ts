@@ -4,6 +4,7 @@ import {
   type DeviceRecord,
 } from '../repositories/device.repository';
 import type { SqlClient } from '../storage/sql-client.port';
+import { PerTurnQueue } from './per-turn-queue';
 
 /** Devices by id for the target check and the event actions: the core's `devices` service. */
 export interface DeviceReader {
@@ -33,36 +34,29 @@ interface Waiter {
  * (a transaction) is not batched.
  */
 export class DeviceLookups implements DeviceReader {
-  private pending = new Map<string, Waiter[]>();
-  private scheduled = false;
+  /** Callers of each id looked up this turn (an id is queued once per turn). */
+  private readonly waiting = new Map<string, Waiter[]>();
+  private readonly ids = new PerTurnQueue<string>(MAX_IDS_PER_STATEMENT, (chunk) => {
+    const batch = chunk.map((id): [string, Waiter[]] => [id, this.waiting.get(id) ?? []]);
+    for (const id of chunk) this.waiting.delete(id);
+    void this.read(batch);
+  });
 
   constructor(private readonly sql: SqlClient) {}
 
   find(sql: SqlClient, deviceId: string): Promise<DeviceRecord | null> {
     if (sql !== this.sql) return findDeviceById(sql, deviceId);
     return new Promise<DeviceRecord | null>((resolve, reject) => {
-      const waiters = this.pending.get(deviceId);
-      if (waiters) waiters.push({ resolve, reject });
-      else this.pending.set(deviceId, [{ resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      const waiters = this.waiting.get(deviceId);
+      if (waiters) return void waiters.push({ resolve, reject });
+      this.waiting.set(deviceId, [{ resolve, reject }]);
+      this.ids.add(deviceId);
     });
   }
 
   /** Nothing to forget: nothing is kept between passes. */
   invalidate(): void {
     return;
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const all = [...this.pending];
-    this.pending = new Map();
-    for (let i = 0; i < all.length; i += MAX_IDS_PER_STATEMENT) {
-      void this.read(all.slice(i, i + MAX_IDS_PER_STATEMENT));
-    }
   }
 
   private async read(batch: Array<[string, Waiter[]]>): Promise<void> {

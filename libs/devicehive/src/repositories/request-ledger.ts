@@ -1,3 +1,4 @@
+import { PerTurnQueue } from '../core/per-turn-queue';
 import type { SqlClient } from '../storage/sql-client.port';
 
 /** How long a claimed request id is remembered by default (ms). */
@@ -33,9 +34,6 @@ interface PendingClaim {
  * gateways (the row) and within the batch (the first caller of a repeated id).
  */
 export function createRequestLedger(sql: SqlClient): RequestLedger {
-  let pending: PendingClaim[] = [];
-  let scheduled = false;
-
   async function run(batch: PendingClaim[]): Promise<void> {
     const ids = [...new Set(batch.map((claim) => claim.id))];
     try {
@@ -54,23 +52,13 @@ export function createRequestLedger(sql: SqlClient): RequestLedger {
     }
   }
 
-  function flush(): void {
-    scheduled = false;
-    while (pending.length > 0) {
-      void run(pending.splice(0, MAX_CLAIMS_PER_STATEMENT));
-    }
-    pending = [];
-  }
+  const claims = new PerTurnQueue<PendingClaim>(MAX_CLAIMS_PER_STATEMENT, (batch) => {
+    void run(batch);
+  });
 
   return {
     claim(id) {
-      return new Promise<boolean>((resolve, reject) => {
-        pending.push({ id, resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
-      });
+      return new Promise<boolean>((resolve, reject) => claims.add({ id, resolve, reject }));
     },
     async prune(before) {
       const { rowCount } = await sql.query('DELETE FROM dh_request_ledger WHERE claimed_at < $1', [
