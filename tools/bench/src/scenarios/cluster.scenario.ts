@@ -126,9 +126,16 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
           .join(', ')}`
       : `; µs/msg ${m.cpuUsPerMsg}`;
     const errors = m.errors ? `, ${m.errors} error replies` : '';
+    const writes = m.writesPerMsgOf
+      ? `; writes/msg ${Object.entries(m.writesPerMsgOf)
+          .map(([name, calls]) => `${name} ${calls ?? '–'}`)
+          .join(', ')}`
+      : m.writesPerMsg != null
+        ? `; writes/msg ${m.writesPerMsg}`
+        : '';
     const statements = sql === null ? '' : `; SQL statements per action ${sql}`;
     ctx.log(
-      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}${statements}`,
+      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}${writes}${statements}`,
     );
     measurements.push(m);
     return m;

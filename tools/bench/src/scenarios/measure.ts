@@ -34,14 +34,14 @@ export async function measure(request: RunRequest): Promise<Measurement> {
     ([name, pids]) => [name, new ProcessGroupMeter(pids)] as const,
   );
   const generators = new ProcessGroupMeter(() => pool.pids());
-  let generatorSeconds: number | undefined;
+  let generatorUse: { cpuSeconds: number; writeCalls: number | undefined } | undefined;
   // One process: its main thread apart (the standalone's broker side; the rest is its gateway
   // thread and Node's helper threads).
   const mainPid = request.system.meteredPids ? undefined : request.system.pid;
   let threadsAtStart = new Map<number, number>();
   let threadSplit: { main: number; busiestOther: number; rest: number } | undefined;
-  let cpu: { cpuSeconds: number; coreShare: number } | undefined;
-  const groupCpu: Record<string, number> = {};
+  let cpu: { cpuSeconds: number; coreShare: number; writeCalls: number | undefined } | undefined;
+  const groupUse: Record<string, { cpuSeconds: number; writeCalls: number | undefined }> = {};
   try {
     const results = await pool.run(request.timing, {
       begin: () => {
@@ -52,9 +52,9 @@ export async function measure(request: RunRequest): Promise<Measurement> {
       },
       end: () => {
         cpu = meter.stop();
-        generatorSeconds = generators.end();
+        generatorUse = generators.end();
         if (mainPid !== undefined) threadSplit = splitThreads(mainPid, threadsAtStart);
-        for (const [name, group] of groups) groupCpu[name] = group.end();
+        for (const [name, group] of groups) groupUse[name] = group.end();
       },
     });
     const summary = summarize(results, request.lossAgainst);
@@ -71,6 +71,8 @@ export async function measure(request: RunRequest): Promise<Measurement> {
       errorSample: summary.errorSample,
       cpuUsPerMsg: cpu && messages ? round((cpu.cpuSeconds * 1e6) / messages) : null,
       brokerCores: cpu ? round(cpu.coreShare) : null,
+      writesPerMsg:
+        cpu?.writeCalls !== undefined && messages ? round(cpu.writeCalls / messages) : null,
       ...(threadSplit && messages
         ? {
             cpuUsPerMsgMainThread: round((threadSplit.main * 1e6) / messages),
@@ -79,16 +81,22 @@ export async function measure(request: RunRequest): Promise<Measurement> {
           }
         : {}),
       generatorCpuUsPerMsg:
-        generatorSeconds !== undefined && messages
-          ? round((generatorSeconds * 1e6) / messages)
+        generatorUse !== undefined && messages
+          ? round((generatorUse.cpuSeconds * 1e6) / messages)
           : null,
       pushes: summary.pushes ?? null,
       ...(groups.length
         ? {
             cpuUsPerMsgOf: Object.fromEntries(
-              Object.entries(groupCpu).map(([name, seconds]) => [
+              Object.entries(groupUse).map(([name, use]) => [
                 name,
-                messages ? round((seconds * 1e6) / messages) : null,
+                messages ? round((use.cpuSeconds * 1e6) / messages) : null,
+              ]),
+            ),
+            writesPerMsgOf: Object.fromEntries(
+              Object.entries(groupUse).map(([name, use]) => [
+                name,
+                messages && use.writeCalls !== undefined ? round(use.writeCalls / messages) : null,
               ]),
             ),
           }

@@ -44,6 +44,13 @@ export interface Measurement {
   extra?: Record<string, number | string | null>;
   /** CPU µs per counted message of each extra process group (Kafka, Redis, PostgreSQL, a pod). */
   cpuUsPerMsgOf?: Record<string, number | null>;
+  /**
+   * Write system calls per counted message: of the system (`writesPerMsg`) and of each extra
+   * process group (`writesPerMsgOf`). On loopback each socket write also runs the receiver's TCP
+   * path: fewer writes per message is most of what batching buys on one machine.
+   */
+  writesPerMsg?: number | null;
+  writesPerMsgOf?: Record<string, number | null>;
   /** Replies and pushes received in the window by the clients of each broker URL. */
   deliveriesByUrl?: Record<string, number>;
   /** The same over the whole run (warm-up, window and drain), as the pods' counters are. */

@@ -58,7 +58,7 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
     });
     ctx.log(
       `  telemetry r${round} ${variant}: ${m.perSec} inserts/s, push p99 ${m.pushes?.latencyMs.p99 ?? '–'} ms, ` +
-        `CPU µs/insert ${m.cpuUsPerMsg} (main thread ${m.cpuUsPerMsgMainThread ?? '–'}, busiest other thread ${m.cpuUsPerMsgBusiestOtherThread ?? '–'}, the rest ${m.cpuUsPerMsgOtherThreads ?? '–'}; generators ${m.generatorCpuUsPerMsg ?? '–'}), errors ${m.errors}`,
+        `CPU µs/insert ${m.cpuUsPerMsg} (main thread ${m.cpuUsPerMsgMainThread ?? '–'}, busiest other thread ${m.cpuUsPerMsgBusiestOtherThread ?? '–'}, the rest ${m.cpuUsPerMsgOtherThreads ?? '–'}; generators ${m.generatorCpuUsPerMsg ?? '–'}), write calls/insert ${m.writesPerMsg ?? '–'}, errors ${m.errors}`,
     );
     measurements.push(m);
     return m;

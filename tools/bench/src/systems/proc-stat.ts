@@ -41,6 +41,20 @@ function statCpuSeconds(path: string): number {
   return (utime + stime) / clockTicks();
 }
 
+/**
+ * Write-family system calls a process has made so far (`syscw` of `/proc/<pid>/io`: write,
+ * writev, sendto, …): on loopback each socket write also runs the receiver's TCP path, so their
+ * count per message says where the kernel time goes. Undefined where the kernel does not say.
+ */
+export function writeCalls(pid: number): number | undefined {
+  try {
+    const match = /^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident set size of a process in bytes, from `/proc/<pid>/status`. */
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -58,6 +72,7 @@ export function openFilesLimit(pid: number): number {
 /** Counts CPU time of a process (or the sum of several) over a window. */
 export class CpuMeter {
   private startCpu = 0;
+  private startWrites: number | undefined;
   private startAt = 0;
   private readonly pids: readonly number[];
 
@@ -69,16 +84,38 @@ export class CpuMeter {
     return this.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   }
 
+  private writes(): number | undefined {
+    let sum = 0;
+    for (const pid of this.pids) {
+      const calls = writeCalls(pid);
+      if (calls === undefined) return undefined;
+      sum += calls;
+    }
+    return sum;
+  }
+
   start(): void {
     this.startCpu = this.used();
+    this.startWrites = this.writes();
     this.startAt = performance.now();
   }
 
-  /** CPU seconds used since `start()` and the share of one core over the wall time. */
-  stop(): { cpuSeconds: number; coreShare: number } {
+  /**
+   * CPU seconds used since `start()`, the share of one core over the wall time, and the write
+   * system calls made meanwhile (undefined when `/proc/<pid>/io` cannot be read).
+   */
+  stop(): { cpuSeconds: number; coreShare: number; writeCalls: number | undefined } {
     const used = this.used() - this.startCpu;
     const wall = (performance.now() - this.startAt) / 1000;
-    return { cpuSeconds: used, coreShare: wall > 0 ? used / wall : 0 };
+    const writes = this.writes();
+    return {
+      cpuSeconds: used,
+      coreShare: wall > 0 ? used / wall : 0,
+      writeCalls:
+        writes === undefined || this.startWrites === undefined
+          ? undefined
+          : writes - this.startWrites,
+    };
   }
 }
 
@@ -88,15 +125,15 @@ export class CpuMeter {
  * started meanwhile counts whole.
  */
 export class ProcessGroupMeter {
-  private start = new Map<number, number>();
+  private start = new Map<number, { cpu: number; writes: number | undefined }>();
 
   constructor(private readonly pids: () => readonly number[]) {}
 
-  private read(): Map<number, number> {
-    const now = new Map<number, number>();
+  private read(): Map<number, { cpu: number; writes: number | undefined }> {
+    const now = new Map<number, { cpu: number; writes: number | undefined }>();
     for (const pid of this.pids()) {
       try {
-        now.set(pid, cpuSeconds(pid));
+        now.set(pid, { cpu: cpuSeconds(pid), writes: writeCalls(pid) });
       } catch {
         // ended between listing and reading
       }
@@ -108,10 +145,19 @@ export class ProcessGroupMeter {
     this.start = this.read();
   }
 
-  /** CPU seconds used since `begin()`. */
-  end(): number {
-    let used = 0;
-    for (const [pid, cpu] of this.read()) used += cpu - (this.start.get(pid) ?? 0);
-    return used;
+  /**
+   * CPU seconds and write system calls since `begin()` (writes undefined when a process's
+   * `/proc/<pid>/io` cannot be read).
+   */
+  end(): { cpuSeconds: number; writeCalls: number | undefined } {
+    let cpu = 0;
+    let writes: number | undefined = 0;
+    for (const [pid, now] of this.read()) {
+      const before = this.start.get(pid);
+      cpu += now.cpu - (before?.cpu ?? 0);
+      if (writes === undefined || now.writes === undefined) writes = undefined;
+      else writes += now.writes - (before?.writes ?? 0);
+    }
+    return { cpuSeconds: cpu, writeCalls: writes };
   }
 }
