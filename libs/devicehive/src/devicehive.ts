@@ -70,6 +70,7 @@ export interface DeviceHiveOptions extends StorageOptions, SystemInfoOptions {
 
 /** The DeviceHive core: the port the gateway calls, plus its storage for operations and tests. */
 export interface DeviceHive extends DeviceHivePort {
+  claimsWithWrite(action: ActionName): boolean;
   readonly sql: SqlClient;
 }
 
@@ -98,6 +99,13 @@ function describeError(error: unknown): Record<string, unknown> {
   const { code } = error as { code?: unknown };
   return { error: { name: error.name, message: error.message, code, stack: error.stack } };
 }
+
+/**
+ * Actions that make the request ledger claim in the statement of their write (docs/adr/0019):
+ * `notification/insert`, the action a cluster runs most, whose group-committed `INSERT` carries
+ * the claims of its rows. Every other action is claimed by the gateway before it runs.
+ */
+const CLAIMS_WITH_WRITE: ReadonlySet<ActionName> = new Set<ActionName>(['notification/insert']);
 
 /**
  * Opens the storage (migrations, bootstrap data), resolves the JWT secret, and returns the core
@@ -169,8 +177,13 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       principal: context.principal,
       clientId: context.clientId,
       ...(context.sequenced ? { sequenced: context.sequenced } : {}),
+      ...(context.ledgerClaim !== undefined ? { ledgerClaim: context.ledgerClaim } : {}),
     };
     try {
+      if (context.ledgerClaim !== undefined && !CLAIMS_WITH_WRITE.has(action)) {
+        // Never run such an action unclaimed: that would break "at most once" (ADR 0006).
+        throw new Error(`${action} cannot make its ledger claim with its write`);
+      }
       // docs/api/README.md steps 1–3 again, so that no caller of the port can skip them.
       checkAccess(spec, ctx.principal);
       const typed = typedRequest(action, request);
@@ -191,6 +204,7 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
   return {
     sql,
     execute,
+    claimsWithWrite: (action) => CLAIMS_WITH_WRITE.has(action),
     async ping() {
       try {
         await sql.query('SELECT 1');

@@ -12,7 +12,7 @@ export {
   type DeviceHive,
   type DeviceHiveOptions,
 } from './devicehive';
-export type { CallContext, DeviceHivePort } from './devicehive.port';
+export { RequestRanAlready, type CallContext, type DeviceHivePort } from './devicehive.port';
 export { API_VERSION, type SystemInfoOptions } from './actions/system.actions';
 export {
   ACCESS_TOKEN_LIFETIME_MS,

@@ -2,8 +2,10 @@ import { DhError, type DeviceEvent, type JsonObject } from '@dh-mqtt/protocol';
 import type { ActionImpl, ActionOutcome, ActionTable } from '../core/action';
 import { requirePrincipal, requireVisibleDevice } from '../core/access';
 import { parseOptionalTimestamp } from '../core/timestamp';
+import { RequestRanAlready } from '../devicehive.port';
 import {
   findNotification,
+  insertClaimedNotifications,
   insertNotification,
   listNotifications,
   NOTIFICATION_SORT_COLUMNS,
@@ -45,6 +47,17 @@ const notificationInsert: ActionImpl<'notification/insert'> = async (ctx, reques
     parameters: (payload.parameters ?? null) as JsonObject | null,
   };
   // Validated above: a row handed to the batcher fails only for what the database rejects.
+  const claim = ctx.ledgerClaim;
+  if (claim !== undefined) {
+    // The ledger claim rides in the INSERT (docs/adr/0019-ledger-claim-in-the-insert.md).
+    const claiming = ctx.notifications
+      ? ctx.notifications.insertClaimed(row, claim, ctx.clientId)
+      : insertClaimedNotifications(ctx.sql, [{ notification: row, claim }]).then(([s]) => s);
+    if (ctx.notifications) ctx.sequenced?.();
+    const stored = await claiming;
+    if (!stored) throw new RequestRanAlready();
+    return inserted(stored);
+  }
   if (!ctx.notifications) return inserted(await insertNotification(ctx.sql, row));
   const storing = ctx.notifications.insert(row, ctx.clientId);
   // In the batcher's queue the row is ordered: a later insert of this client is stored after it

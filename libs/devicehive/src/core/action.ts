@@ -45,6 +45,11 @@ export interface ActionContext extends CoreServices {
    * (docs/adr/0017-pipelined-requests.md). A `pipelined` action calls it as soon as that holds.
    */
   sequenced?: () => void;
+  /**
+   * The request ledger claim to make with the action's write (`CallContext.ledgerClaim`); only
+   * for the actions of `CLAIMS_WITH_WRITE` (devicehive.ts).
+   */
+  ledgerClaim?: string;
 }
 
 /** What an action produced besides its reply body. */

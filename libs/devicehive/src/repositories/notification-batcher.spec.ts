@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '@dh-mqtt/protocol';
 import { call, rejection } from '../testing/auth.fixtures';
 import type { SqlClient } from '../storage/sql-client.port';
@@ -134,6 +135,48 @@ describe(NotificationBatcher.name, () => {
           `SELECT count(*) AS n FROM dh_notification WHERE length(notification) > 128`,
         );
         expect(rows).toEqual([{ n: 0 }]);
+      });
+    });
+
+    describe('when inserts carry request ledger claims (docs/adr/0019-ledger-claim-in-the-insert.md)', () => {
+      it('never puts claimed and plain rows in one statement, and keeps arrival order', async () => {
+        const recorded = recordingSql(db());
+        const batcher = new NotificationBatcher(recorded.client);
+        const claims = [randomUUID(), randomUUID(), randomUUID()];
+
+        const stored = await Promise.all([
+          batcher.insertClaimed(row(0), claims[0] as string, 'k'),
+          batcher.insertClaimed(row(1), claims[1] as string, 'k'),
+          batcher.insert(row(2), 'k'),
+          batcher.insertClaimed(row(3), claims[2] as string, 'k'),
+        ]);
+
+        expect(stored.map((s) => s?.notification)).toEqual(['n0', 'n1', 'n2', 'n3']);
+        const ids = stored.map((s) => s?.id ?? 0);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        const writes = recorded.statements.filter((s) => s.includes('INSERT INTO dh_notification'));
+        expect(writes.map((s) => s.includes('dh_request_ledger'))).toEqual([true, false, true]);
+      });
+
+      it('answers a claim repeated while its row waits with null, and stores the row once', async () => {
+        const batcher = new NotificationBatcher(db());
+        const claim = randomUUID();
+        const name = `repeat-${claim.slice(0, 8)}`;
+
+        const [first, repeated] = await Promise.all([
+          batcher.insertClaimed(row(0, { notification: name }), claim),
+          batcher.insertClaimed(row(0, { notification: name }), claim),
+        ]);
+        const later = await batcher.insertClaimed(row(0, { notification: name }), claim);
+
+        expect(first).toMatchObject({ notification: name });
+        expect(repeated).toBeNull();
+        expect(later).toBeNull();
+        const { rows } = await db().query<{ n: number | string }>(
+          'SELECT count(*) AS n FROM dh_notification WHERE notification = $1',
+          [name],
+        );
+        expect(Number(rows[0]?.n)).toBe(1);
       });
     });
 

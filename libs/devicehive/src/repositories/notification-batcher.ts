@@ -1,5 +1,6 @@
 import type { SqlClient } from '../storage/sql-client.port';
 import {
+  insertClaimedNotifications,
   insertNotifications,
   type NewNotification,
   type StoredNotification,
@@ -10,7 +11,10 @@ interface Pending {
   notification: NewNotification;
   /** Rows of one key are never in two batches in flight at once (see `insert`). */
   orderKey: string | undefined;
-  resolve(stored: StoredNotification): void;
+  /** The request ledger claim stored with the row (`insertClaimed`); unset = none. */
+  claim: string | undefined;
+  /** The stored row; null when its claim was made before (nothing stored). */
+  resolve(stored: StoredNotification | null): void;
   reject(error: unknown): void;
 }
 
@@ -44,6 +48,10 @@ const ROW_ERROR_CLASSES = new Set(['22', '23', '54']);
  *   it was stored and each row is retried alone, so only the bad row fails; other errors fail every
  *   caller of the batch. Callers validate their row before handing it in.
  * - No added delay when idle: the first insert is written at the end of the current turn.
+ * - Claims (`insertClaimed`, docs/adr/0019-ledger-claim-in-the-insert.md): a row with a request
+ *   ledger claim is stored by the statement that claims it, only when the claim is new. Rows with
+ *   and without claims never share a batch (each kind has its own statement); a claim repeated
+ *   while its first row waits or is in flight is answered null at once.
  */
 export class NotificationBatcher {
   private readonly maxBatch: number;
@@ -52,6 +60,8 @@ export class NotificationBatcher {
   private inFlight = 0;
   /** Order keys of the batches in flight, with how many of those batches hold each. */
   private readonly keysInFlight = new Map<string, number>();
+  /** Claims of the rows waiting or in flight (a repeat is answered null at once). */
+  private readonly claimsQueued = new Set<string>();
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -70,7 +80,31 @@ export class NotificationBatcher {
    */
   insert(notification: NewNotification, orderKey?: string): Promise<StoredNotification> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ notification, orderKey, resolve, reject });
+      this.pending.push({
+        notification,
+        orderKey,
+        claim: undefined,
+        resolve: (stored) => resolve(stored as StoredNotification),
+        reject,
+      });
+      this.schedule();
+    });
+  }
+
+  /**
+   * As `insert`, with the request ledger claim `claim` (a bus envelope id) made in the same
+   * statement: resolves with the stored row, or null when `claim` was claimed before (by this
+   * gateway or another one): then nothing is stored.
+   */
+  insertClaimed(
+    notification: NewNotification,
+    claim: string,
+    orderKey?: string,
+  ): Promise<StoredNotification | null> {
+    if (this.claimsQueued.has(claim)) return Promise.resolve(null);
+    this.claimsQueued.add(claim);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ notification, orderKey, claim, resolve, reject });
       this.schedule();
     });
   }
@@ -125,13 +159,19 @@ export class NotificationBatcher {
    * in flight (and every later row of that key) for a later batch.
    */
   private takeBatch(): Pending[] {
-    if (this.keysInFlight.size === 0) return this.pending.splice(0, this.maxBatch);
+    const claimed = this.pending[0]?.claim !== undefined;
+    const sameKind = (p: Pending) => (p.claim !== undefined) === claimed;
+    if (this.keysInFlight.size === 0 && this.pending.every(sameKind)) {
+      return this.pending.splice(0, this.maxBatch);
+    }
     const batch: Pending[] = [];
     const left: Pending[] = [];
     const heldKeys = new Set<string>();
     for (const p of this.pending) {
       const held =
-        p.orderKey !== undefined && (this.keysInFlight.has(p.orderKey) || heldKeys.has(p.orderKey));
+        !sameKind(p) ||
+        (p.orderKey !== undefined &&
+          (this.keysInFlight.has(p.orderKey) || heldKeys.has(p.orderKey)));
       if (held || batch.length >= this.maxBatch) {
         if (p.orderKey !== undefined) heldKeys.add(p.orderKey);
         left.push(p);
@@ -144,11 +184,8 @@ export class NotificationBatcher {
   /** Never rejects: every outcome goes to the callers. */
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const stored = await insertNotifications(
-        this.sql,
-        batch.map((p) => p.notification),
-      );
-      batch.forEach((p, i) => p.resolve(stored[i] as StoredNotification));
+      const stored = await this.store(batch);
+      batch.forEach((p, i) => p.resolve(stored[i] ?? null));
     } catch (error) {
       if (batch.length === 1 || !ROW_ERROR_CLASSES.has(sqlState(error)?.slice(0, 2) ?? '')) {
         batch.forEach((p) => p.reject(error));
@@ -156,12 +193,28 @@ export class NotificationBatcher {
       }
       for (const p of batch) {
         try {
-          const [stored] = await insertNotifications(this.sql, [p.notification]);
-          p.resolve(stored as StoredNotification);
+          const [stored] = await this.store([p]);
+          p.resolve(stored ?? null);
         } catch (rowError) {
           p.reject(rowError);
         }
       }
+    } finally {
+      for (const p of batch) if (p.claim !== undefined) this.claimsQueued.delete(p.claim);
     }
+  }
+
+  /** One statement for `batch` (all rows with claims, or none). */
+  private store(batch: readonly Pending[]): Promise<Array<StoredNotification | null>> {
+    if (batch[0]?.claim === undefined) {
+      return insertNotifications(
+        this.sql,
+        batch.map((p) => p.notification),
+      );
+    }
+    return insertClaimedNotifications(
+      this.sql,
+      batch.map((p) => ({ notification: p.notification, claim: p.claim as string })),
+    );
   }
 }

@@ -1,7 +1,9 @@
 import type { JsonObject } from '@dh-mqtt/protocol';
 import { insertTestDevice, STORAGE_KINDS, testNotificationRow, useTestDatabase } from '../testing';
+import { randomUUID } from 'node:crypto';
 import {
   findNotification,
+  insertClaimedNotifications,
   insertNotifications,
   type NewNotification,
 } from './notification.repository';
@@ -130,6 +132,102 @@ describe(insertNotifications.name, () => {
 
     it('stores nothing for an empty batch', async () => {
       await expect(insertNotifications(db(), [])).resolves.toEqual([]);
+    });
+  });
+});
+
+describe(insertClaimedNotifications.name, () => {
+  describe.each(STORAGE_KINDS)('on %s', (kind) => {
+    const db = useTestDatabase(kind);
+    let deviceId: string;
+    beforeAll(async () => {
+      deviceId = await insertTestDevice(db(), { networkId: 1, deviceTypeId: 1 });
+    });
+
+    const row = (i: number, overrides: Partial<NewNotification> = {}) =>
+      testNotificationRow(deviceId, Date.UTC(2022, 1, 2, 3, 4, 5), i, overrides);
+
+    async function ledgerHas(ids: readonly string[]): Promise<string[]> {
+      const { rows } = await db().query<{ id: string }>(
+        'SELECT id FROM dh_request_ledger WHERE id = ANY($1::text[]) ORDER BY id',
+        [[...ids]],
+      );
+      return rows.map((r) => r.id);
+    }
+
+    async function storedNames(prefix: string): Promise<string[]> {
+      const { rows } = await db().query<{ notification: string }>(
+        'SELECT notification FROM dh_notification WHERE notification LIKE $1 ORDER BY id',
+        [`${prefix}%`],
+      );
+      return rows.map((r) => r.notification);
+    }
+
+    describe('when some claims were made before', () => {
+      it('stores only the rows whose claim is new, each with its own id, in the order given', async () => {
+        const prefix = `claimed-${randomUUID().slice(0, 8)}-`;
+        const claims = Array.from({ length: 6 }, () => randomUUID());
+        // Claims 1 and 4 ran already (another gateway claimed them).
+        await db().query('INSERT INTO dh_request_ledger (id) VALUES ($1), ($2)', [
+          claims[1],
+          claims[4],
+        ]);
+        const items = claims.map((claim, i) => ({
+          notification: row(i, { notification: `${prefix}${i}` }),
+          claim,
+        }));
+
+        const stored = await insertClaimedNotifications(db(), items);
+
+        expect(stored.map((s) => s?.notification ?? null)).toEqual([
+          `${prefix}0`,
+          null,
+          `${prefix}2`,
+          `${prefix}3`,
+          null,
+          `${prefix}5`,
+        ]);
+        await expect(storedNames(prefix)).resolves.toEqual(
+          [0, 2, 3, 5].map((i) => `${prefix}${i}`),
+        );
+        for (const s of stored) {
+          if (s) await expect(findNotification(db(), deviceId, s.id)).resolves.toEqual(s);
+        }
+        await expect(ledgerHas(claims)).resolves.toEqual([...claims].sort());
+      });
+    });
+
+    describe('when a single row is claimed twice', () => {
+      it('stores it the first time and answers null the second time, storing nothing', async () => {
+        const prefix = `single-${randomUUID().slice(0, 8)}`;
+        const claim = randomUUID();
+        const item = { notification: row(0, { notification: prefix, parameters: null }), claim };
+
+        const [first] = await insertClaimedNotifications(db(), [item]);
+        const [second] = await insertClaimedNotifications(db(), [item]);
+
+        expect(first).toMatchObject({ notification: prefix, parameters: null });
+        expect(second).toBeNull();
+        await expect(storedNames(prefix)).resolves.toEqual([prefix]);
+      });
+    });
+
+    describe('when one row of a batch violates a constraint', () => {
+      it('rejects the batch and keeps none of its rows or claims', async () => {
+        const prefix = `claim-atomic-${randomUUID().slice(0, 8)}-`;
+        const claims = Array.from({ length: 4 }, () => randomUUID());
+        const items = claims.map((claim, i) => ({
+          notification: row(i, { notification: i === 2 ? 'x'.repeat(129) : `${prefix}${i}` }),
+          claim,
+        }));
+
+        await expect(insertClaimedNotifications(db(), items)).rejects.toMatchObject({
+          code: '22001',
+        });
+
+        await expect(storedNames(prefix)).resolves.toEqual([]);
+        await expect(ledgerHas(claims)).resolves.toEqual([]);
+      });
     });
   });
 });

@@ -102,33 +102,77 @@ const INSERT_MANY = `${INSERT_COLUMNS}
   ORDER BY ord
   RETURNING id`;
 
+/**
+ * The same with request ledger claims (docs/adr/0019-ledger-claim-in-the-insert.md): the claims
+ * are inserted in a data-modifying CTE of the same statement, and only the rows whose claim was
+ * new are stored, so a notification and its claim commit together or not at all. The statement
+ * returns the ids stored and the claims won; ids ascend in input order (as above), so the k-th
+ * smallest id belongs to the k-th row whose claim was won. Claims are distinct (the caller
+ * removes repeats).
+ */
+const CLAIM_ONE = `WITH claimed AS (
+    INSERT INTO dh_request_ledger (id) VALUES ($7) ON CONFLICT (id) DO NOTHING RETURNING id
+  ), stored AS (
+    ${INSERT_COLUMNS}
+    SELECT $1::text, $2::text, $3::bigint, $4::bigint, $5::timestamp, $6::jsonb FROM claimed
+    RETURNING id
+  )
+  SELECT (SELECT array_agg(id) FROM stored) AS ids, (SELECT array_agg(id) FROM claimed) AS claims`;
+
+const CLAIM_MANY = `WITH claimed AS (
+    INSERT INTO dh_request_ledger (id) SELECT unnest($7::text[])
+    ON CONFLICT (id) DO NOTHING RETURNING id
+  ), stored AS (
+    ${INSERT_COLUMNS}
+    SELECT n, d, nw, dt, t::timestamp, p::jsonb
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[])
+      WITH ORDINALITY AS u(n, d, nw, dt, t, p, c, ord)
+    WHERE c IN (SELECT id FROM claimed)
+    ORDER BY ord
+    RETURNING id
+  )
+  SELECT (SELECT array_agg(id) FROM stored) AS ids, (SELECT array_agg(id) FROM claimed) AS claims`;
+
+/** The parameters of one row (single-row statements). */
+function rowParams(n: NewNotification): unknown[] {
+  return [
+    n.notification,
+    n.deviceId,
+    n.networkId,
+    n.deviceTypeId,
+    timestampParam(n.timestamp),
+    jsonParam(n.parameters),
+  ];
+}
+
+/** The array parameters of several rows, one per column (multi-row statements). */
+function columnParams(items: readonly NewNotification[]): unknown[] {
+  return [
+    items.map((n) => n.notification),
+    items.map((n) => n.deviceId),
+    items.map((n) => n.networkId),
+    items.map((n) => n.deviceTypeId),
+    items.map((n) => timestampParam(n.timestamp)),
+    items.map((n) => jsonParam(n.parameters)),
+  ];
+}
+
 /** The statement and parameters storing `items` (≥ 1). */
 function insertStatement(items: readonly NewNotification[]): [string, unknown[]] {
-  if (items.length === 1) {
-    const n = items[0] as NewNotification;
-    return [
-      INSERT_ONE,
-      [
-        n.notification,
-        n.deviceId,
-        n.networkId,
-        n.deviceTypeId,
-        timestampParam(n.timestamp),
-        jsonParam(n.parameters),
-      ],
-    ];
-  }
-  return [
-    INSERT_MANY,
-    [
-      items.map((n) => n.notification),
-      items.map((n) => n.deviceId),
-      items.map((n) => n.networkId),
-      items.map((n) => n.deviceTypeId),
-      items.map((n) => timestampParam(n.timestamp)),
-      items.map((n) => jsonParam(n.parameters)),
-    ],
-  ];
+  if (items.length === 1) return [INSERT_ONE, rowParams(items[0] as NewNotification)];
+  return [INSERT_MANY, columnParams(items)];
+}
+
+function storedView(n: NewNotification, id: number): StoredNotification {
+  return {
+    id,
+    notification: n.notification,
+    deviceId: n.deviceId,
+    networkId: n.networkId,
+    deviceTypeId: n.deviceTypeId,
+    timestamp: formatTimestamp(n.timestamp),
+    parameters: n.parameters,
+  };
 }
 
 /**
@@ -148,15 +192,45 @@ export async function insertNotifications(
   if (rows.length !== items.length) throw new Error('INSERT ... RETURNING returned too few rows');
   // RETURNING order is not promised; the sequence order is (see above).
   const ids = rows.map((row) => Number(row.id)).sort((a, b) => a - b);
-  return items.map((n, i) => ({
-    id: ids[i] as number,
-    notification: n.notification,
-    deviceId: n.deviceId,
-    networkId: n.networkId,
-    deviceTypeId: n.deviceTypeId,
-    timestamp: formatTimestamp(n.timestamp),
-    parameters: n.parameters,
-  }));
+  return items.map((n, i) => storedView(n, ids[i] as number));
+}
+
+/** A notification to store once its request ledger claim is won (ADR 0019). */
+export interface ClaimedNotification {
+  notification: NewNotification;
+  /** The bus envelope id claimed in `dh_request_ledger`; distinct within one call. */
+  claim: string;
+}
+
+/**
+ * Claims each item's envelope id in the request ledger and stores the notifications whose claim
+ * was new, in one statement ({@link CLAIM_MANY}): for each item, in the order given, the stored
+ * notification, or null when its id was claimed before (that request ran already, elsewhere;
+ * nothing of it is stored again).
+ */
+export async function insertClaimedNotifications(
+  sql: SqlClient,
+  items: readonly ClaimedNotification[],
+): Promise<Array<StoredNotification | null>> {
+  if (items.length === 0) return [];
+  const [text, params] =
+    items.length === 1
+      ? [CLAIM_ONE, [...rowParams((items[0] as ClaimedNotification).notification), items[0]?.claim]]
+      : [
+          CLAIM_MANY,
+          [...columnParams(items.map((item) => item.notification)), items.map((i) => i.claim)],
+        ];
+  const { rows } = await sql.query<{ ids: Array<number | string> | null; claims: string[] | null }>(
+    text,
+    params,
+  );
+  const won = new Set(rows[0]?.claims ?? []);
+  const ids = (rows[0]?.ids ?? []).map(Number).sort((a, b) => a - b);
+  if (ids.length !== won.size) throw new Error('INSERT ... RETURNING returned too few rows');
+  let next = 0;
+  return items.map((item) =>
+    won.has(item.claim) ? storedView(item.notification, ids[next++] as number) : null,
+  );
 }
 
 /** Stores one new notification (see {@link insertNotifications}). */

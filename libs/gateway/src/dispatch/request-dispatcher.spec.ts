@@ -1,5 +1,6 @@
 import type { RequestEnvelope } from '@dh-mqtt/bus';
 import { buildDeviceEvent, buildRequestEnvelope, gate } from '@dh-mqtt/bus/testing';
+import { RequestRanAlready } from '@dh-mqtt/devicehive';
 import { DhError, type JsonObject, type RequestMessage } from '@dh-mqtt/protocol';
 import { HandlerRegistry } from '../handlers/handler-registry';
 import { buildPrincipal, FakeDeviceHive, FakeGatewayBus, RecordingLogger } from '../testing';
@@ -562,6 +563,55 @@ describe(RequestDispatcher.name, () => {
       await dispatcher.dispatch(envelope({ action: 'no/such/action' }));
 
       expect(claims).toEqual([]);
+    });
+
+    describe('when the action makes its claim with its write (ADR 0019)', () => {
+      it('passes the envelope id to the action and does not claim it first', async () => {
+        const { ledger, claims } = sharedLedger();
+        const { dispatcher, deviceHive } = setup({ ledger });
+        deviceHive.claimingActions.add('notification/insert');
+        const insert = envelope({ action: 'notification/insert', deviceId: 'd1' });
+        const save = envelope({ action: 'device/save', deviceId: 'd1' });
+
+        await dispatcher.dispatch(insert);
+        await dispatcher.dispatch(save);
+
+        expect(deviceHive.calls.map((c) => [c.action, c.context.ledgerClaim])).toEqual([
+          ['notification/insert', insert.id],
+          ['device/save', undefined],
+        ]);
+        expect(claims).toEqual([save.id]);
+      });
+
+      it('answers 503, logs and counts it when the claim was made before', async () => {
+        const { dispatcher, deviceHive, logger } = setup({ ledger: sharedLedger().ledger });
+        deviceHive.claimingActions.add('notification/insert');
+        deviceHive.on('notification/insert', () => Promise.reject(new RequestRanAlready()));
+
+        const { reply } = await dispatcher.dispatch(
+          envelope({ action: 'notification/insert', deviceId: 'd1', requestId: 9 }),
+        );
+
+        expect(reply).toEqual({
+          action: 'notification/insert',
+          requestId: 9,
+          status: 'error',
+          code: 503,
+          error: 'Service unavailable',
+        });
+        expect(logger.entries.map((e) => e.message)).toContain(
+          'request delivered again after another gateway ran it; not run twice',
+        );
+      });
+
+      it('passes no claim without a ledger (the in-process bus never delivers twice)', async () => {
+        const { dispatcher, deviceHive } = setup();
+        deviceHive.claimingActions.add('notification/insert');
+
+        await dispatcher.dispatch(envelope({ action: 'notification/insert', deviceId: 'd1' }));
+
+        expect(deviceHive.calls[0]?.context.ledgerClaim).toBeUndefined();
+      });
     });
 
     it('answers 503 without running when the ledger cannot be reached', async () => {

@@ -6,7 +6,7 @@ import {
   type RequestSignals,
   type SessionEffect,
 } from '@dh-mqtt/bus';
-import type { ActionOutcome } from '@dh-mqtt/devicehive';
+import { RequestRanAlready, type ActionOutcome } from '@dh-mqtt/devicehive';
 import {
   checkAccess,
   DhError,
@@ -76,8 +76,10 @@ export interface RequestDispatcherOptions {
  * 2. unknown action, 400 `Illegal argument: <action>`;
  * 3. docs/api/README.md steps 1–3 (401 `Unauthorized`, 403 `Access is denied`);
  * 4. DTO validation;
- * 4b. with a ledger, an action that writes something (the catalog's `writes`) claims the envelope id; a request another
- *    gateway claimed first is not run again and gets 503 (its first run answers it);
+ * 4b. with a ledger, an action that writes something (the catalog's `writes`) claims the envelope
+ *    id; a request another gateway claimed first is not run again and gets 503 (its first run
+ *    answers it). An action whose handler `claimsWithWrite` makes the claim in the statement of
+ *    its write instead (docs/adr/0019-ledger-claim-in-the-insert.md), with the same outcome;
  * 5. the action's handler (DeviceHive port by default);
  * 6. the outcome's device events are published and acknowledged before the reply leaves;
  * 7. the success reply with the session effect (`authenticate`, `* /subscribe`).
@@ -138,13 +140,22 @@ export class RequestDispatcher {
       const validated = this.validate(name, parsed);
       if (!validated.ok) throw validated.error;
       const { ledger } = this.options;
+      const handler = this.options.handlers.handlerFor(name);
       // Running an action that writes nothing twice is harmless: no ledger write for a read.
-      if (ledger && writesOf(name) !== 'nothing') await this.claim(ledger, envelope, name);
-      const outcome = await this.options.handlers.handlerFor(name).handle(name, validated.request, {
-        principal: envelope.principal,
-        clientId: envelope.clientId,
-        ...(signals ? { sequenced: signals.sequenced } : {}),
-      });
+      const claims = ledger !== undefined && writesOf(name) !== 'nothing';
+      const claimsWithWrite = claims && handler.claimsWithWrite?.(name) === true;
+      if (claims && !claimsWithWrite) await this.claim(ledger, envelope, name);
+      const outcome = await handler
+        .handle(name, validated.request, {
+          principal: envelope.principal,
+          clientId: envelope.clientId,
+          ...(signals ? { sequenced: signals.sequenced } : {}),
+          ...(claimsWithWrite ? { ledgerClaim: envelope.id } : {}),
+        })
+        .catch((error: unknown) => {
+          if (error instanceof RequestRanAlready) this.ranAlready(envelope, name);
+          throw error;
+        });
       await this.publishEvents(envelope, outcome);
       return this.envelope(
         envelope,
@@ -173,12 +184,17 @@ export class RequestDispatcher {
       throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
     }
     if (claimed) return;
+    this.ranAlready(envelope, action);
+    throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+  }
+
+  /** Counts and logs a request the ledger refused to run twice. */
+  private ranAlready(envelope: RequestEnvelope, action: ActionName): void {
     this.options.metrics?.ledgerRefused();
     this.options.logger.warn(
       { action, envelopeId: envelope.id, clientId: envelope.clientId },
       'request delivered again after another gateway ran it; not run twice',
     );
-    throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
   }
 
   private async publishEvents(envelope: RequestEnvelope, outcome: ActionOutcome): Promise<void> {

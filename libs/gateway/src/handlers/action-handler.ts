@@ -7,6 +7,8 @@ export interface HandlerContext {
   clientId: string;
   /** The request's effects are ordered (docs/adr/0017-pipelined-requests.md); optional. */
   sequenced?: () => void;
+  /** The ledger claim the action makes with its write (`claimsWithWrite`, docs/adr/0019). */
+  ledgerClaim?: string;
 }
 
 /**
@@ -16,4 +18,10 @@ export interface HandlerContext {
  */
 export interface ActionHandler {
   handle(action: ActionName, request: JsonObject, context: HandlerContext): Promise<ActionOutcome>;
+  /**
+   * True when the handler makes the request ledger claim of `action` in the statement of its
+   * write, given `context.ledgerClaim` (docs/adr/0019-ledger-claim-in-the-insert.md); absent or
+   * false: the dispatcher claims before calling `handle`.
+   */
+  claimsWithWrite?(action: ActionName): boolean;
 }

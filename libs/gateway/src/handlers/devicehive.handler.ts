@@ -12,4 +12,8 @@ export class DeviceHiveHandler implements ActionHandler {
   handle(action: ActionName, request: JsonObject, context: HandlerContext): Promise<ActionOutcome> {
     return this.deviceHive.execute(action, request, context);
   }
+
+  claimsWithWrite(action: ActionName): boolean {
+    return this.deviceHive.claimsWithWrite?.(action) ?? false;
+  }
 }

@@ -25,6 +25,8 @@ type Behaviour = (request: JsonObject, context: CallContext) => Promise<ActionOu
  */
 export class FakeDeviceHive implements DeviceHivePort {
   readonly calls: ExecuteCall[] = [];
+  /** Actions that make their ledger claim with their write (`claimsWithWrite`). */
+  readonly claimingActions = new Set<ActionName>();
   closed = false;
   private readonly behaviours = new Map<ActionName, Behaviour>();
 
@@ -38,6 +40,10 @@ export class FakeDeviceHive implements DeviceHivePort {
     this.calls.push({ action, request, context });
     const behaviour = this.behaviours.get(action);
     return behaviour ? behaviour(request, context) : { body: {} };
+  }
+
+  claimsWithWrite(action: ActionName): boolean {
+    return this.claimingActions.has(action);
   }
 
   async ping(): Promise<boolean> {
