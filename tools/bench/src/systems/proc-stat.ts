@@ -42,9 +42,10 @@ function statCpuSeconds(path: string): number {
 }
 
 /**
- * Write-family system calls a process has made so far (`syscw` of `/proc/<pid>/io`: write,
- * writev, sendto, …): on loopback each socket write also runs the receiver's TCP path, so their
- * count per message says where the kernel time goes. Undefined where the kernel does not say.
+ * Write system calls a process has made so far (`syscw` of `/proc/<pid>/io`: write, writev,
+ * pwrite, sendfile; not send/sendto/sendmsg): on loopback each socket write also runs the
+ * receiver's TCP path, so their count per message says where the kernel time goes. Undefined
+ * where the kernel does not say.
  */
 export function writeCalls(pid: number): number | undefined {
   try {
