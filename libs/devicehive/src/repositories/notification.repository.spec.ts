@@ -26,17 +26,17 @@ const AWKWARD = [
   '\\"{,}"\\',
 ];
 
-describe(insertNotifications.name, () => {
-  describe.each(STORAGE_KINDS)('on %s', (kind) => {
-    const db = useTestDatabase(kind);
-    let deviceId: string;
-    beforeAll(async () => {
-      deviceId = await insertTestDevice(db(), { networkId: 1, deviceTypeId: 1 });
-    });
+describe.each(STORAGE_KINDS)('notification rows on %s', (kind) => {
+  const db = useTestDatabase(kind);
+  let deviceId: string;
+  beforeAll(async () => {
+    deviceId = await insertTestDevice(db(), { networkId: 1, deviceTypeId: 1 });
+  });
 
-    const row = (i: number, overrides: Partial<NewNotification> = {}) =>
-      testNotificationRow(deviceId, Date.UTC(2021, 5, 7, 8, 9, 10), i, overrides);
+  const row = (i: number, overrides: Partial<NewNotification> = {}) =>
+    testNotificationRow(deviceId, Date.UTC(2021, 5, 7, 8, 9, 10), i, overrides);
 
+  describe(insertNotifications.name, () => {
     /** The stored rows with those ids, as the database has them, by id. */
     async function readBack(ids: readonly number[]) {
       const { rows } = await db().query<{
@@ -134,19 +134,8 @@ describe(insertNotifications.name, () => {
       await expect(insertNotifications(db(), [])).resolves.toEqual([]);
     });
   });
-});
 
-describe(insertClaimedNotifications.name, () => {
-  describe.each(STORAGE_KINDS)('on %s', (kind) => {
-    const db = useTestDatabase(kind);
-    let deviceId: string;
-    beforeAll(async () => {
-      deviceId = await insertTestDevice(db(), { networkId: 1, deviceTypeId: 1 });
-    });
-
-    const row = (i: number, overrides: Partial<NewNotification> = {}) =>
-      testNotificationRow(deviceId, Date.UTC(2022, 1, 2, 3, 4, 5), i, overrides);
-
+  describe(insertClaimedNotifications.name, () => {
     async function ledgerHas(ids: readonly string[]): Promise<string[]> {
       const { rows } = await db().query<{ id: string }>(
         'SELECT id FROM dh_request_ledger WHERE id = ANY($1::text[]) ORDER BY id',
