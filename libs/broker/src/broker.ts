@@ -14,6 +14,7 @@ import { createAuthorizeSubscribe } from './hooks/authorize-subscribe';
 import { BrokerLimits, resolveLimitSettings } from './limits/broker-limits';
 import { createLimitMetrics, type LimitMetrics, type LimitName } from './limits/limit-metrics';
 import { limitOfflineQueue } from './limits/offline-queue';
+import { markRedeliveries } from './pushes/redeliveries';
 import { startSessionExpiry, type SessionClock } from './limits/session-expiry';
 import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
 import { BrokerMetrics, type DropReason } from './metrics/broker-metrics';
@@ -118,7 +119,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   observe(aedes, logger);
   await aedes.listen();
   wrapPersistence(aedes, (persistence: object) =>
-    limitOfflineQueue(persistence, {
+    limitOfflineQueue(markRedeliveries(persistence), {
       maxQueued: limitSettings.maxOfflineQueue,
       metrics: limitMetrics,
       queueLength: deps.offlineQueueLength,

@@ -17,7 +17,7 @@ import {
 } from '@dh-mqtt/broker/testing';
 import { silentLogger } from '@dh-mqtt/runtime';
 import { Redis } from 'ioredis';
-import type { MqttClient } from 'mqtt';
+import { connect as mqttConnect, type MqttClient } from 'mqtt';
 import { testRedisUrl } from './support/cluster-env';
 import { connectWithInbox } from './support/mqtt-clients';
 
@@ -144,6 +144,60 @@ describe(createRedisMqttState.name, () => {
       ]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(inbox.messages).toHaveLength(3);
+    });
+  });
+
+  describe('when a persistent session resumes with a message it never acknowledged', () => {
+    beforeEach(async () => {
+      pods = [await startPod(redisUrl, 'pod-c'), await startPod(redisUrl, 'pod-d')];
+    });
+
+    afterEach(async () => {
+      await Promise.all(clients.map((client) => client.endAsync(true)));
+      clients = [];
+      await Promise.all(pods.map((pod) => pod.close()));
+    });
+
+    it('sends that message again marked DUP, and one queued while away unmarked', async () => {
+      const topic = 'plant/redeliver/level';
+      // A subscriber that never acknowledges: its message stays in flight on pod c.
+      const first = await connect(pods[0], 'redeliver', false);
+      let inFlight!: () => void;
+      const received = new Promise<void>((resolve) => (inFlight = resolve));
+      first.options.customHandleAcks = (_topic, message) => {
+        if (message.toString() === 'in-flight') inFlight();
+      };
+      await first.subscribeAsync('plant/redeliver/#', { qos: 1 });
+      const publisher = await connect(pods[1], 'pub-redeliver');
+      await publisher.publishAsync(topic, 'in-flight', { qos: 1 });
+      await received;
+      await pods[0].leave(first);
+      await publisher.publishAsync(topic, 'while-away', { qos: 1 });
+
+      // The listener is attached before CONNACK: the queue follows right behind it.
+      const flags: Array<[string, boolean]> = [];
+      const resumed = mqttConnect(pods[1].url, {
+        clientId: 'redeliver',
+        clean: false,
+        reconnectPeriod: 0,
+      });
+      clients.push(resumed);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`got ${JSON.stringify(flags)}`)), 5_000);
+        resumed.on('message', (_topic, payload, packet) => {
+          flags.push([payload.toString(), packet.dup]);
+          if (flags.length === 2) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      expect(flags).toEqual([
+        ['in-flight', true],
+        ['while-away', false],
+      ]);
     });
   });
 

@@ -84,6 +84,37 @@ describe(`${publishEvent.name} to persistent sessions`, () => {
       expect(await inbox.quietFor(QUIET_MS)).toEqual([]);
     });
 
+    it('gets a push it never acknowledged again marked DUP, and what was queued unmarked', async () => {
+      let inFlight!: () => void;
+      const received = new Promise<void>((resolve) => (inFlight = resolve));
+      const [first] = await persistent('p', 'admin');
+      // Never acknowledges: the push stays in flight for the session. (mqtt.js reads this option
+      // at construction for MQTT 5 only; set on the live options it applies to 3.1.1 too.)
+      first.options.customHandleAcks = () => inFlight();
+      await first.subscribeAsync('dh/notification/#', { qos: 1 });
+      await t.bus.emit(notificationEvent({ name: 'in-flight' }));
+      await received;
+      const gone = new Promise<void>((resolve) =>
+        t.broker.aedes.once('clientDisconnect', () => resolve()),
+      );
+      await first.endAsync(true);
+      // Queued, not sent: the broker has seen the connection go before the next push.
+      await gone;
+
+      await t.bus.emit(notificationEvent({ name: 'while-away' }));
+      const flags: Array<[string, boolean]> = [];
+      const [again, inbox] = await persistent('p', 'admin');
+      again.on('message', (topic, _payload, packet) => flags.push([topic, packet.dup]));
+      await inbox.next();
+      await inbox.next();
+
+      expect(topics(inbox)).toEqual([
+        'dh/notification/1/1/d1/in-flight',
+        'dh/notification/1/1/d1/while-away',
+      ]);
+      expect(flags.map(([, dup]) => dup)).toEqual([true, false]);
+    });
+
     it('gets the update of a command it inserted before going away; others do not', async () => {
       const [origin] = await persistent('origin', 'admin');
       const [other] = await persistent('other', 'admin');
