@@ -3,9 +3,12 @@ import { validateSync } from 'class-validator';
 import { findAction, type ActionName } from '../actions/action-catalog';
 import { DhError } from '../errors/error-catalog';
 import { fieldNames, pickDeclaredFields, restoreRawFields, type DtoClass } from './dto-schema';
+import { cacheValidationMetadata } from './metadata-cache';
 import { isWireLong, toWireLong } from './field-decorators';
 import { REQUEST_DTOS, type ActionRequest } from './request-dtos';
 import { toDhError } from './validation-errors';
+
+cacheValidationMetadata();
 
 /** The outcome of `validateRequest`. */
 export type RequestValidation<A extends ActionName> =
