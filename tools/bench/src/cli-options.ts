@@ -8,6 +8,7 @@ export const SCENARIO_NAMES = [
   'connections',
   'cluster',
   'remote',
+  'validation',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

@@ -10,6 +10,7 @@ import { remoteScenario } from './scenarios/remote.scenario';
 import { roundTripScenario } from './scenarios/round-trip.scenario';
 import type { BenchContext, Scenario, ScenarioResult } from './scenarios/scenario.types';
 import { telemetryScenario } from './scenarios/telemetry.scenario';
+import { validationScenario } from './scenarios/validation.scenario';
 
 const SCENARIOS: Record<ScenarioName, Scenario> = {
   native: nativeScenario,
@@ -18,6 +19,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
   connections: connectionsScenario,
   cluster: clusterScenario,
   remote: remoteScenario,
+  validation: validationScenario,
 };
 
 /** `npm run bench`: runs the chosen scenarios, prints a table per scenario, writes the JSON. */
