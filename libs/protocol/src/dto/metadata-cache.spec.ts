@@ -1,18 +1,8 @@
 import { getMetadataStorage, IsInt, IsString, validateSync } from 'class-validator';
-import { cacheValidationMetadata } from './metadata-cache';
+import { cacheValidationMetadata, type ValidationMetadataStorage } from './metadata-cache';
 import { REQUEST_DTOS } from './request-dtos';
 
-const storage = () =>
-  getMetadataStorage() as unknown as {
-    getTargetValidationMetadatas(
-      target: unknown,
-      schema: string,
-      always: boolean,
-      strictGroups: boolean,
-      groups?: string[],
-    ): unknown[];
-    groupByPropertyName(metadatas: unknown[]): Record<string, unknown[]>;
-  };
+const storage = () => getMetadataStorage() as unknown as ValidationMetadataStorage;
 
 describe(cacheValidationMetadata.name, () => {
   beforeAll(() => cacheValidationMetadata());

@@ -1,7 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
 
 /** The part of class-validator's metadata storage that validation reads on every call. */
-interface Storage {
+export interface ValidationMetadataStorage {
   getTargetValidationMetadatas(
     target: unknown,
     schema: string,
@@ -28,7 +28,7 @@ let installed = false;
 export function cacheValidationMetadata(): void {
   if (installed) return;
   installed = true;
-  const storage = getMetadataStorage() as unknown as Storage;
+  const storage = getMetadataStorage() as unknown as ValidationMetadataStorage;
   const lookup = storage.getTargetValidationMetadatas.bind(storage);
   const group = storage.groupByPropertyName.bind(storage);
   const addValidation = storage.addValidationMetadata.bind(storage);
