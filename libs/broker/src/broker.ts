@@ -119,12 +119,15 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
   observe(aedes, logger);
   await aedes.listen();
   wrapPersistence(aedes, (persistence: object) =>
-    limitOfflineQueue(markRedeliveries(persistence), {
-      maxQueued: limitSettings.maxOfflineQueue,
-      metrics: limitMetrics,
-      queueLength: deps.offlineQueueLength,
-      onQueued: (count) => void (metrics.messagesQueued += count),
-    }),
+    limitOfflineQueue(
+      markRedeliveries(persistence, () => void (metrics.messagesRedelivered += 1)),
+      {
+        maxQueued: limitSettings.maxOfflineQueue,
+        metrics: limitMetrics,
+        queueLength: deps.offlineQueueLength,
+        onQueued: (count) => void (metrics.messagesQueued += count),
+      },
+    ),
   );
   observeLimitErrors(ctx);
   const expiry = startSessionExpiry(aedes, {

@@ -69,6 +69,8 @@ export class BrokerMetrics {
   readonly dropped = [0, 0, 0, 0];
   /** QoS 1 messages stored for persistent sessions (offline or unacknowledged). */
   messagesQueued = 0;
+  /** Stored QoS 1 messages sent again to a resumed session, marked DUP (sent before, unacked). */
+  messagesRedelivered = 0;
   /** Requests received and not yet answered. */
   pendingRequests = 0;
   /** Requests answered (any status). */
@@ -168,6 +170,12 @@ export class BrokerMetrics {
       'dh_mqtt_messages_queued_total',
       'QoS 1 messages stored for persistent sessions',
       () => this.messagesQueued,
+    );
+    fromNumber(
+      registers,
+      'dh_mqtt_messages_redelivered_total',
+      'Stored QoS 1 messages sent again, marked DUP, to a persistent session that resumed',
+      () => this.messagesRedelivered,
     );
     this.requests = new Counter({
       name: 'dh_requests_total',

@@ -113,6 +113,7 @@ describe(`${publishEvent.name} to persistent sessions`, () => {
         'dh/notification/1/1/d1/while-away',
       ]);
       expect(flags.map(([, dup]) => dup)).toEqual([true, false]);
+      expect(t.broker.metrics.messagesRedelivered).toBe(1);
     });
 
     it('gets the update of a command it inserted before going away; others do not', async () => {

@@ -187,6 +187,13 @@ export const METRICS: readonly MetricSpec[] = [
     owner: BROKER_METRICS,
   },
   {
+    name: 'dh_mqtt_messages_redelivered_total',
+    type: 'counter',
+    labels: [],
+    roles: BROKER,
+    owner: BROKER_METRICS,
+  },
+  {
     name: 'dh_broker_limit_hits_total',
     type: 'counter',
     labels: ['limit'],
