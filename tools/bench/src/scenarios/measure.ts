@@ -1,7 +1,12 @@
 import type { JobSpec, LoadResult, RunTiming } from '../load/load.types';
 import { summarize, WorkerPool } from '../load/worker-pool';
 import { ratioSpread, spread } from '../report/stats';
-import { CpuMeter, ProcessGroupMeter, threadCpuSeconds } from '../systems/proc-stat';
+import {
+  CpuMeter,
+  ProcessGroupMeter,
+  threadCpuSeconds,
+  type ProcessUse,
+} from '../systems/proc-stat';
 import type { RunningSystem } from '../systems/system';
 import type { Measurement, Row, TargetCheck } from './scenario.types';
 
@@ -34,14 +39,14 @@ export async function measure(request: RunRequest): Promise<Measurement> {
     ([name, pids]) => [name, new ProcessGroupMeter(pids)] as const,
   );
   const generators = new ProcessGroupMeter(() => pool.pids());
-  let generatorUse: { cpuSeconds: number; writeCalls: number | undefined } | undefined;
+  let generatorUse: ProcessUse | undefined;
   // One process: its main thread apart (the standalone's broker side; the rest is its gateway
   // thread and Node's helper threads).
   const mainPid = request.system.meteredPids ? undefined : request.system.pid;
   let threadsAtStart = new Map<number, number>();
   let threadSplit: { main: number; busiestOther: number; rest: number } | undefined;
-  let cpu: { cpuSeconds: number; coreShare: number; writeCalls: number | undefined } | undefined;
-  const groupUse: Record<string, { cpuSeconds: number; writeCalls: number | undefined }> = {};
+  let cpu: (ProcessUse & { coreShare: number }) | undefined;
+  const groupUse: Record<string, ProcessUse> = {};
   try {
     const results = await pool.run(request.timing, {
       begin: () => {

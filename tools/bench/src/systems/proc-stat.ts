@@ -70,10 +70,33 @@ export function openFilesLimit(pid: number): number {
   return match ? Number(match[1]) : Infinity;
 }
 
+/** What a process (or a group of them) used over a window. */
+export interface ProcessUse {
+  cpuSeconds: number;
+  /** Write system calls (`writeCalls`); undefined when a `/proc/<pid>/io` cannot be read. */
+  writeCalls: number | undefined;
+}
+
+/** Counters of a process (or a sum of them) at one moment. */
+interface Sample {
+  cpu: number;
+  writes: number | undefined;
+}
+
+/** `later − earlier`, writes undefined when either side lacks them. */
+function used(later: Sample, earlier: Sample | undefined): ProcessUse {
+  return {
+    cpuSeconds: later.cpu - (earlier?.cpu ?? 0),
+    writeCalls:
+      later.writes === undefined || (earlier !== undefined && earlier.writes === undefined)
+        ? undefined
+        : later.writes - (earlier?.writes ?? 0),
+  };
+}
+
 /** Counts CPU time of a process (or the sum of several) over a window. */
 export class CpuMeter {
-  private startCpu = 0;
-  private startWrites: number | undefined;
+  private startSample: Sample = { cpu: 0, writes: 0 };
   private startAt = 0;
   private readonly pids: readonly number[];
 
@@ -81,42 +104,28 @@ export class CpuMeter {
     this.pids = typeof pid === 'number' ? [pid] : pid;
   }
 
-  private used(): number {
-    return this.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  }
-
-  private writes(): number | undefined {
-    let sum = 0;
+  /** The processes' counters summed; throws when one of them is gone. */
+  private sample(): Sample {
+    let cpu = 0;
+    let writes: number | undefined = 0;
     for (const pid of this.pids) {
+      cpu += cpuSeconds(pid);
       const calls = writeCalls(pid);
-      if (calls === undefined) return undefined;
-      sum += calls;
+      writes = writes === undefined || calls === undefined ? undefined : writes + calls;
     }
-    return sum;
+    return { cpu, writes };
   }
 
   start(): void {
-    this.startCpu = this.used();
-    this.startWrites = this.writes();
+    this.startSample = this.sample();
     this.startAt = performance.now();
   }
 
-  /**
-   * CPU seconds used since `start()`, the share of one core over the wall time, and the write
-   * system calls made meanwhile (undefined when `/proc/<pid>/io` cannot be read).
-   */
-  stop(): { cpuSeconds: number; coreShare: number; writeCalls: number | undefined } {
-    const used = this.used() - this.startCpu;
+  /** What was used since `start()`, and the CPU as a share of one core over the wall time. */
+  stop(): ProcessUse & { coreShare: number } {
+    const use = used(this.sample(), this.startSample);
     const wall = (performance.now() - this.startAt) / 1000;
-    const writes = this.writes();
-    return {
-      cpuSeconds: used,
-      coreShare: wall > 0 ? used / wall : 0,
-      writeCalls:
-        writes === undefined || this.startWrites === undefined
-          ? undefined
-          : writes - this.startWrites,
-    };
+    return { ...use, coreShare: wall > 0 ? use.cpuSeconds / wall : 0 };
   }
 }
 
@@ -126,12 +135,12 @@ export class CpuMeter {
  * started meanwhile counts whole.
  */
 export class ProcessGroupMeter {
-  private start = new Map<number, { cpu: number; writes: number | undefined }>();
+  private start = new Map<number, Sample>();
 
   constructor(private readonly pids: () => readonly number[]) {}
 
-  private read(): Map<number, { cpu: number; writes: number | undefined }> {
-    const now = new Map<number, { cpu: number; writes: number | undefined }>();
+  private read(): Map<number, Sample> {
+    const now = new Map<number, Sample>();
     for (const pid of this.pids()) {
       try {
         now.set(pid, { cpu: cpuSeconds(pid), writes: writeCalls(pid) });
@@ -146,19 +155,17 @@ export class ProcessGroupMeter {
     this.start = this.read();
   }
 
-  /**
-   * CPU seconds and write system calls since `begin()` (writes undefined when a process's
-   * `/proc/<pid>/io` cannot be read).
-   */
-  end(): { cpuSeconds: number; writeCalls: number | undefined } {
-    let cpu = 0;
-    let writes: number | undefined = 0;
+  /** What the group used since `begin()`. */
+  end(): ProcessUse {
+    const total: ProcessUse = { cpuSeconds: 0, writeCalls: 0 };
     for (const [pid, now] of this.read()) {
-      const before = this.start.get(pid);
-      cpu += now.cpu - (before?.cpu ?? 0);
-      if (writes === undefined || now.writes === undefined) writes = undefined;
-      else writes += now.writes - (before?.writes ?? 0);
+      const use = used(now, this.start.get(pid));
+      total.cpuSeconds += use.cpuSeconds;
+      total.writeCalls =
+        total.writeCalls === undefined || use.writeCalls === undefined
+          ? undefined
+          : total.writeCalls + use.writeCalls;
     }
-    return { cpuSeconds: cpu, writeCalls: writes };
+    return total;
   }
 }
