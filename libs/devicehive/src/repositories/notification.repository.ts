@@ -212,10 +212,11 @@ export async function insertClaimedNotifications(
   sql: SqlClient,
   items: readonly ClaimedNotification[],
 ): Promise<Array<StoredNotification | null>> {
-  if (items.length === 0) return [];
+  const [first] = items;
+  if (first === undefined) return [];
   const [text, params] =
     items.length === 1
-      ? [CLAIM_ONE, [...rowParams((items[0] as ClaimedNotification).notification), items[0]?.claim]]
+      ? [CLAIM_ONE, [...rowParams(first.notification), first.claim]]
       : [
           CLAIM_MANY,
           [...columnParams(items.map((item) => item.notification)), items.map((i) => i.claim)],
