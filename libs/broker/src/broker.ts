@@ -22,7 +22,7 @@ import { CommandOrigins, registerCommandOrigins } from './pushes/command-origins
 import { listenDeviceEvents, type DeviceEventListener } from './pushes/device-event-feed';
 import { startPushes } from './pushes/start-pushes';
 import { handleFaceRequest } from './requests/face-request';
-import { corkPerTurn } from './transport/cork-per-turn';
+import { coalesceWrites } from './transport/coalesce-writes';
 import type { ClientSession } from './session/client-session';
 import { ALWAYS_LISTENING } from './pushes/push-interest';
 import { SessionRegistry } from './session/session-registry';
@@ -147,7 +147,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
       conn.destroy();
       return undefined as unknown as Client;
     }
-    const client = aedes.handle(corkPerTurn(conn), req);
+    const client = aedes.handle(coalesceWrites(conn, 'end-of-turn'), req);
     ctx.limits.inflight.install(client);
     return client;
   };
