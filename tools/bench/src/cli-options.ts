@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { GENERATOR_KINDS, type GeneratorKind } from './load/mqtt-client';
 import { REPO_ROOT } from './paths';
 
 export const SCENARIO_NAMES = [
@@ -22,6 +23,8 @@ export interface CliOptions {
   brokerPods?: number[];
   /** `--only a,b`: run only the variants whose name contains one of these (quick iterations). */
   only?: string[];
+  /** `--generator lean|mqtt.js`: the MQTT client of the request generators (default lean). */
+  generator: GeneratorKind;
 }
 
 export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<name>]] [--rounds <n>] [--out <file.json>] [--cpu-prof <dir>]
@@ -30,6 +33,8 @@ export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<nam
   --rounds    rounds per scenario, systems alternated (default 3, smoke 1)
   --cpu-prof  run the standalone under node --cpu-prof, profiles written to <dir>
   --broker-pods 1,2,4  cluster scenario: scale-out with these broker pod counts (2 gateways), per-pod counts
+  --generator lean|mqtt.js  the request generators' MQTT client (default lean: this suite's
+              minimal client; mqtt.js: MQTT.js, as before)
   --only a,b  cluster scenario: only the variants whose name contains a or b (e.g. "×100,max");
               the paced inserts need "max"`;
 
@@ -40,6 +45,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     scenarios: [...SCENARIO_NAMES],
     rounds: 0,
     out: '',
+    generator: 'lean',
   };
   while (args.length) {
     const arg = args.shift() as string;
@@ -85,6 +91,13 @@ export function parseOptions(argv: readonly string[]): CliOptions {
           .map((part) => part.trim())
           .filter(Boolean);
         break;
+      case '--generator': {
+        const kind = value();
+        if (!(GENERATOR_KINDS as readonly string[]).includes(kind))
+          throw new Error(`--generator ${GENERATOR_KINDS.join('|')}`);
+        options.generator = kind as GeneratorKind;
+        break;
+      }
       case '--cpu-prof':
         options.cpuProfDir = value();
         break;

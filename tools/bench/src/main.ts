@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseOptions, type ScenarioName } from './cli-options';
+import { GENERATOR_ENV } from './load/mqtt-client';
 import { environment } from './report/environment';
 import { formatEnvironment, formatScenario } from './report/table';
 import { clusterScenario } from './scenarios/cluster.scenario';
@@ -25,6 +26,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
 /** `npm run bench`: runs the chosen scenarios, prints a table per scenario, writes the JSON. */
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
+  process.env[GENERATOR_ENV] = options.generator; // the forked generator processes inherit it
   const env = environment();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`# dh-mqtt bench${options.smoke ? ' (smoke)' : ''}, ${options.rounds} round(s)`);

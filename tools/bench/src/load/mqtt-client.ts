@@ -1,5 +1,27 @@
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Credentials } from '../systems/system';
+import { LeanMqttClient, type GeneratorClient } from './lean-mqtt';
+
+/** Which MQTT client the request generator runs on (`--generator`, tools/bench/README.md). */
+export type GeneratorKind = 'lean' | 'mqtt.js';
+export const GENERATOR_KINDS: readonly GeneratorKind[] = ['lean', 'mqtt.js'];
+/** How the orchestrator tells its forked generator processes (they inherit its environment). */
+export const GENERATOR_ENV = 'DH_BENCH_GENERATOR';
+
+export function generatorKind(): GeneratorKind {
+  return process.env[GENERATOR_ENV] === 'mqtt.js' ? 'mqtt.js' : 'lean';
+}
+
+/** A request-generator client: {@link LeanMqttClient} by default, MQTT.js when asked. */
+export function connectGeneratorClient(
+  url: string,
+  clientId: string,
+  credentials?: Credentials,
+): Promise<GeneratorClient> {
+  return generatorKind() === 'mqtt.js'
+    ? connectClient(url, clientId, credentials)
+    : LeanMqttClient.connect(url, clientId, credentials);
+}
 
 /**
  * One generator client: MQTT 3.1.1, clean session, no reconnect (a dropped connection is a
@@ -24,7 +46,7 @@ export function connectClient(
 }
 
 /** Ends clients without waiting for in-flight messages. */
-export async function endAll(clients: readonly MqttClient[]): Promise<void> {
+export async function endAll(clients: readonly (MqttClient | GeneratorClient)[]): Promise<void> {
   await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
 }
 

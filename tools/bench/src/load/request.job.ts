@@ -1,6 +1,6 @@
-import type { MqttClient } from 'mqtt';
+import type { GeneratorClient } from './lean-mqtt';
 import type { LoadResult, RequestJob, RunTiming } from './load.types';
-import { connectClient, endAll, pace } from './mqtt-client';
+import { connectGeneratorClient, endAll, pace } from './mqtt-client';
 import { Counters, runWindow } from './window';
 
 /** Topic the echo responder listens on; the requester's client id is the last level. */
@@ -9,7 +9,7 @@ export const ECHO_REPLY_PREFIX = 'bench/echo/res/';
 
 interface Requester {
   id: string;
-  client: MqttClient;
+  client: GeneratorClient;
   /** requestId → send time (ms, performance.now()). */
   pending: Map<number, number>;
   /** Native publishes: send times in publish order (their replies carry no request id). */
@@ -34,7 +34,7 @@ function replyTopicOf(kind: RequestJob['request'], id: string): string {
  */
 export class RequestLoad {
   private requesters: Requester[] = [];
-  private pushSubscriber: MqttClient | undefined;
+  private pushSubscriber: GeneratorClient | undefined;
   private readonly counters = new Counters();
   private nextId = 1;
   private readonly notificationName: string;
@@ -50,7 +50,7 @@ export class RequestLoad {
     const { job } = this;
     if (job.subscribePushes) {
       const topic = `dh/notification/+/+/${job.deviceId}/${this.notificationName}`;
-      this.pushSubscriber = await connectClient(
+      this.pushSubscriber = await connectGeneratorClient(
         job.url,
         `${job.clientIdPrefix}-w${this.workerIndex}-push`,
         job.credentials,
@@ -61,7 +61,7 @@ export class RequestLoad {
     }
     for (let i = 0; i < job.clients; i += 1) {
       const id = `${job.clientIdPrefix}-w${this.workerIndex}-${i}`;
-      const client = await connectClient(job.url, id, job.credentials);
+      const client = await connectGeneratorClient(job.url, id, job.credentials);
       await client.subscribeAsync(replyTopicOf(job.request, id), { qos: 0 });
       const requester: Requester = { id, client, pending: new Map(), sentInOrder: [] };
       client.on('message', (_topic, payload) => this.onReply(requester, payload));

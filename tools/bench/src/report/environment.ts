@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { packageVersion, REPO_ROOT } from '../paths';
+import { generatorKind } from '../load/mqtt-client';
 import { openFilesLimit } from '../systems/proc-stat';
 
 /** The machine, versions and limits a result was measured with. */
@@ -15,6 +16,8 @@ export interface Environment {
   node: string;
   versions: Record<string, string>;
   commit: string;
+  /** The request generators' MQTT client (`--generator`). */
+  generator: string;
 }
 
 export function environment(): Environment {
@@ -35,6 +38,7 @@ export function environment(): Environment {
       '@nestjs/core': packageVersion('@nestjs/core'),
     },
     commit: gitCommit(),
+    generator: generatorKind(),
   };
 }
 

@@ -20,7 +20,9 @@ export function formatEnvironment(env: Environment): string {
     `machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, Linux ${env.kernel}, load ${env.loadAverageAtStart.join(' ')}`,
     `node ${env.node}; ${Object.entries(env.versions)
       .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}; commit ${env.commit}; ulimit -n ${env.openFilesLimit}`,
+      .join(
+        ', ',
+      )}; commit ${env.commit}; ulimit -n ${env.openFilesLimit}; request generators on ${env.generator === 'mqtt.js' ? 'MQTT.js' : 'the lean client (tools/bench/src/load/lean-mqtt.ts)'}`,
   ].join('\n');
 }
 
