@@ -187,8 +187,24 @@ function serverProperties({ dataDir, port, saslPort, tlsPort, keystore, controll
     'transaction.state.log.num.partitions=4',
     'group.initial.rebalance.delay.ms=0',
     'log.retention.hours=24',
+    // Extra settings from the environment, one `key=value` per `;` (later lines win).
+    ...extraProperties(process.env.DH_INFRA_KAFKA_PROPERTIES),
     '',
   ].join('\n');
+}
+
+/** `DH_INFRA_KAFKA_PROPERTIES="num.network.threads=1;num.io.threads=2"` → property lines. */
+function extraProperties(value) {
+  if (!value) return [];
+  const lines = value
+    .split(';')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  for (const line of lines) {
+    if (!/^[a-z0-9_.-]+=/i.test(line))
+      throw new Error(`DH_INFRA_KAFKA_PROPERTIES: not a key=value setting: ${line}`);
+  }
+  return lines;
 }
 
 /** Kafka 4 logs through log4j 2 (log4j 1 is gone); 3.x reads LOG4J below. */
