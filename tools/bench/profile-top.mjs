@@ -1,21 +1,34 @@
 #!/usr/bin/env node
 // Top self-time functions of a V8 .cpuprofile (from `npm run bench -- --cpu-prof <dir>`):
-//   node tools/bench/profile-top.mjs <file.cpuprofile> [count]
+//   node tools/bench/profile-top.mjs <file.cpuprofile> [count] [<from>-<to>]
 // Self time = samples whose top frame is the function; grouped by function, file and line.
+// <from>-<to>: only the samples taken between <from> and <to> seconds before the profile ended,
+// e.g. 36-30 (a pod's profile ends when the bench stops it: a variant's window is read off the
+// timestamped log, docs/performance.md §5).
 import { readFileSync } from 'node:fs';
 
-const [file, count = '25'] = process.argv.slice(2);
-if (!file) {
-  process.stderr.write('usage: profile-top.mjs <file.cpuprofile> [count]\n');
+const [file, count = '25', window] = process.argv.slice(2);
+const windowMatch =
+  window === undefined ? undefined : /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(window);
+if (!file || (window !== undefined && !windowMatch)) {
+  process.stderr.write('usage: profile-top.mjs <file.cpuprofile> [count] [<from>-<to>]\n');
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const deltas = profile.timeDeltas;
 const selfUs = new Map();
+const from = windowMatch ? profile.endTime - Number(windowMatch[1]) * 1e6 : -Infinity;
+const to = windowMatch ? profile.endTime - Number(windowMatch[2]) * 1e6 : Infinity;
+let sampledAt = profile.startTime;
 profile.samples.forEach((id, i) => {
+  sampledAt += deltas[i] ?? 0;
+  if (sampledAt < from || sampledAt > to) return;
   selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0));
 });
+if (windowMatch) {
+  process.stdout.write(`window: ${window} s before the profile ended\n`);
+}
 // Percentages are of busy time: the idle samples (waiting for I/O) are left out.
 for (const [id] of selfUs) if (byId.get(id).callFrame.functionName === '(idle)') selfUs.delete(id);
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
