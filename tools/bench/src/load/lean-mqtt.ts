@@ -30,9 +30,9 @@ function remainingLengthBytes(length: number): number[] {
   return bytes;
 }
 
-/** A packet: fixed header byte, remaining length, then `body`. */
-function packet(firstByte: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([firstByte, ...remainingLengthBytes(body.length)]), body]);
+/** A packet's fixed header: its first byte, then the remaining length of `body`. */
+function fixedHeader(firstByte: number, body: Buffer): Buffer {
+  return Buffer.from([firstByte, ...remainingLengthBytes(body.length)]);
 }
 
 /** A UTF-8 string with its 2-byte length, as MQTT encodes them. */
@@ -83,7 +83,7 @@ export class LeanMqttClient extends EventEmitter implements GeneratorClient {
     const client = new LeanMqttClient(socket);
     return new Promise((resolve, reject) => {
       client.connack = { resolve: () => resolve(client), reject };
-      socket.once('connect', () => client.write(connectPacket(clientId, credentials)));
+      socket.once('connect', () => client.send(0x10, connectBody(clientId, credentials)));
     });
   }
 
@@ -92,7 +92,7 @@ export class LeanMqttClient extends EventEmitter implements GeneratorClient {
     const topicLength = body.write(topic, 2, 'utf8');
     body.writeUInt16BE(topicLength, 0);
     body.write(payload, 2 + topicLength, 'utf8');
-    this.write(packet(PUBLISH << 4, body));
+    this.send(PUBLISH << 4, body);
   }
 
   subscribeAsync(topic: string, options: { qos: 0 | 1 }): Promise<Array<{ qos: number }>> {
@@ -104,7 +104,7 @@ export class LeanMqttClient extends EventEmitter implements GeneratorClient {
     ]);
     return new Promise((resolve) => {
       this.subacks.set(id, (granted) => resolve(granted.map((qos) => ({ qos }))));
-      this.write(packet(0x82, body));
+      this.send(0x82, body);
     });
   }
 
@@ -121,6 +121,15 @@ export class LeanMqttClient extends EventEmitter implements GeneratorClient {
     const id = this.nextPacketId;
     this.nextPacketId = id === 0xffff ? 1 : id + 1;
     return id;
+  }
+
+  /**
+   * A packet: header and body are two writes of the same turn, so they leave in one system call
+   * without being copied into one buffer first.
+   */
+  private send(firstByte: number, body: Buffer): void {
+    this.write(fixedHeader(firstByte, body));
+    this.write(body);
   }
 
   /** Writes of one turn leave together (one system call), as the broker side does. */
@@ -203,7 +212,8 @@ function readFixedHeader(data: Buffer): { start: number; end: number } | undefin
   throw new Error('malformed remaining length');
 }
 
-function connectPacket(clientId: string, credentials?: Credentials): Buffer {
+/** CONNECT's variable header and payload. */
+function connectBody(clientId: string, credentials?: Credentials): Buffer {
   const flags = 0x02 | (credentials ? 0xc0 : 0); // clean session, username and password
   const parts = [
     mqttString('MQTT'),
@@ -211,5 +221,5 @@ function connectPacket(clientId: string, credentials?: Credentials): Buffer {
     mqttString(clientId),
   ];
   if (credentials) parts.push(mqttString(credentials.username), mqttString(credentials.password));
-  return packet(0x10, Buffer.concat(parts)); // CONNECT
+  return Buffer.concat(parts);
 }
