@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { transformFileSync } from '@swc/core';
 import { DataDirInUseError } from './data-dir-lock';
 import { openPglite, PGLITE_SHARED_BUFFERS } from './pglite-client';
+import type { SqlClient } from './sql-client.port';
 
 describe('openPglite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dh-pglite-'));
@@ -64,5 +65,131 @@ describe('openPglite', () => {
         await holder.terminate();
       }
     });
+  });
+});
+
+describe('PGlite statements (one call each, prepared once)', () => {
+  let sql: SqlClient;
+  beforeAll(async () => {
+    sql = await openPglite(undefined, { preparedStatements: 3 });
+    await sql.exec('CREATE TABLE t (id BIGSERIAL PRIMARY KEY, a TEXT, n INTEGER)');
+  });
+  afterAll(() => sql.close());
+
+  /** The statements PostgreSQL holds prepared on this connection, by text. */
+  async function preparedTexts(): Promise<string[]> {
+    const { rows } = await sql.query<{ statement: string }>(
+      'SELECT statement FROM pg_prepared_statements ORDER BY prepare_time, name',
+    );
+    return rows.map((row) => row.statement);
+  }
+
+  it('prepares a text once and runs it again by name', async () => {
+    const text = 'SELECT $1::int + 1 AS next';
+    const first = await sql.query(text, [1]);
+    const second = await sql.query(text, [41]);
+
+    expect(first.rows).toEqual([{ next: 2 }]);
+    expect(second.rows).toEqual([{ next: 42 }]);
+    expect((await preparedTexts()).filter((statement) => statement === text)).toHaveLength(1);
+  });
+
+  it('keeps at most the configured number prepared, closing the least recently used', async () => {
+    for (const n of [1, 2, 3, 4]) await sql.query(`SELECT ${n} AS n`);
+    const held = await preparedTexts();
+
+    expect(held).toHaveLength(3);
+    expect(held).not.toContain('SELECT 1 AS n');
+    expect(held).not.toContain('SELECT 2 AS n');
+    expect((await sql.query('SELECT 1 AS n')).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('prepares a statement again when its table changed shape, and answers with the new columns', async () => {
+    await sql.exec('CREATE TABLE shape (a INTEGER); INSERT INTO shape VALUES (1)');
+    expect((await sql.query('SELECT * FROM shape')).rows).toEqual([{ a: 1 }]);
+    await sql.exec('ALTER TABLE shape ADD COLUMN b TEXT DEFAULT $$x$$');
+
+    expect((await sql.query('SELECT * FROM shape')).rows).toEqual([{ a: 1, b: 'x' }]);
+  });
+
+  it('throws a syntax error with its SQLSTATE, without the parameters, and keeps working', async () => {
+    const error = await sql.query('SELEC $1::text', ['secret']).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: '42601' });
+    expect(JSON.stringify(error)).not.toContain('secret');
+    expect((await preparedTexts()).some((text) => text.startsWith('SELEC '))).toBe(false);
+    expect((await sql.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+  });
+
+  it('keeps a statement prepared when only its parameters were refused', async () => {
+    const text = 'SELECT $1::int AS n';
+    const refused = await sql.query(text, ['not a number']).catch((e: unknown) => e);
+    const answered = await sql.query(text, ['7']);
+
+    expect(refused).toMatchObject({ code: '22P02' });
+    expect(answered.rows).toEqual([{ n: 7 }]);
+    expect((await preparedTexts()).filter((statement) => statement === text)).toHaveLength(1);
+  });
+
+  it('sends arrays as literals: quotes, backslashes, NULL, nesting and bytes survive', async () => {
+    const texts = ['a"b', 'c\\d', '{e,f}', '', null, 'NULL'];
+    const { rows } = await sql.query<{ texts: unknown; grid: unknown; bytes: unknown }>(
+      `SELECT $1::text[] AS texts, $2::int[][] AS grid,
+              encode(($3::bytea[])[1], 'hex') AS bytes`,
+      [
+        texts,
+        [
+          [1, 2],
+          [3, null],
+        ],
+        [Buffer.from([0, 255, 16])],
+      ],
+    );
+
+    expect(rows).toEqual([
+      {
+        texts,
+        grid: [
+          [1, 2],
+          [3, null],
+        ],
+        bytes: '00ff10',
+      },
+    ]);
+  });
+
+  it('sends byte arrays as bytea, booleans and bigints as text', async () => {
+    const { rows } = await sql.query<{ hex: string; yes: boolean; big: bigint }>(
+      `SELECT encode($1::bytea, 'hex') AS hex, $2::boolean AS yes, $3::bigint AS big`,
+      [Buffer.from('dh'), false, BigInt('9007199254740993')],
+    );
+
+    expect(rows).toEqual([{ hex: '6468', yes: false, big: BigInt('9007199254740993') }]);
+  });
+
+  it('never runs a statement inside a transaction another caller has open', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const insertDone = new Promise<void>((resolve) => (inserted = resolve));
+    const transaction = sql.transaction(async (tx) => {
+      await tx.query('INSERT INTO t (a) VALUES ($1)', ['in transaction']);
+      inserted();
+      await held;
+      throw new Error('roll back');
+    });
+    await insertDone;
+    let counted: number | undefined;
+    const outside = sql
+      .query<{ n: number }>('SELECT count(*) AS n FROM t WHERE a = $1', ['in transaction'])
+      .then(({ rows }) => (counted = rows[0].n));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const whileOpen = counted;
+    release();
+    await expect(transaction).rejects.toThrow('roll back');
+    await outside;
+
+    expect(whileOpen).toBeUndefined();
+    expect(counted).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite' with {
+import type { PGlite, Results, Transaction } from '@electric-sql/pglite' with {
   'resolution-mode': 'import',
 };
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
+import { PGLITE_PREPARED_STATEMENTS, PgliteStatements } from './pglite-statements';
 import type { SqlClient } from './sql-client.port';
 import { PG_OID, parseInt8, parseInt8Array, parseUtcTimestamp, toSqlParams } from './sql-types';
 
@@ -10,14 +11,26 @@ type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 class PgliteSqlClient implements SqlClient {
   readonly exclusive = true;
 
+  /**
+   * @param db the instance, or the open transaction this client runs in
+   * @param owner the instance when this client is not inside a transaction, else null
+   * @param statements the instance's prepared statements (pglite-statements.ts)
+   */
   constructor(
     private readonly db: Queryable,
     private readonly owner: PGlite | null,
+    private readonly statements: PgliteStatements,
     private readonly lock?: DataDirLock,
   ) {}
 
   async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
-    const result = await this.db.query<Row>(sql, toSqlParams(params));
+    const values = toSqlParams(params);
+    // Outside a transaction: PGlite's own lock, so the statement never runs inside a transaction
+    // another caller has open (PGlite's query() takes the same one); inside it, the transaction
+    // holds that lock already.
+    const result: Results<Row> = this.owner
+      ? await this.owner._runExclusiveTransaction(() => this.statements.run<Row>(sql, values, true))
+      : await this.statements.run<Row>(sql, values, false);
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
   }
 
@@ -27,7 +40,7 @@ class PgliteSqlClient implements SqlClient {
 
   async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     if (this.owner == null) return work(this); // already inside one: join it
-    return this.owner.transaction((tx) => work(new PgliteSqlClient(tx, null)));
+    return this.owner.transaction((tx) => work(new PgliteSqlClient(tx, null, this.statements)));
   }
 
   async close(): Promise<void> {
@@ -61,13 +74,20 @@ function startParams(PGlite: { defaultStartParams?: unknown }): { startParams?: 
  * Opens the embedded database (PGlite, docs/design.md): data in `dataDir`, or in memory when
  * `dataDir` is undefined (tests). One connection: transactions run one at a time; one process per
  * data directory ({@link acquireDataDirLock}, held until `close()`). Rows come back
- * with the JS types of sql-types.ts, identical to the `pg` adapter's.
+ * with the JS types of sql-types.ts, identical to the `pg` adapter's. Parameterised statements run
+ * in one call each and are prepared once ({@link PgliteStatements}).
  */
 export async function openPglite(
   dataDir?: string,
-  options: { dataDirLockHeld?: boolean } = {},
+  options: {
+    dataDirLockHeld?: boolean;
+    /** Most prepared statements kept (pglite-statements.ts); default {@link PGLITE_PREPARED_STATEMENTS}. */
+    preparedStatements?: number;
+  } = {},
 ): Promise<SqlClient> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const lib = await import('@electric-sql/pglite');
+  const { PGlite } = lib;
+  const capacity = options.preparedStatements ?? PGLITE_PREPARED_STATEMENTS;
   const parsers = {
     [PG_OID.INT8]: parseInt8,
     [PG_OID.INT8_ARRAY]: parseInt8Array,
@@ -76,7 +96,7 @@ export async function openPglite(
   if (dataDir === undefined) {
     const db = new PGlite({ parsers, ...startParams(PGlite) });
     await db.waitReady;
-    return new PgliteSqlClient(db, db);
+    return new PgliteSqlClient(db, db, new PgliteStatements(db, lib, capacity));
   }
   // One writer per data directory (docs/security.md): refused before PGlite touches a file. The
   // standalone's gateway thread opens it under the lock its main thread holds (docs/adr/0016).
@@ -84,7 +104,7 @@ export async function openPglite(
   try {
     const db = new PGlite(dataDir, { parsers, ...startParams(PGlite) });
     await db.waitReady;
-    return new PgliteSqlClient(db, db, lock);
+    return new PgliteSqlClient(db, db, new PgliteStatements(db, lib, capacity), lock);
   } catch (err) {
     await lock?.release();
     throw err;
