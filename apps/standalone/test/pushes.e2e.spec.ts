@@ -119,7 +119,7 @@ describe(`${startStandalone.name} pushes (docs/topics/notification.md)`, () => {
 
   describe('when a client streams inserts without waiting for replies (docs/adr/0017-pipelined-requests.md)', () => {
     it('stores, answers and pushes them in publish order, and a later list sees them all', async () => {
-      const COUNT = 90; // under DH_MAX_PENDING_REQUESTS (100): none is refused
+      const COUNT = 90; // under DH_MAX_PENDING_REQUESTS (1000): none is refused
       const listener = await admin('e2e-stream-listener');
       await listener.client.subscribeAsync(`dh/notification/1/1/${DEVICE}/stream`, { qos: 1 });
       const sender = await admin('e2e-stream-sender');

@@ -31,8 +31,13 @@ export const DEFAULTS = Object.freeze({
   maxRequestSize: 262_144,
   /** Above 23 (MQTT 3.1.1 minimum), short enough to keep reply topics small. */
   maxClientIdLength: 128,
-  /** Requests of one client waiting behind the one in flight; more get a 429 error reply. */
-  maxPendingRequests: 100,
+  /**
+   * Requests of one client waiting behind the one in flight; more get a 429 error reply. One second
+   * of the default `DH_REQUEST_RATE`: a client inside its rate is not refused because the server
+   * stalled for less than a second (100 refused 610 requests of an 8,000/s load the embedded
+   * process carries, during one ~150 ms stall; docs/performance.md §3).
+   */
+  maxPendingRequests: 1_000,
   requestTimeoutMs: 10_000,
   /** The embedded process's gateway, core and PGlite in a worker thread (docs/adr/0016). */
   gatewayThread: 'worker' as 'worker' | 'main',
