@@ -31,7 +31,9 @@ class PgliteSqlClient implements SqlClient {
     const result: Results<Row> = this.owner
       ? await this.owner._runExclusiveTransaction(() => this.statements.run<Row>(sql, values, true))
       : await this.statements.run<Row>(sql, values, false);
-    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    // PGlite counts only the rows a statement changed (0 for a SELECT); `pg` reports the rows
+    // returned for those, as PostgreSQL's command tag does.
+    return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
   }
 
   async exec(sql: string): Promise<void> {

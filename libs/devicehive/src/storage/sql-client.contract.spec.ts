@@ -70,6 +70,11 @@ describe('SqlClient', () => {
       expect(result.rowCount).toBe(8);
     });
 
+    it('reports the number of rows a SELECT returned', async () => {
+      const result = await db().query('SELECT id FROM dh_device_type WHERE id <= $1', [3]);
+      expect(result.rowCount).toBe(3);
+    });
+
     it('commits a transaction when the work resolves', async () => {
       const id = await db().transaction(async (tx) => {
         const { rows } = await tx.query<{ id: number }>(
