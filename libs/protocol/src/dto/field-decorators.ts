@@ -202,7 +202,7 @@ export function BoolField(defaultValue?: boolean): PropertyDecorator {
   );
 }
 
-function jsonDepthWithin(root: unknown, max: number): boolean {
+export function jsonDepthWithin(root: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[root, 1]];
   while (stack.length) {
     const [value, depth] = stack.pop() as [unknown, number];
