@@ -4,7 +4,7 @@ import type { PGlite, Results, Transaction } from '@electric-sql/pglite' with {
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { PGLITE_PREPARED_STATEMENTS, PgliteStatements } from './pglite-statements';
 import type { SqlClient } from './sql-client.port';
-import { PG_OID, parseInt8, parseInt8Array, parseUtcTimestamp, toSqlParams } from './sql-types';
+import { PG_OID, parseInt8, parseInt8Array, parseUtcTimestamp } from './sql-types';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
@@ -24,13 +24,13 @@ class PgliteSqlClient implements SqlClient {
   ) {}
 
   async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
-    const values = toSqlParams(params);
+    // Date parameters become ISO-8601 text in `PgliteStatements` (as `toSqlParams` does for `pg`).
     // Outside a transaction: PGlite's own lock, so the statement never runs inside a transaction
     // another caller has open (PGlite's query() takes the same one); inside it, the transaction
     // holds that lock already.
     const result: Results<Row> = this.owner
-      ? await this.owner._runExclusiveTransaction(() => this.statements.run<Row>(sql, values, true))
-      : await this.statements.run<Row>(sql, values, false);
+      ? await this.owner._runExclusiveTransaction(() => this.statements.run<Row>(sql, params, true))
+      : await this.statements.run<Row>(sql, params, false);
     // PGlite counts only the rows a statement changed (0 for a SELECT); `pg` reports the rows
     // returned for those, as PostgreSQL's command tag does.
     return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };

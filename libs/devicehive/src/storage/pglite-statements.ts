@@ -50,11 +50,6 @@ export class PgliteStatements {
     private readonly capacity = PGLITE_PREPARED_STATEMENTS,
   ) {}
 
-  /** How many statements are prepared now (for tests and diagnostics). */
-  get size(): number {
-    return this.prepared.size;
-  }
-
   /**
    * Runs `text` with `params`; `syncToFs` as in PGlite's `execProtocol` (true outside a
    * transaction, as `query()` does).
@@ -145,7 +140,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** One parameter as the Bind message carries it: text, bytes (binary) or null. */
-export function paramValue(value: unknown): string | Uint8Array | null {
+function paramValue(value: unknown): string | Uint8Array | null {
   if (value === null || value === undefined) return null;
   if (ArrayBuffer.isView(value)) {
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);

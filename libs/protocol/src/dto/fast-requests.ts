@@ -1,9 +1,7 @@
 import { MAX_EVENT_NAME } from './command.dto';
+import { hasOwn } from './dto-schema';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './field-decorators';
 import { NotificationInsertBody, NotificationInsertRequest } from './notification.dto';
-
-const hasOwn = (object: object, key: string): boolean =>
-  Object.prototype.hasOwnProperty.call(object, key);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
