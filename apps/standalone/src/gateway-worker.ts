@@ -6,6 +6,7 @@ import { createWorkerGatewayBus } from '@dh-mqtt/bus';
 import { createGateway, type Gateway } from '@dh-mqtt/gateway';
 import { createLogger, type LogLevel } from '@dh-mqtt/runtime';
 import { EMBEDDED_REPLY_CACHE, openBackend, type Backend } from './gateway-thread/backend';
+import { registerThreadPauseMetrics } from './gateway-thread/thread-pauses';
 import type {
   FromGatewayThread,
   GatewayWorkerData,
@@ -44,6 +45,7 @@ new Gauge({
     this.set(getHeapStatistics().used_heap_size);
   },
 });
+const stopPauseMetrics = registerThreadPauseMetrics(metrics);
 
 let backend: Backend | undefined;
 let gateway: Gateway | undefined;
@@ -81,6 +83,7 @@ async function close(): Promise<void> {
   } catch (err) {
     logger.error({ step: 'backend', err }, 'close failed');
   }
+  stopPauseMetrics();
   busPort.close();
 }
 

@@ -167,6 +167,10 @@ describe('the gateway thread (DH_GATEWAY_THREAD)', () => {
       ).toBeLessThanOrEqual(sent);
       expect(sampleValue(samples, 'dh_bus_up')).toBe(1);
       expect(sampleValue(samples, 'dh_gateway_thread_heap_used_bytes')).toBeGreaterThan(0);
+      // The thread's own pauses: starting PGlite alone makes young-generation collections.
+      expect(
+        sampleValue(samples, 'dh_gateway_thread_gc_duration_seconds_count', { kind: 'minor' }),
+      ).toBeGreaterThan(0);
       const families = text.split('\n').filter((line) => line.startsWith('# TYPE '));
       expect(families.length).toBe(new Set(families).size);
     });

@@ -16,8 +16,11 @@ describe('openPglite', () => {
     try {
       const buffers = await sql.query<{ shared_buffers: string }>('SHOW shared_buffers');
       const path = await sql.query<{ search_path: string }>('SHOW search_path');
+      const walZero = await sql.query<{ wal_init_zero: string }>('SHOW wal_init_zero');
 
       expect(buffers.rows[0].shared_buffers).toBe('32MB');
+      // New WAL files are not zero-filled: no ~60 ms stall per 16 MB of log (pglite-client.ts).
+      expect(walZero.rows[0].wal_init_zero).toBe('off');
       // One of PGlite's default start parameters: still applied beside ours.
       expect(path.rows[0].search_path).toBe('public');
     } finally {

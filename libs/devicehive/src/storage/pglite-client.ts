@@ -63,13 +63,31 @@ class PgliteSqlClient implements SqlClient {
  */
 export const PGLITE_SHARED_BUFFERS = '32MB';
 
-/** PGlite's own start parameters plus {@link PGLITE_SHARED_BUFFERS} (PGlite's alone if unknown). */
+/**
+ * PostgreSQL settings of the embedded database besides PGlite's own:
+ * - `shared_buffers`: {@link PGLITE_SHARED_BUFFERS}.
+ * - `wal_init_zero=off`: PostgreSQL fills each new 16 MB WAL file with zeros before its first
+ *   record by default. In PGlite that is 16 MB written through its emulated file system inside
+ *   one statement: a 50–65 ms stall of the gateway thread (and of every request and push behind
+ *   it) each time the log needs a new file, every few seconds under a steady insert load. Off,
+ *   PostgreSQL writes only the file's last byte (its documented setting for file systems where
+ *   zero-filling buys nothing); WAL records carry their own checksums, so recovery after a crash
+ *   is unchanged. `node tools/bench/pglite-wal-stalls.mjs` measures both (docs/performance.md §3).
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: PGLITE_SHARED_BUFFERS,
+  wal_init_zero: 'off',
+};
+
+/** PGlite's own start parameters plus {@link PGLITE_SETTINGS} (PGlite's alone if unknown). */
 function startParams(PGlite: { defaultStartParams?: unknown }): { startParams?: string[] } {
   const defaults = PGlite.defaultStartParams;
   if (!Array.isArray(defaults)) return {};
-  return {
-    startParams: [...(defaults as string[]), '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
-  };
+  const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => [
+    '-c',
+    `${name}=${value}`,
+  ]);
+  return { startParams: [...(defaults as string[]), ...settings] };
 }
 
 /**

@@ -123,6 +123,27 @@ export const METRICS: readonly MetricSpec[] = [
     owner: 'apps/standalone/src/gateway-worker.ts',
   },
   {
+    name: 'dh_gateway_thread_gc_duration_seconds',
+    type: 'histogram',
+    labels: ['kind'],
+    roles: ['standalone'],
+    owner: 'apps/standalone/src/gateway-thread/thread-pauses.ts',
+  },
+  {
+    name: 'dh_gateway_thread_eventloop_lag_p99_seconds',
+    type: 'gauge',
+    labels: [],
+    roles: ['standalone'],
+    owner: 'apps/standalone/src/gateway-thread/thread-pauses.ts',
+  },
+  {
+    name: 'dh_gateway_thread_eventloop_lag_max_seconds',
+    type: 'gauge',
+    labels: [],
+    roles: ['standalone'],
+    owner: 'apps/standalone/src/gateway-thread/thread-pauses.ts',
+  },
+  {
     name: 'dh_bus_errors_total',
     type: 'counter',
     labels: ['kind'],

@@ -9,6 +9,7 @@ import {
 } from '../systems/proc-stat';
 import type { RunningSystem } from '../systems/system';
 import type { Measurement, Row, TargetCheck } from './scenario.types';
+import { PauseWindow } from './thread-pauses';
 
 export interface RunRequest {
   round: number;
@@ -47,6 +48,9 @@ export async function measure(request: RunRequest): Promise<Measurement> {
   let threadSplit: { main: number; busiestOther: number; rest: number } | undefined;
   let cpu: (ProcessUse & { coreShare: number }) | undefined;
   const groupUse: Record<string, ProcessUse> = {};
+  const metricsUrl = request.system.metricsUrl;
+  let pauseWindow: PauseWindow | undefined;
+  let pausesRead: ReturnType<PauseWindow['end']> | undefined;
   try {
     const results = await pool.run(request.timing, {
       begin: () => {
@@ -54,14 +58,17 @@ export async function measure(request: RunRequest): Promise<Measurement> {
         meter.start();
         generators.begin();
         for (const [, group] of groups) group.begin();
+        if (metricsUrl !== undefined) pauseWindow = new PauseWindow(metricsUrl);
       },
       end: () => {
         cpu = meter.stop();
         generatorUse = generators.end();
         if (mainPid !== undefined) threadSplit = splitThreads(mainPid, threadsAtStart);
         for (const [name, group] of groups) groupUse[name] = group.end();
+        pausesRead = pauseWindow?.end();
       },
     });
+    const threadPauses = await pausesRead;
     const summary = summarize(results, request.lossAgainst);
     const perSec = request.rate === 'acked' ? summary.ackedPerSec : summary.perSec;
     const messages = perSec * (request.timing.durationMs / 1000);
@@ -90,6 +97,7 @@ export async function measure(request: RunRequest): Promise<Measurement> {
           ? round((generatorUse.cpuSeconds * 1e6) / messages)
           : null,
       pushes: summary.pushes ?? null,
+      ...(threadPauses ? { threadPauses } : {}),
       ...(groups.length
         ? {
             cpuUsPerMsgOf: Object.fromEntries(

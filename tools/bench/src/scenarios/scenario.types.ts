@@ -1,3 +1,4 @@
+import type { ThreadName, ThreadPauses } from './thread-pauses';
 import type { Percentiles } from '../report/histogram';
 import type { Spread } from '../report/stats';
 
@@ -41,6 +42,11 @@ export interface Measurement {
    */
   generatorCpuUsPerMsg?: number | null;
   pushes?: { perSec: number; loss: number; latencyMs: Percentiles } | null;
+  /**
+   * Each thread's event-loop delay and GC pauses over the window (systems with `metricsUrl`: the
+   * embedded process's main and gateway threads). What holds a push in the latency tail.
+   */
+  threadPauses?: Partial<Record<ThreadName, ThreadPauses>>;
   extra?: Record<string, number | string | null>;
   /** CPU µs per counted message of each extra process group (Kafka, Redis, PostgreSQL, a pod). */
   cpuUsPerMsgOf?: Record<string, number | null>;

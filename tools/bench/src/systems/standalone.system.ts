@@ -54,6 +54,7 @@ export async function startStandalone(
     ...(api === undefined ? {} : { apiUrl: `http://127.0.0.1:${api}` }),
     version: `aedes ${packageVersion('aedes')}, PGlite ${packageVersion('@electric-sql/pglite')}`,
     url: `mqtt://127.0.0.1:${mqtt}`,
+    metricsUrl: `http://127.0.0.1:${http}/metrics`,
     pid: proc.pid,
     credentials: BOOTSTRAP_ADMIN,
     settings: {

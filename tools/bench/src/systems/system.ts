@@ -16,6 +16,8 @@ export interface RunningSystem {
   readonly pid: number;
   /** Processes whose CPU is summed per message when not only `pid` (the pods of a cluster). */
   readonly meteredPids?: readonly number[];
+  /** Its Prometheus `/metrics` (ours): thread pauses over each window (scenarios/thread-pauses.ts). */
+  readonly metricsUrl?: string;
   /** Given on CONNECT by every generator client (DeviceHive login on our broker). */
   readonly credentials?: Credentials;
   /** Settings that matter for the comparison, printed with the results. */
