@@ -1,6 +1,7 @@
 import {
   DhError,
   errorReplyFrom,
+  jsonDepthWithin,
   MAX_JSON_DEPTH,
   type JsonObject,
   type RequestMessage,
@@ -67,16 +68,9 @@ export function parseRequest(payload: Buffer, maxBytes: number): ParsedRequest {
   return { ok: true, request: request as RequestMessage };
 }
 
-/** Iterative (a recursive walk is what overflows): true when `value` nests deeper than `max`. */
+/** True when `value` nests deeper than `max` levels (protocol's allocation-free bounded walk). */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [current, depth] = item;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return false;
+  return !jsonDepthWithin(value, max);
 }
 
 function unroutable(): JsonObject {

@@ -202,13 +202,28 @@ export function BoolField(defaultValue?: boolean): PropertyDecorator {
   );
 }
 
+/**
+ * True when no object or array in `root` sits deeper than `max` levels (`root` itself is level 1;
+ * a primitive is always within). Runs on every request and insert, so it allocates nothing: a
+ * recursive walk that stops at level `max + 1`, which bounds the recursion whatever the input's
+ * nesting (a 10,000-deep payload costs `max` frames, not 10,000).
+ */
 export function jsonDepthWithin(root: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[root, 1]];
-  while (stack.length) {
-    const [value, depth] = stack.pop() as [unknown, number];
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > max) return false;
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  return depthWithin(root, 1, max);
+}
+
+function depthWithin(value: unknown, depth: number, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > max) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      if (!depthWithin(value[i], depth + 1, max)) return false;
+    }
+    return true;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!depthWithin((value as Record<string, unknown>)[key], depth + 1, max)) return false;
   }
   return true;
 }

@@ -1,6 +1,6 @@
 export { validateRequest, type RequestValidation } from './validate-request';
 export { REQUEST_DTOS, type ActionRequest } from './request-dtos';
-export { MAX_JSON_DEPTH } from './field-decorators';
+export { jsonDepthWithin, MAX_JSON_DEPTH } from './field-decorators';
 export { nestedFieldsOf, type DtoClass } from './dto-schema';
 export { dtoJsonSchema, Schema, type JsonSchema, type SchemaRef } from './field-schema';
 export { DEFAULT_SKIP, DEFAULT_TAKE, MAX_TAKE, type SortOrder } from './list-fields';
