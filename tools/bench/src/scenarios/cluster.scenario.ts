@@ -9,6 +9,7 @@ import type { BenchContext, Measurement, ScenarioResult, TargetCheck } from './s
 import { scrapeCounters } from './pod-metrics';
 import { scaleOut } from './scale-out';
 import { SystemSet } from './systems';
+import { describeMachine, describePauses } from './thread-pauses';
 
 const ACTIONS: RequestKind[] = ['server/info', 'device/get', 'notification/insert'];
 const TOPOLOGY = '2 broker pods + 2 gateways + Redis + Kafka + PostgreSQL';
@@ -115,6 +116,10 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
               ...Object.fromEntries(cluster.pods.map((pod) => [pod.name, () => [pod.pid]])),
             }
           : undefined,
+      pauseUrls:
+        key === CLUSTER
+          ? Object.fromEntries(cluster.pods.map((pod) => [pod.name, pod.metricsUrl]))
+          : undefined,
     });
     const after = await scrapeGateways();
     const sql = statementsPerAction(before, after);
@@ -134,8 +139,16 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
         ? `; writes/msg ${m.writesPerMsg}`
         : '';
     const statements = sql === null ? '' : `; SQL statements per action ${sql}`;
+    const pauses = m.podPauses
+      ? `; pauses: ${Object.entries(m.podPauses)
+          .map(([pod, p]) => `${pod} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms`)
+          .join(', ')}`
+      : m.threadPauses
+        ? `; pauses: ${describePauses(m.threadPauses)}`
+        : '';
+    const machine = m.machine ? `; machine: ${describeMachine(m.machine)}` : '';
     ctx.log(
-      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}${writes}${statements}`,
+      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}${writes}${statements}${pauses}${machine}`,
     );
     measurements.push(m);
     return m;

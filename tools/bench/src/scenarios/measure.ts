@@ -3,13 +3,15 @@ import { summarize, WorkerPool } from '../load/worker-pool';
 import { ratioSpread, spread } from '../report/stats';
 import {
   CpuMeter,
+  MachineMeter,
   ProcessGroupMeter,
   threadCpuSeconds,
+  type MachineUse,
   type ProcessUse,
 } from '../systems/proc-stat';
 import type { RunningSystem } from '../systems/system';
 import type { Measurement, Row, TargetCheck } from './scenario.types';
-import { PauseWindow } from './thread-pauses';
+import { PauseWindow, type ThreadPauses } from './thread-pauses';
 
 export interface RunRequest {
   round: number;
@@ -27,6 +29,8 @@ export interface RunRequest {
    * their CPU per counted message goes to `cpuUsPerMsgOf`.
    */
   meters?: Record<string, () => readonly number[]>;
+  /** More processes whose `/metrics` give their event-loop and GC pauses (the cluster's pods). */
+  pauseUrls?: Record<string, string>;
 }
 
 /**
@@ -40,6 +44,8 @@ export async function measure(request: RunRequest): Promise<Measurement> {
     ([name, pids]) => [name, new ProcessGroupMeter(pids)] as const,
   );
   const generators = new ProcessGroupMeter(() => pool.pids());
+  const machine = new MachineMeter();
+  let machineUse: MachineUse | undefined;
   let generatorUse: ProcessUse | undefined;
   // One process: its main thread apart (the standalone's broker side; the rest is its gateway
   // thread and Node's helper threads).
@@ -51,24 +57,40 @@ export async function measure(request: RunRequest): Promise<Measurement> {
   const metricsUrl = request.system.metricsUrl;
   let pauseWindow: PauseWindow | undefined;
   let pausesRead: ReturnType<PauseWindow['end']> | undefined;
+  let podWindows: Array<[string, PauseWindow]> = [];
+  let podPausesRead: Array<Promise<[string, ThreadPauses | undefined]>> = [];
   try {
     const results = await pool.run(request.timing, {
       begin: () => {
         if (mainPid !== undefined) threadsAtStart = threadCpuSeconds(mainPid);
         meter.start();
+        machine.begin();
         generators.begin();
         for (const [, group] of groups) group.begin();
         if (metricsUrl !== undefined) pauseWindow = new PauseWindow(metricsUrl);
+        podWindows = Object.entries(request.pauseUrls ?? {}).map(([name, url]) => [
+          name,
+          new PauseWindow(url),
+        ]);
       },
       end: () => {
         cpu = meter.stop();
+        machineUse = machine.end();
         generatorUse = generators.end();
         if (mainPid !== undefined) threadSplit = splitThreads(mainPid, threadsAtStart);
         for (const [name, group] of groups) groupUse[name] = group.end();
         pausesRead = pauseWindow?.end();
+        podPausesRead = podWindows.map(([name, window]) =>
+          window.end().then((pauses) => [name, pauses?.main] as [string, ThreadPauses | undefined]),
+        );
       },
     });
     const threadPauses = await pausesRead;
+    const podPauses = Object.fromEntries(
+      (await Promise.all(podPausesRead)).filter(
+        (entry): entry is [string, ThreadPauses] => entry[1] !== undefined,
+      ),
+    );
     const summary = summarize(results, request.lossAgainst);
     const perSec = request.rate === 'acked' ? summary.ackedPerSec : summary.perSec;
     const messages = perSec * (request.timing.durationMs / 1000);
@@ -98,6 +120,8 @@ export async function measure(request: RunRequest): Promise<Measurement> {
           : null,
       pushes: summary.pushes ?? null,
       ...(threadPauses ? { threadPauses } : {}),
+      ...(machineUse ? { machine: machineUse } : {}),
+      ...(Object.keys(podPauses).length ? { podPauses } : {}),
       ...(groups.length
         ? {
             cpuUsPerMsgOf: Object.fromEntries(

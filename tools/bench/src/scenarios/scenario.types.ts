@@ -1,3 +1,4 @@
+import type { MachineUse } from '../systems/proc-stat';
 import type { ThreadName, ThreadPauses } from './thread-pauses';
 import type { Percentiles } from '../report/histogram';
 import type { Spread } from '../report/stats';
@@ -47,6 +48,14 @@ export interface Measurement {
    * embedded process's main and gateway threads). What holds a push in the latency tail.
    */
   threadPauses?: Partial<Record<ThreadName, ThreadPauses>>;
+  /**
+   * The whole machine over the window: how much of it some task waited for a CPU, and the CPU the
+   * hypervisor gave to other guests. High values mean the figures of this window are the
+   * machine's as much as the product's.
+   */
+  machine?: MachineUse;
+  /** Each pod's event-loop delay and GC pauses over the window (the cluster; by pod name). */
+  podPauses?: Record<string, ThreadPauses>;
   extra?: Record<string, number | string | null>;
   /** CPU µs per counted message of each extra process group (Kafka, Redis, PostgreSQL, a pod). */
   cpuUsPerMsgOf?: Record<string, number | null>;

@@ -4,7 +4,7 @@ import { absoluteTarget, aggregate, measure, rotate } from './measure';
 import { requesterSpecs } from './round-trip.scenario';
 import type { BenchContext, Measurement, ScenarioResult } from './scenario.types';
 import { SystemSet } from './systems';
-import { describePauses } from './thread-pauses';
+import { describeMachine, describePauses } from './thread-pauses';
 
 const MAX = 'max (closed loop)';
 const LEVELS = [25, 50, 80];
@@ -60,7 +60,8 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
     ctx.log(
       `  telemetry r${round} ${variant}: ${m.perSec} inserts/s, push p99 ${m.pushes?.latencyMs.p99 ?? '–'} ms, ` +
         `CPU µs/insert ${m.cpuUsPerMsg} (main thread ${m.cpuUsPerMsgMainThread ?? '–'}, busiest other thread ${m.cpuUsPerMsgBusiestOtherThread ?? '–'}, the rest ${m.cpuUsPerMsgOtherThreads ?? '–'}; generators ${m.generatorCpuUsPerMsg ?? '–'}), write calls/insert ${m.writesPerMsg ?? '–'}, errors ${m.errors}` +
-        (m.threadPauses ? `; pauses: ${describePauses(m.threadPauses)}` : ''),
+        (m.threadPauses ? `; pauses: ${describePauses(m.threadPauses)}` : '') +
+        (m.machine ? `; machine: ${describeMachine(m.machine)}` : ''),
     );
     measurements.push(m);
     return m;

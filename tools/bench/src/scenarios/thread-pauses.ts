@@ -1,3 +1,4 @@
+import type { MachineUse } from '../systems/proc-stat';
 import { counterOf } from './pod-metrics';
 
 /** One thread's pauses over a measured window, from the process's `/metrics`. */
@@ -78,4 +79,10 @@ export function describePauses(pauses: Partial<Record<ThreadName, ThreadPauses>>
         `${thread} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms (major ${p.majorGcs}: ${p.majorGcMs} ms)`,
     )
     .join('; ');
+}
+
+/** `CPU wait 12.3 %, steal 0.4 %` for the log. */
+export function describeMachine(machine: MachineUse): string {
+  const pct = (value: number | undefined) => (value === undefined ? '–' : `${value} %`);
+  return `CPU wait ${pct(machine.cpuWaitPct)}, steal ${pct(machine.stealPct)}`;
 }

@@ -169,3 +169,74 @@ export class ProcessGroupMeter {
     return total;
   }
 }
+
+/** What the machine did besides the measured processes over a window (Linux; undefined elsewhere). */
+export interface MachineUse {
+  /** Share of the window in which some runnable task waited for a CPU (`/proc/pressure/cpu`), %. */
+  cpuWaitPct: number | undefined;
+  /** Share of the machine's CPU time the hypervisor gave to others (`steal` in `/proc/stat`), %. */
+  stealPct: number | undefined;
+}
+
+interface MachineSample {
+  at: number;
+  /** µs of "some" CPU pressure since boot. */
+  pressureUs: number | undefined;
+  /** `/proc/stat` ticks: all, and steal. */
+  ticks: number | undefined;
+  steal: number | undefined;
+}
+
+function machineSample(): MachineSample {
+  let pressureUs: number | undefined;
+  let ticks: number | undefined;
+  let steal: number | undefined;
+  try {
+    const some = readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0] ?? '';
+    const total = /total=(\d+)/.exec(some);
+    if (total) pressureUs = Number(total[1]);
+  } catch {
+    // no pressure stall information on this kernel
+  }
+  try {
+    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice (guests are in user)
+    const fields = cpu.slice(1, 9).map(Number);
+    if (fields.length === 8 && fields.every(Number.isFinite)) {
+      ticks = fields.reduce((sum, value) => sum + value, 0);
+      steal = fields[7];
+    }
+  } catch {
+    // not Linux
+  }
+  return { at: performance.now(), pressureUs, ticks, steal };
+}
+
+/** CPU pressure and steal of the whole machine between `begin()` and `end()`. */
+export class MachineMeter {
+  private start: MachineSample = machineSample();
+
+  begin(): void {
+    this.start = machineSample();
+  }
+
+  end(): MachineUse {
+    const now = machineSample();
+    const wallUs = (now.at - this.start.at) * 1000;
+    const pct = (value: number) => Math.round(value * 1000) / 10;
+    return {
+      cpuWaitPct:
+        now.pressureUs !== undefined && this.start.pressureUs !== undefined && wallUs > 0
+          ? pct((now.pressureUs - this.start.pressureUs) / wallUs)
+          : undefined,
+      stealPct:
+        now.ticks !== undefined &&
+        this.start.ticks !== undefined &&
+        now.steal !== undefined &&
+        this.start.steal !== undefined &&
+        now.ticks > this.start.ticks
+          ? pct((now.steal - this.start.steal) / (now.ticks - this.start.ticks))
+          : undefined,
+    };
+  }
+}
