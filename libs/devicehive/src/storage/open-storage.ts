@@ -21,7 +21,10 @@ export interface StorageOptions {
   dataDirLockHeld?: boolean;
   /** Pool settings of the PostgreSQL adapter. */
   pg?: PgOptions;
-  /** The app's Prometheus registry: statement durations and pool use are measured there. */
+  /**
+   * The app's Prometheus registry: statement durations and pool use (PostgreSQL) or checkpoints
+   * (PGlite) are measured there.
+   */
   metrics?: Registry;
 }
 
@@ -37,7 +40,10 @@ export async function openStorage(options: StorageOptions = {}): Promise<SqlClie
     sql = openPg(options.databaseUrl, options.pg);
   } else {
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-    sql = await openPglite(options.dataDir, { dataDirLockHeld: options.dataDirLockHeld });
+    sql = await openPglite(options.dataDir, {
+      dataDirLockHeld: options.dataDirLockHeld,
+      metrics: options.metrics,
+    });
   }
   try {
     await migrate(sql);

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { transformFileSync } from '@swc/core';
+import { Registry } from 'prom-client';
 import { DataDirInUseError } from './data-dir-lock';
 import { openPglite, PGLITE_SHARED_BUFFERS } from './pglite-client';
 import type { SqlClient } from './sql-client.port';
@@ -194,5 +195,109 @@ describe('PGlite statements (one call each, prepared once)', () => {
 
     expect(whileOpen).toBeUndefined();
     expect(counted).toBe(0);
+  });
+});
+
+describe('PGlite checkpoints', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-pglite-ckpt-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The log position of the last checkpoint's redo point, and the log's current end. */
+  async function logPositions(sql: SqlClient): Promise<{ redo: bigint; end: bigint }> {
+    const { rows } = await sql.query<{ redo: string; end: string }>(
+      `SELECT (redo_lsn - '0/0')::text AS redo, (pg_current_wal_lsn() - '0/0')::text AS "end"
+         FROM pg_control_checkpoint()`,
+    );
+    return { redo: BigInt(rows[0].redo), end: BigInt(rows[0].end) };
+  }
+
+  /**
+   * About `mib` MiB of log: rows of 1 KiB, 256 per statement. Between statements the event loop
+   * turns, as it does between the requests a server handles (PGlite's calls alone never yield).
+   */
+  async function writeLog(sql: SqlClient, mib: number): Promise<void> {
+    await sql.exec('CREATE TABLE IF NOT EXISTS filler (id BIGSERIAL PRIMARY KEY, body TEXT)');
+    for (let i = 0; i < mib * 4; i += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await sql.query(
+        'INSERT INTO filler (body) SELECT repeat($1, 1024) FROM generate_series(1, 256)',
+        ['x'],
+      );
+    }
+  }
+
+  const policy = (walBytes: number) => ({ walBytes, maxIntervalMs: 3_600_000, checkEveryMs: 20 });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+  it('checkpoints once the log grew by the policy’s size, and counts it', async () => {
+    const metrics = new Registry();
+    const sql = await openPglite(undefined, { checkpoints: policy(2 * 1024 * 1024), metrics });
+    try {
+      const before = await logPositions(sql);
+      await writeLog(sql, 4);
+      await settle();
+      const after = await logPositions(sql);
+
+      expect(after.redo).toBeGreaterThan(before.redo);
+      expect(after.end - after.redo).toBeLessThan(2n * 1024n * 1024n);
+      const text = await metrics.metrics();
+      const count = (result: string) => {
+        const line = text
+          .split('\n')
+          .find((l) => l.startsWith(`dh_db_checkpoint_duration_seconds_count{result="${result}"}`));
+        return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+      };
+      expect(count('ok')).toBeGreaterThanOrEqual(1);
+      expect(count('error')).toBe(0);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it('leaves the log alone below that size', async () => {
+    const sql = await openPglite(undefined, { checkpoints: policy(1024 * 1024 * 1024) });
+    try {
+      const before = await logPositions(sql);
+      await writeLog(sql, 2);
+      await settle();
+      const after = await logPositions(sql);
+
+      expect(after.redo).toBe(before.redo);
+      expect(after.end - before.end).toBeGreaterThan(1024n * 1024n);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it('leaves a checkpoint behind when closed (PGlite writes it), so the next start replays no log', async () => {
+    const dataDir = join(dir, 'close');
+    const first = await openPglite(dataDir, { checkpoints: policy(1024 * 1024 * 1024) });
+    await writeLog(first, 2);
+    const written = await logPositions(first);
+    await first.close();
+
+    const second = await openPglite(dataDir);
+    try {
+      expect((await logPositions(second)).redo).toBeGreaterThanOrEqual(written.end);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps pg_wal from growing with the log when it checkpoints', async () => {
+    const dataDir = join(dir, 'bounded');
+    const logFiles = () =>
+      readdirSync(join(dataDir, 'pg_wal')).filter((name) => /^[0-9A-F]{24}$/.test(name)).length;
+    const sql = await openPglite(dataDir, { checkpoints: policy(4 * 1024 * 1024) });
+    try {
+      await writeLog(sql, 192);
+      await settle();
+
+      // That much log fills 15+ files of 16 MB without checkpoints. With them PostgreSQL reuses
+      // the old files, keeping min_wal_size's 80 MB (5 files) ready ahead of the current one.
+      expect(logFiles()).toBeLessThanOrEqual(10);
+    } finally {
+      await sql.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite' with {
   'resolution-mode': 'import',
 };
+import { Histogram, type Registry } from 'prom-client';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { PGLITE_PREPARED_STATEMENTS, PgliteStatements } from './pglite-statements';
 import type { SqlClient } from './sql-client.port';
@@ -21,6 +22,7 @@ class PgliteSqlClient implements SqlClient {
     private readonly owner: PGlite | null,
     private readonly statements: PgliteStatements,
     private readonly lock?: DataDirLock,
+    private readonly checkpoints?: WalCheckpoints,
   ) {}
 
   async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
@@ -47,6 +49,8 @@ class PgliteSqlClient implements SqlClient {
 
   async close(): Promise<void> {
     try {
+      // PGlite's close writes the last checkpoint: the next start replays no log.
+      await this.checkpoints?.stop();
       await this.owner?.close();
     } finally {
       await this.lock?.release();
@@ -62,6 +66,102 @@ class PgliteSqlClient implements SqlClient {
  * working set is the newest pages of one table and its indexes). docs/performance.md §3.
  */
 export const PGLITE_SHARED_BUFFERS = '32MB';
+
+/** When the embedded database writes a checkpoint ({@link WalCheckpoints}). */
+export interface CheckpointPolicy {
+  /** Once this much log was written since the last checkpoint (bytes). */
+  walBytes: number;
+  /** Or once this long passed since it, if at least 1 MiB of log was written (ms). */
+  maxIntervalMs: number;
+  /** How often the log position is read (ms). */
+  checkEveryMs: number;
+}
+
+/**
+ * 128 MiB of log or 5 minutes (PostgreSQL's own `checkpoint_timeout`), looked at every 10 s.
+ * Each checkpoint holds the database for ~20–40 ms here (it writes the dirty pages of 32 MB of
+ * shared buffers); at 10,000 inserts/s (~8 MB of log per second) one comes every ~16 s.
+ */
+export const PGLITE_CHECKPOINTS: CheckpointPolicy = {
+  walBytes: 128 * 1024 * 1024,
+  maxIntervalMs: 5 * 60_000,
+  checkEveryMs: 10_000,
+};
+
+const MIN_TIMED_WAL_BYTES = 1024 * 1024;
+
+/**
+ * Checkpoints for PGlite. PostgreSQL runs it as one backend without the server around it, and a
+ * single backend never checkpoints by itself: `max_wal_size` and `checkpoint_timeout` are acted
+ * on by the server's checkpointer process. Without checkpoints the log in `pg_wal/` grows with
+ * every write for as long as the process runs (~800 bytes per notification: 28 GB an hour at
+ * 10,000 inserts/s), and a start after a crash replays all of it. This runs `CHECKPOINT` by
+ * {@link CheckpointPolicy}; afterwards PostgreSQL reuses or removes the older log files, so
+ * `pg_wal/` stays near `min_wal_size` (80 MB) plus `walBytes` (docs/operations.md, "The embedded
+ * database's disk"). PGlite's own close writes the last one.
+ */
+class WalCheckpoints {
+  private readonly timer: NodeJS.Timeout;
+  private running: Promise<void> | undefined;
+  private lastAt = Date.now();
+
+  constructor(
+    private readonly db: PGlite,
+    private readonly policy: CheckpointPolicy,
+    private readonly duration?: Histogram<'result'>,
+  ) {
+    this.timer = setInterval(() => void this.run(), policy.checkEveryMs);
+    this.timer.unref();
+  }
+
+  /** One check (and checkpoint when due) at a time; a failed one is retried at the next tick. */
+  private run(): Promise<void> {
+    const started = performance.now();
+    this.running ??= this.check()
+      .catch(() =>
+        this.duration?.observe({ result: 'error' }, (performance.now() - started) / 1000),
+      )
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async check(): Promise<void> {
+    const { rows } = await this.db.query<{ since: string }>(
+      'SELECT (pg_current_wal_lsn() - redo_lsn)::bigint::text AS since FROM pg_control_checkpoint()',
+    );
+    const since = Number(rows[0]?.since ?? 0);
+    const due =
+      since >= this.policy.walBytes ||
+      (since >= MIN_TIMED_WAL_BYTES && Date.now() - this.lastAt >= this.policy.maxIntervalMs);
+    if (!due) return;
+    const started = performance.now();
+    await this.db.exec('CHECKPOINT');
+    this.lastAt = Date.now();
+    this.duration?.observe({ result: 'ok' }, (performance.now() - started) / 1000);
+  }
+
+  /** Stops the timer and waits for a check in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+/** `dh_db_checkpoint_duration_seconds{result}` in `registry` (one per registry). */
+function checkpointHistogram(registry: Registry): Histogram<'result'> {
+  const existing = registry.getSingleMetric('dh_db_checkpoint_duration_seconds');
+  if (existing) return existing as Histogram<'result'>;
+  const histogram = new Histogram({
+    name: 'dh_db_checkpoint_duration_seconds',
+    help: 'Checkpoints of the embedded database (PGlite) by result (ok, error), and how long each held it',
+    labelNames: ['result'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  histogram.zero({ result: 'ok' });
+  histogram.zero({ result: 'error' });
+  return histogram;
+}
 
 /**
  * PostgreSQL settings of the embedded database besides PGlite's own:
@@ -103,6 +203,10 @@ export async function openPglite(
     dataDirLockHeld?: boolean;
     /** Most prepared statements kept (pglite-statements.ts); default {@link PGLITE_PREPARED_STATEMENTS}. */
     preparedStatements?: number;
+    /** When to checkpoint; default {@link PGLITE_CHECKPOINTS}. */
+    checkpoints?: CheckpointPolicy;
+    /** Where `dh_db_checkpoint_duration_seconds` is measured. */
+    metrics?: Registry;
   } = {},
 ): Promise<SqlClient> {
   const lib = await import('@electric-sql/pglite');
@@ -113,10 +217,15 @@ export async function openPglite(
     [PG_OID.INT8_ARRAY]: parseInt8Array,
     [PG_OID.TIMESTAMP]: parseUtcTimestamp,
   };
+  const policy = options.checkpoints ?? PGLITE_CHECKPOINTS;
+  const histogram = options.metrics ? checkpointHistogram(options.metrics) : undefined;
+  const checkpointsOf = (db: PGlite) => new WalCheckpoints(db, policy, histogram);
   if (dataDir === undefined) {
+    // In memory too: the log would grow in the process's memory instead of on disk.
     const db = new PGlite({ parsers, ...startParams(PGlite) });
     await db.waitReady;
-    return new PgliteSqlClient(db, db, new PgliteStatements(db, lib, capacity));
+    const statements = new PgliteStatements(db, lib, capacity);
+    return new PgliteSqlClient(db, db, statements, undefined, checkpointsOf(db));
   }
   // One writer per data directory (docs/security.md): refused before PGlite touches a file. The
   // standalone's gateway thread opens it under the lock its main thread holds (docs/adr/0016).
@@ -124,7 +233,8 @@ export async function openPglite(
   try {
     const db = new PGlite(dataDir, { parsers, ...startParams(PGlite) });
     await db.waitReady;
-    return new PgliteSqlClient(db, db, new PgliteStatements(db, lib, capacity), lock);
+    const statements = new PgliteStatements(db, lib, capacity);
+    return new PgliteSqlClient(db, db, statements, lock, checkpointsOf(db));
   } catch (err) {
     await lock?.release();
     throw err;

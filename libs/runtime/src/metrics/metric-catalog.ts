@@ -123,6 +123,13 @@ export const METRICS: readonly MetricSpec[] = [
     owner: 'apps/standalone/src/gateway-worker.ts',
   },
   {
+    name: 'dh_db_checkpoint_duration_seconds',
+    type: 'histogram',
+    labels: ['result'],
+    roles: ['standalone'],
+    owner: 'libs/devicehive/src/storage/pglite-client.ts',
+  },
+  {
     name: 'dh_gateway_thread_gc_duration_seconds',
     type: 'histogram',
     labels: ['kind'],

@@ -12,7 +12,12 @@ export interface ThreadPauses {
   /** Of those, the major (mark-compact) collections: how many and how long in all, ms. */
   majorGcs: number;
   majorGcMs: number;
+  /** The embedded database's checkpoints in the window (gateway thread only): how many, ms in all. */
+  checkpoints?: number;
+  checkpointMs?: number;
 }
+
+const CHECKPOINTS = 'dh_db_checkpoint_duration_seconds';
 
 /** The embedded process's two threads: Node's series for the main one, ours for the gateway's. */
 const THREADS = {
@@ -64,6 +69,12 @@ export class PauseWindow {
           gcMs: ms(diff(`${names.gc}_sum`)),
           majorGcs: diff(`${names.gc}_count`, 'kind="major"'),
           majorGcMs: ms(diff(`${names.gc}_sum`, 'kind="major"')),
+          ...(thread === 'gateway' && after.includes(`${CHECKPOINTS}_count`)
+            ? {
+                checkpoints: diff(`${CHECKPOINTS}_count`, 'result="ok"'),
+                checkpointMs: ms(diff(`${CHECKPOINTS}_sum`, 'result="ok"')),
+              }
+            : {}),
         };
       }
       return pauses;
@@ -76,7 +87,8 @@ export function describePauses(pauses: Partial<Record<ThreadName, ThreadPauses>>
   return (Object.entries(pauses) as [ThreadName, ThreadPauses][])
     .map(
       ([thread, p]) =>
-        `${thread} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms (major ${p.majorGcs}: ${p.majorGcMs} ms)`,
+        `${thread} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms (major ${p.majorGcs}: ${p.majorGcMs} ms)` +
+        (p.checkpoints === undefined ? '' : `, checkpoints ${p.checkpoints}: ${p.checkpointMs} ms`),
     )
     .join('; ');
 }
