@@ -36,7 +36,7 @@ export function registerThreadPauseMetrics(registry: Registry): () => void {
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       // Node's `gc` entries carry their kind in `detail` (NodeGCPerformanceDetail).
-      const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
+      const { detail } = entry as { detail?: { kind?: number } };
       const kind = GC_KINDS[detail?.kind ?? -1];
       if (kind) gc.observe({ kind }, entry.duration / 1000);
     }
