@@ -5,7 +5,8 @@
 // schema, opened with the product's settings (only wal_init_zero differs), and runs the
 // group-committed `notification/insert` statement in batches of 16 rows. Prints rows/s, the
 // longest statement, how many took over 15 ms, and the WAL files the run left
-// (docs/performance.md §3).
+// (docs/performance.md §3). Then the product's adapter itself (`openStorage`, which checkpoints:
+// PGLITE_CHECKPOINTS) over 4× as many rows: the WAL files left and the checkpoints it wrote.
 //   node tools/bench/pglite-wal-stalls.mjs [rows per variant, default 400000]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { PGLITE_SETTINGS } = lib('storage/pglite-client.js');
 const { insertNotifications } = lib('repositories/notification.repository.js');
 const { toSqlParams } = lib('storage/sql-types.js');
 const { PGlite } = await import('@electric-sql/pglite');
+const { Registry } = require('prom-client');
 
 const walFiles = (dir) => readdirSync(join(dir, 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f));
 
@@ -93,6 +95,58 @@ async function run(walInitZero) {
   }
 }
 
+/** The product's adapter (with its checkpoints) under the same load, `factor` × as many rows. */
+async function productRun(factor) {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-pglite-wal-'));
+  const metrics = new Registry();
+  const sql = await openStorage({ dataDir: dir, adminPassword: 'bench-only-password', metrics });
+  try {
+    const { rows: devices } = await sql.query(
+      'SELECT id, network_id, device_type_id FROM dh_device ORDER BY id LIMIT 1',
+    );
+    const device = devices[0];
+    let worst = 0;
+    let mostFiles = 0;
+    const start = performance.now();
+    for (let i = 0; i < (rows * factor) / BATCH; i += 1) {
+      // The event loop turns between statements, as between the requests a server handles.
+      await new Promise((resolve) => setImmediate(resolve));
+      const batch = Array.from({ length: BATCH }, (_, k) => ({
+        notification: `temperature-${k}`,
+        deviceId: device.id,
+        networkId: Number(device.network_id),
+        deviceTypeId: Number(device.device_type_id),
+        timestamp: new Date(),
+        parameters: { t: Date.now(), i: i * BATCH + k, unit: 'C' },
+      }));
+      const began = performance.now();
+      await insertNotifications(sql, batch);
+      worst = Math.max(worst, performance.now() - began);
+      if (i % 1000 === 0) mostFiles = Math.max(mostFiles, walFiles(dir).length);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const text = await metrics.metrics();
+    const series = (name) =>
+      Number(
+        /\s(\S+)$/.exec(text.split('\n').find((line) => line.startsWith(name)) ?? '')?.[1] ?? NaN,
+      );
+    const checkpoints = series('dh_db_checkpoint_duration_seconds_count{result="ok"}');
+    const checkpointMs = series('dh_db_checkpoint_duration_seconds_sum{result="ok"}') * 1000;
+    return {
+      rows: rows * factor,
+      rowsPerSec: Math.round((rows * factor) / seconds),
+      worstMs: Math.round(worst * 10) / 10,
+      checkpoints,
+      meanCheckpointMs: checkpoints ? Math.round((checkpointMs / checkpoints) * 10) / 10 : 0,
+      mostFiles,
+      lastFiles: walFiles(dir).length,
+    };
+  } finally {
+    await sql.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const results = [];
 for (const variant of ['on', 'off']) results.push(await run(variant));
 console.log(`\n${rows} rows in ${BATCH}-row statements per variant`);
@@ -103,3 +157,15 @@ for (const r of results) {
     `| ${r.walInitZero}${r.walInitZero === PGLITE_SETTINGS.wal_init_zero ? ' (the product)' : ''} | ${r.rowsPerSec} | ${r.worstMs} ms | ${r.slow} of ${r.statements} | ${r.walFiles} |`,
   );
 }
+
+const product = await productRun(4);
+console.log(
+  `\nThe product's adapter (openStorage, checkpoints by PGLITE_CHECKPOINTS), ${product.rows} rows`,
+);
+console.log(
+  '| rows/s | longest statement | checkpoints | mean checkpoint | WAL files: most seen / at the end |',
+);
+console.log('| --- | --- | --- | --- | --- |');
+console.log(
+  `| ${product.rowsPerSec} | ${product.worstMs} ms | ${product.checkpoints} | ${product.meanCheckpointMs} ms | ${product.mostFiles} / ${product.lastFiles} |`,
+);
