@@ -26,6 +26,8 @@ export interface StorageOptions {
    * (PGlite) are measured there.
    */
   metrics?: Registry;
+  /** Where a failed checkpoint of the embedded database is reported (pino-compatible). */
+  logger?: { error(details: Record<string, unknown>, message: string): void };
 }
 
 /**
@@ -40,9 +42,13 @@ export async function openStorage(options: StorageOptions = {}): Promise<SqlClie
     sql = openPg(options.databaseUrl, options.pg);
   } else {
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+    const { logger } = options;
     sql = await openPglite(options.dataDir, {
       dataDirLockHeld: options.dataDirLockHeld,
       metrics: options.metrics,
+      onCheckpointError: logger
+        ? (error) => logger.error({ err: error }, 'embedded database checkpoint failed')
+        : undefined,
     });
   }
   try {

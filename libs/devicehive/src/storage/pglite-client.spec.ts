@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { transformFileSync } from '@swc/core';
 import { Registry } from 'prom-client';
 import { DataDirInUseError } from './data-dir-lock';
-import { openPglite, PGLITE_SHARED_BUFFERS } from './pglite-client';
+import { openPglite, PGLITE_SHARED_BUFFERS, WalCheckpoints } from './pglite-client';
 import type { SqlClient } from './sql-client.port';
 
 describe('openPglite', () => {
@@ -299,5 +299,44 @@ describe('PGlite checkpoints', () => {
     } finally {
       await sql.close();
     }
+  });
+
+  it('counts a checkpoint that failed, reports it, and tries again at the next look', async () => {
+    const failure = new Error('No space left on device');
+    let attempts = 0;
+    const db = {
+      query: async () => ({ rows: [{ since: String(512 * 1024 * 1024) }] }),
+      exec: async () => {
+        attempts += 1;
+        throw failure;
+      },
+    };
+    const metrics = new Registry();
+    const reported: unknown[] = [];
+    const { Histogram } = await import('prom-client');
+    const histogram = new Histogram({
+      name: 'checkpoints_under_test',
+      help: 'test',
+      labelNames: ['result'],
+      registers: [metrics],
+    });
+    const checkpoints = new WalCheckpoints(
+      db as never,
+      { walBytes: 128 * 1024 * 1024, maxIntervalMs: 3_600_000, checkEveryMs: 20 },
+      histogram,
+      (error) => reported.push(error),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 110));
+    } finally {
+      await checkpoints.stop();
+    }
+
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(reported[0]).toBe(failure);
+    expect(reported).toHaveLength(attempts);
+    expect(await metrics.metrics()).toContain(
+      `checkpoints_under_test_count{result="error"} ${attempts}`,
+    );
   });
 });

@@ -82,7 +82,7 @@ export interface CheckpointPolicy {
  * Each checkpoint holds the database for ~20–40 ms here (it writes the dirty pages of 32 MB of
  * shared buffers); at 10,000 inserts/s (~8 MB of log per second) one comes every ~16 s.
  */
-export const PGLITE_CHECKPOINTS: CheckpointPolicy = {
+export const PGLITE_CHECKPOINTS: Readonly<CheckpointPolicy> = {
   walBytes: 128 * 1024 * 1024,
   maxIntervalMs: 5 * 60_000,
   checkEveryMs: 10_000,
@@ -97,10 +97,11 @@ const MIN_TIMED_WAL_BYTES = 1024 * 1024;
  * every write for as long as the process runs (~800 bytes per notification: 28 GB an hour at
  * 10,000 inserts/s), and a start after a crash replays all of it. This runs `CHECKPOINT` by
  * {@link CheckpointPolicy}; afterwards PostgreSQL reuses or removes the older log files, so
- * `pg_wal/` stays near `min_wal_size` (80 MB) plus `walBytes` (docs/operations.md, "The embedded
- * database's disk"). PGlite's own close writes the last one.
+ * `pg_wal/` stays near `min_wal_size` (80 MB) plus `walBytes` plus what is written between two
+ * looks (docs/operations.md, "The embedded database's disk"). PGlite's own close writes the last
+ * one. A failed check or checkpoint is counted, reported to `onError` and tried again next time.
  */
-class WalCheckpoints {
+export class WalCheckpoints {
   private readonly timer: NodeJS.Timeout;
   private running: Promise<void> | undefined;
   private lastAt = Date.now();
@@ -109,6 +110,7 @@ class WalCheckpoints {
     private readonly db: PGlite,
     private readonly policy: CheckpointPolicy,
     private readonly duration?: Histogram<'result'>,
+    private readonly onError?: (error: unknown) => void,
   ) {
     this.timer = setInterval(() => void this.run(), policy.checkEveryMs);
     this.timer.unref();
@@ -118,9 +120,10 @@ class WalCheckpoints {
   private run(): Promise<void> {
     const started = performance.now();
     this.running ??= this.check()
-      .catch(() =>
-        this.duration?.observe({ result: 'error' }, (performance.now() - started) / 1000),
-      )
+      .catch((error: unknown) => {
+        this.duration?.observe({ result: 'error' }, (performance.now() - started) / 1000);
+        this.onError?.(error);
+      })
       .finally(() => (this.running = undefined));
     return this.running;
   }
@@ -207,6 +210,8 @@ export async function openPglite(
     checkpoints?: CheckpointPolicy;
     /** Where `dh_db_checkpoint_duration_seconds` is measured. */
     metrics?: Registry;
+    /** Told when a checkpoint (or the look before it) fails; it is tried again 10 s later. */
+    onCheckpointError?: (error: unknown) => void;
   } = {},
 ): Promise<SqlClient> {
   const lib = await import('@electric-sql/pglite');
@@ -219,7 +224,8 @@ export async function openPglite(
   };
   const policy = options.checkpoints ?? PGLITE_CHECKPOINTS;
   const histogram = options.metrics ? checkpointHistogram(options.metrics) : undefined;
-  const checkpointsOf = (db: PGlite) => new WalCheckpoints(db, policy, histogram);
+  const checkpointsOf = (db: PGlite) =>
+    new WalCheckpoints(db, policy, histogram, options.onCheckpointError);
   if (dataDir === undefined) {
     // In memory too: the log would grow in the process's memory instead of on disk.
     const db = new PGlite({ parsers, ...startParams(PGlite) });
