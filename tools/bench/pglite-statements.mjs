@@ -6,25 +6,13 @@
 // `notification/insert` statement at several batch sizes and a one-row read, and prints wall time
 // and CPU (user+system of this process) per statement and per row (docs/performance.md §3).
 //   node tools/bench/pglite-statements.mjs [rows per batch size, default 12000]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { builtCore } from './built-core.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const rowsPerSize = Number(process.argv[2] ?? 12_000);
-const built = spawnSync(
-  process.execPath,
-  [join(root, 'tools/scripts/build.mjs'), '--out', 'dist/bench', 'libs'],
-  { cwd: root, stdio: 'inherit' },
-);
-if (built.status !== 0) process.exit(built.status ?? 1);
-
-const require = createRequire(import.meta.url);
-require('reflect-metadata');
-const lib = (path) => require(join(root, 'dist/bench/libs/devicehive/src', path));
+const lib = builtCore();
 const { openStorage } = lib('storage/open-storage.js');
 const { insertNotifications } = lib('repositories/notification.repository.js');
 const { toSqlParams, PG_OID, parseInt8, parseInt8Array, parseUtcTimestamp } =

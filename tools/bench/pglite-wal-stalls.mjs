@@ -8,33 +8,32 @@
 // (docs/performance.md §3). Then the product's adapter itself (`openStorage`, which checkpoints:
 // PGLITE_CHECKPOINTS) over 4× as many rows: the WAL files left and the checkpoints it wrote.
 //   node tools/bench/pglite-wal-stalls.mjs [rows per variant, default 400000]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { builtCore, require } from './built-core.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const rows = Number(process.argv[2] ?? 400_000);
 const BATCH = 16;
 const SLOW_MS = 15;
-const built = spawnSync(
-  process.execPath,
-  [join(root, 'tools/scripts/build.mjs'), '--out', 'dist/bench', 'libs'],
-  { cwd: root, stdio: 'inherit' },
-);
-if (built.status !== 0) process.exit(built.status ?? 1);
-
-const require = createRequire(import.meta.url);
-require('reflect-metadata');
-const lib = (path) => require(join(root, 'dist/bench/libs/devicehive/src', path));
+const lib = builtCore();
 const { openStorage } = lib('storage/open-storage.js');
 const { PGLITE_SETTINGS } = lib('storage/pglite-client.js');
 const { insertNotifications } = lib('repositories/notification.repository.js');
 const { toSqlParams } = lib('storage/sql-types.js');
 const { PGlite } = await import('@electric-sql/pglite');
 const { Registry } = require('prom-client');
+
+/** The `i`-th batch of notifications for `device` (a row of dh_device). */
+const batchOf = (device, i) =>
+  Array.from({ length: BATCH }, (_, k) => ({
+    notification: `temperature-${k}`,
+    deviceId: device.id,
+    networkId: Number(device.network_id),
+    deviceTypeId: Number(device.device_type_id),
+    timestamp: new Date(),
+    parameters: { t: Date.now(), i: i * BATCH + k, unit: 'C' },
+  }));
 
 const walFiles = (dir) => readdirSync(join(dir, 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f));
 
@@ -66,14 +65,7 @@ async function run(walInitZero) {
     let slow = 0;
     const start = performance.now();
     for (let i = 0; i < rows / BATCH; i += 1) {
-      const batch = Array.from({ length: BATCH }, (_, k) => ({
-        notification: `temperature-${k}`,
-        deviceId: device.id,
-        networkId: Number(device.network_id),
-        deviceTypeId: Number(device.device_type_id),
-        timestamp: new Date(),
-        parameters: { t: Date.now(), i: i * BATCH + k, unit: 'C' },
-      }));
+      const batch = batchOf(device, i);
       const began = performance.now();
       await insertNotifications(sql, batch);
       const took = performance.now() - began;
@@ -111,14 +103,7 @@ async function productRun(factor) {
     for (let i = 0; i < (rows * factor) / BATCH; i += 1) {
       // The event loop turns between statements, as between the requests a server handles.
       await new Promise((resolve) => setImmediate(resolve));
-      const batch = Array.from({ length: BATCH }, (_, k) => ({
-        notification: `temperature-${k}`,
-        deviceId: device.id,
-        networkId: Number(device.network_id),
-        deviceTypeId: Number(device.device_type_id),
-        timestamp: new Date(),
-        parameters: { t: Date.now(), i: i * BATCH + k, unit: 'C' },
-      }));
+      const batch = batchOf(device, i);
       const began = performance.now();
       await insertNotifications(sql, batch);
       worst = Math.max(worst, performance.now() - began);
