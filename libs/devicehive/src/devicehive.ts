@@ -37,7 +37,7 @@ import { NotificationBatcher } from './repositories/notification-batcher';
 import type { CallContext, DeviceHivePort } from './devicehive.port';
 import { openStorage, type StorageOptions } from './storage/open-storage';
 import type { SqlClient } from './storage/sql-client.port';
-import { sqlErrorToDhError } from './storage/sql-errors';
+import { describeError, sqlErrorToDhError } from './storage/sql-errors';
 
 /** Where the core reports defects (pino-compatible). Never given passwords, tokens or secrets. */
 export interface CoreLogger {
@@ -94,12 +94,6 @@ const stderrLogger: Required<CoreLogger> = {
   warn: stderrLine('warn'),
 };
 
-function describeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { error: String(error) };
-  const { code } = error as { code?: unknown };
-  return { error: { name: error.name, message: error.message, code, stack: error.stack } };
-}
-
 /**
  * Actions that make the request ledger claim in the statement of their write (docs/adr/0019):
  * `notification/insert`, the action a cluster runs most, whose group-committed `INSERT` carries
@@ -116,8 +110,9 @@ const CLAIMS_WITH_WRITE: ReadonlySet<ActionName> = new Set<ActionName>(['notific
  * anything else is logged and answered 500 `Internal server error`, without internals.
  */
 export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise<DeviceHive> {
-  const sql = options.sql ?? (await openStorage(options));
   const logger = options.logger ?? stderrLogger;
+  // The storage reports to the same logger (a failed checkpoint of the embedded database).
+  const sql = options.sql ?? (await openStorage({ ...options, logger }));
   let jwtSecret: string;
   try {
     jwtSecret = await resolveJwtSecret(sql, options.jwtSecret);

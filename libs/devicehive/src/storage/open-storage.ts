@@ -5,6 +5,7 @@ import { migrate } from './migrate';
 import { openPg, type PgOptions } from './pg-client';
 import { openPglite } from './pglite-client';
 import type { SqlClient } from './sql-client.port';
+import { describeError } from './sql-errors';
 import { timeStatements } from './timed-sql-client';
 
 export interface StorageOptions {
@@ -47,7 +48,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<SqlClie
       dataDirLockHeld: options.dataDirLockHeld,
       metrics: options.metrics,
       onCheckpointError: logger
-        ? (error) => logger.error({ err: error }, 'embedded database checkpoint failed')
+        ? (error) => logger.error(describeError(error), 'embedded database checkpoint failed')
         : undefined,
     });
   }

@@ -35,3 +35,13 @@ export function sqlErrorToDhError(error: unknown): DhError | null {
   }
   return null;
 }
+
+/**
+ * An error as log details (`{ error: { name, message, code, stack } }`) that both a pino logger and
+ * the core's stderr fallback print whole (an `Error`'s own fields are not enumerable).
+ */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error: String(error) };
+  const { code } = error as { code?: unknown };
+  return { error: { name: error.name, message: error.message, code, stack: error.stack } };
+}
