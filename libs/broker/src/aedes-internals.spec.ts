@@ -14,6 +14,7 @@ import {
   localClients,
   localEmitOf,
   maxTopicLevelsOf,
+  meterReads,
   nextBrokerCounter,
   persistenceOf,
   replaceDuplicateCounters,
@@ -221,6 +222,68 @@ describe('aedes internals (aedes as pinned in package.json)', () => {
     const mqtt = await connect('p1', false);
     await mqtt.subscribeAsync('q/x', { qos: 1 });
     expect(used).toContain('addSubscriptions');
+  });
+
+  describe('reads through meterReads', () => {
+    /** Everything published on `m/#`, as aedes routes it. */
+    async function routed(): Promise<string[]> {
+      const seen: string[] = [];
+      await new Promise<void>((resolve) =>
+        running.aedes.subscribe(
+          'm/#',
+          (packet, done) => {
+            seen.push(String(packet.payload));
+            done();
+          },
+          resolve,
+        ),
+      );
+      return seen;
+    }
+
+    it('stops reading while held, also inside a batch, and reads on where it stopped once released', async () => {
+      const seen = await routed();
+      const mqtt = await connect('c1');
+      const reads = meterReads(running.handled[0], 16_384);
+      // Hold from inside the handling of the first packet of a read: the rest of that read passes.
+      let holdOnFirst = true;
+      running.aedes.on('publish', (packet) => {
+        if (holdOnFirst && packet.topic === 'm/1') {
+          holdOnFirst = false;
+          reads.hold();
+        }
+      });
+      mqtt.stream.cork();
+      for (const n of [1, 2, 3]) mqtt.publish(`m/${n}`, `p${n}`);
+      process.nextTick(() => mqtt.stream.uncork());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const n of [4, 5]) mqtt.publish(`m/${n}`, `p${n}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(seen).toEqual(['p1', 'p2', 'p3']);
+
+      reads.release();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+      mqtt.publish('m/6', 'p6');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+    });
+
+    it('reads at most maxBytes at a time and loses nothing across the cuts', async () => {
+      const seen = await routed();
+      const mqtt = await connect('c1');
+      const reads = meterReads(running.handled[0], 7);
+      reads.hold();
+      const sent = Array.from({ length: 40 }, (_, i) => `payload-${i}-${'x'.repeat(i)}`);
+      for (const [i, payload] of sent.entries()) mqtt.publish(`m/${i}`, payload);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toEqual([]);
+      reads.release();
+      for (const until = Date.now() + 3_000; seen.length < sent.length && Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(seen).toEqual(sent);
+    });
   });
 
   it('has no local-only emit on its own in-memory emitter', () => {

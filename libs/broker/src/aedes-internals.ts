@@ -24,6 +24,8 @@ type ClientInternals = Client & {
   connackSent: boolean;
   subscriptions: Record<string, { qos?: number } | undefined>;
   duplicates: Record<string, number>;
+  _parsingBatch: number;
+  _nextBatch: () => void;
 };
 
 type AedesInternals = Aedes & {
@@ -65,6 +67,69 @@ export function grantedSubscriptions(
  */
 export function replaceDuplicateCounters(client: Client, counters: Record<string, number>): void {
   internalsOf(client).duplicates = counters;
+}
+
+/** Stops and restarts aedes' reading of one connection. */
+export interface MeteredReads {
+  hold(): void;
+  release(): void;
+}
+
+/**
+ * Takes over how aedes reads the connection (docs/adr/0020-reads-paused-before-the-pending-limit.md).
+ * aedes reads with `conn.read(null)` (everything the stream buffered) once the packets of its last
+ * read are handled (its batch counter `_parsingBatch` back at 0) or on `readable`, and parses and
+ * handles every packet of that read. Here the stream's own `read` is shadowed:
+ * - a read takes at most `maxBytes`, so what one read brings in is bounded whatever the stream
+ *   buffered. The rest waits for the next turn: aedes reads again from inside its parse when a
+ *   packet is handled at once, and the parser must not be entered twice (a second chunk would be
+ *   parsed in the middle of the first). On the next turn aedes' read step runs again unless a
+ *   packet is still being handled (its end reads), also when the capped read held no whole packet;
+ * - while held, a read gets nothing: the stream's buffer fills, the socket stops reading from the
+ *   kernel and the peer's TCP window closes. A release runs aedes' read step when no packet of the
+ *   last read is still being handled (nothing else would ask for the next read).
+ *
+ * aedes' own `pause()` cannot be used mid-batch: the packets handled while paused are never counted
+ * down, so a resume inside a batch never reads again.
+ */
+export function meterReads(client: Client, maxBytes: number): MeteredReads {
+  const internals = internalsOf(client);
+  const conn = internals.conn as unknown as MeteredStream;
+  const read = conn.read;
+  let held = false;
+  /** Set while a capped read's packets may still be parsing: aedes reads again from inside. */
+  let rest: NodeJS.Immediate | undefined;
+  const readRest = () => {
+    rest = undefined;
+    if (!held && internals._parsingBatch <= 0 && conn.readableLength > 0) internals._nextBatch();
+  };
+  conn.read = (size?: number | null) => {
+    if (held) return null;
+    if (size === undefined || size === null) {
+      if (rest) return null;
+      if (conn.readableLength > maxBytes) {
+        rest = setImmediate(readRest);
+        return read.call(conn, maxBytes);
+      }
+    }
+    return read.call(conn, size);
+  };
+  return {
+    hold: () => {
+      held = true;
+    },
+    release: () => {
+      if (!held) return;
+      held = false;
+      if (internals._parsingBatch <= 0) internals._nextBatch();
+    },
+  };
+}
+
+/** What {@link meterReads} uses of a connection's stream (a socket or a WebSocket stream). */
+interface MeteredStream {
+  read(size?: number | null): unknown;
+  readonly readableLength: number;
 }
 
 /** The connection of `clientId` on this broker, if it is connected here. */

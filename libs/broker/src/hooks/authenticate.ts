@@ -100,6 +100,7 @@ export function createConnectHooks(ctx: BrokerContext): ConnectHooks {
         return done(refusal(ConnackCode.NotAuthorized, 'anonymous connect refused'), false);
       }
       const session = ctx.sessions.open(client);
+      ctx.limits.holdReadsWhenBehind(session, client);
       if (anonymous) return done(null, true);
       login(ctx, session, username ?? '', password?.toString('utf8') ?? '').then(
         (outcome: LoginOutcome) => {

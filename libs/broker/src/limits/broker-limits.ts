@@ -6,9 +6,18 @@ import {
   type RequestMessage,
 } from '@dh-mqtt/protocol';
 import { DEFAULTS, type BrokerConfig } from '@dh-mqtt/runtime';
+import type { Client } from 'aedes';
+import { meterReads } from '../aedes-internals';
 import type { ClientSession } from '../session/client-session';
 import { InflightWindows } from './inflight-window';
 import type { LimitMetrics } from './limit-metrics';
+import {
+  MAX_READ_BYTES,
+  ReadHold,
+  readHoldPolicy,
+  type ReadHoldMetrics,
+  type ReadHoldPolicy,
+} from './read-hold';
 import { KeyedTokenBuckets, TokenBucket } from './token-bucket';
 
 /** The limits of docs/reliability.md that `createBroker` enforces itself. */
@@ -18,6 +27,7 @@ export type LimitSettings = Pick<
   | 'maxSubscriptionsPerClient'
   | 'maxInflight'
   | 'maxOfflineQueue'
+  | 'maxPendingRequests'
   | 'sessionExpirySeconds'
   | 'requestRate'
   | 'requestBurst'
@@ -35,6 +45,7 @@ export function resolveLimitSettings(settings: Partial<LimitSettings>): LimitSet
     maxSubscriptionsPerClient: pick('maxSubscriptionsPerClient'),
     maxInflight: pick('maxInflight'),
     maxOfflineQueue: pick('maxOfflineQueue'),
+    maxPendingRequests: pick('maxPendingRequests'),
     sessionExpirySeconds: pick('sessionExpirySeconds'),
     requestRate: pick('requestRate'),
     requestBurst: pick('requestBurst'),
@@ -55,11 +66,17 @@ export class BrokerLimits {
   private readonly filters = new WeakMap<ClientSession, Set<string>>();
   private readonly connectBuckets: KeyedTokenBuckets | null;
   private readonly exempt: ReadonlySet<string>;
+  private readonly readHold: ReadHoldPolicy;
 
   constructor(
     readonly settings: LimitSettings,
     readonly metrics: LimitMetrics,
+    private readonly readMetrics: ReadHoldMetrics = {
+      held: () => undefined,
+      released: () => undefined,
+    },
   ) {
+    this.readHold = readHoldPolicy(settings.maxPendingRequests);
     this.inflight = new InflightWindows(settings.maxInflight, settings.maxOfflineQueue, metrics);
     this.connectBuckets =
       settings.connectRatePerIp > 0
@@ -77,6 +94,17 @@ export class BrokerLimits {
     if (this.connectBuckets.take(address)) return true;
     this.metrics.hit('connect_rate');
     return false;
+  }
+
+  /**
+   * Backpressure before `DH_MAX_PENDING_REQUESTS` (docs/adr/0020-reads-paused-before-the-pending-limit.md):
+   * while half the limit of the session's requests are unanswered, the broker stops reading its
+   * connection, so a client faster than the server waits in TCP instead of being refused.
+   */
+  holdReadsWhenBehind(session: ClientSession, client: Client): void {
+    const hold = new ReadHold(meterReads(client, MAX_READ_BYTES), this.readHold, this.readMetrics);
+    session.watchQueue(hold);
+    client.conn.once('close', () => hold.release());
   }
 
   /**

@@ -84,6 +84,12 @@ export class BrokerMetrics {
    * (docs/adr/0017-pipelined-requests.md).
    */
   requestsPipelined = 0;
+  /** Times a connection's reads were held (docs/adr/0020-reads-paused-before-the-pending-limit.md). */
+  readPauses = 0;
+  /** Seconds connections spent with their reads held, summed over connections. */
+  readPausedSeconds = 0;
+  /** Connections whose reads are held now. */
+  readsPaused = 0;
   /** Pushes written, by {@link PUSH_KINDS} index. */
   readonly pushes = [0, 0, 0];
   /** Pushes a subscriber's filter matched but its principal may not see, by kind index. */
@@ -222,6 +228,27 @@ export class BrokerMetrics {
       'Requests answered 503 because the bus could not carry them',
       () => this.backendUnavailable,
     );
+    fromNumber(
+      registers,
+      'dh_mqtt_read_pauses_total',
+      'Times reading an MQTT connection stopped because half of DH_MAX_PENDING_REQUESTS of its requests were unanswered (ADR 0020)',
+      () => this.readPauses,
+    );
+    fromNumber(
+      registers,
+      'dh_mqtt_read_paused_seconds_total',
+      'Seconds MQTT connections spent with their reading stopped, summed over connections',
+      () => this.readPausedSeconds,
+    );
+    const paused = () => this.readsPaused;
+    new Gauge({
+      name: 'dh_mqtt_connections_read_paused',
+      help: 'MQTT connections whose reading is stopped now (ADR 0020)',
+      registers,
+      collect() {
+        this.set(paused());
+      },
+    });
     labelled(
       registers,
       'dh_pushes_total',
@@ -274,6 +301,18 @@ export class BrokerMetrics {
 
   drop(reason: DropReason, count = 1): void {
     this.dropped[DROP_REASONS.indexOf(reason)] += count;
+  }
+
+  /** A connection's reads are held (ReadHoldMetrics). */
+  held(): void {
+    this.readPauses += 1;
+    this.readsPaused += 1;
+  }
+
+  /** A connection's reads are released after `heldSeconds` (ReadHoldMetrics). */
+  released(heldSeconds: number): void {
+    this.readsPaused -= 1;
+    this.readPausedSeconds += heldSeconds;
   }
 
   /** A request starts: returns its start time for {@link requestAnswered}. */

@@ -9,6 +9,11 @@ const MAX_HELD_EVENTS = 100;
 
 const noop = (): void => undefined;
 
+/** Follows the length of a session's request queue. */
+export interface QueueWatcher {
+  queueLength(unanswered: number): void;
+}
+
 /**
  * A request-made subscription between the gateway's reply and its activation: live matches are
  * held here so the client gets reply → replay → live, in that order (docs/topics/notification.md).
@@ -49,6 +54,8 @@ export class ClientSession {
   private startGate: Promise<void> = Promise.resolve();
   /** Requests that hold later pipelined ones: other requests not answered, pipelined not started. */
   private holding = 0;
+  /** Told the number of unanswered requests whenever it changes (reads backpressure). */
+  private queueWatcher: QueueWatcher | undefined;
 
   /**
    * @param client the aedes connection (null only in unit tests of request handling)
@@ -63,6 +70,14 @@ export class ClientSession {
   /** Requests accepted and not yet answered (the one in flight included). */
   get pendingRequests(): number {
     return this.queued;
+  }
+
+  /**
+   * Tells `watcher` the number of unanswered requests each time it changes
+   * (docs/adr/0020-reads-paused-before-the-pending-limit.md).
+   */
+  watchQueue(watcher: QueueWatcher): void {
+    this.queueWatcher = watcher;
   }
 
   /**
@@ -116,8 +131,10 @@ export class ClientSession {
 
   private append(task: () => Promise<void>): Promise<void> {
     this.queued++;
+    this.queueWatcher?.queueLength(this.queued);
     const run = this.tail.then(task).finally(() => {
       this.queued--;
+      this.queueWatcher?.queueLength(this.queued);
     });
     this.tail = run.catch(noop);
     return run;

@@ -2,6 +2,12 @@ import { connect, type Socket } from 'node:net';
 import { generate, parser, type IPublishPacket, type Packet } from 'mqtt-packet';
 import type { Registry } from 'prom-client';
 
+/** The value of an unlabelled metric of `registry` (0 when it has none yet). */
+export async function metricValue(registry: Registry, name: string): Promise<number> {
+  const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+  return values[0]?.value ?? 0;
+}
+
 /** `dh_broker_limit_hits_total{limit}` as read from `registry`. */
 export async function limitHits(registry: Registry, limit: string): Promise<number> {
   const metric = registry.getSingleMetric('dh_broker_limit_hits_total');
@@ -29,7 +35,8 @@ export class RawClient {
   static open(url: string): Promise<RawClient> {
     const { port } = new URL(url);
     return new Promise((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1');
+      // Nagle off, as the broker has it: a write must not wait for the ACK of the last one.
+      const socket = connect({ port: Number(port), host: '127.0.0.1', noDelay: true });
       socket.once('connect', () => resolve(new RawClient(socket)));
       socket.once('error', reject);
     });
@@ -37,6 +44,21 @@ export class RawClient {
 
   send(packet: Packet): void {
     this.socket.write(generate(packet));
+  }
+
+  /** One `dh/request` at QoS 0 per body, all in one write. */
+  requests(bodies: readonly object[]): void {
+    const packets = bodies.map((body) =>
+      generate({
+        cmd: 'publish',
+        topic: 'dh/request',
+        payload: Buffer.from(JSON.stringify(body)),
+        qos: 0,
+        retain: false,
+        dup: false,
+      }),
+    );
+    this.socket.write(Buffer.concat(packets));
   }
 
   /** CONNECT and wait for CONNACK 0. */
@@ -52,8 +74,8 @@ export class RawClient {
     await this.waitFor((p) => p.cmd === 'connack');
   }
 
-  async subscribe(topic: string, messageId = 1): Promise<void> {
-    this.send({ cmd: 'subscribe', messageId, subscriptions: [{ topic, qos: 1 }] });
+  async subscribe(topic: string, messageId = 1, qos: 0 | 1 = 1): Promise<void> {
+    this.send({ cmd: 'subscribe', messageId, subscriptions: [{ topic, qos }] });
     await this.waitFor((p) => p.cmd === 'suback' && p.messageId === messageId);
   }
 
