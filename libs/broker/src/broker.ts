@@ -92,7 +92,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     logger,
     settings: deps.config,
     sessions: new SessionRegistry(),
-    limits: new BrokerLimits(limitSettings, limitMetrics, metrics),
+    limits: new BrokerLimits(limitSettings, limitMetrics, metrics, logger),
     consumed,
     metrics,
     aedes: undefined as unknown as Aedes,

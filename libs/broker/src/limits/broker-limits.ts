@@ -5,7 +5,7 @@ import {
   type Reply,
   type RequestMessage,
 } from '@dh-mqtt/protocol';
-import { DEFAULTS, type BrokerConfig } from '@dh-mqtt/runtime';
+import { DEFAULTS, type BrokerConfig, type Logger } from '@dh-mqtt/runtime';
 import type { Client } from 'aedes';
 import { meterReads } from '../aedes-internals';
 import type { ClientSession } from '../session/client-session';
@@ -75,6 +75,7 @@ export class BrokerLimits {
       held: () => undefined,
       released: () => undefined,
     },
+    private readonly logger?: Logger,
   ) {
     this.readHold = readHoldPolicy(settings.maxPendingRequests);
     this.inflight = new InflightWindows(settings.maxInflight, settings.maxOfflineQueue, metrics);
@@ -102,7 +103,22 @@ export class BrokerLimits {
    * connection, so a client faster than the server waits in TCP instead of being refused.
    */
   holdReadsWhenBehind(session: ClientSession, client: Client): void {
-    const hold = new ReadHold(meterReads(client, MAX_READ_BYTES), this.readHold, this.readMetrics);
+    const { readMetrics, logger } = this;
+    const clientId = client.id;
+    const observed: ReadHoldMetrics = {
+      held: (unanswered) => {
+        readMetrics.held(unanswered);
+        if (logger?.isLevelEnabled('debug')) logger.debug({ clientId, unanswered }, 'reads paused');
+      },
+      released: (heldSeconds, unanswered) => {
+        readMetrics.released(heldSeconds, unanswered);
+        if (logger?.isLevelEnabled('debug')) {
+          const pausedMs = Math.round(heldSeconds * 1000);
+          logger.debug({ clientId, unanswered, pausedMs }, 'reads resumed');
+        }
+      },
+    };
+    const hold = new ReadHold(meterReads(client, MAX_READ_BYTES), this.readHold, observed);
     session.watchQueue(hold);
     client.conn.once('close', () => hold.release());
   }

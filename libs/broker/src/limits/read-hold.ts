@@ -40,10 +40,10 @@ export function readHoldPolicy(maxPendingRequests: number): ReadHoldPolicy {
   return { holdAt, releaseAt: Math.floor(holdAt / 2), maxHoldMs: MAX_HOLD_MS };
 }
 
-/** Counts holds: how many, how long, how many now. */
+/** Counts (and logs) holds: how many, how long, how many now. */
 export interface ReadHoldMetrics {
-  held(): void;
-  released(heldSeconds: number): void;
+  held(unanswered: number): void;
+  released(heldSeconds: number, unanswered: number): void;
 }
 
 /**
@@ -66,7 +66,10 @@ export class ReadHold {
     return this.heldSince >= 0;
   }
 
+  private unanswered = 0;
+
   queueLength(unanswered: number): void {
+    this.unanswered = unanswered;
     if (this.heldSince < 0) {
       if (unanswered >= this.policy.holdAt) this.hold();
     } else if (unanswered <= this.policy.releaseAt) {
@@ -81,13 +84,13 @@ export class ReadHold {
     this.timer = undefined;
     const heldSeconds = (performance.now() - this.heldSince) / 1000;
     this.heldSince = -1;
-    this.metrics.released(heldSeconds);
+    this.metrics.released(heldSeconds, this.unanswered);
     this.reads.release();
   }
 
   private hold(): void {
     this.heldSince = performance.now();
-    this.metrics.held();
+    this.metrics.held(this.unanswered);
     this.reads.hold();
     this.timer = setTimeout(() => this.release(), this.policy.maxHoldMs);
     this.timer.unref();
