@@ -15,9 +15,17 @@ export interface ThreadPauses {
   /** The embedded database's checkpoints in the window (gateway thread only): how many, ms in all. */
   checkpoints?: number;
   checkpointMs?: number;
+  /**
+   * MQTT connections whose reads stopped in the window because their requests were unanswered
+   * (ADR 0020; main thread only): how many times, and the time held, ms summed over connections.
+   */
+  readPauses?: number;
+  readPausedMs?: number;
 }
 
 const CHECKPOINTS = 'dh_db_checkpoint_duration_seconds';
+const READ_PAUSES = 'dh_mqtt_read_pauses_total';
+const READ_PAUSED = 'dh_mqtt_read_paused_seconds_total';
 
 /** The embedded process's two threads: Node's series for the main one, ours for the gateway's. */
 const THREADS = {
@@ -75,6 +83,9 @@ export class PauseWindow {
                 checkpointMs: ms(diff(`${CHECKPOINTS}_sum`, 'result="ok"')),
               }
             : {}),
+          ...(thread === 'main' && after.includes(READ_PAUSES)
+            ? { readPauses: diff(READ_PAUSES), readPausedMs: ms(diff(READ_PAUSED)) }
+            : {}),
         };
       }
       return pauses;
@@ -88,7 +99,10 @@ export function describePauses(pauses: Partial<Record<ThreadName, ThreadPauses>>
     .map(
       ([thread, p]) =>
         `${thread} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms (major ${p.majorGcs}: ${p.majorGcMs} ms)` +
-        (p.checkpoints === undefined ? '' : `, checkpoints ${p.checkpoints}: ${p.checkpointMs} ms`),
+        (p.checkpoints === undefined
+          ? ''
+          : `, checkpoints ${p.checkpoints}: ${p.checkpointMs} ms`) +
+        (p.readPauses === undefined ? '' : `, reads paused ${p.readPauses}: ${p.readPausedMs} ms`),
     )
     .join('; ');
 }
