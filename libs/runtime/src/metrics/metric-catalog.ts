@@ -265,6 +265,28 @@ export const METRICS: readonly MetricSpec[] = [
     roles: BROKER,
     owner: BROKER_METRICS,
   },
+  // Reads paused before DH_MAX_PENDING_REQUESTS (docs/adr/0020)
+  {
+    name: 'dh_mqtt_read_pauses_total',
+    type: 'counter',
+    labels: [],
+    roles: BROKER,
+    owner: BROKER_METRICS,
+  },
+  {
+    name: 'dh_mqtt_read_paused_seconds_total',
+    type: 'counter',
+    labels: [],
+    roles: BROKER,
+    owner: BROKER_METRICS,
+  },
+  {
+    name: 'dh_mqtt_connections_read_paused',
+    type: 'gauge',
+    labels: [],
+    roles: BROKER,
+    owner: BROKER_METRICS,
+  },
   // DeviceHive's REST and WebSocket APIs (DH_API_PORT, docs/adr/0012)
   {
     name: 'dh_http_requests_total',
