@@ -29,6 +29,33 @@ describe('openPglite', () => {
     }
   });
 
+  it('creates a new data directory in a process of its own: initdb does not stay in this one', async () => {
+    const before = process.memoryUsage().rss;
+    const sql = await openPglite(join(dir, 'fresh'));
+    const grown = process.memoryUsage().rss - before;
+    try {
+      expect((await sql.query<{ one: number }>('SELECT 1 AS one')).rows[0].one).toBe(1);
+      // initdb grows PGlite's WebAssembly memory by ~650 MiB, for good; one open database less
+      // than half of that.
+      expect(grown).toBeLessThan(400 * 1024 * 1024);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it('says which directory it could not create the database in, and why', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    const failure = await openPglite(join(file, 'data'), { dataDirLockHeld: true }).catch(
+      (error: unknown) => error as Error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure?.message).toContain(
+      `creating the embedded database in ${join(file, 'data')} failed`,
+    );
+    expect(failure?.message).toMatch(/ENOTDIR|not a directory/i);
+  });
+
   describe('when another thread of this process holds the data directory lock', () => {
     /** The lock taken in a worker thread, as the standalone's main thread takes it. */
     async function lockInAnotherThread(dataDir: string): Promise<Worker> {

@@ -1,6 +1,10 @@
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite' with {
   'resolution-mode': 'import',
 };
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Histogram, type Registry } from 'prom-client';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { PGLITE_PREPARED_STATEMENTS, PgliteStatements } from './pglite-statements';
@@ -193,6 +197,39 @@ function startParams(PGlite: { defaultStartParams?: unknown }): { startParams?: 
   return { startParams: [...(defaults as string[]), ...settings] };
 }
 
+/** Creates a PGlite database in the directory of argv[2] and closes it (a process of its own). */
+const CREATE_DATA_DIR = `
+const [pglite, dataDir, options] = process.argv.slice(1);
+const { PGlite } = require(pglite);
+const db = new PGlite(dataDir, JSON.parse(options));
+db.waitReady.then(() => db.close());
+`;
+
+/**
+ * Creates the database of a new data directory in a short-lived Node process. PGlite runs initdb
+ * on a new directory, which grows its WebAssembly memory to ~800 MiB, and WebAssembly memory never
+ * shrinks: opened where it was created, the database would hold that for the life of the process.
+ * A process of its own gives all of it back when it ends (a worker thread left ~170 MiB in the
+ * allocator), and the database then opens as on any later start (docs/operations.md, "The
+ * embedded process's memory").
+ */
+async function createDataDir(dataDir: string, options: { startParams?: string[] }): Promise<void> {
+  const pglite = require.resolve('@electric-sql/pglite');
+  const child = spawn(
+    process.execPath,
+    ['-e', CREATE_DATA_DIR, pglite, dataDir, JSON.stringify(options)],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) {
+    throw new Error(
+      `creating the embedded database in ${dataDir} failed (exit ${code}): ${stderr.trim().slice(-2_000)}`,
+    );
+  }
+}
+
 /**
  * Opens the embedded database (PGlite, docs/design.md): data in `dataDir`, or in memory when
  * `dataDir` is undefined (tests). One connection: transactions run one at a time; one process per
@@ -237,6 +274,7 @@ export async function openPglite(
   // standalone's gateway thread opens it under the lock its main thread holds (docs/adr/0016).
   const lock = options.dataDirLockHeld ? undefined : await acquireDataDirLock(dataDir);
   try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await createDataDir(dataDir, startParams(PGlite));
     const db = new PGlite(dataDir, { parsers, ...startParams(PGlite) });
     await db.waitReady;
     const statements = new PgliteStatements(db, lib, capacity);
