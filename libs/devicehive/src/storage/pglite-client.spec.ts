@@ -46,7 +46,8 @@ describe('openPglite', () => {
   it('says which directory it could not create the database in, and why', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'not a directory');
-    const failure = await openPglite(join(file, 'data'), { dataDirLockHeld: true }).catch(
+    const failure = await openPglite(join(file, 'data'), { dataDirLockHeld: true }).then(
+      () => undefined,
       (error: unknown) => error as Error,
     );
     expect(failure).toBeInstanceOf(Error);
