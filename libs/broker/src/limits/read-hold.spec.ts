@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { startTestBroker, replyTo, type TestBroker } from '../testing';
+import type { AddressInfo } from 'node:net';
+import { Inbox, connectMqtt, startTestBroker, replyTo, type TestBroker } from '../testing';
+import { createWsServer } from '../transport/ws-server';
 import { RawClient, limitHits, metricValue, pause } from '../testing/limits.fixtures';
 import { MAX_HOLD_MS, ReadHold, readHoldPolicy } from './read-hold';
 
@@ -120,5 +122,39 @@ describe('reads held while a client is ahead of the server (ADR 0020)', () => {
     openGateway();
     await raw.waitFor(() => raw.publishes().length === 600, 10_000);
     expect(replies().every((reply) => reply['status'] === 'success')).toBe(true);
+  });
+
+  it('holds an MQTT connection over WebSocket the same way (its stream pauses the socket)', async () => {
+    const server = createWsServer(t.broker, { path: '/mqtt', maxPacketSize: 1_048_576 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = await connectMqtt(`ws://127.0.0.1:${port}/mqtt`, 'fast-ws');
+    try {
+      const inbox = new Inbox(client);
+      await client.subscribeAsync('dh/response/#', { qos: 0 });
+      for (let n = 1; n <= 2_500; n++) {
+        client.publish('dh/request', JSON.stringify({ action: 'server/info', requestId: n }));
+        if (n % 50 === 0) await pause(3);
+      }
+      await pause(50);
+      expect(await gauge('dh_mqtt_connections_read_paused')).toBe(1);
+      expect(await gauge('dh_requests_pending')).toBeLessThanOrEqual(1_000);
+
+      openGateway();
+      for (
+        const until = Date.now() + 10_000;
+        inbox.messages.length < 2_500 && Date.now() < until;
+      ) {
+        await pause(20);
+      }
+      const answered = inbox.messages.map((m) => m.payload as Record<string, unknown>);
+      expect(answered.map((reply) => [reply['requestId'], reply['status']])).toEqual(
+        Array.from({ length: 2_500 }, (_, i) => [i + 1, 'success']),
+      );
+      expect(await limitHits(registry, 'pending_requests')).toBe(0);
+    } finally {
+      await client.endAsync(true);
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
