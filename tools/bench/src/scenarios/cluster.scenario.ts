@@ -138,6 +138,11 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
       : m.writesPerMsg != null
         ? `; writes/msg ${m.writesPerMsg}`
         : '';
+    const bytes = m.bytesWrittenPerMsgOf
+      ? `; bytes written/msg ${Object.entries(m.bytesWrittenPerMsgOf)
+          .map(([name, count]) => `${name} ${count ?? '–'}`)
+          .join(', ')}`
+      : '';
     const statements = sql === null ? '' : `; SQL statements per action ${sql}`;
     const pauses = m.podPauses
       ? `; pauses: ${Object.entries(m.podPauses)
@@ -148,7 +153,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
         : '';
     const machine = m.machine ? `; machine: ${describeMachine(m.machine)}` : '';
     ctx.log(
-      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}${writes}${statements}${pauses}${machine}`,
+      `  cluster r${round} ${key} ${variant}: ${m.perSec}/s p99 ${m.latencyMs.p99} ms${push}${errors}${services}, generators ${m.generatorCpuUsPerMsg ?? '–'}${writes}${bytes}${statements}${pauses}${machine}`,
     );
     measurements.push(m);
     return m;

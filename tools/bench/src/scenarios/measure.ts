@@ -136,6 +136,14 @@ export async function measure(request: RunRequest): Promise<Measurement> {
                 messages && use.writeCalls !== undefined ? round(use.writeCalls / messages) : null,
               ]),
             ),
+            bytesWrittenPerMsgOf: Object.fromEntries(
+              Object.entries(groupUse).map(([name, use]) => [
+                name,
+                messages && use.bytesWritten !== undefined
+                  ? Math.round(use.bytesWritten / messages)
+                  : null,
+              ]),
+            ),
           }
         : {}),
       deliveriesByUrl: deliveriesByUrl(request.specs, results, 'window'),

@@ -66,6 +66,11 @@ export interface Measurement {
    */
   writesPerMsg?: number | null;
   writesPerMsgOf?: Record<string, number | null>;
+  /**
+   * Bytes written per counted message by each extra process group (`wchar`: sockets, pipes and
+   * files): with `writesPerMsgOf`, how large each write is.
+   */
+  bytesWrittenPerMsgOf?: Record<string, number | null>;
   /** Replies and pushes received in the window by the clients of each broker URL. */
   deliveriesByUrl?: Record<string, number>;
   /** The same over the whole run (warm-up, window and drain), as the pods' counters are. */

@@ -48,9 +48,19 @@ function statCpuSeconds(path: string): number {
  * where the kernel does not say.
  */
 export function writeCalls(pid: number): number | undefined {
+  return ioCounters(pid)?.calls;
+}
+
+/**
+ * `syscw` and `wchar` of `/proc/<pid>/io`: write system calls and the bytes they passed (sockets,
+ * pipes and files alike). Undefined where the kernel does not say.
+ */
+function ioCounters(pid: number): { calls: number; bytes: number } | undefined {
   try {
-    const match = /^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const calls = /^syscw:\s+(\d+)/m.exec(io);
+    const bytes = /^wchar:\s+(\d+)/m.exec(io);
+    return calls && bytes ? { calls: Number(calls[1]), bytes: Number(bytes[1]) } : undefined;
   } catch {
     return undefined;
   }
@@ -75,28 +85,39 @@ export interface ProcessUse {
   cpuSeconds: number;
   /** Write system calls (`writeCalls`); undefined when a `/proc/<pid>/io` cannot be read. */
   writeCalls: number | undefined;
+  /** Bytes those calls wrote (`wchar`); undefined with them. */
+  bytesWritten: number | undefined;
 }
 
 /** Counters of a process (or a sum of them) at one moment. */
 interface Sample {
   cpu: number;
-  writes: number | undefined;
+  io: { calls: number; bytes: number } | undefined;
 }
 
-/** `later − earlier`, writes undefined when either side lacks them. */
+/** `later − earlier`, the write counters undefined when either side lacks them. */
 function used(later: Sample, earlier: Sample | undefined): ProcessUse {
+  const cpuSeconds = later.cpu - (earlier?.cpu ?? 0);
+  if (later.io === undefined || (earlier !== undefined && earlier.io === undefined)) {
+    return { cpuSeconds, writeCalls: undefined, bytesWritten: undefined };
+  }
   return {
-    cpuSeconds: later.cpu - (earlier?.cpu ?? 0),
-    writeCalls:
-      later.writes === undefined || (earlier !== undefined && earlier.writes === undefined)
-        ? undefined
-        : later.writes - (earlier?.writes ?? 0),
+    cpuSeconds,
+    writeCalls: later.io.calls - (earlier?.io?.calls ?? 0),
+    bytesWritten: later.io.bytes - (earlier?.io?.bytes ?? 0),
   };
+}
+
+/** `a + b` of the write counters, undefined when either lacks them. */
+function sumIo(a: Sample['io'], b: Sample['io']): Sample['io'] {
+  return a === undefined || b === undefined
+    ? undefined
+    : { calls: a.calls + b.calls, bytes: a.bytes + b.bytes };
 }
 
 /** Counts CPU time of a process (or the sum of several) over a window. */
 export class CpuMeter {
-  private startSample: Sample = { cpu: 0, writes: 0 };
+  private startSample: Sample = { cpu: 0, io: { calls: 0, bytes: 0 } };
   private startAt = 0;
   private readonly pids: readonly number[];
 
@@ -107,13 +128,12 @@ export class CpuMeter {
   /** The processes' counters summed; throws when one of them is gone. */
   private sample(): Sample {
     let cpu = 0;
-    let writes: number | undefined = 0;
+    let io: Sample['io'] = { calls: 0, bytes: 0 };
     for (const pid of this.pids) {
       cpu += cpuSeconds(pid);
-      const calls = writeCalls(pid);
-      writes = writes === undefined || calls === undefined ? undefined : writes + calls;
+      io = sumIo(io, ioCounters(pid));
     }
-    return { cpu, writes };
+    return { cpu, io };
   }
 
   start(): void {
@@ -143,7 +163,7 @@ export class ProcessGroupMeter {
     const now = new Map<number, Sample>();
     for (const pid of this.pids()) {
       try {
-        now.set(pid, { cpu: cpuSeconds(pid), writes: writeCalls(pid) });
+        now.set(pid, { cpu: cpuSeconds(pid), io: ioCounters(pid) });
       } catch {
         // ended between listing and reading
       }
@@ -157,7 +177,7 @@ export class ProcessGroupMeter {
 
   /** What the group used since `begin()`. */
   end(): ProcessUse {
-    const total: ProcessUse = { cpuSeconds: 0, writeCalls: 0 };
+    const total: ProcessUse = { cpuSeconds: 0, writeCalls: 0, bytesWritten: 0 };
     for (const [pid, now] of this.read()) {
       const use = used(now, this.start.get(pid));
       total.cpuSeconds += use.cpuSeconds;
@@ -165,6 +185,10 @@ export class ProcessGroupMeter {
         total.writeCalls === undefined || use.writeCalls === undefined
           ? undefined
           : total.writeCalls + use.writeCalls;
+      total.bytesWritten =
+        total.bytesWritten === undefined || use.bytesWritten === undefined
+          ? undefined
+          : total.bytesWritten + use.bytesWritten;
     }
     return total;
   }
