@@ -14,6 +14,7 @@ import { createAuthorizeSubscribe } from './hooks/authorize-subscribe';
 import { BrokerLimits, resolveLimitSettings } from './limits/broker-limits';
 import { createLimitMetrics, type LimitMetrics, type LimitName } from './limits/limit-metrics';
 import { limitOfflineQueue } from './limits/offline-queue';
+import type { ReadHoldPolicy } from './limits/read-hold';
 import { markRedeliveries } from './pushes/redeliveries';
 import { startSessionExpiry, type SessionClock } from './limits/session-expiry';
 import { observeLimitErrors, remoteAddressOf, withInflightWindow } from './limits/wiring';
@@ -70,6 +71,11 @@ export interface DhBroker {
    * an MQTT session; the session's effects (principal, pending subscriptions) are applied.
    */
   handleFaceRequest(session: ClientSession, request: RequestMessage): Promise<Reply>;
+  /**
+   * When another face's connection stops being read (ADR 0020): the same policy as an MQTT
+   * connection's, from `DH_MAX_PENDING_REQUESTS`.
+   */
+  readHoldPolicy(): ReadHoldPolicy;
   /** Disconnects every client and stops aedes. Idempotent. Does not close the bus. */
   close(): Promise<void>;
 }
@@ -161,6 +167,7 @@ export async function createBroker(deps: BrokerDeps): Promise<DhBroker> {
     connectedClients: () => aedes.connectedClients,
     onDeviceEvent: (listener) => listenDeviceEvents(ctx, listener),
     handleFaceRequest: (session, request) => handleFaceRequest(ctx, session, request),
+    readHoldPolicy: () => ctx.limits.readHold,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         expiry.stop();

@@ -36,6 +36,12 @@ export {
 export { RedisSessionClock, SESSIONS_AWAY_KEY } from './cluster/redis-session-clock';
 export { MemorySessionClock, type SessionClock } from './limits/session-expiry';
 export {
+  ReadHold,
+  type ConnectionReads,
+  type ReadHoldMetrics,
+  type ReadHoldPolicy,
+} from './limits/read-hold';
+export {
   BrokerMetrics,
   CONNECT_RESULTS,
   DROP_REASONS,

@@ -66,7 +66,8 @@ export class BrokerLimits {
   private readonly filters = new WeakMap<ClientSession, Set<string>>();
   private readonly connectBuckets: KeyedTokenBuckets | null;
   private readonly exempt: ReadonlySet<string>;
-  private readonly readHold: ReadHoldPolicy;
+  /** When a connection's reads are held (ADR 0020), for MQTT and the WebSocket API alike. */
+  readonly readHold: ReadHoldPolicy;
 
   constructor(
     readonly settings: LimitSettings,

@@ -1,4 +1,4 @@
-import type { ClientSession, DeviceEventListener } from '@dh-mqtt/broker';
+import type { ClientSession, DeviceEventListener, ReadHoldPolicy } from '@dh-mqtt/broker';
 import type { Reply, RequestMessage } from '@dh-mqtt/protocol';
 
 /**
@@ -9,4 +9,9 @@ import type { Reply, RequestMessage } from '@dh-mqtt/protocol';
 export interface ActionFace {
   handleFaceRequest(session: ClientSession, request: RequestMessage): Promise<Reply>;
   onDeviceEvent(listener: DeviceEventListener): Promise<() => Promise<void>>;
+  /**
+   * When a WebSocket connection stops being read because its requests are unanswered
+   * (docs/adr/0020); without it, connections are always read (the limit's 429 still applies).
+   */
+  readHoldPolicy?(): ReadHoldPolicy;
 }

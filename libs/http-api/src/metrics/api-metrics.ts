@@ -12,6 +12,9 @@ export class ApiMetrics {
   private readonly requests?: Counter<'route' | 'status'>;
   private readonly duration?: Histogram<'route'>;
   private readonly connections?: Gauge;
+  private readonly readPauses?: Counter;
+  private readonly readPausedSeconds?: Counter;
+  private readonly readsPaused?: Gauge;
 
   constructor(registry?: Registry) {
     if (!registry) return;
@@ -34,6 +37,33 @@ export class ApiMetrics {
       help: 'Open connections of the WebSocket API (/api/websocket)',
       registers,
     });
+    this.readPauses = new Counter({
+      name: 'dh_api_ws_read_pauses_total',
+      help: 'Times reading a WebSocket API connection stopped because half of DH_MAX_PENDING_REQUESTS of its requests were unanswered (ADR 0020)',
+      registers,
+    });
+    this.readPausedSeconds = new Counter({
+      name: 'dh_api_ws_read_paused_seconds_total',
+      help: 'Seconds WebSocket API connections spent with their reading stopped, summed over connections',
+      registers,
+    });
+    this.readsPaused = new Gauge({
+      name: 'dh_api_ws_connections_read_paused',
+      help: 'WebSocket API connections whose reading is stopped now (ADR 0020)',
+      registers,
+    });
+  }
+
+  /** A WebSocket API connection's reads are held (ADR 0020). */
+  wsReadsHeld(): void {
+    this.readPauses?.inc();
+    this.readsPaused?.inc();
+  }
+
+  /** A WebSocket API connection's reads are released after `heldSeconds`. */
+  wsReadsReleased(heldSeconds: number): void {
+    this.readsPaused?.dec();
+    this.readPausedSeconds?.inc(heldSeconds);
   }
 
   /** Counts one answered call; `startedAt` is `performance.now()` at its start. */

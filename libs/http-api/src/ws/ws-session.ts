@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ClientSession, mayReceiveEvent, parseRequest } from '@dh-mqtt/broker';
+import {
+  ClientSession,
+  ReadHold,
+  mayReceiveEvent,
+  parseRequest,
+  type ReadHoldMetrics,
+  type ReadHoldPolicy,
+} from '@dh-mqtt/broker';
 import {
   isSubscribeAction,
   TOPIC_KIND_OF_EVENT,
@@ -19,6 +26,11 @@ export interface WsSessionDeps {
   readonly maxRequestSize: number;
   /** Bytes queued to a slow reader before its socket is closed (1008). */
   readonly maxBufferedBytes: number;
+  /**
+   * When to stop reading the socket while its requests are unanswered (ADR 0020), and who counts
+   * it; never stopped without.
+   */
+  readonly readHold?: { readonly policy: ReadHoldPolicy; readonly metrics: ReadHoldMetrics };
 }
 
 /**
@@ -37,6 +49,24 @@ const needsEvents = (action: string): boolean =>
  */
 export function serveWsSession(deps: WsSessionDeps, socket: WebSocket): ClientSession {
   const session = new ClientSession(`ws-${randomUUID()}`);
+  // ADR 0020: messages taken in and not answered yet. ws parses everything its socket read
+  // (up to 64 KiB) and emits it even after `pause()`: what arrives while held waits in `backlog`,
+  // in order, and is taken in as the hold ends.
+  let unanswered = 0;
+  const backlog: RawData[] = [];
+  const hold = deps.readHold
+    ? new ReadHold(
+        {
+          hold: () => socket.pause(),
+          release: () => {
+            socket.resume();
+            while (backlog.length > 0 && !hold?.holding) takeIn(backlog.shift() as RawData);
+          },
+        },
+        deps.readHold.policy,
+        deps.readHold.metrics,
+      )
+    : undefined;
   let removeConsumer: (() => void) | undefined;
   let listening: Promise<void> | undefined;
   let closed = false;
@@ -76,7 +106,7 @@ export function serveWsSession(deps: WsSessionDeps, socket: WebSocket): ClientSe
       () => undefined,
     ));
 
-  socket.on('message', (data: RawData) => {
+  function takeIn(data: RawData): void {
     const payload = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
     const parsed = parseRequest(payload, deps.maxRequestSize);
     if (!parsed.ok) {
@@ -87,14 +117,23 @@ export function serveWsSession(deps: WsSessionDeps, socket: WebSocket): ClientSe
     const ready = (arrival = arrival.then(() =>
       needsEvents(request.action) ? listen() : undefined,
     ));
+    hold?.queueLength(++unanswered);
     const replied: Promise<Reply> = ready.then(() => deps.face.handleFaceRequest(session, request));
     void replied.then((reply) => {
       send(reply);
+      hold?.queueLength(--unanswered);
       activateSubscriptions(session, push);
     });
+  }
+
+  socket.on('message', (data: RawData) => {
+    if (hold && (hold.holding || backlog.length > 0)) backlog.push(data);
+    else takeIn(data);
   });
   socket.on('close', () => {
     closed = true;
+    backlog.length = 0;
+    hold?.release();
     session.requestSubscriptions.clear();
     session.pendingSubscriptions.clear();
     removeConsumer?.();

@@ -309,6 +309,27 @@ export const METRICS: readonly MetricSpec[] = [
     roles: BROKER,
     owner: API_METRICS,
   },
+  {
+    name: 'dh_api_ws_read_pauses_total',
+    type: 'counter',
+    labels: [],
+    roles: BROKER,
+    owner: API_METRICS,
+  },
+  {
+    name: 'dh_api_ws_read_paused_seconds_total',
+    type: 'counter',
+    labels: [],
+    roles: BROKER,
+    owner: API_METRICS,
+  },
+  {
+    name: 'dh_api_ws_connections_read_paused',
+    type: 'gauge',
+    labels: [],
+    roles: BROKER,
+    owner: API_METRICS,
+  },
   // pushes
   {
     name: 'dh_pushes_total',
