@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Aedes, Client, PublishPacket } from 'aedes';
+import type { ConnectionReads } from './limits/read-hold';
 
 /*
  * Every place the broker reads or replaces something aedes (1.2.0, pinned in package.json) or its
@@ -69,12 +70,6 @@ export function replaceDuplicateCounters(client: Client, counters: Record<string
   internalsOf(client).duplicates = counters;
 }
 
-/** Stops and restarts aedes' reading of one connection. */
-export interface MeteredReads {
-  hold(): void;
-  release(): void;
-}
-
 /**
  * Takes over how aedes reads the connection (docs/adr/0020-reads-paused-before-the-pending-limit.md).
  * aedes reads with `conn.read(null)` (everything the stream buffered) once the packets of its last
@@ -92,7 +87,7 @@ export interface MeteredReads {
  * aedes' own `pause()` cannot be used mid-batch: the packets handled while paused are never counted
  * down, so a resume inside a batch never reads again.
  */
-export function meterReads(client: Client, maxBytes: number): MeteredReads {
+export function meterReads(client: Client, maxBytes: number): ConnectionReads {
   const internals = internalsOf(client);
   const conn = internals.conn as unknown as MeteredStream;
   const read = conn.read;

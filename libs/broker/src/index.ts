@@ -37,8 +37,9 @@ export { RedisSessionClock, SESSIONS_AWAY_KEY } from './cluster/redis-session-cl
 export { MemorySessionClock, type SessionClock } from './limits/session-expiry';
 export {
   ReadHold,
+  loggedHolds,
   type ConnectionReads,
-  type ReadHoldMetrics,
+  type ReadHoldCounts,
   type ReadHoldPolicy,
 } from './limits/read-hold';
 export {

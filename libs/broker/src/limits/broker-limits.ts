@@ -14,8 +14,9 @@ import type { LimitMetrics } from './limit-metrics';
 import {
   MAX_READ_BYTES,
   ReadHold,
+  loggedHolds,
   readHoldPolicy,
-  type ReadHoldMetrics,
+  type ReadHoldCounts,
   type ReadHoldPolicy,
 } from './read-hold';
 import { KeyedTokenBuckets, TokenBucket } from './token-bucket';
@@ -72,7 +73,7 @@ export class BrokerLimits {
   constructor(
     readonly settings: LimitSettings,
     readonly metrics: LimitMetrics,
-    private readonly readMetrics: ReadHoldMetrics = {
+    private readonly readCounts: ReadHoldCounts = {
       held: () => undefined,
       released: () => undefined,
     },
@@ -104,22 +105,11 @@ export class BrokerLimits {
    * connection, so a client faster than the server waits in TCP instead of being refused.
    */
   holdReadsWhenBehind(session: ClientSession, client: Client): void {
-    const { readMetrics, logger } = this;
-    const clientId = client.id;
-    const observed: ReadHoldMetrics = {
-      held: (unanswered) => {
-        readMetrics.held(unanswered);
-        if (logger?.isLevelEnabled('debug')) logger.debug({ clientId, unanswered }, 'reads paused');
-      },
-      released: (heldSeconds, unanswered) => {
-        readMetrics.released(heldSeconds, unanswered);
-        if (logger?.isLevelEnabled('debug')) {
-          const pausedMs = Math.round(heldSeconds * 1000);
-          logger.debug({ clientId, unanswered, pausedMs }, 'reads resumed');
-        }
-      },
-    };
-    const hold = new ReadHold(meterReads(client, MAX_READ_BYTES), this.readHold, observed);
+    const hold = new ReadHold(
+      meterReads(client, MAX_READ_BYTES),
+      this.readHold,
+      loggedHolds(this.readCounts, this.logger, client.id),
+    );
     session.watchQueue(hold);
     client.conn.once('close', () => hold.release());
   }

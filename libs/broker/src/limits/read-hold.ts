@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Logger } from '@dh-mqtt/runtime';
 
 /** Stops and restarts reading one connection. */
 export interface ConnectionReads {
@@ -46,6 +47,36 @@ export interface ReadHoldMetrics {
   released(heldSeconds: number, unanswered: number): void;
 }
 
+/** The counters of one kind of connection (MQTT, the WebSocket API). */
+export interface ReadHoldCounts {
+  held(): void;
+  released(heldSeconds: number): void;
+}
+
+/**
+ * `counts` for one connection, with the debug lines `reads paused` and `reads resumed`
+ * (`clientId`, `unanswered`, `pausedMs`; docs/operations.md, "Logs").
+ */
+export function loggedHolds(
+  counts: ReadHoldCounts,
+  logger: Logger | undefined,
+  clientId: string,
+): ReadHoldMetrics {
+  return {
+    held: (unanswered) => {
+      counts.held();
+      if (logger?.isLevelEnabled('debug')) logger.debug({ clientId, unanswered }, 'reads paused');
+    },
+    released: (heldSeconds, unanswered) => {
+      counts.released(heldSeconds);
+      if (logger?.isLevelEnabled('debug')) {
+        const pausedMs = Math.round(heldSeconds * 1000);
+        logger.debug({ clientId, unanswered, pausedMs }, 'reads resumed');
+      }
+    },
+  };
+}
+
 /**
  * Backpressure for one connection: told its queue of unanswered requests each time it changes,
  * it holds the connection's reads at {@link ReadHoldPolicy.holdAt} and releases them at
@@ -55,6 +86,7 @@ export interface ReadHoldMetrics {
 export class ReadHold {
   private heldSince = -1;
   private timer: NodeJS.Timeout | undefined;
+  private unanswered = 0;
 
   constructor(
     private readonly reads: ConnectionReads,
@@ -65,8 +97,6 @@ export class ReadHold {
   get holding(): boolean {
     return this.heldSince >= 0;
   }
-
-  private unanswered = 0;
 
   queueLength(unanswered: number): void {
     this.unanswered = unanswered;

@@ -303,13 +303,13 @@ export class BrokerMetrics {
     this.dropped[DROP_REASONS.indexOf(reason)] += count;
   }
 
-  /** A connection's reads are held (ReadHoldMetrics). */
+  /** A connection's reads are held (ReadHoldCounts). */
   held(): void {
     this.readPauses += 1;
     this.readsPaused += 1;
   }
 
-  /** A connection's reads are released after `heldSeconds` (ReadHoldMetrics). */
+  /** A connection's reads are released after `heldSeconds` (ReadHoldCounts). */
   released(heldSeconds: number): void {
     this.readsPaused -= 1;
     this.readPausedSeconds += heldSeconds;

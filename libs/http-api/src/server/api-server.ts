@@ -124,7 +124,6 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.wsOpened();
-      let clientId = '';
       const session = serveWsSession(
         {
           face: deps.face,
@@ -133,22 +132,15 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
           maxBufferedBytes: 8 << 20,
           readHold: deps.face.readHoldPolicy && {
             policy: deps.face.readHoldPolicy(),
-            metrics: {
-              held: (unanswered) => {
-                metrics.wsReadsHeld();
-                logger.debug({ clientId, unanswered }, 'reads paused');
-              },
-              released: (heldSeconds, unanswered) => {
-                metrics.wsReadsReleased(heldSeconds);
-                const pausedMs = Math.round(heldSeconds * 1000);
-                logger.debug({ clientId, unanswered, pausedMs }, 'reads resumed');
-              },
+            counts: {
+              held: () => metrics.wsReadsHeld(),
+              released: (heldSeconds) => metrics.wsReadsReleased(heldSeconds),
             },
+            logger,
           },
         },
         ws,
       );
-      clientId = session.clientId;
       logger.info({ clientId: session.clientId }, 'websocket connected');
       ws.once('close', (code: number) => {
         metrics.wsClosed();

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import {
   ClientSession,
   ReadHold,
+  loggedHolds,
   mayReceiveEvent,
   parseRequest,
-  type ReadHoldMetrics,
+  type ReadHoldCounts,
   type ReadHoldPolicy,
 } from '@dh-mqtt/broker';
+import type { Logger } from '@dh-mqtt/runtime';
 import {
   isSubscribeAction,
   TOPIC_KIND_OF_EVENT,
@@ -27,10 +29,14 @@ export interface WsSessionDeps {
   /** Bytes queued to a slow reader before its socket is closed (1008). */
   readonly maxBufferedBytes: number;
   /**
-   * When to stop reading the socket while its requests are unanswered (ADR 0020), and who counts
-   * it; never stopped without.
+   * When to stop reading the socket while its requests are unanswered (ADR 0020), who counts it
+   * and where its debug lines go; never stopped without.
    */
-  readonly readHold?: { readonly policy: ReadHoldPolicy; readonly metrics: ReadHoldMetrics };
+  readonly readHold?: {
+    readonly policy: ReadHoldPolicy;
+    readonly counts: ReadHoldCounts;
+    readonly logger?: Logger;
+  };
 }
 
 /**
@@ -64,7 +70,7 @@ export function serveWsSession(deps: WsSessionDeps, socket: WebSocket): ClientSe
           },
         },
         deps.readHold.policy,
-        deps.readHold.metrics,
+        loggedHolds(deps.readHold.counts, deps.readHold.logger, session.clientId),
       )
     : undefined;
   let removeConsumer: (() => void) | undefined;
