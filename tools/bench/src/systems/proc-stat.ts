@@ -42,18 +42,11 @@ function statCpuSeconds(path: string): number {
 }
 
 /**
- * Write system calls a process has made so far (`syscw` of `/proc/<pid>/io`: write, writev,
- * pwrite, sendfile; not send/sendto/sendmsg): on loopback each socket write also runs the
- * receiver's TCP path, so their count per message says where the kernel time goes. Undefined
- * where the kernel does not say.
- */
-export function writeCalls(pid: number): number | undefined {
-  return ioCounters(pid)?.calls;
-}
-
-/**
- * `syscw` and `wchar` of `/proc/<pid>/io`: write system calls and the bytes they passed (sockets,
- * pipes and files alike). Undefined where the kernel does not say.
+ * `syscw` and `wchar` of `/proc/<pid>/io`: the write system calls a process has made so far
+ * (write, writev, pwrite, sendfile; not send/sendto/sendmsg) and the bytes they passed (sockets,
+ * pipes and files alike). On loopback each socket write also runs the receiver's TCP path, so
+ * their count per message says where the kernel time goes. Undefined where the kernel does not
+ * say.
  */
 function ioCounters(pid: number): { calls: number; bytes: number } | undefined {
   try {
@@ -83,7 +76,7 @@ export function openFilesLimit(pid: number): number {
 /** What a process (or a group of them) used over a window. */
 export interface ProcessUse {
   cpuSeconds: number;
-  /** Write system calls (`writeCalls`); undefined when a `/proc/<pid>/io` cannot be read. */
+  /** Write system calls (`syscw`); undefined when a `/proc/<pid>/io` cannot be read. */
   writeCalls: number | undefined;
   /** Bytes those calls wrote (`wchar`); undefined with them. */
   bytesWritten: number | undefined;
