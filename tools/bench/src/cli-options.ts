@@ -21,6 +21,8 @@ export interface CliOptions {
   out: string;
   cpuProfDir?: string;
   brokerPods?: number[];
+  /** `--pods 1+1`: the cluster scenario's broker and gateway pods (default: one of each per 2 cores). */
+  pods?: PodShape;
   /** `--only a,b`: run only the variants whose name contains one of these (quick iterations). */
   only?: string[];
   /** `--generator lean|mqtt.js`: the MQTT client of the request generators (default lean). */
@@ -32,11 +34,38 @@ export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<nam
   --smoke     tiny loads, ~1 s per run, 1 round: checks that every scenario works (CI)
   --rounds    rounds per scenario, systems alternated (default 3, smoke 1)
   --cpu-prof  run the standalone under node --cpu-prof, profiles written to <dir>
+  --pods B+G  cluster scenario: B broker pods and G gateway pods (default one of each per two
+              cores of the machine: 1+1 on 2 cores; 2+2 is the topology of the runs before 2026-12-06)
   --broker-pods 1,2,4  cluster scenario: scale-out with these broker pod counts (2 gateways), per-pod counts
   --generator lean|mqtt.js  the request generators' MQTT client (default lean: this suite's
               minimal client; mqtt.js: MQTT.js, as before)
   --only a,b  cluster scenario: only the variants whose name contains a or b (e.g. "×100,max");
               the paced inserts need "max"`;
+
+/** Broker and gateway pods of the cluster scenario. */
+export interface PodShape {
+  brokers: number;
+  gateways: number;
+}
+
+/** `2+2` → { brokers: 2, gateways: 2 }. */
+export function parsePodShape(text: string): PodShape {
+  const match = /^(\d+)\+(\d+)$/.exec(text.trim());
+  const brokers = Number(match?.[1]);
+  const gateways = Number(match?.[2]);
+  if (!match || brokers < 1 || gateways < 1) throw new Error(`--pods B+G (each ≥ 1), got ${text}`);
+  return { brokers, gateways };
+}
+
+/**
+ * The cluster scenario's default shape: one broker and one gateway pod per two cores (each pod is
+ * one Node process, busy on one core at most). More pods than that on the same cores measure the
+ * machine's context switches and halve every pod's batches, not the design (docs/performance.md).
+ */
+export function defaultPodShape(cores: number): PodShape {
+  const each = Math.max(1, Math.floor(cores / 2));
+  return { brokers: each, gateways: each };
+}
 
 export function parseOptions(argv: readonly string[]): CliOptions {
   const args = [...argv];
@@ -84,6 +113,9 @@ export function parseOptions(argv: readonly string[]): CliOptions {
             if (!Number.isInteger(pods) || pods < 1) throw new Error('--broker-pods 1,2,4 (≥ 1)');
             return pods;
           });
+        break;
+      case '--pods':
+        options.pods = parsePodShape(value());
         break;
       case '--only':
         options.only = value()

@@ -36,6 +36,7 @@ async function main(): Promise<number> {
     rounds: options.rounds,
     cpuProfDir: options.cpuProfDir,
     brokerPods: options.brokerPods,
+    pods: options.pods,
     only: options.only,
     log,
   };

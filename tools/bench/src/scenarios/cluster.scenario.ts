@@ -1,5 +1,7 @@
 import type { JobSpec, RequestJob, RequestKind, RunTiming } from '../load/load.types';
 import { spread } from '../report/stats';
+import { availableParallelism } from 'node:os';
+import { defaultPodShape, type PodShape } from '../cli-options';
 import { startCluster, type RunningCluster } from '../systems/cluster.system';
 import type { RunningSystem } from '../systems/system';
 import { SAMPLE_DEVICE_ID } from './device';
@@ -12,7 +14,10 @@ import { SystemSet } from './systems';
 import { describeMachine, describePauses } from './thread-pauses';
 
 const ACTIONS: RequestKind[] = ['server/info', 'device/get', 'notification/insert'];
-const TOPOLOGY = '2 broker pods + 2 gateways + Redis + Kafka + PostgreSQL';
+/** What the cluster is made of, for the report. */
+function topology(pods: PodShape): string {
+  return `${pods.brokers} broker pod${pods.brokers === 1 ? '' : 's'} + ${pods.gateways} gateway${pods.gateways === 1 ? '' : 's'} + Redis + Kafka + PostgreSQL`;
+}
 const MAX = 'insert max (closed loop)';
 const EMBEDDED = 'dh-mqtt';
 const CLUSTER = 'cluster';
@@ -39,7 +44,7 @@ function statementsPerAction(before: GatewayWork[], after: GatewayWork[]): numbe
   return actions > 0 ? Math.round((delta('statements') / actions) * 100) / 100 : null;
 }
 
-/** The smoke leaves the cluster out unless asked: Kafka and four pods take ~1 min to start. */
+/** The smoke leaves the cluster out unless asked: Kafka and the pods take ~1 min to start. */
 export const SMOKE_CLUSTER_ENV = 'DH_BENCH_SMOKE_CLUSTER';
 
 interface Target {
@@ -50,13 +55,14 @@ interface Target {
 
 /**
  * Scenario 5, cluster: the round trips of scenario 2 and the telemetry of scenario 3 through
- * 2 broker pods + 2 gateways + Redis + Kafka + PostgreSQL, in the same run as the embedded
- * process (alternated every round), clients spread over both broker pods. Reports the ratio
+ * broker pods + gateways (`--pods`, default one of each per two cores) + Redis + Kafka + PostgreSQL,
+ * in the same run as the embedded process (alternated every round), clients spread over the broker
+ * pods. Reports the ratio
  * cluster / embedded and the cluster's p99 at 50 % of its own maximum.
  */
 export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult> {
   if (ctx.smoke && !process.env[SMOKE_CLUSTER_ENV]) {
-    const reason = `left out of --smoke (Kafka and 4 pods take ~1 min to start): set ${SMOKE_CLUSTER_ENV}=1 to include it`;
+    const reason = `left out of --smoke (Kafka and the pods take ~1 min to start): set ${SMOKE_CLUSTER_ENV}=1 to include it`;
     ctx.log(`cluster: ${reason}`);
     return notRun(reason);
   }
@@ -69,10 +75,11 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     ? { devices: 2, window: 2, timing: { warmupMs: 200, durationMs: 1_000, drainMs: 2_000 } }
     : { ...INSERT_MAX, timing: { warmupMs: 2_000, durationMs: 6_000, drainMs: 3_000 } };
   if (ctx.brokerPods) return scaleOut(ctx, ctx.brokerPods);
+  const pods = ctx.pods ?? defaultPodShape(availableParallelism());
   const systems = await SystemSet.start(ctx, [EMBEDDED]);
   let cluster: RunningCluster;
   try {
-    cluster = await startCluster(ctx.log, undefined, ctx.cpuProfDir);
+    cluster = await startCluster(ctx.log, pods, ctx.cpuProfDir);
   } catch (err) {
     await systems.stop();
     throw err;
@@ -200,7 +207,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
   return {
     scenario: 'cluster',
     loadShape: {
-      topology: TOPOLOGY,
+      topology: topology(pods),
       clients: `${levels.join(', ')}; cluster: split evenly over the broker pods (1 client: first pod)`,
       loop: 'round trips: closed, one request outstanding per client, QoS 0',
       actions: ACTIONS.join(', '),
@@ -226,7 +233,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     ],
     notes: [
       `cluster / embedded throughput, medians of per-round ratios: ${ratioSummary(measurements)}`,
-      'broker CPU µs/msg of the cluster is summed over its 4 pods; Kafka, Redis and PostgreSQL per message are in cpuUsPerMsgOf of each measurement (and the log)',
+      `broker CPU µs/msg of the cluster is summed over its ${pods.brokers + pods.gateways} pods; Kafka, Redis and PostgreSQL per message are in cpuUsPerMsgOf of each measurement (and the log)`,
       'throughput counts successful replies only; DH_REQUEST_RATE=0 on both systems (the closed loops exceed the default per-client limit)',
     ],
   };
@@ -335,7 +342,7 @@ function notRun(reason: string): ScenarioResult {
   });
   return {
     scenario: 'cluster',
-    loadShape: { topology: TOPOLOGY },
+    loadShape: { topology: 'not run' },
     systems: {},
     unavailable: [{ name: 'cluster', reason }],
     measurements: [],

@@ -11,6 +11,8 @@ export interface BenchContext {
   cpuProfDir?: string;
   /** `--broker-pods 1,2,4`: the cluster scenario measures scale-out over these broker counts. */
   brokerPods?: number[];
+  /** `--pods B+G`: the cluster scenario's pods; unset = one broker and one gateway per 2 cores. */
+  pods?: { brokers: number; gateways: number };
   /** `--only`: variants to run (substrings of their names); unset = all. */
   only?: string[];
   log(line: string): void;
