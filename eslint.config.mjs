@@ -129,6 +129,12 @@ export default [
               sourceTag: 'scope:gateway',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'],
             },
+            // The gateway pod's main also publishes pushes into the MQTT fabric with the broker
+            // library's publisher (docs/adr/0021); the gateway library stays apart from it.
+            {
+              sourceTag: 'scope:gateway-pod',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway', 'scope:broker'],
+            },
           ],
         },
       ],

@@ -1,4 +1,6 @@
 import type { Registry } from 'prom-client';
+import type { FabricPublisher } from '@dh-mqtt/broker';
+import type { DeviceEvent } from '@dh-mqtt/protocol';
 import {
   registerBusMetrics,
   registerKafkaBusMetrics,
@@ -29,11 +31,15 @@ import {
   createHttpServer,
   createMetricsRegistry,
   listen,
+  pause,
   retry,
   type GatewayConfig,
   type Logger,
   type ShutdownStep,
 } from '@dh-mqtt/runtime';
+
+/** How long `start()` waits for the push publisher before serving without it (docs/adr/0021). */
+const PUSHES_OPEN_WAIT_MS = 5_000;
 
 /** The bus of a gateway pod; `ready` (the Kafka bus has it) feeds the readiness probe. */
 export type PodBus = GatewayBus & {
@@ -56,6 +62,12 @@ export interface GatewayAppDeps {
    * stream (docs/adr/0015); without it, this pod runs the stream alone.
    */
   leaseEvents?: StreamLeaseFactory;
+  /**
+   * With Redis: opens the publisher of pushes into the MQTT fabric (docs/adr/0021), called once
+   * at `start()`; it gives up when `shutdown` aborts (Redis never came). Until it is open, and whenever it cannot publish, the broker pods publish the
+   * pushes from the Kafka event topic.
+   */
+  openPushes?: (shutdown: AbortSignal) => Promise<FabricPublisher>;
 }
 
 /** A gateway pod, built: the health endpoint listens at once, the rest comes with `start()`. */
@@ -116,6 +128,15 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
       })
     : undefined;
   let gateway: Gateway | undefined;
+  let pushes: FabricPublisher | undefined;
+  let opening: Promise<void> | undefined;
+  // docs/adr/0021: the push first (when this pod can), then the Kafka record that says so.
+  const events = {
+    async publishEvent(event: DeviceEvent): Promise<void> {
+      const pushed = pushes ? await pushes.publish(event) : false;
+      await bus.publishEvent(event, { pushed });
+    },
+  };
   let pruneTimer: NodeJS.Timeout | undefined;
   let serving = false;
   let shuttingDown = false;
@@ -165,6 +186,7 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
     const started = await createGateway({
       deviceHive: port,
       bus,
+      events,
       ...(ledger ? { ledger } : {}),
       logger: logger.child({ component: 'gateway' }),
       metrics,
@@ -177,6 +199,30 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
   return {
     listenHealth: () => listen(http, config.httpPort, config.host, 'DH_HTTP_PORT'),
     async start() {
+      const { openPushes } = deps;
+      if (openPushes) {
+        // In the background: requests are served meanwhile, their pushes left to the broker pods.
+        opening = openPushes(shutdown.signal).then(
+          async (publisher) => {
+            if (shuttingDown) {
+              await publisher.close();
+              return;
+            }
+            pushes = publisher;
+            logger.info('pushes published by this gateway into the MQTT fabric (docs/adr/0021)');
+          },
+          (err: unknown) => {
+            if (shuttingDown) return;
+            logger.error(
+              { err: (err as Error).message },
+              'push publisher failed to open; the broker pods publish every push',
+            );
+          },
+        );
+        // Serve with it from the first request when Redis is there; a Redis that is not does
+        // not hold the requests up for longer than this.
+        await Promise.race([opening, pause(PUSHES_OPEN_WAIT_MS, shutdown.signal)]);
+      }
       if (remote) {
         gateway = await startGateway(remote.deviceHive);
         // The server's events are published on the bus, which serves from here on.
@@ -209,6 +255,13 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): G
       },
       // Closing the gateway closes its transport, the bus; without a gateway, close the bus here.
       { name: 'gateway', close: () => (gateway ? gateway.close() : bus.close()) },
+      {
+        name: 'pushes',
+        close: async () => {
+          await opening;
+          await pushes?.close();
+        },
+      },
       {
         name: 'core',
         close: () => {

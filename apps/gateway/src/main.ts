@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createFabricPublisher, createRedisMqttState } from '@dh-mqtt/broker';
 import { createKafkaGatewayBus, createKafkaLease, KAFKA_LEASES, KafkaMetrics } from '@dh-mqtt/bus';
 import {
   ConfigError,
@@ -66,7 +69,36 @@ async function main(): Promise<void> {
           ...hooks,
         })
     : undefined;
-  const app = createGatewayApp(config, { bus, logger, metrics, leaseEvents });
+  // docs/adr/0021: with Redis the gateway publishes its pushes into the MQTT fabric itself.
+  const redisUrl = config.redisUrl;
+  const openPushes = redisUrl
+    ? async (shutdown: AbortSignal) => {
+        // An aedes id of its own among the pods sharing the fabric.
+        const id = `gateway-${hostname()}-${randomUUID().slice(0, 8)}`;
+        const state = createRedisMqttState({
+          url: redisUrl,
+          brokerId: id,
+          logger: logger.child({ component: 'pushes' }),
+        });
+        // A Redis that never answers must not hold the pod's shutdown: ready() then rejects.
+        const abandon = () => void state.close();
+        shutdown.addEventListener('abort', abandon, { once: true });
+        try {
+          await state.ready().finally(() => shutdown.removeEventListener('abort', abandon));
+          return await createFabricPublisher({
+            state,
+            id,
+            logger: logger.child({ component: 'pushes' }),
+            maxOfflineQueue: config.maxOfflineQueue,
+            metrics,
+          });
+        } catch (err) {
+          await state.close();
+          throw err;
+        }
+      }
+    : undefined;
+  const app = createGatewayApp(config, { bus, logger, metrics, leaseEvents, openPushes });
   await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }
 

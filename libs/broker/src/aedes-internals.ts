@@ -35,6 +35,8 @@ type AedesInternals = Aedes & {
   counter: number;
   maxTopicLevels: number;
   mq: { _emit?: (packet: object, done: (err?: Error) => void) => void };
+  _clearWillInterval?: NodeJS.Timeout;
+  _heartbeatInterval?: NodeJS.Timeout;
 };
 
 const internalsOf = (client: Client) => client as ClientInternals;
@@ -142,6 +144,24 @@ export function localClients(aedes: Aedes): Client[] {
 /** The aedes-persistence the broker stores sessions, subscriptions and queues in. */
 export function persistenceOf(aedes: Aedes): object {
   return brokerInternals(aedes).persistence;
+}
+
+/**
+ * Stops aedes' periodic sweep that publishes the wills of clients whose broker stopped sending
+ * heartbeats. For an aedes instance that serves no client (the gateway's publisher, docs/adr/0021):
+ * the broker pods publish those wills through their hooks.
+ */
+export function stopWillSweeps(aedes: Aedes): void {
+  clearInterval(brokerInternals(aedes)._clearWillInterval);
+}
+
+/**
+ * Stops aedes' heartbeat publishes: what is left of `close()` for an instance that serves no
+ * client, when its emitter is closed by its owner (`RedisMqttState.close()`, bounded against a
+ * Redis that does not answer, where aedes' own `close()` would wait for it).
+ */
+export function stopHeartbeats(aedes: Aedes): void {
+  clearInterval(brokerInternals(aedes)._heartbeatInterval);
 }
 
 /** Makes aedes use `wrap(persistence)` from now on (it reads the property on every call). */

@@ -28,6 +28,11 @@ export { deduplicateEvents } from './cluster/event-dedup';
 export { drainRequests } from './requests/request-drain';
 export { onceAcrossPods, type OnceOptions } from './cluster/once-across-pods';
 export {
+  createFabricPublisher,
+  type FabricPublisher,
+  type FabricPublisherOptions,
+} from './cluster/fabric-publisher';
+export {
   createRedisMqttState,
   type FabricCounters,
   type RedisMqttState,

@@ -76,11 +76,22 @@ export interface BrokerBus {
   close(): Promise<void>;
 }
 
+export interface PublishEventOptions {
+  /** The event's push is in the MQTT fabric already: no broker publishes it again. */
+  pushed?: boolean;
+}
+
 /** The gateway's side of the bus. */
 export interface GatewayBus {
   /** Registers the request handler (one per process); requests of one client arrive in order. */
   serve(handler: RequestHandler): void;
-  publishEvent(event: DeviceEvent): Promise<void>;
+  /**
+   * Publishes a device event for the broker group; resolves once the bus holds it. With
+   * `pushed`, the gateway has already published the event's push into the MQTT fabric itself
+   * (docs/adr/0021-pushes-published-by-the-gateway.md): the bus still carries the event (the
+   * Kafka event topic is a product feature) but hands it to no broker's event handler.
+   */
+  publishEvent(event: DeviceEvent, options?: PublishEventOptions): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ export {
   type BrokerBus,
   type EventHandler,
   type GatewayBus,
+  type PublishEventOptions,
   type ReplyEnvelope,
   type RequestEnvelope,
   type RequestHandler,

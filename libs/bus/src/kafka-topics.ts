@@ -75,6 +75,12 @@ export const KAFKA_HEADERS = {
   failure: 'dh-failure',
   /** Events: the event kind (`notification/insert`, `command/insert`, `command/update`). */
   eventKind: 'dh-event-kind',
+  /**
+   * Events: `1` when the gateway published the event's push into the MQTT fabric itself
+   * (docs/adr/0021); the broker group then does not publish it again. Absent: the broker group
+   * publishes it.
+   */
+  pushed: 'dh-pushed',
 } as const;
 
 /**

@@ -38,10 +38,28 @@ describe('a cluster of 2 broker pods and 2 gateway pods', () => {
         await subscriber.mqtt.subscribeAsync(`dh/notification/+/+/${SAMPLE_DEVICE}/#`, { qos: 1 });
       }
       const device = await connect(podB.mqttUrl, 'device-on-b');
+      const { brokers, gateways } = cluster;
+      const pushedBefore = await clusterCounter(gateways, 'dh_gateway_pushes_total', {
+        path: 'fabric',
+      });
+      const skippedBefore = await clusterCounter(brokers, 'dh_kafka_events_already_pushed_total');
 
       const statuses = await insertNotifications(device, 'device-on-b', 20);
 
       expect(statuses).toEqual(range(20).map(() => 'success'));
+      // docs/adr/0021: the gateways published every push; the broker pods read the events from
+      // Kafka and published none of them again.
+      expect(
+        (await clusterCounter(gateways, 'dh_gateway_pushes_total', { path: 'fabric' })) -
+          pushedBefore,
+      ).toBe(20);
+      const skipped = await settledCounter(
+        brokers,
+        'dh_kafka_events_already_pushed_total',
+        {},
+        (value) => value - skippedBefore >= 20,
+      );
+      expect(skipped - skippedBefore).toBe(20);
       for (const subscriber of [onA, onB]) {
         await eventually(
           () => subscriber.pushes.length >= 20,

@@ -103,10 +103,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     serve(handler) {
       requestHandler = handler;
     },
-    async publishEvent(event) {
+    async publishEvent(event, publish) {
       if (gatewayState !== 'started') throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
-      // No broker listening: nobody could be subscribed, so the event has no audience.
-      if (brokerState !== 'started') return;
+      // No broker listening: nobody could be subscribed, so the event has no audience. A pushed
+      // event is in the fabric already (docs/adr/0021).
+      if (brokerState !== 'started' || publish?.pushed === true) return;
       for (const handler of eventHandlers) {
         const copy = wireCopy(event);
         try {

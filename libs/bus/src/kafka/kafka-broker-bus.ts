@@ -161,6 +161,11 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
 
   async function onEventRecord(payload: EachMessagePayload): Promise<void> {
     counters.consumed.events += 1;
+    // docs/adr/0021: a gateway published this event's push into the fabric already.
+    if (headerText(payload.message.headers, KAFKA_HEADERS.pushed) === '1') {
+      counters.eventsAlreadyPushed += 1;
+      return;
+    }
     const decoded = decodeEvent(payload.message);
     if (!decoded.ok) return malformed(payload, decoded.reason);
     for (const [index, handler] of eventHandlers.entries()) {

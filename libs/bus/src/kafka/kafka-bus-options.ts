@@ -88,6 +88,11 @@ export interface KafkaBusCounters {
   foreignReplies: number;
   /** Requests the gateway dropped because their deadline had passed (the broker answered 503). */
   expiredRequests: number;
+  /**
+   * Broker: event records whose push a gateway had published into the fabric already
+   * (docs/adr/0021), so no handler of this pod saw them.
+   */
+  eventsAlreadyPushed: number;
   /** Event handlers or request handlers that threw. */
   handlerErrors: number;
   /** Records Kafka did not accept (a request or event that failed with 503, a lost reply). */
@@ -145,6 +150,7 @@ export function emptyCounters(): KafkaBusCounters {
     orphanReplies: 0,
     foreignReplies: 0,
     expiredRequests: 0,
+    eventsAlreadyPushed: 0,
     handlerErrors: 0,
     produceErrors: 0,
     connectFailures: 0,

@@ -257,7 +257,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       }
     },
 
-    async publishEvent(event) {
+    async publishEvent(event, publish) {
       // Allowed while closing (a request being finished may still publish its events); before
       // start() there is no producer and send() refuses.
       if (state === 'closed') throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
@@ -265,7 +265,11 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
         await send('events', {
           key: event.deviceId,
           value: JSON.stringify(event),
-          headers: busHeaders({ [KAFKA_HEADERS.eventKind]: event.kind }),
+          headers: busHeaders(
+            publish?.pushed === true
+              ? { [KAFKA_HEADERS.eventKind]: event.kind, [KAFKA_HEADERS.pushed]: '1' }
+              : { [KAFKA_HEADERS.eventKind]: event.kind },
+          ),
         });
       } catch (error) {
         logger.warn(

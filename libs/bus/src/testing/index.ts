@@ -409,6 +409,22 @@ export function busContractSuite(
         expect(received[0]).not.toBe(events[0]);
       });
 
+      it('hands an event whose push the gateway published itself to no event handler', async () => {
+        const received: DeviceEvent[] = [];
+        bus.broker.onEvent((event) => {
+          received.push(event);
+        });
+        await serve(async (env) => buildReplyEnvelope(env));
+        const pushed = buildDeviceEvent({ data: { id: 1, notification: 'pushed' } });
+        const after = buildDeviceEvent({ data: { id: 2, notification: 'after' } });
+
+        // docs/adr/0021; same device, so the second one comes after the first on every transport.
+        await bus.gateway.publishEvent(pushed, { pushed: true });
+        await bus.gateway.publishEvent(after, { pushed: false });
+
+        await eventually(() => expect(received).toEqual([after]));
+      });
+
       it('delivers the events published while handling a request', async () => {
         const received: DeviceEvent[] = [];
         bus.broker.onEvent((event) => {

@@ -295,8 +295,10 @@ export function createWorkerGatewayBus(port: BusPort): WorkerGatewayBus {
       handler = requestHandler;
     },
     counters: () => ({ ...counts }),
-    async publishEvent(event) {
+    async publishEvent(event, publish) {
       if (state !== 'started') throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+      // A pushed event is in the fabric already (docs/adr/0021): the broker thread has no use for it.
+      if (publish?.pushed === true) return;
       outbox.push(['event', wireCopy(event)]);
     },
     async start() {

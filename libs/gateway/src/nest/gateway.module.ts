@@ -30,6 +30,11 @@ export interface GatewayModuleOptions {
   requestTimeoutMs?: number;
   /** The app's Prometheus registry: actions and ledger refusals are counted there. */
   metrics?: Registry;
+  /**
+   * Where the device events of actions go, before the reply (default the bus). A cluster gateway
+   * with Redis publishes their pushes into the MQTT fabric first (docs/adr/0021).
+   */
+  events?: Pick<GatewayBus, 'publishEvent'>;
 }
 
 /**
@@ -59,7 +64,7 @@ export class GatewayModule {
           useFactory: (handlers: HandlerRegistry, bus: GatewayBus, logger: GatewayLogger) =>
             new RequestDispatcher({
               handlers,
-              events: bus,
+              events: options.events ?? bus,
               logger,
               dedup: options.dedup,
               ledger: options.ledger,

@@ -211,9 +211,15 @@ export interface GatewayConfig extends ProcessConfig, CoreConfig {
   kafkaBrokers: string[] | undefined;
   /**
    * `DH_REDIS_URL`: replies go to the owning broker pod through Redis, Kafka staying the
-   * fallback (docs/adr/0013); unset = every reply over Kafka.
+   * fallback (docs/adr/0013), and the gateway publishes the pushes of its device events into the
+   * MQTT fabric itself (docs/adr/0021); unset = every reply over Kafka, every push by the broker pods.
    */
   redisUrl: string | undefined;
+  /**
+   * `DH_MAX_OFFLINE_QUEUE`: with `DH_REDIS_URL` the gateway stores the offline copies of its pushes
+   * and applies the broker pods' cap (give both the same value).
+   */
+  maxOfflineQueue: number;
 }
 
 function readProcess(env: EnvReader): ProcessConfig {
@@ -389,6 +395,12 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     ...readCore(reader),
     kafkaBrokers: reader.optionalHostPortList('DH_KAFKA_BROKERS'),
     redisUrl: reader.optionalUrl('DH_REDIS_URL', ['redis', 'rediss']),
+    maxOfflineQueue: reader.integer(
+      'DH_MAX_OFFLINE_QUEUE',
+      DEFAULTS.maxOfflineQueue,
+      1,
+      10_000_000,
+    ),
   };
 }
 

@@ -475,6 +475,23 @@ export const METRICS: readonly MetricSpec[] = [
     when: 'kafka',
     owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
   },
+  {
+    name: 'dh_kafka_events_already_pushed_total',
+    type: 'counter',
+    labels: [],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
+  // docs/adr/0021: pushes published by the gateway pods
+  {
+    name: 'dh_gateway_pushes_total',
+    type: 'counter',
+    labels: ['path'],
+    roles: ['gateway'],
+    when: 'redis',
+    owner: 'libs/broker/src/cluster/fabric-publisher.ts',
+  },
   // cluster: the reply path, Redis first and Kafka as the fallback (docs/adr/0013)
   {
     name: 'dh_replies_sent_total',
