@@ -225,7 +225,8 @@ export const METRICS: readonly MetricSpec[] = [
     name: 'dh_broker_limit_hits_total',
     type: 'counter',
     labels: ['limit'],
-    roles: BROKER,
+    // Gateways with Redis too: the offline copies of their pushes (docs/adr/0021).
+    roles: ALL,
     owner: 'libs/broker/src/limits/limit-metrics.ts',
   },
   // requests, as the broker sees them
