@@ -47,13 +47,26 @@ export const KAFKA_TOPICS = {
     retentionMs: HOUR_MS,
   },
   /**
-   * Gateway → broker group (and any other consumer: a product feature, docs/architecture.md):
-   * device notifications, commands and command updates. Key: device id, so each device's events
-   * keep their order across the three kinds. Value: `DeviceEvent`; header `dh-event-kind` repeats
-   * its `kind` for consumers that filter without parsing.
+   * Gateway → any consumer (a product feature, docs/architecture.md): every device notification,
+   * command and command update. Key: device id, so each device's events keep their order across
+   * the three kinds. Value: `DeviceEvent`; header `dh-event-kind` repeats its `kind` for consumers
+   * that filter without parsing, `dh-pushed` says whether the gateway published its push.
    */
   events: {
     name: 'dh.events.v1',
+    key: 'device id',
+    value: 'DeviceEvent',
+    defaultPartitions: 12,
+    retentionMs: undefined,
+  },
+  /**
+   * Gateway → broker group: only the events whose push the gateway did not publish into the MQTT
+   * fabric itself (docs/adr/0021: no Redis, Redis down or slow, a remote DeviceHive's events). One
+   * broker pod publishes each. Same key, value and headers as `dh.events.v1`; empty while every
+   * gateway pushes.
+   */
+  pushes: {
+    name: 'dh.pushes.v1',
     key: 'device id',
     value: 'DeviceEvent',
     defaultPartitions: 12,
@@ -76,9 +89,9 @@ export const KAFKA_HEADERS = {
   /** Events: the event kind (`notification/insert`, `command/insert`, `command/update`). */
   eventKind: 'dh-event-kind',
   /**
-   * Events: `1` when the gateway published the event's push into the MQTT fabric itself
-   * (docs/adr/0021); the broker group then does not publish it again. Absent: the broker group
-   * publishes it.
+   * `dh.events.v1`: `1` when the gateway published the event's push into the MQTT fabric itself,
+   * `0` when it left it to the broker group, which then reads it from `dh.pushes.v1`
+   * (docs/adr/0021).
    */
   pushed: 'dh-pushed',
 } as const;
@@ -107,8 +120,8 @@ export const BROKER_REPLIES_GROUP = 'dh.broker.replies.v1';
 export const KAFKA_GROUPS = {
   /** All gateway pods: each request is handled by one gateway. */
   gatewayRequests: 'dh.gateway.requests.v1',
-  /** All broker pods: each event is published into the MQTT fabric by one broker. */
-  brokerEvents: 'dh.broker.events.v1',
+  /** All broker pods, on `dh.pushes.v1`: each event there is published into the fabric by one. */
+  brokerPushes: 'dh.broker.pushes.v1',
   /**
    * One short-lived group per broker process, pinned to its reply partition (ADR 0005). It never
    * commits offsets, so Kafka forgets it soon after the process stops.

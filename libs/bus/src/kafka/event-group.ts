@@ -59,7 +59,7 @@ export async function eventGroupConsumer(params: EventGroupOptions): Promise<Gro
     restartDelay: params.options.startRetry,
     eachMessage: params.eachMessage,
     instrument: (consumer) =>
-      params.options.kafkaMetrics?.instrumentConsumer(consumer, KAFKA_GROUPS.brokerEvents),
+      params.options.kafkaMetrics?.instrumentConsumer(consumer, KAFKA_GROUPS.brokerPushes),
     onJoin(partitions, consumer) {
       if (!firstJoin) return;
       firstJoin = false;

@@ -187,7 +187,7 @@ describe(createKafkaBrokerBus.name, () => {
     });
   });
 
-  describe('when a record on the event topic is malformed', () => {
+  describe('when a record on the push topic is malformed', () => {
     it('logs, counts and skips it, and delivers the events after it', async () => {
       const options = testKafkaOptions();
       const gateway = await startEchoGateway(options);
@@ -201,7 +201,7 @@ describe(createKafkaBrokerBus.name, () => {
       const schema = { [KAFKA_HEADERS.schema]: KAFKA_SCHEMA_HEADER_VALUE };
 
       await producer.send({
-        topic: `${options.namespace}dh.events.v1`,
+        topic: `${options.namespace}dh.pushes.v1`,
         messages: [
           { key: event.deviceId, value: '{"kind":', headers: schema },
           {

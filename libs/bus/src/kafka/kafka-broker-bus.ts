@@ -58,8 +58,9 @@ const DEFAULT_MAX_REPLY_WAIT_MS = 30_000;
  *   reply partition in a header, and waits for the reply on that partition of `dh.replies.v1`,
  *   which only this pod's own group reads; no reply by the deadline → `DH_ERR_BACKEND_TIMEOUT`,
  *   Kafka refusing the request or the reply path down → `DH_ERR_BACKEND_UNAVAILABLE`;
- * - events of `dh.events.v1` are read by the group of all broker pods, so each event reaches
- *   the handlers of exactly one pod (which publishes it into the shared MQTT fabric);
+ * - events of `dh.pushes.v1` (those whose push no gateway published, docs/adr/0021) are read by
+ *   the group of all broker pods, so each reaches the handlers of exactly one pod (which
+ *   publishes it into the shared MQTT fabric);
  * - `start()` waits for Kafka, retrying with backoff (never rejects while Kafka is merely
  *   unreachable; `ready` stays false); malformed records are logged, counted and skipped.
  */
@@ -81,7 +82,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     opts.namespace,
     KAFKA_GROUPS.brokerReplies(brokerId, randomUUID().slice(0, 8)),
   );
-  const eventGroup = namespaced(opts.namespace, KAFKA_GROUPS.brokerEvents);
+  const eventGroup = namespaced(opts.namespace, KAFKA_GROUPS.brokerPushes);
   const closing = new AbortController();
   let state: 'new' | 'starting' | 'started' | 'closed' = 'new';
   let starting: Promise<void> | undefined;
@@ -160,12 +161,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     : undefined;
 
   async function onEventRecord(payload: EachMessagePayload): Promise<void> {
-    counters.consumed.events += 1;
-    // docs/adr/0021: a gateway published this event's push into the fabric already.
-    if (headerText(payload.message.headers, KAFKA_HEADERS.pushed) === '1') {
-      counters.eventsAlreadyPushed += 1;
-      return;
-    }
+    counters.consumed.pushes += 1;
     const decoded = decodeEvent(payload.message);
     if (!decoded.ok) return malformed(payload, decoded.reason);
     for (const [index, handler] of eventHandlers.entries()) {
@@ -189,7 +185,8 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       logger,
       options: opts,
       groupId: eventGroup,
-      topic: topics.events,
+      // docs/adr/0021: only the events whose push no gateway published.
+      topic: topics.pushes,
       eachMessage: onEventRecord,
     });
     await eventConsumer.start();

@@ -38,14 +38,6 @@ export function registerKafkaBusMetrics(
     },
     () => byTopicName(counters().consumed),
   );
-  registerCounterFrom(
-    registry,
-    {
-      name: 'dh_kafka_events_already_pushed_total',
-      help: 'Event records this pod read whose push a gateway had already published into the MQTT fabric (not published again; broker pods)',
-    },
-    () => counters().eventsAlreadyPushed,
-  );
 }
 
 /**

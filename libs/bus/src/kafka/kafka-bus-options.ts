@@ -88,11 +88,6 @@ export interface KafkaBusCounters {
   foreignReplies: number;
   /** Requests the gateway dropped because their deadline had passed (the broker answered 503). */
   expiredRequests: number;
-  /**
-   * Broker: event records whose push a gateway had published into the fabric already
-   * (docs/adr/0021), so no handler of this pod saw them.
-   */
-  eventsAlreadyPushed: number;
   /** Event handlers or request handlers that threw. */
   handlerErrors: number;
   /** Records Kafka did not accept (a request or event that failed with 503, a lost reply). */
@@ -125,7 +120,7 @@ export interface ReplyCounters {
 }
 
 function perTopic(): Record<KafkaTopicRole, number> {
-  return { requests: 0, replies: 0, events: 0 };
+  return { requests: 0, replies: 0, events: 0, pushes: 0 };
 }
 
 /** A copy of `counters` that later counting does not change. */
@@ -150,7 +145,6 @@ export function emptyCounters(): KafkaBusCounters {
     orphanReplies: 0,
     foreignReplies: 0,
     expiredRequests: 0,
-    eventsAlreadyPushed: 0,
     handlerErrors: 0,
     produceErrors: 0,
     connectFailures: 0,

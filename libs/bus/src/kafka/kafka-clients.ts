@@ -10,16 +10,18 @@ import {
 import { startWithRetry, type StartRetryOptions } from './start-retry';
 import { ensureTopics, topicOf } from './topic-admin';
 
-/** The three topics both ends of the bus use (ADR 0005). */
+/** The topics both ends of the bus use (ADR 0005, ADR 0021). */
 export function busTopics(opts: ResolvedKafkaBusOptions): {
   requests: string;
   replies: string;
   events: string;
+  pushes: string;
 } {
   return {
     requests: topicOf(opts, 'requests'),
     replies: topicOf(opts, 'replies'),
     events: topicOf(opts, 'events'),
+    pushes: topicOf(opts, 'pushes'),
   };
 }
 
@@ -48,7 +50,7 @@ export class KafkaClients {
     const admin = this.kafka().admin({ retry: CLIENT_RETRY });
     this.admin = admin;
     await admin.connect();
-    await ensureTopics(admin, this.opts, ['requests', 'replies', 'events']);
+    await ensureTopics(admin, this.opts, ['requests', 'replies', 'events', 'pushes']);
     return admin;
   }
 

@@ -42,8 +42,9 @@ const COMMIT_DELAY_MS = 100;
  * - a request whose deadline has passed is dropped (the broker already answered 503);
  * - the reply goes to the partition of `dh.replies.v1` named by the request's header; a handler
  *   that throws becomes a `dh-failure: DH_ERR_INTERNAL` record, so the broker answers at once;
- * - `publishEvent` writes `dh.events.v1` keyed by device id and resolves once Kafka has it
- *   (acks=all); it rejects with `DH_ERR_BACKEND_UNAVAILABLE` when Kafka does not take it.
+ * - `publishEvent` writes `dh.events.v1` keyed by device id, and `dh.pushes.v1` too unless the
+ *   gateway pushed the event itself (docs/adr/0021); it resolves once Kafka has them (acks=all)
+ *   and rejects with `DH_ERR_BACKEND_UNAVAILABLE` when Kafka does not take them.
  */
 export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGatewayBus {
   const opts = resolveOptions(options, 'dh-gateway');
@@ -78,7 +79,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   const fallbacks = new FallbackLog(logger);
 
   async function send(
-    role: 'replies' | 'events',
+    role: 'replies' | 'events' | 'pushes',
     message: { key: string; value: string; headers: Record<string, string>; partition?: number },
   ): Promise<void> {
     if (!clients.producer) throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
@@ -261,16 +262,21 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       // Allowed while closing (a request being finished may still publish its events); before
       // start() there is no producer and send() refuses.
       if (state === 'closed') throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
+      const pushed = publish?.pushed === true;
+      const record = {
+        key: event.deviceId,
+        value: JSON.stringify(event),
+        headers: busHeaders({
+          [KAFKA_HEADERS.eventKind]: event.kind,
+          [KAFKA_HEADERS.pushed]: pushed ? '1' : '0',
+        }),
+      };
       try {
-        await send('events', {
-          key: event.deviceId,
-          value: JSON.stringify(event),
-          headers: busHeaders(
-            publish?.pushed === true
-              ? { [KAFKA_HEADERS.eventKind]: event.kind, [KAFKA_HEADERS.pushed]: '1' }
-              : { [KAFKA_HEADERS.eventKind]: event.kind },
-          ),
-        });
+        // docs/adr/0021: the broker group reads only the events no gateway pushed. Both records
+        // leave in the same produce batch.
+        await (pushed
+          ? send('events', record)
+          : Promise.all([send('events', record), send('pushes', record)]));
       } catch (error) {
         logger.warn(
           { err: error, deviceId: event.deviceId, kind: event.kind },

@@ -9,10 +9,7 @@ export interface ObservableBus {
 }
 
 /** The bus counters that count failures, and their `dh_bus_errors_total{kind}` label. */
-type ErrorCounter = Exclude<
-  keyof KafkaBusCounters,
-  'produced' | 'consumed' | 'replies' | 'eventsAlreadyPushed'
->;
+type ErrorCounter = Exclude<keyof KafkaBusCounters, 'produced' | 'consumed' | 'replies'>;
 const ERROR_KINDS: Record<ErrorCounter, string> = {
   malformed: 'malformed',
   orphanReplies: 'orphan_reply',

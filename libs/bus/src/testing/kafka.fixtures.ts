@@ -34,7 +34,7 @@ export function testKafkaOptions(): Required<Pick<KafkaBusOptions, 'brokers' | '
   return {
     brokers: testKafkaBrokers(),
     namespace: `test-${process.pid}-${Date.now().toString(36)}-${sequence}.`,
-    partitions: { requests: 3, replies: 4, events: 2 },
+    partitions: { requests: 3, replies: 4, events: 2, pushes: 2 },
     replicationFactor: 1,
     maxFetchWaitMs: 100,
     sessionTimeoutMs: 6_000,

@@ -476,14 +476,6 @@ export const METRICS: readonly MetricSpec[] = [
     when: 'kafka',
     owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
   },
-  {
-    name: 'dh_kafka_events_already_pushed_total',
-    type: 'counter',
-    labels: [],
-    roles: ['broker', 'gateway'],
-    when: 'kafka',
-    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
-  },
   // docs/adr/0021: pushes published by the gateway pods
   {
     name: 'dh_gateway_pushes_total',
