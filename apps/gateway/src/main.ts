@@ -69,9 +69,11 @@ async function main(): Promise<void> {
           ...hooks,
         })
     : undefined;
-  // docs/adr/0021: with Redis the gateway publishes its pushes into the MQTT fabric itself.
+  // docs/adr/0021: with Redis the gateway publishes its pushes into the MQTT fabric itself. A
+  // remote DeviceHive's actions have no events of their own (its stream's go through the brokers).
   const redisUrl = config.redisUrl;
-  const openPushes = redisUrl
+  const openPushes =
+    redisUrl && !config.remote
     ? async (shutdown: AbortSignal) => {
         // An aedes id of its own among the pods sharing the fabric.
         const id = `gateway-${hostname()}-${randomUUID().slice(0, 8)}`;
