@@ -1,9 +1,17 @@
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { createInProcessBus } from '@dh-mqtt/bus';
+import type { FabricPublisher } from '@dh-mqtt/broker';
+import { createInProcessBus, type PublishEventOptions } from '@dh-mqtt/bus';
 import { buildRequestEnvelope } from '@dh-mqtt/bus/testing';
-import { DataDirInUseError, DefaultAdminPasswordError, type DeviceHive } from '@dh-mqtt/devicehive';
+import {
+  DataDirInUseError,
+  DefaultAdminPasswordError,
+  SAMPLE_DEVICE_ID,
+  type DeviceHive,
+} from '@dh-mqtt/devicehive';
 import { openTestDeviceHive } from '@dh-mqtt/devicehive/testing';
+import type { DeviceEvent } from '@dh-mqtt/protocol';
+import { adminPrincipal } from '@dh-mqtt/protocol/testing';
 import { loadGatewayConfig, silentLogger } from '@dh-mqtt/runtime';
 import { createGatewayApp } from '../src/gateway-app';
 
@@ -60,6 +68,64 @@ describe(createGatewayApp.name, () => {
       } finally {
         await shutdown();
       }
+    }, 60_000);
+  });
+
+  describe('with a push publisher (docs/adr/0021)', () => {
+    it('publishes the push before the event goes to the bus, and says on the bus whether it did', async () => {
+      const bus = createInProcessBus({ requestTimeoutMs: 5_000 });
+      const order: string[] = [];
+      const published: Array<{ event: DeviceEvent; options?: PublishEventOptions }> = [];
+      const busPublish = bus.gateway.publishEvent.bind(bus.gateway);
+      bus.gateway.publishEvent = async (event, options) => {
+        order.push(`bus ${event.data['notification'] as string}`);
+        published.push({ event, options });
+        await busPublish(event, options);
+      };
+      // The fabric takes the first push and refuses the second (Redis went away).
+      const outcomes = [true, false];
+      let closedPublisher = false;
+      const publisher: FabricPublisher = {
+        publish: async (event) => {
+          order.push(`fabric ${event.data['notification'] as string}`);
+          return outcomes.shift() ?? false;
+        },
+        close: async () => void (closedPublisher = true),
+      };
+      const app = createGatewayApp(config, {
+        bus: bus.gateway,
+        logger: silentLogger(),
+        openDeviceHive: () => openTestDeviceHive('pglite'),
+        openPushes: async () => publisher,
+      });
+      try {
+        await app.listenHealth();
+        await app.start();
+        await bus.broker.start();
+        const insert = (name: string) =>
+          bus.broker.request(
+            buildRequestEnvelope({
+              principal: adminPrincipal(),
+              request: {
+                action: 'notification/insert',
+                requestId: name,
+                deviceId: SAMPLE_DEVICE_ID,
+                notification: { notification: name },
+              },
+            }),
+          );
+
+        for (const name of ['first', 'second']) {
+          expect((await insert(name)).reply).toMatchObject({ status: 'success' });
+        }
+
+        expect(order).toEqual(['fabric first', 'bus first', 'fabric second', 'bus second']);
+        expect(published.map((p) => p.options)).toEqual([{ pushed: true }, { pushed: false }]);
+      } finally {
+        for (const step of app.shutdownSteps) await step.close();
+        await bus.broker.close();
+      }
+      expect(closedPublisher).toBe(true);
     }, 60_000);
   });
 
