@@ -74,32 +74,32 @@ async function main(): Promise<void> {
   const redisUrl = config.redisUrl;
   const openPushes =
     redisUrl && !config.remote
-    ? async (shutdown: AbortSignal) => {
-        // An aedes id of its own among the pods sharing the fabric.
-        const id = `gateway-${hostname()}-${randomUUID().slice(0, 8)}`;
-        const state = createRedisMqttState({
-          url: redisUrl,
-          brokerId: id,
-          logger: logger.child({ component: 'pushes' }),
-        });
-        // A Redis that never answers must not hold the pod's shutdown: ready() then rejects.
-        const abandon = () => void state.close();
-        shutdown.addEventListener('abort', abandon, { once: true });
-        try {
-          await state.ready().finally(() => shutdown.removeEventListener('abort', abandon));
-          return await createFabricPublisher({
-            state,
-            id,
+      ? async (shutdown: AbortSignal) => {
+          // An aedes id of its own among the pods sharing the fabric.
+          const id = `gateway-${hostname()}-${randomUUID().slice(0, 8)}`;
+          const state = createRedisMqttState({
+            url: redisUrl,
+            brokerId: id,
             logger: logger.child({ component: 'pushes' }),
-            maxOfflineQueue: config.maxOfflineQueue,
-            metrics,
           });
-        } catch (err) {
-          await state.close();
-          throw err;
+          // A Redis that never answers must not hold the pod's shutdown: ready() then rejects.
+          const abandon = () => void state.close();
+          shutdown.addEventListener('abort', abandon, { once: true });
+          try {
+            await state.ready().finally(() => shutdown.removeEventListener('abort', abandon));
+            return await createFabricPublisher({
+              state,
+              id,
+              logger: logger.child({ component: 'pushes' }),
+              maxOfflineQueue: config.maxOfflineQueue,
+              metrics,
+            });
+          } catch (err) {
+            await state.close();
+            throw err;
+          }
         }
-      }
-    : undefined;
+      : undefined;
   const app = createGatewayApp(config, { bus, logger, metrics, leaseEvents, openPushes });
   await startWithShutdown(app, { logger, timeoutMs: config.shutdownTimeoutMs });
 }
