@@ -76,6 +76,9 @@ export const KAFKA_TOPICS = {
 
 export type KafkaTopicRole = keyof typeof KAFKA_TOPICS;
 
+/** Every topic of the bus, in declaration order: what a bus end creates and counts. */
+export const KAFKA_TOPIC_ROLES = Object.keys(KAFKA_TOPICS) as readonly KafkaTopicRole[];
+
 /** Record headers of the bus (values are UTF-8 strings). */
 export const KAFKA_HEADERS = {
   /** Every record: the envelope schema version, `BUS_SCHEMA_VERSION`. */

@@ -10,7 +10,7 @@ import {
   type RetryOptions,
   type SASLOptions,
 } from 'kafkajs';
-import type { KafkaTopicRole } from '../kafka-topics';
+import { KAFKA_TOPIC_ROLES, type KafkaTopicRole } from '../kafka-topics';
 import { fixKafkajsIdleTimerLoop } from './kafkajs-request-queue';
 import { noDelaySocketFactory } from './kafka-socket';
 
@@ -120,7 +120,10 @@ export interface ReplyCounters {
 }
 
 function perTopic(): Record<KafkaTopicRole, number> {
-  return { requests: 0, replies: 0, events: 0, pushes: 0 };
+  return Object.fromEntries(KAFKA_TOPIC_ROLES.map((role) => [role, 0])) as Record<
+    KafkaTopicRole,
+    number
+  >;
 }
 
 /** A copy of `counters` that later counting does not change. */

@@ -7,22 +7,16 @@ import {
   type KafkaBusCounters,
   type ResolvedKafkaBusOptions,
 } from './kafka-bus-options';
+import { KAFKA_TOPIC_ROLES, type KafkaTopicRole } from '../kafka-topics';
 import { startWithRetry, type StartRetryOptions } from './start-retry';
 import { ensureTopics, topicOf } from './topic-admin';
 
-/** The topics both ends of the bus use (ADR 0005, ADR 0021). */
-export function busTopics(opts: ResolvedKafkaBusOptions): {
-  requests: string;
-  replies: string;
-  events: string;
-  pushes: string;
-} {
-  return {
-    requests: topicOf(opts, 'requests'),
-    replies: topicOf(opts, 'replies'),
-    events: topicOf(opts, 'events'),
-    pushes: topicOf(opts, 'pushes'),
-  };
+/** The full names of the topics both ends of the bus use (ADR 0005, ADR 0021), by role. */
+export function busTopics(opts: ResolvedKafkaBusOptions): Record<KafkaTopicRole, string> {
+  return Object.fromEntries(KAFKA_TOPIC_ROLES.map((role) => [role, topicOf(opts, role)])) as Record<
+    KafkaTopicRole,
+    string
+  >;
 }
 
 /**
@@ -50,7 +44,7 @@ export class KafkaClients {
     const admin = this.kafka().admin({ retry: CLIENT_RETRY });
     this.admin = admin;
     await admin.connect();
-    await ensureTopics(admin, this.opts, ['requests', 'replies', 'events', 'pushes']);
+    await ensureTopics(admin, this.opts, KAFKA_TOPIC_ROLES);
     return admin;
   }
 
