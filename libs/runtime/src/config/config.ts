@@ -222,6 +222,11 @@ export interface GatewayConfig extends ProcessConfig, CoreConfig {
   maxOfflineQueue: number;
 }
 
+/** `DH_MAX_OFFLINE_QUEUE`, read the same way by broker pods and gateways (docs/adr/0021). */
+function readMaxOfflineQueue(env: EnvReader): number {
+  return env.integer('DH_MAX_OFFLINE_QUEUE', DEFAULTS.maxOfflineQueue, 1, 10_000_000);
+}
+
 function readProcess(env: EnvReader): ProcessConfig {
   return {
     host: env.string('DH_HOST', DEFAULTS.host),
@@ -304,7 +309,7 @@ function readLimits(env: EnvReader) {
       1_000_000,
     ),
     maxInflight: env.integer('DH_MAX_INFLIGHT', DEFAULTS.maxInflight, 1, 65_535),
-    maxOfflineQueue: env.integer('DH_MAX_OFFLINE_QUEUE', DEFAULTS.maxOfflineQueue, 1, 10_000_000),
+    maxOfflineQueue: readMaxOfflineQueue(env),
     sessionExpirySeconds: env.integer(
       'DH_SESSION_EXPIRY_SECONDS',
       DEFAULTS.sessionExpirySeconds,
@@ -395,12 +400,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     ...readCore(reader),
     kafkaBrokers: reader.optionalHostPortList('DH_KAFKA_BROKERS'),
     redisUrl: reader.optionalUrl('DH_REDIS_URL', ['redis', 'rediss']),
-    maxOfflineQueue: reader.integer(
-      'DH_MAX_OFFLINE_QUEUE',
-      DEFAULTS.maxOfflineQueue,
-      1,
-      10_000_000,
-    ),
+    maxOfflineQueue: readMaxOfflineQueue(reader),
   };
 }
 
