@@ -64,8 +64,8 @@ export interface GatewayAppDeps {
   leaseEvents?: StreamLeaseFactory;
   /**
    * With Redis: opens the publisher of pushes into the MQTT fabric (docs/adr/0021), called once
-   * at `start()`; it gives up when `shutdown` aborts (Redis never came). Until it is open, and whenever it cannot publish, the broker pods publish the
-   * pushes from the Kafka event topic.
+   * at `start()`; it gives up when `shutdown` aborts (Redis never came). Until it is open, and
+   * whenever it cannot publish, the broker pods publish the pushes from `dh.pushes.v1`.
    */
   openPushes?: (shutdown: AbortSignal) => Promise<FabricPublisher>;
 }

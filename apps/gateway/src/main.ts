@@ -77,11 +77,8 @@ async function main(): Promise<void> {
       ? async (shutdown: AbortSignal) => {
           // An aedes id of its own among the pods sharing the fabric.
           const id = `gateway-${hostname()}-${randomUUID().slice(0, 8)}`;
-          const state = createRedisMqttState({
-            url: redisUrl,
-            brokerId: id,
-            logger: logger.child({ component: 'pushes' }),
-          });
+          const pushesLogger = logger.child({ component: 'pushes' });
+          const state = createRedisMqttState({ url: redisUrl, brokerId: id, logger: pushesLogger });
           // A Redis that never answers must not hold the pod's shutdown: ready() then rejects.
           const abandon = () => void state.close();
           shutdown.addEventListener('abort', abandon, { once: true });
@@ -90,7 +87,7 @@ async function main(): Promise<void> {
             return await createFabricPublisher({
               state,
               id,
-              logger: logger.child({ component: 'pushes' }),
+              logger: pushesLogger,
               maxOfflineQueue: config.maxOfflineQueue,
               metrics,
             });

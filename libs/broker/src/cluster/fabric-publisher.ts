@@ -105,8 +105,12 @@ export async function createFabricPublisher(
     async publish(event) {
       if (closed) return leftToBrokers('closing');
       const packet = eventPacket(event);
-      // No topic: the broker pods drop it with a warning too, so there is nothing to push.
-      if (packet === null) return leftToBrokers('no topic');
+      if (packet === null) {
+        // No topic: the broker pods drop it with a warning. Not a failure of this publisher, so
+        // it neither counts towards the warnings nor ends them with "published again".
+        pushes?.inc({ path: 'brokers' });
+        return false;
+      }
       if (!state.isReady()) return leftToBrokers('redis not ready');
       const outcome = await published(packet);
       if (outcome === 'timeout') return leftToBrokers('timeout');

@@ -90,7 +90,8 @@ export interface RunningCluster {
 /**
  * The cluster of docs/architecture.md on one machine: Redis, Kafka and PostgreSQL from
  * `tools/infra`, gateway pods (the first alone: it migrates the fresh database) and broker pods
- * with unique ids, 2 of each unless `shape` says otherwise, every pod on free ports, each its own process from the bench build.
+ * with unique ids, 2 of each unless `shape` says otherwise, every pod on free ports, each its own
+ * process from the bench build.
  */
 export async function startCluster(
   log: (line: string) => void,
