@@ -124,25 +124,13 @@ export async function measure(request: RunRequest): Promise<Measurement> {
       ...(Object.keys(podPauses).length ? { podPauses } : {}),
       ...(groups.length
         ? {
-            cpuUsPerMsgOf: Object.fromEntries(
-              Object.entries(groupUse).map(([name, use]) => [
-                name,
-                messages ? round((use.cpuSeconds * 1e6) / messages) : null,
-              ]),
-            ),
-            writesPerMsgOf: Object.fromEntries(
-              Object.entries(groupUse).map(([name, use]) => [
-                name,
-                messages && use.writeCalls !== undefined ? round(use.writeCalls / messages) : null,
-              ]),
-            ),
-            bytesWrittenPerMsgOf: Object.fromEntries(
-              Object.entries(groupUse).map(([name, use]) => [
-                name,
-                messages && use.bytesWritten !== undefined
-                  ? Math.round(use.bytesWritten / messages)
-                  : null,
-              ]),
+            cpuUsPerMsgOf: perMessageOf(groupUse, messages, (use) => use.cpuSeconds * 1e6),
+            writesPerMsgOf: perMessageOf(groupUse, messages, (use) => use.writeCalls),
+            bytesWrittenPerMsgOf: perMessageOf(
+              groupUse,
+              messages,
+              (use) => use.bytesWritten,
+              Math.round,
             ),
           }
         : {}),
@@ -271,6 +259,21 @@ export function absoluteTarget(
   const value = values.length ? spread(values) : null;
   const met = value ? (op === '>=' ? value.median >= threshold : value.median <= threshold) : null;
   return { name, target: `${op === '>=' ? '≥' : '≤'} ${threshold} ${unit}`, value, met, note };
+}
+
+/** `count(use) / messages` of each process group; null without messages or without the count. */
+function perMessageOf(
+  groupUse: Record<string, ProcessUse>,
+  messages: number,
+  count: (use: ProcessUse) => number | undefined,
+  rounding: (value: number) => number = round,
+): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.entries(groupUse).map(([name, use]) => {
+      const value = count(use);
+      return [name, messages && value !== undefined ? rounding(value / messages) : null];
+    }),
+  );
 }
 
 function round(value: number): number {

@@ -1,3 +1,4 @@
+import type { PodShape } from '../cli-options';
 import type { MachineUse } from '../systems/proc-stat';
 import type { ThreadName, ThreadPauses } from './thread-pauses';
 import type { Percentiles } from '../report/histogram';
@@ -12,7 +13,7 @@ export interface BenchContext {
   /** `--broker-pods 1,2,4`: the cluster scenario measures scale-out over these broker counts. */
   brokerPods?: number[];
   /** `--pods B+G`: the cluster scenario's pods; unset = one broker and one gateway per 2 cores. */
-  pods?: { brokers: number; gateways: number };
+  pods?: PodShape;
   /** `--only`: variants to run (substrings of their names); unset = all. */
   only?: string[];
   log(line: string): void;

@@ -101,6 +101,13 @@ function used(later: Sample, earlier: Sample | undefined): ProcessUse {
   };
 }
 
+/** The write counters of `use`; `used` sets both or neither. */
+function ioOf(use: ProcessUse): Sample['io'] {
+  return use.writeCalls === undefined || use.bytesWritten === undefined
+    ? undefined
+    : { calls: use.writeCalls, bytes: use.bytesWritten };
+}
+
 /** `a + b` of the write counters, undefined when either lacks them. */
 function sumIo(a: Sample['io'], b: Sample['io']): Sample['io'] {
   return a === undefined || b === undefined
@@ -170,20 +177,14 @@ export class ProcessGroupMeter {
 
   /** What the group used since `begin()`. */
   end(): ProcessUse {
-    const total: ProcessUse = { cpuSeconds: 0, writeCalls: 0, bytesWritten: 0 };
+    let cpuSeconds = 0;
+    let io: Sample['io'] = { calls: 0, bytes: 0 };
     for (const [pid, now] of this.read()) {
       const use = used(now, this.start.get(pid));
-      total.cpuSeconds += use.cpuSeconds;
-      total.writeCalls =
-        total.writeCalls === undefined || use.writeCalls === undefined
-          ? undefined
-          : total.writeCalls + use.writeCalls;
-      total.bytesWritten =
-        total.bytesWritten === undefined || use.bytesWritten === undefined
-          ? undefined
-          : total.bytesWritten + use.bytesWritten;
+      cpuSeconds += use.cpuSeconds;
+      io = sumIo(io, ioOf(use));
     }
-    return total;
+    return { cpuSeconds, writeCalls: io?.calls, bytesWritten: io?.bytes };
   }
 }
 
