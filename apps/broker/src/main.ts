@@ -46,6 +46,9 @@ async function main(): Promise<void> {
     brokerId: cluster.brokerId,
     namespace: cluster.kafkaNamespace,
     sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,
+    // Batches at a moderate rate, a few ms at most per hop (docs/adr/0022).
+    fetchIntervalMs: cluster.kafkaFetchIntervalMs,
+    produceIntervalMs: cluster.kafkaProduceIntervalMs,
     ...cluster.kafkaSecurity,
     // The pod's Redis reply channel: gateways with DH_REDIS_URL reply through it (ADR 0013).
     ...(config.redisUrl ? { redisReplies: { url: config.redisUrl } } : {}),

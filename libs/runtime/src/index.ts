@@ -18,6 +18,8 @@ export {
   type TlsConfig,
 } from './config/config';
 export {
+  DEFAULT_KAFKA_FETCH_INTERVAL_MS,
+  DEFAULT_KAFKA_PRODUCE_INTERVAL_MS,
   KAFKA_SASL_MECHANISMS,
   loadClusterConfig,
   type ClusterConfig,

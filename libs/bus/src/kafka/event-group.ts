@@ -13,6 +13,8 @@ export interface EventGroupOptions {
   groupId: string;
   topic: string;
   eachMessage(payload: EachMessagePayload): Promise<void>;
+  /** Told each hold of the fetch pacing, in ms (docs/adr/0022). */
+  onPacingHold?(ms: number): void;
 }
 
 /** Partitions of the event topic a broker pod handles at the same time (all of the default 12). */
@@ -56,6 +58,8 @@ export async function eventGroupConsumer(params: EventGroupOptions): Promise<Gro
     inFlightPerPartition: EVENT_RECORDS_IN_FLIGHT,
     sessionTimeoutMs: params.options.sessionTimeoutMs,
     maxFetchWaitMs: params.options.maxFetchWaitMs,
+    fetchIntervalMs: params.options.fetchIntervalMs,
+    onPacingHold: params.onPacingHold,
     restartDelay: params.options.startRetry,
     eachMessage: params.eachMessage,
     instrument: (consumer) =>

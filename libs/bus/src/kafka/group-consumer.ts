@@ -1,6 +1,7 @@
 import { backoffDelay, pause, type Logger } from '@dh-mqtt/runtime';
 import type { Consumer, EachMessagePayload, Kafka, PartitionAssigner } from 'kafkajs';
 import { CLIENT_RETRY } from './kafka-bus-options';
+import { paceFetches } from './fetch-pacing';
 import { OffsetTracker } from './offset-tracker';
 
 export interface GroupConsumerOptions {
@@ -34,6 +35,12 @@ export interface GroupConsumerOptions {
   inFlightPerPartition?: number;
   sessionTimeoutMs: number;
   maxFetchWaitMs: number;
+  /**
+   * Shortest time in ms from the start of a fetch that returned records to the start of the next
+   * (0 or unset: at once); `onPacingHold` is told each hold, in ms (docs/adr/0022).
+   */
+  fetchIntervalMs?: number;
+  onPacingHold?(ms: number): void;
   partitionAssigners?: PartitionAssigner[];
   eachMessage(payload: EachMessagePayload): Promise<void>;
   /**
@@ -199,6 +206,10 @@ export class GroupConsumer {
 
   private create(): Consumer {
     const { kafka, groupId, topic } = this.options;
+    paceFetches(groupId, {
+      intervalMs: this.options.fetchIntervalMs ?? 0,
+      onHold: this.options.onPacingHold,
+    });
     // Failures before the first join are start()'s to report and retry; later ones are this
     // class's (kafkajs restarts the consumer after a backoff, or it is recreated).
     let hasJoined = false;

@@ -77,7 +77,10 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   const eventHandlers: EventHandler[] = [];
   const topics = busTopics(opts);
   const clients = new KafkaClients(opts, logger);
-  const produce = new ProduceBatcher(() => clients.producer);
+  const produce = new ProduceBatcher(() => clients.producer, {
+    intervalMs: opts.produceIntervalMs,
+    onHold: (ms) => (counters.pacingMs.produce += ms),
+  });
   const replyGroup = namespaced(
     opts.namespace,
     KAFKA_GROUPS.brokerReplies(brokerId, randomUUID().slice(0, 8)),
@@ -188,6 +191,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       // docs/adr/0021: only the events whose push no gateway published.
       topic: topics.pushes,
       eachMessage: onEventRecord,
+      onPacingHold: (ms) => (counters.pacingMs.fetch += ms),
     });
     await eventConsumer.start();
   }
@@ -208,6 +212,8 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       commits: 'caller',
       sessionTimeoutMs: opts.sessionTimeoutMs,
       maxFetchWaitMs: opts.maxFetchWaitMs,
+      fetchIntervalMs: opts.fetchIntervalMs,
+      onPacingHold: (ms) => (counters.pacingMs.fetch += ms),
       restartDelay: opts.startRetry,
       partitionAssigners: [pinnedPartitionAssigner(topics.replies, partition)],
       instrument: (consumer) =>

@@ -14,7 +14,9 @@ function byTopicName(totals: Record<KafkaTopicRole, number>): Record<string, num
 
 /**
  * `dh_kafka_records_produced_total{topic}` and `dh_kafka_records_consumed_total{topic}` of a pod's
- * bus, read from its counters at each scrape; `topic` is the name without the namespace.
+ * bus, read from its counters at each scrape (`topic` is the name without the namespace), and
+ * `dh_kafka_pacing_seconds_total{stage="fetch|produce"}`, the time its fetches and produce batches
+ * were held by the pacing of docs/adr/0022.
  */
 export function registerKafkaBusMetrics(
   registry: Registry,
@@ -37,6 +39,18 @@ export function registerKafkaBusMetrics(
       label: 'topic',
     },
     () => byTopicName(counters().consumed),
+  );
+  registerCounterFrom(
+    registry,
+    {
+      name: 'dh_kafka_pacing_seconds_total',
+      help: 'Time this pod held Kafka fetches and produce batches to batch more records (ADR 0022), by stage',
+      label: 'stage',
+    },
+    () => {
+      const { fetch, produce } = counters().pacingMs;
+      return { fetch: fetch / 1000, produce: produce / 1000 };
+    },
   );
 }
 

@@ -1,5 +1,9 @@
 import type { KafkaInstrumentation } from '../metrics/bus-metrics';
-import type { Logger } from '@dh-mqtt/runtime';
+import {
+  DEFAULT_KAFKA_FETCH_INTERVAL_MS,
+  DEFAULT_KAFKA_PRODUCE_INTERVAL_MS,
+  type Logger,
+} from '@dh-mqtt/runtime';
 import {
   Kafka,
   logLevel,
@@ -41,6 +45,17 @@ export interface KafkaBusOptions {
    * fetch in flight; a fetch returns as soon as records arrive whatever this says.
    */
   maxFetchWaitMs?: number;
+  /**
+   * Shortest time in ms from the start of a consumer fetch that returned records to the start of
+   * the next one (default {@link DEFAULT_KAFKA_FETCH_INTERVAL_MS}; 0: fetch again at once).
+   * Records that arrive in between come back in one fetch (docs/adr/0022).
+   */
+  fetchIntervalMs?: number;
+  /**
+   * Shortest time in ms from one produce batch leaving to the next (default
+   * {@link DEFAULT_KAFKA_PRODUCE_INTERVAL_MS}; 0: as soon as the previous one is acknowledged).
+   */
+  produceIntervalMs?: number;
   /** Consumer group session timeout in ms (default 30 000; Kafka accepts 6 000 and more). */
   sessionTimeoutMs?: number;
   /** How kafkajs opens its TCP/TLS sockets (default: kafkajs' own); tests inject outages here. */
@@ -103,6 +118,8 @@ export interface KafkaBusCounters {
   consumed: Record<KafkaTopicRole, number>;
   /** Replies by the path they took (ADR 0013). */
   replies: ReplyCounters;
+  /** Time fetches and produce batches were held to batch more records, in ms (ADR 0022). */
+  pacingMs: { fetch: number; produce: number };
 }
 
 /** Why a gateway sent a reply over Kafka although it has Redis replies (ADR 0013). */
@@ -159,6 +176,7 @@ export function emptyCounters(): KafkaBusCounters {
       redisPublishes: 0,
       received: { redis: 0, kafka: 0 },
     },
+    pacingMs: { fetch: 0, produce: 0 },
   };
 }
 
@@ -173,6 +191,8 @@ export interface ResolvedKafkaBusOptions {
   startRetry: { initialMs: number; maxMs: number };
   connectionTimeoutMs: number;
   maxFetchWaitMs: number;
+  fetchIntervalMs: number;
+  produceIntervalMs: number;
   sessionTimeoutMs: number;
   socketFactory: ISocketFactory | undefined;
   ssl: KafkaBusOptions['ssl'];
@@ -199,6 +219,8 @@ export function resolveOptions(
     },
     connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
     maxFetchWaitMs: options.maxFetchWaitMs ?? 1_000,
+    fetchIntervalMs: options.fetchIntervalMs ?? DEFAULT_KAFKA_FETCH_INTERVAL_MS,
+    produceIntervalMs: options.produceIntervalMs ?? DEFAULT_KAFKA_PRODUCE_INTERVAL_MS,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
     socketFactory: options.socketFactory,
     ssl: options.ssl,

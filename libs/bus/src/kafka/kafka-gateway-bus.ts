@@ -66,7 +66,10 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   const capacityWaiters: Array<() => void> = [];
 
   const isClosing = (): boolean => state === 'closing' || state === 'closed';
-  const produce = new ProduceBatcher(() => clients.producer);
+  const produce = new ProduceBatcher(() => clients.producer, {
+    intervalMs: opts.produceIntervalMs,
+    onHold: (ms) => (counters.pacingMs.produce += ms),
+  });
   const redisReplies = opts.redisReplies
     ? new RedisReplyPublisher({
         redis: opts.redisReplies,
@@ -210,6 +213,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       commits: 'caller',
       sessionTimeoutMs: opts.sessionTimeoutMs,
       maxFetchWaitMs: opts.maxFetchWaitMs,
+      fetchIntervalMs: opts.fetchIntervalMs,
+      onPacingHold: (ms) => (counters.pacingMs.fetch += ms),
       restartDelay: opts.startRetry,
       eachMessage: onRequest,
       onJoin: (partitions) => tracker.retain(partitions),

@@ -116,6 +116,73 @@ describe(ProduceBatcher.name, () => {
     ]);
   });
 
+  describe('with an interval between batches', () => {
+    const INTERVAL_MS = 60;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('sends at once when the last batch left longer ago than the interval', async () => {
+      const { producer, batches } = fakeProducer();
+      const holds: number[] = [];
+      const batcher = new ProduceBatcher(() => producer, {
+        intervalMs: INTERVAL_MS,
+        onHold: (ms) => holds.push(ms),
+      });
+
+      void batcher.send('t', record('a'));
+      await turn();
+      expect(batches).toHaveLength(1);
+      batches[0].settle();
+      await sleep(INTERVAL_MS + 20);
+      void batcher.send('t', record('b'));
+      await turn();
+
+      expect(batches).toHaveLength(2);
+      expect(holds).toEqual([]);
+    });
+
+    it('holds records sent within the interval and sends them as one batch when it ends', async () => {
+      const { producer, batches } = fakeProducer();
+      const holds: number[] = [];
+      const batcher = new ProduceBatcher(() => producer, {
+        intervalMs: INTERVAL_MS,
+        onHold: (ms) => holds.push(ms),
+      });
+
+      const started = Date.now();
+      void batcher.send('t', record('a'));
+      await turn();
+      batches[0].settle(); // acknowledged at once: without the interval b would leave now
+      const later = [batcher.send('t', record('b'))];
+      await sleep(10);
+      later.push(batcher.send('t', record('c')));
+      await sleep(10);
+      expect(batches).toHaveLength(1);
+
+      await sleep(INTERVAL_MS);
+      expect(batches).toHaveLength(2);
+      expect(batches[1].args.topicMessages?.[0].messages.map((m) => m.key)).toEqual(['b', 'c']);
+      batches[1].settle();
+      await expect(Promise.all(later)).resolves.toHaveLength(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(INTERVAL_MS - 1);
+      expect(holds).toHaveLength(1);
+      expect(holds[0]).toBeGreaterThan(INTERVAL_MS - 10);
+      expect(holds[0]).toBeLessThanOrEqual(INTERVAL_MS);
+    });
+
+    it('still answers 503 at once when there is no producer', async () => {
+      const batcher = new ProduceBatcher(() => undefined, { intervalMs: INTERVAL_MS });
+      const started = Date.now();
+
+      const errors = await Promise.all([
+        batcher.send('t', record('a')).catch((e: unknown) => e),
+        batcher.send('t', record('b')).catch((e: unknown) => e),
+      ]);
+
+      expect(errors.map((e) => isDhError(e) && e.status)).toEqual([503, 503]);
+      expect(Date.now() - started).toBeLessThan(INTERVAL_MS);
+    });
+  });
+
   it('answers 503 at once when there is no producer (not connected)', async () => {
     const batcher = new ProduceBatcher(() => undefined);
 

@@ -14,6 +14,21 @@ export interface ProduceRecord extends Message {
 const MAX_RECORDS = 500;
 const MAX_BYTES = 256 * 1024;
 
+/** Limits and pacing of a {@link ProduceBatcher}. */
+export interface ProduceBatcherOptions {
+  /** At most this many records per produce request (default 500). */
+  maxRecords?: number;
+  /** About this many bytes per produce request at most (default 256 KiB). */
+  maxBytes?: number;
+  /**
+   * Shortest time in ms from one batch leaving to the next (default 0: as soon as the previous
+   * one is acknowledged). Records sent within it wait and leave together (docs/adr/0022).
+   */
+  intervalMs?: number;
+  /** Called with each hold the interval causes, in ms (the pacing metric). */
+  onHold?(ms: number): void;
+}
+
 interface Pending {
   topic: string;
   record: ProduceRecord;
@@ -41,17 +56,29 @@ function sizeOf(record: ProduceRecord): number {
  * order within a batch, so records of one key reach their partition in the order they were sent
  * (a failed batch does not hold back the next one). A batch is cut at {@link MAX_RECORDS} records
  * or about {@link MAX_BYTES} bytes, so one big record (a long list reply) goes alone and a batch
- * stays under Kafka's `max.message.bytes` whenever its records do.
+ * stays under Kafka's `max.message.bytes` whenever its records do. With `intervalMs` a batch also
+ * leaves no sooner than that long after the previous one left (docs/adr/0022): at a moderate rate
+ * the records that would each have gone alone wait a few milliseconds and go together, while a
+ * quiet bus, whose last batch left longer ago than that, still sends a record at once.
  */
 export class ProduceBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
   private inFlight = false;
+  /** When the last batch was handed to the producer (`intervalMs`). */
+  private lastSentAt = 0;
+  private readonly limits: Required<Omit<ProduceBatcherOptions, 'onHold'>>;
 
   constructor(
     private readonly producer: () => Pick<Producer, 'sendBatch'> | undefined,
-    private readonly limits = { maxRecords: MAX_RECORDS, maxBytes: MAX_BYTES },
-  ) {}
+    private readonly options: ProduceBatcherOptions = {},
+  ) {
+    this.limits = {
+      maxRecords: options.maxRecords ?? MAX_RECORDS,
+      maxBytes: options.maxBytes ?? MAX_BYTES,
+      intervalMs: options.intervalMs ?? 0,
+    };
+  }
 
   /** Records waiting for the batch in flight or for the end of the turn. */
   get queued(): number {
@@ -61,26 +88,46 @@ export class ProduceBatcher {
   send(topic: string, record: ProduceRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ topic, record, resolve, reject });
-      if (!this.inFlight && !this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.flush();
-        });
-      }
+      if (!this.inFlight && !this.scheduled) this.schedule();
     });
+  }
+
+  /** Time left before the next batch may leave (`intervalMs` after the last one left). */
+  private holdMs(): number {
+    return this.lastSentAt + this.limits.intervalMs - Date.now();
+  }
+
+  /** Flushes at the end of this turn, or when the interval since the last batch has passed. */
+  private schedule(): void {
+    this.scheduled = true;
+    const hold = this.holdMs();
+    const flush = (): void => {
+      this.scheduled = false;
+      this.flush();
+    };
+    if (hold > 0) {
+      this.options.onHold?.(hold);
+      setTimeout(flush, hold);
+    } else {
+      setImmediate(flush);
+    }
   }
 
   /** Sends the next batch unless one is in flight (its completion sends the rest). */
   private flush(): void {
     if (this.inFlight || this.pending.length === 0) return;
-    const batch = this.takeBatch();
     const producer = this.producer();
     if (!producer) {
-      for (const entry of batch) entry.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
+      for (const entry of this.takeBatch()) entry.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       this.flush();
       return;
     }
+    if (this.holdMs() > 0) {
+      if (!this.scheduled) this.schedule();
+      return;
+    }
+    this.lastSentAt = Date.now();
+    const batch = this.takeBatch();
     const byTopic = new Map<string, ProduceRecord[]>();
     for (const { topic, record } of batch) {
       const records = byTopic.get(topic);

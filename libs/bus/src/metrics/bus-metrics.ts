@@ -9,7 +9,10 @@ export interface ObservableBus {
 }
 
 /** The bus counters that count failures, and their `dh_bus_errors_total{kind}` label. */
-type ErrorCounter = Exclude<keyof KafkaBusCounters, 'produced' | 'consumed' | 'replies'>;
+type ErrorCounter = Exclude<
+  keyof KafkaBusCounters,
+  'produced' | 'consumed' | 'replies' | 'pacingMs'
+>;
 const ERROR_KINDS: Record<ErrorCounter, string> = {
   malformed: 'malformed',
   orphanReplies: 'orphan_reply',
@@ -73,6 +76,8 @@ const PRODUCE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * - `dh_kafka_consumer_lag{group,topic,partition}`: records behind the partition's end after
  *   each batch (`consumer.events.END_BATCH_PROCESS`, `offsetLag`);
  * - `dh_kafka_rebalances_total{group}`: group joins (`consumer.events.GROUP_JOIN`);
+ * - `dh_kafka_fetches_total{group}`: fetch requests (`consumer.events.FETCH`); records consumed
+ *   per fetch show the batching of docs/adr/0022;
  * - `dh_kafka_produce_duration_seconds`: Produce requests to the Kafka brokers, sent to
  *   acknowledged (`producer.events.REQUEST` with `apiName` `Produce`).
  * The bus calls {@link instrumentConsumer} / {@link instrumentProducer} on the clients it
@@ -81,6 +86,7 @@ const PRODUCE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export class KafkaMetrics implements KafkaInstrumentation {
   private readonly lag: Gauge<string>;
   private readonly rebalances: Counter<string>;
+  private readonly fetches: Counter<string>;
   private readonly produce: Histogram<string>;
 
   constructor(registry: Registry) {
@@ -96,6 +102,12 @@ export class KafkaMetrics implements KafkaInstrumentation {
       labelNames: ['group'],
       registers: [registry],
     });
+    this.fetches = new Counter({
+      name: 'dh_kafka_fetches_total',
+      help: 'Fetch requests of the consumers, by group (records consumed per fetch = batching)',
+      labelNames: ['group'],
+      registers: [registry],
+    });
     this.produce = new Histogram({
       name: 'dh_kafka_produce_duration_seconds',
       help: 'Produce requests to Kafka, sent to acknowledged',
@@ -107,6 +119,8 @@ export class KafkaMetrics implements KafkaInstrumentation {
   instrumentConsumer(consumer: InstrumentedClient, group: string): void {
     this.rebalances.inc({ group }, 0);
     consumer.on(consumer.events['GROUP_JOIN'], () => this.rebalances.inc({ group }));
+    this.fetches.inc({ group }, 0);
+    consumer.on(consumer.events['FETCH'], () => this.fetches.inc({ group }));
     consumer.on(consumer.events['END_BATCH_PROCESS'], ({ payload }) => {
       const lag = Number(payload['offsetLag']);
       if (!Number.isFinite(lag)) return;

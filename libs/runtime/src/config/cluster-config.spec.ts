@@ -6,13 +6,15 @@ import { loadClusterConfig } from './cluster-config';
 
 describe(loadClusterConfig.name, () => {
   describe('when nothing is set', () => {
-    it('gives each start a broker id of its own, no namespace and a 30 s session timeout', () => {
+    it('gives each start a broker id of its own, no namespace, a 30 s session timeout and paced Kafka I/O', () => {
       const first = loadClusterConfig({});
       const second = loadClusterConfig({});
       expect(first.brokerId).not.toBe(second.brokerId);
       expect(first).toMatchObject({
         kafkaNamespace: '',
         kafkaSessionTimeoutMs: 30_000,
+        kafkaFetchIntervalMs: 5,
+        kafkaProduceIntervalMs: 2,
         kafkaSecurity: { ssl: undefined, sasl: undefined },
       });
     });
@@ -24,11 +26,15 @@ describe(loadClusterConfig.name, () => {
         DH_BROKER_ID: 'broker-0',
         DH_KAFKA_NAMESPACE: 'staging.',
         DH_KAFKA_SESSION_TIMEOUT_MS: '6000',
+        DH_KAFKA_FETCH_INTERVAL_MS: '0',
+        DH_KAFKA_PRODUCE_INTERVAL_MS: '10',
       }),
     ).toEqual({
       brokerId: 'broker-0',
       kafkaNamespace: 'staging.',
       kafkaSessionTimeoutMs: 6_000,
+      kafkaFetchIntervalMs: 0,
+      kafkaProduceIntervalMs: 10,
       kafkaSecurity: { ssl: undefined, sasl: undefined },
     });
   });
@@ -100,6 +106,9 @@ describe(loadClusterConfig.name, () => {
     ['DH_BROKER_ID', 'a b'],
     ['DH_KAFKA_NAMESPACE', 'dh/'],
     ['DH_KAFKA_SESSION_TIMEOUT_MS', '1000'],
+    ['DH_KAFKA_FETCH_INTERVAL_MS', '101'],
+    ['DH_KAFKA_FETCH_INTERVAL_MS', '-1'],
+    ['DH_KAFKA_PRODUCE_INTERVAL_MS', '2.5'],
   ])('names %s when it is %j', (variable, value) => {
     let thrown: unknown;
     try {

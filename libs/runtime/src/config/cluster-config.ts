@@ -17,9 +17,25 @@ export interface ClusterConfig {
    * silent (killed) pod before giving its partitions to the others.
    */
   kafkaSessionTimeoutMs: number;
+  /**
+   * `DH_KAFKA_FETCH_INTERVAL_MS` (0–100, default 5): shortest time from the start of a Kafka
+   * fetch that returned records to the start of the next one (docs/adr/0022); 0 fetches again
+   * at once.
+   */
+  kafkaFetchIntervalMs: number;
+  /**
+   * `DH_KAFKA_PRODUCE_INTERVAL_MS` (0–100, default 2): shortest time from one produce batch
+   * leaving to the next (docs/adr/0022); 0 sends as soon as the previous one is acknowledged.
+   */
+  kafkaProduceIntervalMs: number;
   /** How the pods authenticate to Kafka and encrypt the connection; unset = plaintext, none. */
   kafkaSecurity: KafkaSecurity;
 }
+
+/** Default of `DH_KAFKA_FETCH_INTERVAL_MS` and of the Kafka bus's `fetchIntervalMs`. */
+export const DEFAULT_KAFKA_FETCH_INTERVAL_MS = 5;
+/** Default of `DH_KAFKA_PRODUCE_INTERVAL_MS` and of the Kafka bus's `produceIntervalMs`. */
+export const DEFAULT_KAFKA_PRODUCE_INTERVAL_MS = 2;
 
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
@@ -91,6 +107,18 @@ export function loadClusterConfig(env: Env = process.env): ClusterConfig {
     brokerId,
     kafkaNamespace,
     kafkaSessionTimeoutMs: reader.integer('DH_KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+    kafkaFetchIntervalMs: reader.integer(
+      'DH_KAFKA_FETCH_INTERVAL_MS',
+      DEFAULT_KAFKA_FETCH_INTERVAL_MS,
+      0,
+      100,
+    ),
+    kafkaProduceIntervalMs: reader.integer(
+      'DH_KAFKA_PRODUCE_INTERVAL_MS',
+      DEFAULT_KAFKA_PRODUCE_INTERVAL_MS,
+      0,
+      100,
+    ),
     kafkaSecurity: readKafkaSecurity(reader),
   };
 }

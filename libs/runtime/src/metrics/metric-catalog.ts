@@ -476,6 +476,15 @@ export const METRICS: readonly MetricSpec[] = [
     when: 'kafka',
     owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
   },
+  // docs/adr/0022: paced Kafka fetches and produce batches
+  {
+    name: 'dh_kafka_pacing_seconds_total',
+    type: 'counter',
+    labels: ['stage'],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
   // docs/adr/0021: pushes published by the gateway pods
   {
     name: 'dh_gateway_pushes_total',
@@ -529,6 +538,14 @@ export const METRICS: readonly MetricSpec[] = [
   },
   {
     name: 'dh_kafka_rebalances_total',
+    type: 'counter',
+    labels: ['group'],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/metrics/bus-metrics.ts',
+  },
+  {
+    name: 'dh_kafka_fetches_total',
     type: 'counter',
     labels: ['group'],
     roles: ['broker', 'gateway'],

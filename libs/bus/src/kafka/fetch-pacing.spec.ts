@@ -1,0 +1,142 @@
+import { silentLogger } from '@dh-mqtt/runtime';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { testKafkaBrokers } from '../testing/kafka.fixtures';
+import { kafkajsConsumerGroup } from './fetch-pacing';
+import { GroupConsumer } from './group-consumer';
+
+const INTERVAL_MS = 400;
+const FETCH_WAIT_MS = 100;
+
+let sequence = 0;
+const kafka = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
+let producer: Producer;
+
+beforeAll(async () => {
+  producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+});
+
+afterAll(async () => {
+  await producer.disconnect();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** A one-partition topic and a consumer of it that notes when each record reached it. */
+async function consumerOf(fetchIntervalMs: number) {
+  sequence += 1;
+  const name = `fetch-pacing-${process.pid}-${Date.now().toString(36)}-${sequence}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const arrivals = new Map<string, number>();
+  const holds: number[] = [];
+  let fetches = 0;
+  const consumer = new GroupConsumer({
+    kafka,
+    logger: silentLogger(),
+    groupId: `${name}-group`,
+    topic: name,
+    fromBeginning: true,
+    commits: 'caller',
+    sessionTimeoutMs: 6_000,
+    maxFetchWaitMs: FETCH_WAIT_MS,
+    fetchIntervalMs,
+    onPacingHold: (ms) => holds.push(ms),
+    restartDelay: { initialMs: 100, maxMs: 1_000 },
+    instrument: (c) => c.on(c.events.FETCH, () => (fetches += 1)),
+    eachMessage: async ({ message }) => {
+      arrivals.set(String(message.key), Date.now());
+    },
+  });
+  await consumer.start();
+  const send = (key: string) => producer.send({ topic: name, messages: [{ key, value: key }] });
+  return { consumer, arrivals, holds, send, fetches: () => fetches };
+}
+
+/** r0, then r1–r4 30 ms apart from the moment r0 was handed over. */
+async function burstAfterOne(
+  send: (key: string) => Promise<unknown>,
+  arrivals: Map<string, number>,
+) {
+  await send('r0');
+  await until(() => arrivals.has('r0'), 'r0');
+  for (const key of ['r1', 'r2', 'r3', 'r4']) {
+    await send(key);
+    await sleep(30);
+  }
+  await until(() => arrivals.has('r4'), 'r4');
+  const later = ['r1', 'r2', 'r3', 'r4'].map((key) => arrivals.get(key) ?? NaN);
+  return {
+    spread: Math.max(...later) - Math.min(...later),
+    wait: later[0] - (arrivals.get('r0') ?? NaN),
+  };
+}
+
+describe('fetch pacing (docs/adr/0022)', () => {
+  it('relies on the kafkajs ConsumerGroup.fetch it wraps', () => {
+    expect(typeof kafkajsConsumerGroup().prototype.fetch).toBe('function');
+  });
+
+  it('hands over records that arrive within the interval after a fetch together, in one later fetch', async () => {
+    const { consumer, arrivals, holds, send } = await consumerOf(INTERVAL_MS);
+    try {
+      const { spread, wait } = await burstAfterOne(send, arrivals);
+
+      // r1–r4 were written over ~90 ms and came back in the next fetch, which started no sooner
+      // than the interval after the one that brought r0.
+      expect(spread).toBeLessThan(20);
+      expect(wait).toBeGreaterThan(INTERVAL_MS - 150);
+      expect(holds.length).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...holds)).toBeLessThanOrEqual(INTERVAL_MS);
+    } finally {
+      await consumer.stop();
+    }
+  }, 30_000);
+
+  it('does not hold an idle consumer: a fetch that returned nothing is followed at once', async () => {
+    const { consumer, arrivals, holds, send, fetches } = await consumerOf(INTERVAL_MS);
+    try {
+      await send('r0');
+      await until(() => arrivals.has('r0'), 'r0');
+      await sleep(INTERVAL_MS); // past the one hold that may follow r0's fetch
+      const holdsBefore = holds.length;
+      const before = fetches();
+      await sleep(1_000);
+
+      // Kafka's long poll ends every FETCH_WAIT_MS with nothing: ~10 fetches, none held (2–3 if
+      // the interval applied to them).
+      expect(fetches() - before).toBeGreaterThanOrEqual(6);
+      expect(holds.length).toBe(holdsBefore);
+
+      // and a record that arrives then is handed over without waiting for an interval
+      const sent = Date.now();
+      await send('r1');
+      await until(() => arrivals.has('r1'), 'r1');
+      expect((arrivals.get('r1') ?? NaN) - sent).toBeLessThan(INTERVAL_MS / 2);
+    } finally {
+      await consumer.stop();
+    }
+  }, 30_000);
+
+  it('without an interval hands each record over as it arrives', async () => {
+    const { consumer, arrivals, holds, send } = await consumerOf(0);
+    try {
+      const { spread } = await burstAfterOne(send, arrivals);
+
+      expect(spread).toBeGreaterThan(50);
+      expect(holds).toEqual([]);
+    } finally {
+      await consumer.stop();
+    }
+  }, 30_000);
+});

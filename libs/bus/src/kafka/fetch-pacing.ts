@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The fields and methods of kafkajs 2.2.4's `ConsumerGroup` the pacing relies on. */
+export interface ConsumerGroupInternals {
+  groupId: string;
+  fetch(nodeId: number): Promise<Array<{ isEmpty(): boolean }>>;
+  [LAST_FETCH]?: Map<number, LastFetch>;
+}
+
+interface ConsumerGroupClass {
+  prototype: ConsumerGroupInternals & { [PACED]?: true };
+}
+
+interface LastFetch {
+  startedAt: number;
+  delivered: boolean;
+}
+
+/** How one group paces its fetches (see {@link paceFetches}). */
+export interface FetchPacing {
+  /** Shortest time from the start of a fetch that returned records to the start of the next. */
+  intervalMs: number;
+  /** Called with each hold, in ms (the pacing metric). */
+  onHold?(ms: number): void;
+}
+
+const PACED = Symbol.for('dh-mqtt.kafkajs.fetchPacing');
+const LAST_FETCH = Symbol.for('dh-mqtt.kafkajs.lastFetch');
+const pacings = new Map<string, FetchPacing>();
+
+/** kafkajs' internal `ConsumerGroup` class (not part of its public API: see the spec). */
+export function kafkajsConsumerGroup(): ConsumerGroupClass {
+  const load = createRequire(require.resolve('kafkajs'));
+  return load('./src/consumer/consumerGroup') as ConsumerGroupClass;
+}
+
+/**
+ * Paces the fetches of every kafkajs consumer of `groupId` in this process (docs/adr/0022): a
+ * fetch that returned records is followed by the next one no sooner than `intervalMs` after it
+ * *started*, so the records that arrive in between come back together, in one fetch response
+ * handled in one event-loop turn, instead of one fetch per record. A fetch that returned nothing
+ * (Kafka's long poll timed out) is not followed by a hold, and neither is one that waited at
+ * Kafka for longer than the interval: an idle or sparse consumer fetches as before, a record
+ * arriving then is handed over at once, and no timer polls a quiet cluster. `intervalMs` 0
+ * turns the pacing of the group off.
+ *
+ * kafkajs 2.2.4 has no such setting: its `minBytes` with a short `maxWaitTimeInMs` would make
+ * an idle consumer poll Kafka every few milliseconds. Its fetch loop (one per Kafka broker) calls
+ * `ConsumerGroup.prototype.fetch` once per fetch request; this wraps that method, once per
+ * process, and looks the group up in a registry, so consumers of other groups are untouched.
+ */
+export function paceFetches(groupId: string, pacing: FetchPacing): void {
+  if (pacing.intervalMs > 0) pacings.set(groupId, pacing);
+  else pacings.delete(groupId);
+  const { prototype } = kafkajsConsumerGroup();
+  if (prototype[PACED]) return;
+  if (typeof prototype.fetch !== 'function') {
+    throw new Error('kafkajs ConsumerGroup changed: re-check the fetch pacing against it');
+  }
+  const fetch = prototype.fetch;
+  prototype.fetch = async function pacedFetch(this: ConsumerGroupInternals, nodeId: number) {
+    const pacing = pacings.get(this.groupId);
+    if (!pacing) return fetch.call(this, nodeId);
+    const last = (this[LAST_FETCH] ??= new Map<number, LastFetch>());
+    const previous = last.get(nodeId);
+    if (previous?.delivered) {
+      const hold = previous.startedAt + pacing.intervalMs - Date.now();
+      if (hold > 0) {
+        pacing.onHold?.(hold);
+        await sleep(hold);
+      }
+    }
+    const startedAt = Date.now();
+    const batches = await fetch.call(this, nodeId);
+    last.set(nodeId, { startedAt, delivered: batches.some((batch) => !batch.isEmpty()) });
+    return batches;
+  };
+  prototype[PACED] = true;
+}
