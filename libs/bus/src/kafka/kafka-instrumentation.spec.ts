@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { KafkaMetrics } from '../metrics/bus-metrics';
 import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
+import { registerKafkaBusMetrics } from './kafka-bus-metrics';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
 import { closeAfterEach, eventually, testKafkaOptions } from '../testing/kafka.fixtures';
 
@@ -22,8 +23,9 @@ async function sample(
 describe(KafkaMetrics.name, () => {
   const closeLater = closeAfterEach();
 
-  it('counts group joins, produce latency and consumer lag of real broker and gateway buses', async () => {
-    const options = testKafkaOptions();
+  it('counts group joins, fetches, produce latency, pacing and consumer lag of real broker and gateway buses', async () => {
+    // Intervals far longer than a round trip here, so that the 2nd and 3rd requests are held.
+    const options = { ...testKafkaOptions(), fetchIntervalMs: 200, produceIntervalMs: 200 };
     const brokerMetrics = new Registry();
     const gatewayMetrics = new Registry();
     const gateway = closeLater(
@@ -39,6 +41,8 @@ describe(KafkaMetrics.name, () => {
       }),
     );
     await broker.start();
+    registerKafkaBusMetrics(gatewayMetrics, () => gateway.counters());
+    registerKafkaBusMetrics(brokerMetrics, () => broker.counters());
 
     for (let i = 0; i < 3; i++) {
       await broker.request(buildRequestEnvelope({ deadline: Date.now() + 10_000 }));
@@ -57,6 +61,17 @@ describe(KafkaMetrics.name, () => {
     expect(
       await sample(gatewayMetrics, 'dh_kafka_produce_duration_seconds_count', ''),
     ).toBeGreaterThanOrEqual(1);
+    expect(
+      await sample(gatewayMetrics, 'dh_kafka_fetches_total', '{group="dh.gateway.requests.v1"}'),
+    ).toBeGreaterThanOrEqual(3);
+    // docs/adr/0022: each request after the first came within the interval of the last fetch
+    // that returned one (gateway) and of the last produce batch (broker).
+    expect(
+      await sample(gatewayMetrics, 'dh_kafka_pacing_seconds_total', '{stage="fetch"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      await sample(brokerMetrics, 'dh_kafka_pacing_seconds_total', '{stage="produce"}'),
+    ).toBeGreaterThan(0);
     // The gateway has read every request: no lag left on the request topic.
     await eventually(async () => {
       const text = await gatewayMetrics.metrics();
