@@ -59,19 +59,20 @@ async function consumerOf(fetchIntervalMs: number) {
     },
   });
   await consumer.start();
-  const send = (key: string) => producer.send({ topic: name, messages: [{ key, value: key }] });
-  return { consumer, arrivals, holds, send, fetches: () => fetches };
+  const sendAll = (keys: string[]) =>
+    producer.send({ topic: name, messages: keys.map((key) => ({ key, value: key })) });
+  return { consumer, arrivals, holds, sendAll, fetches: () => fetches };
 }
 
-/** r0, then r1–r4 30 ms apart from the moment r0 was handed over. */
-async function burstAfterOne(
-  send: (key: string) => Promise<unknown>,
+/** r0 and r0b in one produce, then r1–r4 30 ms apart from the moment r0 was handed over. */
+async function burstAfterTwo(
+  sendAll: (keys: string[]) => Promise<unknown>,
   arrivals: Map<string, number>,
 ) {
-  await send('r0');
-  await until(() => arrivals.has('r0'), 'r0');
+  await sendAll(['r0', 'r0b']);
+  await until(() => arrivals.has('r0b'), 'r0b');
   for (const key of ['r1', 'r2', 'r3', 'r4']) {
-    await send(key);
+    await sendAll([key]);
     await sleep(30);
   }
   await until(() => arrivals.has('r4'), 'r4');
@@ -87,13 +88,13 @@ describe('fetch pacing (docs/adr/0022)', () => {
     expect(typeof kafkajsConsumerGroup().prototype.fetch).toBe('function');
   });
 
-  it('hands over records that arrive within the interval after a fetch together, in one later fetch', async () => {
-    const { consumer, arrivals, holds, send } = await consumerOf(INTERVAL_MS);
+  it('after a fetch of two records, hands over the records of the interval together, in one later fetch', async () => {
+    const { consumer, arrivals, holds, sendAll } = await consumerOf(INTERVAL_MS);
     try {
-      const { spread, wait } = await burstAfterOne(send, arrivals);
+      const { spread, wait } = await burstAfterTwo(sendAll, arrivals);
 
       // r1–r4 were written over ~90 ms and came back in the next fetch, which started no sooner
-      // than the interval after the one that brought r0.
+      // than the interval after the one that brought r0 and r0b.
       expect(spread).toBeLessThan(20);
       expect(wait).toBeGreaterThan(INTERVAL_MS - 150);
       expect(holds.length).toBeGreaterThanOrEqual(1);
@@ -103,12 +104,27 @@ describe('fetch pacing (docs/adr/0022)', () => {
     }
   }, 30_000);
 
-  it('does not hold an idle consumer: a fetch that returned nothing is followed at once', async () => {
-    const { consumer, arrivals, holds, send, fetches } = await consumerOf(INTERVAL_MS);
+  it('does not hold after a fetch of one record: one client waiting for each reply is not slowed', async () => {
+    const { consumer, arrivals, holds, sendAll } = await consumerOf(INTERVAL_MS);
     try {
-      await send('r0');
-      await until(() => arrivals.has('r0'), 'r0');
-      await sleep(INTERVAL_MS); // past the one hold that may follow r0's fetch
+      for (const key of ['r0', 'r1', 'r2', 'r3']) {
+        const sent = Date.now();
+        await sendAll([key]);
+        await until(() => arrivals.has(key), key);
+        expect((arrivals.get(key) ?? NaN) - sent).toBeLessThan(INTERVAL_MS / 2);
+      }
+      expect(holds).toEqual([]);
+    } finally {
+      await consumer.stop();
+    }
+  }, 30_000);
+
+  it('does not hold an idle consumer: a fetch that returned nothing is followed at once', async () => {
+    const { consumer, arrivals, holds, sendAll, fetches } = await consumerOf(INTERVAL_MS);
+    try {
+      await sendAll(['r0', 'r0b']);
+      await until(() => arrivals.has('r0b'), 'r0b');
+      await sleep(INTERVAL_MS); // past the one hold that follows their fetch
       const holdsBefore = holds.length;
       const before = fetches();
       await sleep(1_000);
@@ -118,20 +134,20 @@ describe('fetch pacing (docs/adr/0022)', () => {
       expect(fetches() - before).toBeGreaterThanOrEqual(6);
       expect(holds.length).toBe(holdsBefore);
 
-      // and a record that arrives then is handed over without waiting for an interval
+      // and records that arrive then are handed over without waiting for an interval
       const sent = Date.now();
-      await send('r1');
-      await until(() => arrivals.has('r1'), 'r1');
-      expect((arrivals.get('r1') ?? NaN) - sent).toBeLessThan(INTERVAL_MS / 2);
+      await sendAll(['r1', 'r1b']);
+      await until(() => arrivals.has('r1b'), 'r1b');
+      expect((arrivals.get('r1b') ?? NaN) - sent).toBeLessThan(INTERVAL_MS / 2);
     } finally {
       await consumer.stop();
     }
   }, 30_000);
 
   it('without an interval hands each record over as it arrives', async () => {
-    const { consumer, arrivals, holds, send } = await consumerOf(0);
+    const { consumer, arrivals, holds, sendAll } = await consumerOf(0);
     try {
-      const { spread } = await burstAfterOne(send, arrivals);
+      const { spread } = await burstAfterTwo(sendAll, arrivals);
 
       expect(spread).toBeGreaterThan(50);
       expect(holds).toEqual([]);

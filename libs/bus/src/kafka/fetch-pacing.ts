@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** The fields and methods of kafkajs 2.2.4's `ConsumerGroup` the pacing relies on. */
 export interface ConsumerGroupInternals {
   groupId: string;
-  fetch(nodeId: number): Promise<Array<{ isEmpty(): boolean }>>;
+  fetch(nodeId: number): Promise<Array<{ messages: unknown[] }>>;
   [LAST_FETCH]?: Map<number, LastFetch>;
 }
 
@@ -14,7 +14,8 @@ interface ConsumerGroupClass {
 
 interface LastFetch {
   startedAt: number;
-  delivered: boolean;
+  /** Records it returned, across its batches. */
+  records: number;
 }
 
 /** How one group paces its fetches (see {@link paceFetches}). */
@@ -29,6 +30,14 @@ const PACED = Symbol.for('dh-mqtt.kafkajs.fetchPacing');
 const LAST_FETCH = Symbol.for('dh-mqtt.kafkajs.lastFetch');
 const pacings = new Map<string, FetchPacing>();
 
+/**
+ * A fetch is held only after one that returned at least this many records: records that queued
+ * up at Kafka while the last ones were handled. One record per fetch is a consumer keeping up
+ * with its traffic, often one client waiting for each reply before its next request, whose
+ * round trip a hold would only lengthen (to the interval), without a record to share it with.
+ */
+export const PACE_FROM_RECORDS = 2;
+
 /** kafkajs' internal `ConsumerGroup` class (not part of its public API: see the spec). */
 export function kafkajsConsumerGroup(): ConsumerGroupClass {
   const load = createRequire(require.resolve('kafkajs'));
@@ -37,13 +46,13 @@ export function kafkajsConsumerGroup(): ConsumerGroupClass {
 
 /**
  * Paces the fetches of every kafkajs consumer of `groupId` in this process (docs/adr/0022): a
- * fetch that returned records is followed by the next one no sooner than `intervalMs` after it
- * *started*, so the records that arrive in between come back together, in one fetch response
- * handled in one event-loop turn, instead of one fetch per record. A fetch that returned nothing
- * (Kafka's long poll timed out) is not followed by a hold, and neither is one that waited at
- * Kafka for longer than the interval: an idle or sparse consumer fetches as before, a record
- * arriving then is handed over at once, and no timer polls a quiet cluster. `intervalMs` 0
- * turns the pacing of the group off.
+ * fetch that returned two records or more ({@link PACE_FROM_RECORDS}) is followed by the next one
+ * no sooner than `intervalMs` after it *started*, so the records that arrive in between come back
+ * together, in one fetch response handled in one event-loop turn, instead of a fetch for every
+ * record or two. A fetch that returned one record or none (Kafka's long poll timed out) is not
+ * followed by a hold, and neither is one that waited at Kafka for longer than the interval: an
+ * idle, sparse or single-client consumer fetches as before, a record arriving then is handed
+ * over at once, and no timer polls a quiet cluster. `intervalMs` 0 turns the pacing off.
  *
  * kafkajs 2.2.4 has no such setting: its `minBytes` with a short `maxWaitTimeInMs` would make
  * an idle consumer poll Kafka every few milliseconds. Its fetch loop (one per Kafka broker) calls
@@ -64,7 +73,7 @@ export function paceFetches(groupId: string, pacing: FetchPacing): void {
     if (!pacing) return fetch.call(this, nodeId);
     const last = (this[LAST_FETCH] ??= new Map<number, LastFetch>());
     const previous = last.get(nodeId);
-    if (previous?.delivered) {
+    if (previous && previous.records >= PACE_FROM_RECORDS) {
       const hold = previous.startedAt + pacing.intervalMs - Date.now();
       if (hold > 0) {
         pacing.onHold?.(hold);
@@ -73,7 +82,9 @@ export function paceFetches(groupId: string, pacing: FetchPacing): void {
     }
     const startedAt = Date.now();
     const batches = await fetch.call(this, nodeId);
-    last.set(nodeId, { startedAt, delivered: batches.some((batch) => !batch.isEmpty()) });
+    let records = 0;
+    for (const batch of batches) records += batch.messages.length;
+    last.set(nodeId, { startedAt, records });
     return batches;
   };
   prototype[PACED] = true;

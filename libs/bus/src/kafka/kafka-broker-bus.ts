@@ -330,7 +330,13 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
         if (state !== 'starting') return;
         state = 'started';
         logger.info(
-          { replyPartition, replyChannel: redisReplies?.channel, topics },
+          {
+            replyPartition,
+            replyChannel: redisReplies?.channel,
+            topics,
+            fetchIntervalMs: opts.fetchIntervalMs,
+            produceIntervalMs: opts.produceIntervalMs,
+          },
           'Kafka broker bus started',
         );
       });

@@ -300,7 +300,15 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       starting = startWithRetry({ attempt: connect, undo: disconnectAll, ...retry }).then(() => {
         if (state !== 'starting') return;
         state = 'started';
-        logger.info({ topics, group: requestGroup }, 'Kafka gateway bus started');
+        logger.info(
+          {
+            topics,
+            group: requestGroup,
+            fetchIntervalMs: opts.fetchIntervalMs,
+            produceIntervalMs: opts.produceIntervalMs,
+          },
+          'Kafka gateway bus started',
+        );
       });
       return starting;
     },

@@ -150,6 +150,7 @@ describe(ProduceBatcher.name, () => {
 
       const started = Date.now();
       void batcher.send('t', record('a'));
+      void batcher.send('t', record('a2'));
       await turn();
       batches[0].settle(); // acknowledged at once: without the interval b would leave now
       const later = [batcher.send('t', record('b'))];
@@ -167,6 +168,29 @@ describe(ProduceBatcher.name, () => {
       expect(holds).toHaveLength(1);
       expect(holds[0]).toBeGreaterThan(INTERVAL_MS - 10);
       expect(holds[0]).toBeLessThanOrEqual(INTERVAL_MS);
+    });
+
+    it('does not hold after a batch of one record: one client at a time is not slowed', async () => {
+      const { producer, batches } = fakeProducer();
+      const holds: number[] = [];
+      const batcher = new ProduceBatcher(() => producer, {
+        intervalMs: INTERVAL_MS,
+        onHold: (ms) => holds.push(ms),
+      });
+
+      for (const key of ['a', 'b', 'c']) {
+        void batcher.send('t', record(key));
+        await turn();
+        batches[batches.length - 1].settle();
+        await turn();
+      }
+
+      expect(batches.map((b) => b.args.topicMessages?.[0].messages.map((m) => m.key))).toEqual([
+        ['a'],
+        ['b'],
+        ['c'],
+      ]);
+      expect(holds).toEqual([]);
     });
 
     it('still answers 503 at once when there is no producer', async () => {

@@ -1,6 +1,7 @@
 import { DhError } from '@dh-mqtt/protocol';
 import type { Message, Producer } from 'kafkajs';
 import { ACKS_ALL } from './kafka-bus-options';
+import { PACE_FROM_RECORDS } from './fetch-pacing';
 
 /** A record for {@link ProduceBatcher.send}. */
 export interface ProduceRecord extends Message {
@@ -57,16 +58,18 @@ function sizeOf(record: ProduceRecord): number {
  * (a failed batch does not hold back the next one). A batch is cut at {@link MAX_RECORDS} records
  * or about {@link MAX_BYTES} bytes, so one big record (a long list reply) goes alone and a batch
  * stays under Kafka's `max.message.bytes` whenever its records do. With `intervalMs` a batch also
- * leaves no sooner than that long after the previous one left (docs/adr/0022): at a moderate rate
- * the records that would each have gone alone wait a few milliseconds and go together, while a
- * quiet bus, whose last batch left longer ago than that, still sends a record at once.
+ * leaves no sooner than that long after the previous one left when that one carried two records
+ * or more (docs/adr/0022): at a moderate rate the records that would go in ones and twos wait a
+ * few milliseconds and go together, while a quiet bus, or one client at a time, still sends a
+ * record at once.
  */
 export class ProduceBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
   private inFlight = false;
-  /** When the last batch was handed to the producer (`intervalMs`). */
+  /** When the last batch was handed to the producer, and its records (`intervalMs`). */
   private lastSentAt = 0;
+  private lastBatchRecords = 0;
   private readonly limits: Required<Omit<ProduceBatcherOptions, 'onHold'>>;
 
   constructor(
@@ -92,8 +95,13 @@ export class ProduceBatcher {
     });
   }
 
-  /** Time left before the next batch may leave (`intervalMs` after the last one left). */
+  /**
+   * Time left before the next batch may leave: `intervalMs` after the last one left, when that
+   * one carried two records or more (as the fetches: a lone record per batch is a producer
+   * keeping up, often one client waiting for each reply, whose round trip a hold would lengthen).
+   */
   private holdMs(): number {
+    if (this.lastBatchRecords < PACE_FROM_RECORDS) return 0;
     return this.lastSentAt + this.limits.intervalMs - Date.now();
   }
 
@@ -126,8 +134,9 @@ export class ProduceBatcher {
       if (!this.scheduled) this.schedule();
       return;
     }
-    this.lastSentAt = Date.now();
     const batch = this.takeBatch();
+    this.lastSentAt = Date.now();
+    this.lastBatchRecords = batch.length;
     const byTopic = new Map<string, ProduceRecord[]>();
     for (const { topic, record } of batch) {
       const records = byTopic.get(topic);

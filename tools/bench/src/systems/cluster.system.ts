@@ -200,6 +200,10 @@ export async function startCluster(
           replies: 'gateway → owning pod through Redis (docs/adr/0013), Kafka fallback',
           cpu: `summed over the ${pods.length} pods; Kafka, Redis and PostgreSQL metered apart`,
           requestRate: 'DH_REQUEST_RATE=0 (no per-client limit: the load is the bench’s own)',
+          kafkaPacing: Object.entries(kafkaPacingEnv())
+            .map(([name, value]) => `${name}=${value}`)
+            .concat('unset ones: the defaults (docs/adr/0022)')
+            .join(', '),
           login: 'every client logs in as dhadmin',
         },
         stop,
@@ -228,5 +232,21 @@ function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
     // The closed loops send more than the default 1,000 requests/s per client: the limit is off
     // so the tables count served requests only (docs/performance.md).
     DH_REQUEST_RATE: '0',
+    ...kafkaPacingEnv(),
   };
+}
+
+/**
+ * The Kafka pacing of docs/adr/0022, passed on to the pods from the bench's environment when set
+ * there (`DH_KAFKA_FETCH_INTERVAL_MS=0 DH_KAFKA_PRODUCE_INTERVAL_MS=0 npm run bench …` measures
+ * the cluster without it).
+ */
+function kafkaPacingEnv(): Record<string, string> {
+  const names = ['DH_KAFKA_FETCH_INTERVAL_MS', 'DH_KAFKA_PRODUCE_INTERVAL_MS'];
+  const set: Record<string, string> = {};
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined) set[name] = value;
+  }
+  return set;
 }
