@@ -58,6 +58,9 @@ export function kafkajsConsumerGroup(): ConsumerGroupClass {
  * an idle consumer poll Kafka every few milliseconds. Its fetch loop (one per Kafka broker) calls
  * `ConsumerGroup.prototype.fetch` once per fetch request; this wraps that method, once per
  * process, and looks the group up in a registry, so consumers of other groups are untouched.
+ * The registry is per process and group id (kafkajs gives the wrapper nothing finer to go by):
+ * consumers of one group in one process share its last settings, which in a pod, with one bus,
+ * are the only ones.
  */
 export function paceFetches(groupId: string, pacing: FetchPacing): void {
   if (pacing.intervalMs > 0) pacings.set(groupId, pacing);
