@@ -1,29 +1,42 @@
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PaceGap } from './pace-gap';
 
 /** The fields and methods of kafkajs 2.2.4's `ConsumerGroup` the pacing relies on. */
 export interface ConsumerGroupInternals {
   groupId: string;
   fetch(nodeId: number): Promise<Array<{ messages: unknown[] }>>;
-  [GAPS]?: Map<number, PaceGap>;
+  [LAST_FETCH]?: Map<number, LastFetch>;
 }
 
 interface ConsumerGroupClass {
   prototype: ConsumerGroupInternals & { [PACED]?: true };
 }
 
+interface LastFetch {
+  startedAt: number;
+  /** Records it returned, across its batches. */
+  records: number;
+}
+
 /** How one group paces its fetches (see {@link paceFetches}). */
 export interface FetchPacing {
-  /** Longest hold from the start of a fetch to the start of the next (0: none). */
+  /** Shortest time from the start of a fetch that returned records to the start of the next. */
   intervalMs: number;
   /** Called with each hold, in ms (the pacing metric). */
   onHold?(ms: number): void;
 }
 
 const PACED = Symbol.for('dh-mqtt.kafkajs.fetchPacing');
-const GAPS = Symbol.for('dh-mqtt.kafkajs.fetchGaps');
+const LAST_FETCH = Symbol.for('dh-mqtt.kafkajs.lastFetch');
 const pacings = new Map<string, FetchPacing>();
+
+/**
+ * A fetch is held only after one that returned at least this many records: records that queued
+ * up at Kafka while the last ones were handled. One record per fetch is a consumer keeping up
+ * with its traffic, often one client waiting for each reply before its next request, whose
+ * round trip a hold would only lengthen (to the interval), without a record to share it with.
+ */
+export const PACE_FROM_RECORDS = 2;
 
 /** kafkajs' internal `ConsumerGroup` class (not part of its public API: see the spec). */
 export function kafkajsConsumerGroup(): ConsumerGroupClass {
@@ -32,15 +45,14 @@ export function kafkajsConsumerGroup(): ConsumerGroupClass {
 }
 
 /**
- * Paces the fetches of every kafkajs consumer of `groupId` in this process (docs/adr/0022), with
- * a {@link PaceGap} per Kafka broker: after a fetch that returned two records or more, the next
- * starts when about eight more should have come at the rate that fetch showed, and no later than
- * `intervalMs` after it *started*. The records that arrive in between come back together, in one
- * fetch response handled in one event-loop turn, instead of a fetch for every record or two. A
- * fetch that returned one record or none (Kafka's long poll timed out) is followed at once, and
- * so is one that waited at Kafka longer than the gap: an idle, sparse or single-client consumer
- * fetches as before, a record arriving then is handed over at once, and no timer polls a quiet
- * cluster. `intervalMs` 0 turns the pacing off.
+ * Paces the fetches of every kafkajs consumer of `groupId` in this process (docs/adr/0022): a
+ * fetch that returned two records or more ({@link PACE_FROM_RECORDS}) is followed by the next one
+ * no sooner than `intervalMs` after it *started*, so the records that arrive in between come back
+ * together, in one fetch response handled in one event-loop turn, instead of a fetch for every
+ * record or two. A fetch that returned one record or none (Kafka's long poll timed out) is not
+ * followed by a hold, and neither is one that waited at Kafka for longer than the interval: an
+ * idle, sparse or single-client consumer fetches as before, a record arriving then is handed
+ * over at once, and no timer polls a quiet cluster. `intervalMs` 0 turns the pacing off.
  *
  * kafkajs 2.2.4 has no such setting: its `minBytes` with a short `maxWaitTimeInMs` would make
  * an idle consumer poll Kafka every few milliseconds. Its fetch loop (one per Kafka broker) calls
@@ -62,19 +74,20 @@ export function paceFetches(groupId: string, pacing: FetchPacing): void {
   prototype.fetch = async function pacedFetch(this: ConsumerGroupInternals, nodeId: number) {
     const pacing = pacings.get(this.groupId);
     if (!pacing) return fetch.call(this, nodeId);
-    const gaps = (this[GAPS] ??= new Map<number, PaceGap>());
-    let gap = gaps.get(nodeId);
-    if (!gap) gaps.set(nodeId, (gap = new PaceGap(pacing.intervalMs)));
-    const hold = gap.holdMs();
-    if (hold > 0) {
-      pacing.onHold?.(hold);
-      await sleep(hold);
+    const last = (this[LAST_FETCH] ??= new Map<number, LastFetch>());
+    const previous = last.get(nodeId);
+    if (previous && previous.records >= PACE_FROM_RECORDS) {
+      const hold = previous.startedAt + pacing.intervalMs - Date.now();
+      if (hold > 0) {
+        pacing.onHold?.(hold);
+        await sleep(hold);
+      }
     }
-    const startedAt = PaceGap.now();
+    const startedAt = Date.now();
     const batches = await fetch.call(this, nodeId);
     let records = 0;
     for (const batch of batches) records += batch.messages.length;
-    gap.note(startedAt, records);
+    last.set(nodeId, { startedAt, records });
     return batches;
   };
   prototype[PACED] = true;

@@ -1,7 +1,7 @@
 import { DhError } from '@dh-mqtt/protocol';
 import type { Message, Producer } from 'kafkajs';
 import { ACKS_ALL } from './kafka-bus-options';
-import { PaceGap } from './pace-gap';
+import { PACE_FROM_RECORDS } from './fetch-pacing';
 
 /** A record for {@link ProduceBatcher.send}. */
 export interface ProduceRecord extends Message {
@@ -22,8 +22,8 @@ export interface ProduceBatcherOptions {
   /** About this many bytes per produce request at most (default 256 KiB). */
   maxBytes?: number;
   /**
-   * Longest hold in ms from one batch leaving to the next (default 0: the next leaves as soon as
-   * the previous one is acknowledged). Records sent within it leave together (docs/adr/0022).
+   * Shortest time in ms from one batch leaving to the next (default 0: as soon as the previous
+   * one is acknowledged). Records sent within it wait and leave together (docs/adr/0022).
    */
   intervalMs?: number;
   /** Called with each hold the interval causes, in ms (the pacing metric). */
@@ -57,18 +57,19 @@ function sizeOf(record: ProduceRecord): number {
  * order within a batch, so records of one key reach their partition in the order they were sent
  * (a failed batch does not hold back the next one). A batch is cut at {@link MAX_RECORDS} records
  * or about {@link MAX_BYTES} bytes, so one big record (a long list reply) goes alone and a batch
- * stays under Kafka's `max.message.bytes` whenever its records do. With `intervalMs` a batch that follows one
- * of two records or more also waits, at most that long after it, until about eight records
- * should have come at the rate it showed ({@link PaceGap}, docs/adr/0022): at a moderate rate
- * the records that would go in ones and twos wait a few milliseconds and go together, while a
- * quiet bus, or one client at a time, still sends a record at once.
+ * stays under Kafka's `max.message.bytes` whenever its records do. With `intervalMs` a batch also
+ * leaves no sooner than that long after the previous one left when that one carried two records
+ * or more (docs/adr/0022): at a moderate rate the records that would go in ones and twos wait a
+ * few milliseconds and go together, while a quiet bus, or one client at a time, still sends a
+ * record at once.
  */
 export class ProduceBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
   private inFlight = false;
-  /** When the next batch may leave (`intervalMs`). */
-  private readonly gap: PaceGap;
+  /** When the last batch was handed to the producer, and its records (`intervalMs`). */
+  private lastSentAt = 0;
+  private lastBatchRecords = 0;
   private readonly limits: Required<Omit<ProduceBatcherOptions, 'onHold'>>;
 
   constructor(
@@ -80,7 +81,6 @@ export class ProduceBatcher {
       maxBytes: options.maxBytes ?? MAX_BYTES,
       intervalMs: options.intervalMs ?? 0,
     };
-    this.gap = new PaceGap(this.limits.intervalMs);
   }
 
   /** Records waiting for the batch in flight or for the end of the turn. */
@@ -95,9 +95,14 @@ export class ProduceBatcher {
     });
   }
 
-  /** Time left before the next batch may leave ({@link PaceGap}; 0 or less: now). */
+  /**
+   * Time left before the next batch may leave: `intervalMs` after the last one left, when that
+   * one carried two records or more (as the fetches: a lone record per batch is a producer
+   * keeping up, often one client waiting for each reply, whose round trip a hold would lengthen).
+   */
   private holdMs(): number {
-    return this.gap.holdMs();
+    if (this.lastBatchRecords < PACE_FROM_RECORDS) return 0;
+    return this.lastSentAt + this.limits.intervalMs - Date.now();
   }
 
   /** Flushes at the end of this turn, or when the interval since the last batch has passed. */
@@ -130,7 +135,8 @@ export class ProduceBatcher {
       return;
     }
     const batch = this.takeBatch();
-    this.gap.note(PaceGap.now(), batch.length);
+    this.lastSentAt = Date.now();
+    this.lastBatchRecords = batch.length;
     const byTopic = new Map<string, ProduceRecord[]>();
     for (const { topic, record } of batch) {
       const records = byTopic.get(topic);
