@@ -1,6 +1,6 @@
 import { silentLogger } from '@dh-mqtt/runtime';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { testKafkaBrokers } from '../testing/kafka.fixtures';
+import { eventually, testKafkaBrokers } from '../testing/kafka.fixtures';
 import { kafkajsConsumerGroup } from './fetch-pacing';
 import { GroupConsumer } from './group-consumer';
 
@@ -21,14 +21,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** A one-partition topic and a consumer of it that notes when each record reached it. */
 async function consumerOf(fetchIntervalMs: number) {
@@ -70,12 +62,12 @@ async function burstAfterTwo(
   arrivals: Map<string, number>,
 ) {
   await sendAll(['r0', 'r0b']);
-  await until(() => arrivals.has('r0b'), 'r0b');
+  await eventually(() => expect(arrivals.has('r0b')).toBe(true));
   for (const key of ['r1', 'r2', 'r3', 'r4']) {
     await sendAll([key]);
     await sleep(30);
   }
-  await until(() => arrivals.has('r4'), 'r4');
+  await eventually(() => expect(arrivals.has('r4')).toBe(true));
   const later = ['r1', 'r2', 'r3', 'r4'].map((key) => arrivals.get(key) ?? NaN);
   return {
     spread: Math.max(...later) - Math.min(...later),
@@ -110,7 +102,7 @@ describe('fetch pacing (docs/adr/0022)', () => {
       for (const key of ['r0', 'r1', 'r2', 'r3']) {
         const sent = Date.now();
         await sendAll([key]);
-        await until(() => arrivals.has(key), key);
+        await eventually(() => expect(arrivals.has(key)).toBe(true));
         expect((arrivals.get(key) ?? NaN) - sent).toBeLessThan(INTERVAL_MS / 2);
       }
       expect(holds).toEqual([]);
@@ -123,7 +115,7 @@ describe('fetch pacing (docs/adr/0022)', () => {
     const { consumer, arrivals, holds, sendAll, fetches } = await consumerOf(INTERVAL_MS);
     try {
       await sendAll(['r0', 'r0b']);
-      await until(() => arrivals.has('r0b'), 'r0b');
+      await eventually(() => expect(arrivals.has('r0b')).toBe(true));
       await sleep(INTERVAL_MS); // past the one hold that follows their fetch
       const holdsBefore = holds.length;
       const before = fetches();
@@ -137,7 +129,7 @@ describe('fetch pacing (docs/adr/0022)', () => {
       // and records that arrive then are handed over without waiting for an interval
       const sent = Date.now();
       await sendAll(['r1', 'r1b']);
-      await until(() => arrivals.has('r1b'), 'r1b');
+      await eventually(() => expect(arrivals.has('r1b')).toBe(true));
       expect((arrivals.get('r1b') ?? NaN) - sent).toBeLessThan(INTERVAL_MS / 2);
     } finally {
       await consumer.stop();

@@ -120,15 +120,22 @@ describe(ProduceBatcher.name, () => {
     const INTERVAL_MS = 60;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-    it('sends at once when the last batch left longer ago than the interval', async () => {
+    /** A batcher with the interval on a fake producer, and the holds it reported. */
+    function pacedBatcher() {
       const { producer, batches } = fakeProducer();
       const holds: number[] = [];
       const batcher = new ProduceBatcher(() => producer, {
         intervalMs: INTERVAL_MS,
         onHold: (ms) => holds.push(ms),
       });
+      return { batcher, batches, holds };
+    }
+
+    it('sends at once when the last batch left longer ago than the interval', async () => {
+      const { batcher, batches, holds } = pacedBatcher();
 
       void batcher.send('t', record('a'));
+      void batcher.send('t', record('a2')); // two records: the next batch may be held
       await turn();
       expect(batches).toHaveLength(1);
       batches[0].settle();
@@ -141,12 +148,7 @@ describe(ProduceBatcher.name, () => {
     });
 
     it('holds records sent within the interval and sends them as one batch when it ends', async () => {
-      const { producer, batches } = fakeProducer();
-      const holds: number[] = [];
-      const batcher = new ProduceBatcher(() => producer, {
-        intervalMs: INTERVAL_MS,
-        onHold: (ms) => holds.push(ms),
-      });
+      const { batcher, batches, holds } = pacedBatcher();
 
       const started = Date.now();
       void batcher.send('t', record('a'));
@@ -171,12 +173,7 @@ describe(ProduceBatcher.name, () => {
     });
 
     it('does not hold after a batch of one record: one client at a time is not slowed', async () => {
-      const { producer, batches } = fakeProducer();
-      const holds: number[] = [];
-      const batcher = new ProduceBatcher(() => producer, {
-        intervalMs: INTERVAL_MS,
-        onHold: (ms) => holds.push(ms),
-      });
+      const { batcher, batches, holds } = pacedBatcher();
 
       for (const key of ['a', 'b', 'c']) {
         void batcher.send('t', record(key));
