@@ -4,7 +4,8 @@ import { eventually, testKafkaBrokers } from '../testing/kafka.fixtures';
 import { kafkajsConsumerGroup } from './fetch-pacing';
 import { GroupConsumer } from './group-consumer';
 
-const INTERVAL_MS = 400;
+// Long next to the bursts' timing, so that a slow machine's sends still fall within one interval.
+const INTERVAL_MS = 1_000;
 const FETCH_WAIT_MS = 100;
 
 let sequence = 0;
@@ -88,7 +89,7 @@ describe('fetch pacing (docs/adr/0022)', () => {
       // r1–r4 were written over ~90 ms and came back in the next fetch, which started no sooner
       // than the interval after the one that brought r0 and r0b.
       expect(spread).toBeLessThan(20);
-      expect(wait).toBeGreaterThan(INTERVAL_MS - 150);
+      expect(wait).toBeGreaterThan(INTERVAL_MS - 300);
       expect(holds.length).toBeGreaterThanOrEqual(1);
       expect(Math.max(...holds)).toBeLessThanOrEqual(INTERVAL_MS);
     } finally {
@@ -121,9 +122,9 @@ describe('fetch pacing (docs/adr/0022)', () => {
       const before = fetches();
       await sleep(1_000);
 
-      // Kafka's long poll ends every FETCH_WAIT_MS with nothing: ~10 fetches, none held (2–3 if
+      // Kafka's long poll ends every FETCH_WAIT_MS with nothing: ~10 fetches, none held (one if
       // the interval applied to them).
-      expect(fetches() - before).toBeGreaterThanOrEqual(6);
+      expect(fetches() - before).toBeGreaterThanOrEqual(4);
       expect(holds.length).toBe(holdsBefore);
 
       // and records that arrive then are handed over without waiting for an interval

@@ -25,7 +25,7 @@ describe(KafkaMetrics.name, () => {
 
   it('counts group joins, fetches, produce latency, pacing and consumer lag of real broker and gateway buses', async () => {
     // Intervals far longer than a round trip here.
-    const options = { ...testKafkaOptions(), fetchIntervalMs: 200, produceIntervalMs: 200 };
+    const options = { ...testKafkaOptions(), fetchIntervalMs: 1_000, produceIntervalMs: 1_000 };
     const brokerMetrics = new Registry();
     const gatewayMetrics = new Registry();
     const gateway = closeLater(
