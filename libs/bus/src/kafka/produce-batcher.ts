@@ -111,7 +111,8 @@ export class ProduceBatcher {
     const hold = this.holdMs();
     const flush = (): void => {
       this.scheduled = false;
-      this.flush();
+      // A timer may fire a millisecond before Date.now() says the hold is over: it is over.
+      this.flush(hold > 0);
     };
     if (hold > 0) {
       this.options.onHold?.(hold);
@@ -121,8 +122,11 @@ export class ProduceBatcher {
     }
   }
 
-  /** Sends the next batch unless one is in flight (its completion sends the rest). */
-  private flush(): void {
+  /**
+   * Sends the next batch unless one is in flight (its completion sends the rest), or unless the
+   * interval holds it (`held`: the hold's own timer, which does not check it again).
+   */
+  private flush(held = false): void {
     if (this.inFlight || this.pending.length === 0) return;
     const producer = this.producer();
     if (!producer) {
@@ -130,7 +134,7 @@ export class ProduceBatcher {
       this.flush();
       return;
     }
-    if (this.holdMs() > 0) {
+    if (!held && this.holdMs() > 0) {
       if (!this.scheduled) this.schedule();
       return;
     }
