@@ -1,26 +1,21 @@
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pacingHoldMs, type PacedStart } from './pacing';
 
 /** The fields and methods of kafkajs 2.2.4's `ConsumerGroup` the pacing relies on. */
 export interface ConsumerGroupInternals {
   groupId: string;
   fetch(nodeId: number): Promise<Array<{ messages: unknown[] }>>;
-  [LAST_FETCH]?: Map<number, LastFetch>;
+  [LAST_FETCH]?: Map<number, PacedStart>;
 }
 
 interface ConsumerGroupClass {
   prototype: ConsumerGroupInternals & { [PACED]?: true };
 }
 
-interface LastFetch {
-  startedAt: number;
-  /** Records it returned, across its batches. */
-  records: number;
-}
-
 /** How one group paces its fetches (see {@link paceFetches}). */
 export interface FetchPacing {
-  /** Shortest time from the start of a fetch that returned records to the start of the next. */
+  /** Shortest time from the start of a fetch of two records or more to the start of the next. */
   intervalMs: number;
   /** Called with each hold, in ms (the pacing metric). */
   onHold?(ms: number): void;
@@ -30,14 +25,6 @@ const PACED = Symbol.for('dh-mqtt.kafkajs.fetchPacing');
 const LAST_FETCH = Symbol.for('dh-mqtt.kafkajs.lastFetch');
 const pacings = new Map<string, FetchPacing>();
 
-/**
- * A fetch is held only after one that returned at least this many records: records that queued
- * up at Kafka while the last ones were handled. One record per fetch is a consumer keeping up
- * with its traffic, often one client waiting for each reply before its next request, whose
- * round trip a hold would only lengthen (to the interval), without a record to share it with.
- */
-export const PACE_FROM_RECORDS = 2;
-
 /** kafkajs' internal `ConsumerGroup` class (not part of its public API: see the spec). */
 export function kafkajsConsumerGroup(): ConsumerGroupClass {
   const load = createRequire(require.resolve('kafkajs'));
@@ -46,7 +33,7 @@ export function kafkajsConsumerGroup(): ConsumerGroupClass {
 
 /**
  * Paces the fetches of every kafkajs consumer of `groupId` in this process (docs/adr/0022): a
- * fetch that returned two records or more ({@link PACE_FROM_RECORDS}) is followed by the next one
+ * fetch that returned two records or more (`PACE_FROM_RECORDS`) is followed by the next one
  * no sooner than `intervalMs` after it *started*, so the records that arrive in between come back
  * together, in one fetch response handled in one event-loop turn, instead of a fetch for every
  * record or two. A fetch that returned one record or none (Kafka's long poll timed out) is not
@@ -74,14 +61,11 @@ export function paceFetches(groupId: string, pacing: FetchPacing): void {
   prototype.fetch = async function pacedFetch(this: ConsumerGroupInternals, nodeId: number) {
     const pacing = pacings.get(this.groupId);
     if (!pacing) return fetch.call(this, nodeId);
-    const last = (this[LAST_FETCH] ??= new Map<number, LastFetch>());
-    const previous = last.get(nodeId);
-    if (previous && previous.records >= PACE_FROM_RECORDS) {
-      const hold = previous.startedAt + pacing.intervalMs - Date.now();
-      if (hold > 0) {
-        pacing.onHold?.(hold);
-        await sleep(hold);
-      }
+    const last = (this[LAST_FETCH] ??= new Map<number, PacedStart>());
+    const hold = pacingHoldMs(last.get(nodeId), pacing.intervalMs);
+    if (hold > 0) {
+      pacing.onHold?.(hold);
+      await sleep(hold);
     }
     const startedAt = Date.now();
     const batches = await fetch.call(this, nodeId);

@@ -36,7 +36,7 @@ export interface GroupConsumerOptions {
   sessionTimeoutMs: number;
   maxFetchWaitMs: number;
   /**
-   * Shortest time in ms from the start of a fetch that returned records to the start of the next
+   * Shortest time in ms from the start of a fetch of two records or more to the start of the next
    * (0 or unset: at once); `onPacingHold` is told each hold, in ms (docs/adr/0022).
    */
   fetchIntervalMs?: number;

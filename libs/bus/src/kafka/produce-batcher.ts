@@ -1,7 +1,7 @@
 import { DhError } from '@dh-mqtt/protocol';
 import type { Message, Producer } from 'kafkajs';
 import { ACKS_ALL } from './kafka-bus-options';
-import { PACE_FROM_RECORDS } from './fetch-pacing';
+import { pacingHoldMs, type PacedStart } from './pacing';
 
 /** A record for {@link ProduceBatcher.send}. */
 export interface ProduceRecord extends Message {
@@ -67,9 +67,8 @@ export class ProduceBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
   private inFlight = false;
-  /** When the last batch was handed to the producer, and its records (`intervalMs`). */
-  private lastSentAt = 0;
-  private lastBatchRecords = 0;
+  /** The last batch handed to the producer (`intervalMs`). */
+  private lastBatch: PacedStart | undefined;
   private readonly limits: Required<Omit<ProduceBatcherOptions, 'onHold'>>;
 
   constructor(
@@ -101,8 +100,7 @@ export class ProduceBatcher {
    * keeping up, often one client waiting for each reply, whose round trip a hold would lengthen).
    */
   private holdMs(): number {
-    if (this.lastBatchRecords < PACE_FROM_RECORDS) return 0;
-    return this.lastSentAt + this.limits.intervalMs - Date.now();
+    return pacingHoldMs(this.lastBatch, this.limits.intervalMs);
   }
 
   /** Flushes at the end of this turn, or when the interval since the last batch has passed. */
@@ -139,8 +137,7 @@ export class ProduceBatcher {
       return;
     }
     const batch = this.takeBatch();
-    this.lastSentAt = Date.now();
-    this.lastBatchRecords = batch.length;
+    this.lastBatch = { startedAt: Date.now(), records: batch.length };
     const byTopic = new Map<string, ProduceRecord[]>();
     for (const { topic, record } of batch) {
       const records = byTopic.get(topic);
