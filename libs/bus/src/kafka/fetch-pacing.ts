@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { kafkajsInternal } from './kafkajs-request-queue';
 import { pacingHoldMs, type PacedStart } from './pacing';
 
 /** The fields and methods of kafkajs 2.2.4's `ConsumerGroup` the pacing relies on. */
@@ -27,8 +27,7 @@ const pacings = new Map<string, FetchPacing>();
 
 /** kafkajs' internal `ConsumerGroup` class (not part of its public API: see the spec). */
 export function kafkajsConsumerGroup(): ConsumerGroupClass {
-  const load = createRequire(require.resolve('kafkajs'));
-  return load('./src/consumer/consumerGroup') as ConsumerGroupClass;
+  return kafkajsInternal<ConsumerGroupClass>('./src/consumer/consumerGroup');
 }
 
 /**

@@ -19,10 +19,18 @@ interface RequestQueueClass {
 const CHECK_PENDING_INTERVAL_MS = 10;
 const FIXED = Symbol.for('dh-mqtt.kafkajs.requestQueueTimerFix');
 
+/**
+ * A module of the installed kafkajs by its path in the package (`./src/…`): not part of its
+ * public API, so each caller has a spec that fails when the module changes.
+ */
+export function kafkajsInternal<T>(path: string): T {
+  const load = createRequire(require.resolve('kafkajs'));
+  return load(path) as T;
+}
+
 /** kafkajs' internal `RequestQueue` class (not part of its public API: see the spec). */
 export function kafkajsRequestQueue(): RequestQueueClass {
-  const load = createRequire(require.resolve('kafkajs'));
-  return load('./src/network/requestQueue') as RequestQueueClass;
+  return kafkajsInternal<RequestQueueClass>('./src/network/requestQueue');
 }
 
 /**
