@@ -33,7 +33,7 @@ import {
 import { checkTarget } from './core/access';
 import { deviceCacheFor, invalidatesDevices } from './core/device-cache';
 import { DeviceLookups } from './core/device-lookups';
-import { NotificationBatcher } from './repositories/notification-batcher';
+import { NotificationBatcher, type NotificationSlot } from './repositories/notification-batcher';
 import type { CallContext, DeviceHivePort } from './devicehive.port';
 import { openStorage, type StorageOptions } from './storage/open-storage';
 import type { SqlClient } from './storage/sql-client.port';
@@ -174,6 +174,7 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       ...(context.sequenced ? { sequenced: context.sequenced } : {}),
       ...(context.ledgerClaim !== undefined ? { ledgerClaim: context.ledgerClaim } : {}),
     };
+    let slot: NotificationSlot | undefined;
     try {
       if (context.ledgerClaim !== undefined && !CLAIMS_WITH_WRITE.has(action)) {
         // Never run such an action unclaimed: that would break "at most once" (ADR 0006).
@@ -182,6 +183,13 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       // docs/api/README.md steps 1–3 again, so that no caller of the port can skip them.
       checkAccess(spec, ctx.principal);
       const typed = typedRequest(action, request);
+      if (action === 'notification/insert' && context.sequenced) {
+        // Its place in the batcher's order is taken before the device lookup, and the client's
+        // next insert may start now: its lookup then joins this one's statement (ADR 0023).
+        slot = notifications.reserve(context.clientId);
+        ctx.notificationSlot = slot;
+        context.sequenced();
+      }
       await checkTarget(ctx, spec.target, typed);
       return await impl(ctx, typed);
     } catch (error) {
@@ -191,6 +199,8 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       logger.error({ action, ...describeError(error) }, 'action failed');
       throw new DhError('DH_ERR_INTERNAL');
     } finally {
+      // A place the call did not fill (it failed first) no longer holds the client's later rows.
+      slot?.cancel();
       // After the write committed (or failed): lookups from now on read the database again.
       if (invalidatesDevices(action)) devices.invalidate();
     }

@@ -24,8 +24,8 @@ interface KeyState {
  * after it.
  *
  * A task queued with `overlaps` starts once the task before it has called `sequenced()` (the
- * `notification/insert` of the core, once its row is in the batch: a later insert lands behind it
- * in the same or a later batch), so a client's stream of inserts is handled in order without
+ * `notification/insert` of the core, once its row has its place in the batcher's order: a later
+ * insert lands behind it in the same or a later batch, docs/adr/0023-insert-order-reserved-before-the-device-lookup.md), so a client's stream of inserts is handled in order without
  * waiting for each commit (docs/adr/0017-pipelined-requests.md).
  */
 export class KeyedSerialQueue {

@@ -9,7 +9,7 @@ import {
   type RequestSubscription,
 } from '@dh-mqtt/protocol';
 import type { DeviceRecord } from '../repositories/device.repository';
-import type { NotificationBatcher } from '../repositories/notification-batcher';
+import type { NotificationBatcher, NotificationSlot } from '../repositories/notification-batcher';
 import type { DeviceReader } from './device-lookups';
 import type { SqlClient } from '../storage/sql-client.port';
 
@@ -45,6 +45,12 @@ export interface ActionContext extends CoreServices {
    * (docs/adr/0017-pipelined-requests.md). A `pipelined` action calls it as soon as that holds.
    */
   sequenced?: () => void;
+  /**
+   * The place this call's row holds in the notification batcher's order, reserved before the
+   * target check; `sequenced` was called then (`notification/insert` with `sequenced` only,
+   * docs/adr/0023-insert-order-reserved-before-the-device-lookup.md). The action fills it.
+   */
+  notificationSlot?: NotificationSlot;
   /**
    * The request ledger claim to make with the action's write (`CallContext.ledgerClaim`); only
    * for the actions of `CLAIMS_WITH_WRITE` (devicehive.ts).

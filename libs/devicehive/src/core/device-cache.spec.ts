@@ -6,9 +6,11 @@ import {
   insertTestDevice,
   insertTestNamedEntity,
   openTestDatabase,
+  recordingSql,
   STORAGE_KINDS,
   useTestDeviceHive,
 } from '../testing';
+import type { SqlClient } from '../storage/sql-client.port';
 import { DeviceCache, deviceCacheFor, invalidatesDevices } from './device-cache';
 
 const admin = adminPrincipal();
@@ -117,6 +119,69 @@ describe(DeviceCache.name, () => {
       ['device/get', false],
     ] as const)('%s → %s', (action, expected) => {
       expect(invalidatesDevices(action)).toBe(expected);
+    });
+  });
+
+  describe('when one id misses several times in one pass (a client’s pipelined inserts)', () => {
+    it('reads it once through the same handle, and anew after an invalidation', async () => {
+      const db = await openTestDatabase('pglite');
+      const recorded = recordingSql(db);
+      try {
+        const cache = new DeviceCache();
+        const deviceId = await insertTestDevice(db, { networkId: 1, deviceTypeId: 1 });
+        const first = await Promise.all(
+          Array.from({ length: 8 }, () => cache.find(recorded.client, deviceId)),
+        );
+        expect(first.map((device) => device?.id)).toEqual(Array(8).fill(deviceId));
+        expect(recorded.statements).toHaveLength(1);
+
+        const before = cache.find(recorded.client, deviceId); // a hit
+        cache.invalidate();
+        const moved = await insertTestNamedEntity(db, 'dh_network');
+        await db.query('UPDATE dh_device SET network_id = $2 WHERE id = $1', [deviceId, moved]);
+        const after = await Promise.all([
+          cache.find(recorded.client, deviceId),
+          cache.find(recorded.client, deviceId),
+        ]);
+        expect((await before)?.networkId).toBe(1);
+        expect(after.map((device) => device?.networkId)).toEqual([moved, moved]);
+        expect(recorded.statements).toHaveLength(2);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('does not let a lookup made after an invalidation wait for a read that started before it', async () => {
+      const db = await openTestDatabase('pglite');
+      try {
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let queries = 0;
+        // The first read is held in flight; the ones after it go through at once.
+        const gated: SqlClient = {
+          ...db,
+          query: async <Row extends object>(text: string, params?: readonly unknown[]) => {
+            queries += 1;
+            const result = db.query<Row>(text, params);
+            if (queries === 1) await held;
+            return result;
+          },
+        };
+        const cache = new DeviceCache();
+        const deviceId = await insertTestDevice(db, { networkId: 1, deviceTypeId: 1 });
+        const stale = cache.find(gated, deviceId);
+        await new Promise((resolve) => setTimeout(resolve, 10)); // its row is read: networkId 1
+        cache.invalidate(); // a device write completes while the read is in flight
+        const moved = await insertTestNamedEntity(db, 'dh_network');
+        await db.query('UPDATE dh_device SET network_id = $2 WHERE id = $1', [deviceId, moved]);
+
+        expect((await cache.find(gated, deviceId))?.networkId).toBe(moved);
+        release();
+        expect((await stale)?.networkId).toBe(1);
+        expect((await cache.find(gated, deviceId))?.networkId).toBe(moved);
+      } finally {
+        await db.close();
+      }
     });
   });
 

@@ -35,28 +35,52 @@ function deepFreeze<T>(value: T): T {
  */
 export class DeviceCache implements DeviceReader {
   private readonly entries = new Map<string, DeviceRecord>();
+  /**
+   * Reads in flight by id: a miss while the same id is read through the same handle waits for
+   * that read (a client's pipelined inserts all miss in one pass after an invalidation).
+   */
+  private readonly reading = new Map<
+    string,
+    { sql: SqlClient; read: Promise<DeviceRecord | null> }
+  >();
   private generation = 0;
 
   /** The device with that id (from the cache, else the database), or null. */
-  async find(sql: SqlClient, deviceId: string): Promise<DeviceRecord | null> {
+  find(sql: SqlClient, deviceId: string): Promise<DeviceRecord | null> {
     const hit = this.entries.get(deviceId);
-    if (hit) return hit;
+    if (hit) return Promise.resolve(hit);
+    const inFlight = this.reading.get(deviceId);
+    if (inFlight?.sql === sql) return inFlight.read;
+    const read = this.read(sql, deviceId);
+    this.reading.set(deviceId, { sql, read });
+    const forget = () => {
+      if (this.reading.get(deviceId)?.read === read) this.reading.delete(deviceId);
+    };
+    read.then(forget, forget);
+    return read;
+  }
+
+  private async read(sql: SqlClient, deviceId: string): Promise<DeviceRecord | null> {
     const generation = this.generation;
     const device = await findDeviceById(sql, deviceId);
-    if (device && generation === this.generation) {
+    if (!device) return null;
+    const frozen = deepFreeze(device);
+    if (generation === this.generation) {
       if (this.entries.size >= MAX_ENTRIES) {
         const oldest = this.entries.keys().next();
         if (!oldest.done) this.entries.delete(oldest.value);
       }
-      this.entries.set(deviceId, deepFreeze(device));
+      this.entries.set(deviceId, frozen);
     }
-    return device;
+    return frozen;
   }
 
   /** Forgets every device, including what lookups in flight are about to return. */
   invalidate(): void {
     this.generation += 1;
     this.entries.clear();
+    // A read that started before the invalidation may return the old row: none waits for it.
+    this.reading.clear();
   }
 }
 

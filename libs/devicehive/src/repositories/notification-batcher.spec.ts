@@ -7,10 +7,13 @@ import {
   insertTestDevice,
   recordingSql,
   STORAGE_KINDS,
+  openTestDatabase,
+  TEST_JWT_SECRET,
   testNotificationRow,
   useTestDatabase,
   useTestDeviceHive,
 } from '../testing';
+import { createDeviceHive, type DeviceHive } from '../devicehive';
 import { NotificationBatcher } from './notification-batcher';
 import { findNotification, type NewNotification } from './notification.repository';
 
@@ -180,6 +183,63 @@ describe(NotificationBatcher.name, () => {
       });
     });
 
+    describe('when places are reserved before their rows are known (docs/adr/0023-insert-order-reserved-before-the-device-lookup.md)', () => {
+      it('holds a client’s later rows behind its unfilled place, and lets other clients’ rows go', async () => {
+        const recorded = recordingSql(db());
+        const batcher = new NotificationBatcher(recorded.client, { maxInFlight: 4 });
+        const first = batcher.reserve('reserving-client');
+        const second = batcher.reserve('reserving-client');
+        const storedSecond = second.insert(row(2, { notification: 'second' }));
+        const other = await batcher.insert(row(3, { notification: 'other' }), 'other-client');
+        await sleep(20); // several turns: the second row still waits for the first place
+
+        expect(inserts(recorded.statements)).toHaveLength(1); // the other client's row alone
+        const storedFirst = await first.insert(row(1, { notification: 'first' }));
+        const stored = await storedSecond;
+        expect([storedFirst.notification, stored.notification]).toEqual(['first', 'second']);
+        expect(storedFirst.id).toBeLessThan(stored.id);
+        expect(other.id).toBeLessThan(storedFirst.id);
+        expect(inserts(recorded.statements)).toHaveLength(2); // both rows of the client in one
+      });
+
+      it('lets the rows behind a cancelled place go, and ignores what is done with it after', async () => {
+        const batcher = new NotificationBatcher(db());
+        const cancelled = batcher.reserve('cancelling-client');
+        const next = batcher.reserve('cancelling-client');
+        const storing = next.insert(row(1, { notification: 'after-cancel' }));
+        cancelled.cancel();
+
+        await expect(storing).resolves.toMatchObject({ notification: 'after-cancel' });
+        await expect(cancelled.insert(row(2))).rejects.toThrow('notification slot already used');
+        next.cancel(); // filled: nothing to give up
+        await expect(batcher.idle()).resolves.toBeUndefined();
+      });
+
+      it('answers a place filled with a claim already queued with null, and stores the row once', async () => {
+        const batcher = new NotificationBatcher(db());
+        const claim = randomUUID();
+        const place = batcher.reserve('claiming-client');
+        const firstClaim = batcher.insertClaimed(row(1, { notification: 'claimed-once' }), claim);
+        const again = await place.insertClaimed(row(1, { notification: 'claimed-once' }), claim);
+
+        expect(again).toBeNull();
+        await expect(firstClaim).resolves.toMatchObject({ notification: 'claimed-once' });
+      });
+
+      it('is not idle while a place waits for its row', async () => {
+        const batcher = new NotificationBatcher(db());
+        const place = batcher.reserve('idle-client');
+        let idle = false;
+        void batcher.idle().then(() => (idle = true));
+        await sleep(20);
+
+        expect(idle).toBe(false);
+        place.cancel();
+        await sleep(0);
+        expect(idle).toBe(true);
+      });
+    });
+
     describe('idle', () => {
       it('resolves once every accepted insert has been answered', async () => {
         const batcher = new NotificationBatcher(db());
@@ -269,4 +329,83 @@ describe(NotificationBatcher.name, () => {
       expect(ids.size).toBe(19);
     });
   });
+
+  describe.each(STORAGE_KINDS)(
+    'behind a client’s pipelined notification/insert on %s (docs/adr/0023-insert-order-reserved-before-the-device-lookup.md)',
+    (kind) => {
+      let core: DeviceHive | undefined;
+      let statements: string[] = [];
+      let deviceId: string;
+      beforeAll(async () => {
+        const recorded = recordingSql(await openTestDatabase(kind));
+        statements = recorded.statements;
+        core = await createDeviceHive({ sql: recorded.client, jwtSecret: TEST_JWT_SECRET });
+        deviceId = await insertTestDevice(core.sql, { networkId: 1, deviceTypeId: 1 });
+      }, 60_000);
+      afterAll(async () => {
+        await core?.close();
+      });
+
+      /** Runs request i once request i − 1 called `sequenced()` (the bus's `KeyedSerialQueue`). */
+      const pipelined = (requests: JsonObject[]) => {
+        let previous = Promise.resolve();
+        return requests.map((request) => {
+          let release!: () => void;
+          const released = new Promise<void>((resolve) => (release = resolve));
+          const started = previous.then(() =>
+            (core as DeviceHive).execute('notification/insert', request, {
+              principal: adminPrincipal(),
+              clientId: 'pipelining-client',
+              sequenced: release,
+            }),
+          );
+          previous = released;
+          void started.finally(release).catch(() => undefined);
+          return started;
+        });
+      };
+      const deviceReads = () => statements.filter((s) => s.includes('FROM dh_device d WHERE d.id'));
+
+      it('starts each insert before the device lookup of the one before, and stores them in order with one statement', async () => {
+        statements.length = 0;
+        const replies = await Promise.all(
+          pipelined(
+            Array.from({ length: 12 }, (_, i) => ({
+              deviceId,
+              notification: { notification: `p${i}` },
+            })),
+          ),
+        );
+
+        const rows = replies.map((reply) => reply.body['notification'] as { id: number });
+        expect(rows.map((r) => r.id)).toEqual([...rows.map((r) => r.id)].sort((a, b) => a - b));
+        expect(inserts(statements)).toHaveLength(1);
+        // Twelve lookups, one read: one statement (PostgreSQL), one cache miss (PGlite).
+        expect(deviceReads()).toHaveLength(1);
+      });
+
+      it('gives up the place of an insert that fails its device check: the ones behind it are stored', async () => {
+        const requests = Array.from({ length: 5 }, (_, i) => ({
+          deviceId: i === 1 ? 'no-such-device' : deviceId,
+          notification: { notification: `f${i}` },
+        }));
+        const replies = await Promise.allSettled(pipelined(requests));
+
+        expect(replies.map((r) => r.status)).toEqual([
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        await expect(
+          rejection(Promise.reject((replies[1] as PromiseRejectedResult).reason)),
+        ).resolves.toMatchObject({ status: 404 });
+        const ids = replies.flatMap((r) =>
+          r.status === 'fulfilled' ? [(r.value.body['notification'] as { id: number }).id] : [],
+        );
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      });
+    },
+  );
 });

@@ -8,7 +8,8 @@ import {
 import { sqlState } from './query-builder';
 
 interface Pending {
-  notification: NewNotification;
+  /** Unset while the place is reserved and its row not known yet (`reserve`). */
+  notification: NewNotification | undefined;
   /** Rows of one key are never in two batches in flight at once (see `insert`). */
   orderKey: string | undefined;
   /** The request ledger claim stored with the row (`insertClaimed`); unset = none. */
@@ -16,6 +17,21 @@ interface Pending {
   /** The stored row; null when its claim was made before (nothing stored). */
   resolve(stored: StoredNotification | null): void;
   reject(error: unknown): void;
+}
+
+/**
+ * A row's place in the batcher's order, taken before the row is known
+ * (docs/adr/0023-insert-order-reserved-before-the-device-lookup.md): rows of the same order key
+ * handed in later are stored after it. Exactly one of `insert`, `insertClaimed` and `cancel` takes
+ * effect; after it the others do nothing but `cancel`, which is always safe to call.
+ */
+export interface NotificationSlot {
+  /** `NotificationBatcher.insert` in this place. */
+  insert(notification: NewNotification): Promise<StoredNotification>;
+  /** `NotificationBatcher.insertClaimed` in this place. */
+  insertClaimed(notification: NewNotification, claim: string): Promise<StoredNotification | null>;
+  /** Gives the place up (the request failed before its row was known); later rows move up. */
+  cancel(): void;
 }
 
 export interface NotificationBatcherOptions {
@@ -48,6 +64,9 @@ const ROW_ERROR_CLASSES = new Set(['22', '23', '54']);
  *   it was stored and each row is retried alone, so only the bad row fails; other errors fail every
  *   caller of the batch. Callers validate their row before handing it in.
  * - No added delay when idle: the first insert is written at the end of the current turn.
+ * - Reserved places (`reserve`, docs/adr/0023-insert-order-reserved-before-the-device-lookup.md):
+ *   a place taken before the row is known holds the later rows of its order key until it is
+ *   filled or cancelled; rows of other keys go on.
  * - Claims (`insertClaimed`, docs/adr/0019-ledger-claim-in-the-insert.md): a row with a request
  *   ledger claim is stored by the statement that claims it, only when the claim is new. Rows with
  *   and without claims never share a batch (each kind has its own statement); a claim repeated
@@ -110,6 +129,68 @@ export class NotificationBatcher {
   }
 
   /**
+   * Takes the next place in the order of `orderKey` for a row not known yet: the core reserves it
+   * for a pipelined `notification/insert` before the device lookup, so that the client's next
+   * insert may start its own lookup at once (the two then share one statement) and still be
+   * stored after this one.
+   */
+  reserve(orderKey?: string): NotificationSlot {
+    let place: Pending | undefined = {
+      notification: undefined,
+      orderKey,
+      claim: undefined,
+      resolve: () => undefined,
+      reject: () => undefined,
+    };
+    this.pending.push(place);
+    const take = (): Pending | undefined => {
+      const taken = place;
+      place = undefined;
+      return taken;
+    };
+    return {
+      insert: (notification) => {
+        const reserved = take();
+        if (!reserved) return Promise.reject(new Error('notification slot already used'));
+        return new Promise((resolve, reject) => {
+          reserved.resolve = (stored) => resolve(stored as StoredNotification);
+          reserved.reject = reject;
+          reserved.notification = notification;
+          this.schedule();
+        });
+      },
+      insertClaimed: (notification, claim) => {
+        const reserved = take();
+        if (!reserved) return Promise.reject(new Error('notification slot already used'));
+        if (this.claimsQueued.has(claim)) {
+          this.drop(reserved);
+          return Promise.resolve(null);
+        }
+        this.claimsQueued.add(claim);
+        return new Promise((resolve, reject) => {
+          reserved.resolve = resolve;
+          reserved.reject = reject;
+          reserved.claim = claim;
+          reserved.notification = notification;
+          this.schedule();
+        });
+      },
+      cancel: () => {
+        const reserved = take();
+        if (reserved) this.drop(reserved);
+      },
+    };
+  }
+
+  /** Removes a place that will not be filled: the rows it held may go. */
+  private drop(reserved: Pending): void {
+    const at = this.pending.indexOf(reserved);
+    if (at >= 0) this.pending.splice(at, 1);
+    this.schedule();
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  /**
    * Starts the next batches at the end of this event-loop turn: the rows handed in meanwhile join
    * them, and the answers of a batch just written leave (the worker bus posts them at the end of
    * the turn) before the next statement holds the thread.
@@ -159,9 +240,12 @@ export class NotificationBatcher {
    * in flight (and every later row of that key) for a later batch.
    */
   private takeBatch(): Pending[] {
-    const claimed = this.pending[0]?.claim !== undefined;
+    const first = this.pending.find(isKnown);
+    if (!first) return [];
+    const claimed = first.claim !== undefined;
     const sameKind = (p: Pending) => (p.claim !== undefined) === claimed;
-    if (this.keysInFlight.size === 0 && this.pending.every(sameKind)) {
+    const ready = (p: Pending) => isKnown(p) && sameKind(p);
+    if (this.keysInFlight.size === 0 && this.pending.every(ready)) {
       return this.pending.splice(0, this.maxBatch);
     }
     const batch: Pending[] = [];
@@ -169,7 +253,7 @@ export class NotificationBatcher {
     const heldKeys = new Set<string>();
     for (const p of this.pending) {
       const held =
-        !sameKind(p) ||
+        !ready(p) ||
         (p.orderKey !== undefined &&
           (this.keysInFlight.has(p.orderKey) || heldKeys.has(p.orderKey)));
       if (held || batch.length >= this.maxBatch) {
@@ -204,17 +288,25 @@ export class NotificationBatcher {
     }
   }
 
-  /** One statement for `batch` (all rows with claims, or none). */
+  /** One statement for `batch` (all rows with claims, or none; every row known). */
   private store(batch: readonly Pending[]): Promise<Array<StoredNotification | null>> {
     if (batch[0]?.claim === undefined) {
       return insertNotifications(
         this.sql,
-        batch.map((p) => p.notification),
+        batch.map((p) => p.notification as NewNotification),
       );
     }
     return insertClaimedNotifications(
       this.sql,
-      batch.map((p) => ({ notification: p.notification, claim: p.claim as string })),
+      batch.map((p) => ({
+        notification: p.notification as NewNotification,
+        claim: p.claim as string,
+      })),
     );
   }
+}
+
+/** False for a reserved place whose row is not known yet. */
+function isKnown(p: Pending): boolean {
+  return p.notification !== undefined;
 }
