@@ -226,6 +226,34 @@ describe(NotificationBatcher.name, () => {
         await expect(firstClaim).resolves.toMatchObject({ notification: 'claimed-once' });
       });
 
+      it('does not hold another client’s row of the other kind behind an unfilled place', async () => {
+        const recorded = recordingSql(db());
+        const batcher = new NotificationBatcher(recorded.client, { maxInFlight: 4 });
+        const waiting = batcher.reserve('slow-client');
+        const behind = batcher.reserve('slow-client').insert(row(1, { notification: 'behind' }));
+        const other = await batcher.insertClaimed(
+          row(2, { notification: 'other-kind' }),
+          randomUUID(),
+          'quick-client',
+        );
+
+        expect(other).toMatchObject({ notification: 'other-kind' });
+        waiting.cancel();
+        await expect(behind).resolves.toMatchObject({ notification: 'behind' });
+      });
+
+      it('becomes idle when the places it waited for are given up in one turn', async () => {
+        const batcher = new NotificationBatcher(db(), { maxInFlight: 4 });
+        const places = [batcher.reserve('first-client'), batcher.reserve('second-client')];
+        let idle = false;
+        void batcher.idle().then(() => (idle = true));
+        // Two device lookups answered 404 by one statement: both cancels run in the same turn.
+        for (const place of places) place.cancel();
+        await sleep(20);
+
+        expect(idle).toBe(true);
+      });
+
       it('is not idle while a place waits for its row', async () => {
         const batcher = new NotificationBatcher(db());
         const place = batcher.reserve('idle-client');

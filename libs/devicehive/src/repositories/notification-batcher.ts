@@ -187,7 +187,7 @@ export class NotificationBatcher {
     const at = this.pending.indexOf(reserved);
     if (at >= 0) this.pending.splice(at, 1);
     this.schedule();
-    if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    this.answerIdleWaiters();
   }
 
   /**
@@ -196,12 +196,18 @@ export class NotificationBatcher {
    * the turn) before the next statement holds the thread.
    */
   private schedule(): void {
-    if (this.scheduled || this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
+    // Places without their rows yet have nothing to write: their fill schedules again.
+    if (this.scheduled || this.inFlight >= this.maxInFlight || !this.pending.some(isKnown)) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       this.startBatches();
+      this.answerIdleWaiters();
     });
+  }
+
+  private answerIdleWaiters(): void {
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   /** Resolves when every insert handed in so far has been answered (before closing the storage). */
@@ -230,7 +236,7 @@ export class NotificationBatcher {
           else this.keysInFlight.delete(key);
         }
         this.schedule();
-        if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+        this.answerIdleWaiters();
       });
     }
   }
@@ -240,9 +246,8 @@ export class NotificationBatcher {
    * in flight (and every later row of that key) for a later batch.
    */
   private takeBatch(): Pending[] {
-    const first = this.pending.find(isKnown);
-    if (!first) return [];
-    const claimed = first.claim !== undefined;
+    const claimed = this.firstReadyKind();
+    if (claimed === undefined) return [];
     const sameKind = (p: Pending) => (p.claim !== undefined) === claimed;
     const ready = (p: Pending) => isKnown(p) && sameKind(p);
     if (this.keysInFlight.size === 0 && this.pending.every(ready)) {
@@ -286,6 +291,23 @@ export class NotificationBatcher {
     } finally {
       for (const p of batch) if (p.claim !== undefined) this.claimsQueued.delete(p.claim);
     }
+  }
+
+  /**
+   * Whether the first row that may be written now carries a claim: the batch takes that kind. A
+   * row is not ready while its order key is in a batch in flight or behind an earlier waiting row
+   * or unfilled place of the same key, so a place waiting for its row never decides the kind for
+   * other clients' rows. Undefined when no row is ready.
+   */
+  private firstReadyKind(): boolean | undefined {
+    const heldKeys = new Set<string>();
+    for (const p of this.pending) {
+      const key = p.orderKey;
+      const blocked = key !== undefined && (this.keysInFlight.has(key) || heldKeys.has(key));
+      if (isKnown(p) && !blocked) return p.claim !== undefined;
+      if (key !== undefined) heldKeys.add(key);
+    }
+    return undefined;
   }
 
   /** One statement for `batch` (all rows with claims, or none; every row known). */
