@@ -222,29 +222,61 @@ export function aggregate(measurements: readonly Measurement[]): Row[] {
   });
 }
 
-/** Per-round throughput ratio of two (variant, system) pairs, checked against `min`. */
-export function ratioTarget(
+/** A (variant, system) pair of the measurements. */
+interface Series {
+  variant: string;
+  system: string;
+}
+
+/** `value(ours) / value(reference)` in every round that measured both, as a spread. */
+function perRoundRatio(
   measurements: readonly Measurement[],
-  name: string,
-  ours: { variant: string; system: string },
-  reference: { variant: string; system: string },
-  min: number,
-): TargetCheck {
-  const pick = (which: { variant: string; system: string }) => {
+  ours: Series,
+  reference: Series,
+  value: (m: Measurement) => number | null,
+) {
+  const pick = (which: Series) => {
     const byRound = new Map<number, number>();
     for (const m of measurements) {
-      if (m.variant === which.variant && m.system === which.system) byRound.set(m.round, m.perSec);
+      const v = m.variant === which.variant && m.system === which.system ? value(m) : null;
+      if (v != null) byRound.set(m.round, v);
     }
     return byRound;
   };
   const a = pick(ours);
   const b = pick(reference);
   const rounds = [...a.keys()].filter((r) => b.has(r)).sort((x, y) => x - y);
-  const value = ratioSpread(
+  return ratioSpread(
     rounds.map((r) => a.get(r) ?? 0),
     rounds.map((r) => b.get(r) ?? 0),
   );
+}
+
+/** Per-round throughput ratio of two (variant, system) pairs, checked against `min`. */
+export function ratioTarget(
+  measurements: readonly Measurement[],
+  name: string,
+  ours: Series,
+  reference: Series,
+  min: number,
+): TargetCheck {
+  const value = perRoundRatio(measurements, ours, reference, (m) => m.perSec);
   return { name, target: `≥ ${min}×`, value, met: value ? value.median >= min : null };
+}
+
+/**
+ * CPU per message of `ours` over `reference`, per round (both measured in the same round), with
+ * the median at most `max`: what a message costs one system against the other.
+ */
+export function costRatioTarget(
+  measurements: readonly Measurement[],
+  name: string,
+  ours: Series,
+  reference: Series,
+  max: number,
+): TargetCheck {
+  const value = perRoundRatio(measurements, ours, reference, (m) => m.cpuUsPerMsg);
+  return { name, target: `≤ ${max}×`, value, met: value ? value.median <= max : null };
 }
 
 /** An absolute target (`≥` or `≤` a threshold) on per-round values. */
