@@ -171,7 +171,6 @@ export async function createDeviceHive(options: DeviceHiveOptions = {}): Promise
       ...services,
       principal: context.principal,
       clientId: context.clientId,
-      ...(context.sequenced ? { sequenced: context.sequenced } : {}),
       ...(context.ledgerClaim !== undefined ? { ledgerClaim: context.ledgerClaim } : {}),
     };
     let slot: NotificationSlot | undefined;

@@ -25,8 +25,9 @@ interface KeyState {
  *
  * A task queued with `overlaps` starts once the task before it has called `sequenced()` (the
  * `notification/insert` of the core, once its row has its place in the batcher's order: a later
- * insert lands behind it in the same or a later batch, docs/adr/0023-insert-order-reserved-before-the-device-lookup.md), so a client's stream of inserts is handled in order without
- * waiting for each commit (docs/adr/0017-pipelined-requests.md).
+ * insert lands behind it in the same or a later batch,
+ * docs/adr/0023-insert-order-reserved-before-the-device-lookup.md), so a client's stream of
+ * inserts is handled in order without waiting for each commit (docs/adr/0017-pipelined-requests.md).
  */
 export class KeyedSerialQueue {
   private readonly keys = new Map<string, KeyState>();

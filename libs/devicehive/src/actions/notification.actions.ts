@@ -48,28 +48,18 @@ const notificationInsert: ActionImpl<'notification/insert'> = async (ctx, reques
   };
   // Validated above: a row handed to the batcher fails only for what the database rejects.
   const claim = ctx.ledgerClaim;
-  // Pipelined: the row's place was reserved before the device lookup, and `sequenced` called then
-  // (docs/adr/0023-insert-order-reserved-before-the-device-lookup.md).
-  const slot = ctx.notificationSlot;
+  // Its place in the batcher's order: reserved before the device lookup when the call is
+  // pipelined (docs/adr/0023-insert-order-reserved-before-the-device-lookup.md), else taken now.
+  const place = ctx.notificationSlot ?? ctx.notifications?.reserve(ctx.clientId);
   if (claim !== undefined) {
     // The ledger claim rides in the INSERT (docs/adr/0019-ledger-claim-in-the-insert.md).
-    const claiming = slot
-      ? slot.insertClaimed(row, claim)
-      : ctx.notifications
-        ? ctx.notifications.insertClaimed(row, claim, ctx.clientId)
-        : insertClaimedNotifications(ctx.sql, [{ notification: row, claim }]).then(([s]) => s);
-    if (!slot && ctx.notifications) ctx.sequenced?.();
-    const stored = await claiming;
+    const stored = place
+      ? await place.insertClaimed(row, claim)
+      : (await insertClaimedNotifications(ctx.sql, [{ notification: row, claim }]))[0];
     if (!stored) throw new RequestRanAlready();
     return inserted(stored);
   }
-  if (slot) return inserted(await slot.insert(row));
-  if (!ctx.notifications) return inserted(await insertNotification(ctx.sql, row));
-  const storing = ctx.notifications.insert(row, ctx.clientId);
-  // In the batcher's queue the row is ordered: a later insert of this client is stored after it
-  // (docs/adr/0017-pipelined-requests.md), so its next pipelined request may start.
-  ctx.sequenced?.();
-  return inserted(await storing);
+  return inserted(place ? await place.insert(row) : await insertNotification(ctx.sql, row));
 };
 
 function inserted(stored: StoredNotification): ActionOutcome {

@@ -41,13 +41,9 @@ export interface ActionContext extends CoreServices {
    */
   checkedDevice?: DeviceRecord;
   /**
-   * Tells the caller this call's effects are ordered: a later write can no longer overtake them
-   * (docs/adr/0017-pipelined-requests.md). A `pipelined` action calls it as soon as that holds.
-   */
-  sequenced?: () => void;
-  /**
    * The place this call's row holds in the notification batcher's order, reserved before the
-   * target check; `sequenced` was called then (`notification/insert` with `sequenced` only,
+   * target check, when the call is pipelined: the core then told the caller its effects are
+   * ordered (`CallContext.sequenced`, docs/adr/0017-pipelined-requests.md,
    * docs/adr/0023-insert-order-reserved-before-the-device-lookup.md). The action fills it.
    */
   notificationSlot?: NotificationSlot;

@@ -98,16 +98,7 @@ export class NotificationBatcher {
    * it (a later id, a later answer).
    */
   insert(notification: NewNotification, orderKey?: string): Promise<StoredNotification> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({
-        notification,
-        orderKey,
-        claim: undefined,
-        resolve: (stored) => resolve(stored as StoredNotification),
-        reject,
-      });
-      this.schedule();
-    });
+    return this.reserve(orderKey).insert(notification);
   }
 
   /**
@@ -120,12 +111,7 @@ export class NotificationBatcher {
     claim: string,
     orderKey?: string,
   ): Promise<StoredNotification | null> {
-    if (this.claimsQueued.has(claim)) return Promise.resolve(null);
-    this.claimsQueued.add(claim);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ notification, orderKey, claim, resolve, reject });
-      this.schedule();
-    });
+    return this.reserve(orderKey).insertClaimed(notification, claim);
   }
 
   /**
@@ -149,37 +135,40 @@ export class NotificationBatcher {
       return taken;
     };
     return {
-      insert: (notification) => {
-        const reserved = take();
-        if (!reserved) return Promise.reject(new Error('notification slot already used'));
-        return new Promise((resolve, reject) => {
-          reserved.resolve = (stored) => resolve(stored as StoredNotification);
-          reserved.reject = reject;
-          reserved.notification = notification;
-          this.schedule();
-        });
-      },
-      insertClaimed: (notification, claim) => {
-        const reserved = take();
-        if (!reserved) return Promise.reject(new Error('notification slot already used'));
-        if (this.claimsQueued.has(claim)) {
-          this.drop(reserved);
-          return Promise.resolve(null);
-        }
-        this.claimsQueued.add(claim);
-        return new Promise((resolve, reject) => {
-          reserved.resolve = resolve;
-          reserved.reject = reject;
-          reserved.claim = claim;
-          reserved.notification = notification;
-          this.schedule();
-        });
-      },
+      insert: (notification) =>
+        this.fill(take(), notification, undefined) as Promise<StoredNotification>,
+      insertClaimed: (notification, claim) => this.fill(take(), notification, claim),
       cancel: () => {
         const reserved = take();
         if (reserved) this.drop(reserved);
       },
     };
+  }
+
+  /**
+   * Puts the row into its reserved place and schedules the next batch. A claim already waiting or
+   * in flight is answered null at once, and the place given up.
+   */
+  private fill(
+    reserved: Pending | undefined,
+    notification: NewNotification,
+    claim: string | undefined,
+  ): Promise<StoredNotification | null> {
+    if (!reserved) return Promise.reject(new Error('notification slot already used'));
+    if (claim !== undefined) {
+      if (this.claimsQueued.has(claim)) {
+        this.drop(reserved);
+        return Promise.resolve(null);
+      }
+      this.claimsQueued.add(claim);
+    }
+    return new Promise((resolve, reject) => {
+      reserved.resolve = resolve;
+      reserved.reject = reject;
+      reserved.claim = claim;
+      reserved.notification = notification;
+      this.schedule();
+    });
   }
 
   /** Removes a place that will not be filled: the rows it held may go. */
@@ -246,23 +235,29 @@ export class NotificationBatcher {
    * in flight (and every later row of that key) for a later batch.
    */
   private takeBatch(): Pending[] {
-    const claimed = this.firstReadyKind();
-    if (claimed === undefined) return [];
-    const sameKind = (p: Pending) => (p.claim !== undefined) === claimed;
-    const ready = (p: Pending) => isKnown(p) && sameKind(p);
-    if (this.keysInFlight.size === 0 && this.pending.every(ready)) {
+    const claimedOf = (p: Pending) => p.claim !== undefined;
+    const first = this.pending[0];
+    if (
+      first &&
+      this.keysInFlight.size === 0 &&
+      this.pending.every((p) => isKnown(p) && claimedOf(p) === claimedOf(first))
+    ) {
       return this.pending.splice(0, this.maxBatch);
     }
+    // The batch takes the kind of the first row that may be written now: not a place waiting for
+    // its row, nor a row behind one of its key, or behind a batch in flight holding its key. So a
+    // place never decides the kind for other clients' rows.
+    let claimed: boolean | undefined;
     const batch: Pending[] = [];
     const left: Pending[] = [];
     const heldKeys = new Set<string>();
     for (const p of this.pending) {
-      const held =
-        !ready(p) ||
-        (p.orderKey !== undefined &&
-          (this.keysInFlight.has(p.orderKey) || heldKeys.has(p.orderKey)));
-      if (held || batch.length >= this.maxBatch) {
-        if (p.orderKey !== undefined) heldKeys.add(p.orderKey);
+      const key = p.orderKey;
+      const blocked =
+        !isKnown(p) || (key !== undefined && (this.keysInFlight.has(key) || heldKeys.has(key)));
+      if (!blocked) claimed ??= claimedOf(p);
+      if (blocked || claimedOf(p) !== claimed || batch.length >= this.maxBatch) {
+        if (key !== undefined) heldKeys.add(key);
         left.push(p);
       } else batch.push(p);
     }
@@ -291,23 +286,6 @@ export class NotificationBatcher {
     } finally {
       for (const p of batch) if (p.claim !== undefined) this.claimsQueued.delete(p.claim);
     }
-  }
-
-  /**
-   * Whether the first row that may be written now carries a claim: the batch takes that kind. A
-   * row is not ready while its order key is in a batch in flight or behind an earlier waiting row
-   * or unfilled place of the same key, so a place waiting for its row never decides the kind for
-   * other clients' rows. Undefined when no row is ready.
-   */
-  private firstReadyKind(): boolean | undefined {
-    const heldKeys = new Set<string>();
-    for (const p of this.pending) {
-      const key = p.orderKey;
-      const blocked = key !== undefined && (this.keysInFlight.has(key) || heldKeys.has(key));
-      if (isKnown(p) && !blocked) return p.claim !== undefined;
-      if (key !== undefined) heldKeys.add(key);
-    }
-    return undefined;
   }
 
   /** One statement for `batch` (all rows with claims, or none; every row known). */
