@@ -37,6 +37,7 @@ export {
   type KafkaTopicSpec,
   type ReplyFailure,
 } from './kafka-topics';
+export { requestPartitionFor } from './kafka/reply-partition';
 export {
   createKafkaBrokerBus,
   type KafkaBrokerBus,

@@ -23,14 +23,16 @@ const HOUR_MS = 3_600_000;
 /** The topics of the broker↔gateway bus (docs/architecture.md). */
 export const KAFKA_TOPICS = {
   /**
-   * Broker → gateway. Key: MQTT client id, so one client's requests share a partition and are
-   * handled in order (docs/topics/request.md). Value: `RequestEnvelope`. Headers: schema, broker
-   * id, reply partition. Requests outlive their deadline by far less than an hour.
+   * Broker → gateway (docs/adr/0024). Partition: a hash of the MQTT client id, so one client's
+   * requests share a partition and are handled in order (docs/topics/request.md). Value: a JSON
+   * array of `RequestEnvelope`s, the requests one broker pod sent to that partition in one produce
+   * batch, in the order it sent them. Key: the first one's client id. Headers: schema, broker id,
+   * reply partition. Requests outlive their deadline by far less than an hour.
    */
   requests: {
-    name: 'dh.requests.v1',
-    key: 'MQTT client id',
-    value: 'RequestEnvelope',
+    name: 'dh.requests.v2',
+    key: 'MQTT client id of the first request',
+    value: 'RequestEnvelope[]',
     defaultPartitions: 12,
     retentionMs: HOUR_MS,
   },
@@ -83,6 +85,11 @@ export const KAFKA_TOPIC_ROLES = Object.keys(KAFKA_TOPICS) as readonly KafkaTopi
 export const KAFKA_HEADERS = {
   /** Every record: the envelope schema version, `BUS_SCHEMA_VERSION`. */
   schema: 'dh-schema',
+  /**
+   * Requests (docs/adr/0024): how many requests the record's value carries, for consumers that
+   * count without parsing (the gateway's fetch pacing).
+   */
+  count: 'dh-count',
   /** Requests and replies: the broker pod that waits for the reply. */
   brokerId: 'dh-broker-id',
   /** Requests: the partition of `dh.replies.v1` the sending broker reads. */

@@ -76,7 +76,7 @@ describe.each([
       find<K8sObject & { spec: { maxReplicas: number } }>(objects, 'HorizontalPodAutoscaler', name)
         .spec.maxReplicas;
     expect(max('dh-mqtt-broker')).toBeLessThanOrEqual(topics['dh.replies.v1']);
-    expect(max('dh-mqtt-gateway')).toBeLessThanOrEqual(topics['dh.requests.v1']);
+    expect(max('dh-mqtt-gateway')).toBeLessThanOrEqual(topics['dh.requests.v2']);
   });
 
   it('gives the secrets to the gateway only', () => {

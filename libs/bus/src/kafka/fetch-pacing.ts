@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { KafkaMessage } from 'kafkajs';
 import { kafkajsInternal } from './kafkajs-request-queue';
 import { pacingHoldMs, type PacedStart } from './pacing';
 
 /** The fields and methods of kafkajs 2.2.4's `ConsumerGroup` the pacing relies on. */
 export interface ConsumerGroupInternals {
   groupId: string;
-  fetch(nodeId: number): Promise<Array<{ messages: unknown[] }>>;
+  fetch(nodeId: number): Promise<Array<{ messages: KafkaMessage[] }>>;
   [LAST_FETCH]?: Map<number, PacedStart>;
 }
 
@@ -19,6 +20,12 @@ export interface FetchPacing {
   intervalMs: number;
   /** Called with each hold, in ms (the pacing metric). */
   onHold?(ms: number): void;
+  /**
+   * What a record counts for (default 1): a record of `dh.requests.v2` counts the requests it
+   * carries (docs/adr/0024), so a fetch of one record of two requests is followed by a hold as
+   * a fetch of two records was.
+   */
+  weigh?(message: KafkaMessage): number;
 }
 
 const PACED = Symbol.for('dh-mqtt.kafkajs.fetchPacing');
@@ -69,7 +76,10 @@ export function paceFetches(groupId: string, pacing: FetchPacing): void {
     const startedAt = Date.now();
     const batches = await fetch.call(this, nodeId);
     let records = 0;
-    for (const batch of batches) records += batch.messages.length;
+    for (const batch of batches) {
+      if (!pacing.weigh) records += batch.messages.length;
+      else for (const message of batch.messages) records += pacing.weigh(message);
+    }
     last.set(nodeId, { startedAt, records });
     return batches;
   };

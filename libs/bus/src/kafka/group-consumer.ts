@@ -1,5 +1,5 @@
 import { backoffDelay, pause, type Logger } from '@dh-mqtt/runtime';
-import type { Consumer, EachMessagePayload, Kafka, PartitionAssigner } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import { CLIENT_RETRY } from './kafka-bus-options';
 import { paceFetches } from './fetch-pacing';
 import { OffsetTracker } from './offset-tracker';
@@ -41,6 +41,8 @@ export interface GroupConsumerOptions {
    */
   fetchIntervalMs?: number;
   onPacingHold?(ms: number): void;
+  /** What a record counts for in the pacing's record count (default 1; `FetchPacing.weigh`). */
+  weighRecord?(message: KafkaMessage): number;
   partitionAssigners?: PartitionAssigner[];
   eachMessage(payload: EachMessagePayload): Promise<void>;
   /**
@@ -209,6 +211,7 @@ export class GroupConsumer {
     paceFetches(groupId, {
       intervalMs: this.options.fetchIntervalMs ?? 0,
       onHold: this.options.onPacingHold,
+      weigh: this.options.weighRecord,
     });
     // Failures before the first join are start()'s to report and retry; later ones are this
     // class's (kafkajs restarts the consumer after a backoff, or it is recreated).

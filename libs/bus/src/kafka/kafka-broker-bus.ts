@@ -26,7 +26,7 @@ import {
 } from './message-codec';
 import { PendingReplies } from './pending-replies';
 import { ProduceBatcher } from './produce-batcher';
-import { pinnedPartitionAssigner, replyPartitionFor } from './reply-partition';
+import { pinnedPartitionAssigner, replyPartitionFor, requestPartitionFor } from './reply-partition';
 import { startWithRetry } from './start-retry';
 import { endOffsets, partitionCount } from './topic-admin';
 
@@ -54,9 +54,10 @@ const DEFAULT_MAX_REPLY_WAIT_MS = 30_000;
 
 /**
  * The broker side of the bus over Kafka (docs/architecture.md, ADR 0005):
- * - `request()` writes the envelope to `dh.requests.v1` keyed by client id, with this pod's
- *   reply partition in a header, and waits for the reply on that partition of `dh.replies.v1`,
- *   which only this pod's own group reads; no reply by the deadline → `DH_ERR_BACKEND_TIMEOUT`,
+ * - `request()` writes the envelope to `dh.requests.v2`, on the partition of its client id; the
+ *   requests of one produce batch for one partition go as one record (docs/adr/0024), with this
+ *   pod's id and reply partition in its headers. It waits for the reply on that partition of
+ *   `dh.replies.v1`, which only this pod's own group reads; no reply by the deadline → `DH_ERR_BACKEND_TIMEOUT`,
  *   Kafka refusing the request or the reply path down → `DH_ERR_BACKEND_UNAVAILABLE`;
  * - events of `dh.pushes.v1` (those whose push no gateway published, docs/adr/0021) are read by
  *   the group of all broker pods, so each reaches the handlers of exactly one pod (which
@@ -80,6 +81,12 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   const produce = new ProduceBatcher(() => clients.producer, {
     intervalMs: opts.produceIntervalMs,
     onHold: (ms) => (counters.pacingMs.produce += ms),
+    // docs/adr/0024: the requests of one batch for one partition go as one record.
+    packedTopics: [topics.requests],
+    onPacked: (records, requests) => {
+      counters.produced.requests += records;
+      counters.packedRequests.produced += requests;
+    },
   });
   const replyGroup = namespaced(
     opts.namespace,
@@ -92,6 +99,8 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
   let replyConsumer: GroupConsumer | undefined;
   let eventConsumer: GroupConsumer | undefined;
   let replyPartition: number | undefined;
+  /** Partitions of the request topic, read when the bus connects (docs/adr/0024). */
+  let requestPartitions: number | undefined;
   /** Where the reply consumer resumes after a (re)join: past the last reply it read. */
   let nextReplyOffset = '0';
   let producerHealthy = true;
@@ -200,6 +209,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
     const admin = await clients.connectAdmin();
     const partitions = await partitionCount(admin, topics.replies);
     const partition = replyPartitionFor(brokerId, partitions, options.replyPartition);
+    requestPartitions = await partitionCount(admin, topics.requests);
     nextReplyOffset = (await endOffsets(admin, topics.replies)).get(partition) ?? '0';
     replyPartition = partition;
     await clients.connectProducer();
@@ -266,7 +276,12 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
           new DhError('DH_ERR_BACKEND_TIMEOUT', Math.max(0, Math.round(waitMs))),
         );
       }
-      if (!clients.producer || replyConsumer?.joined !== true || replyPartition === undefined) {
+      if (
+        !clients.producer ||
+        replyConsumer?.joined !== true ||
+        replyPartition === undefined ||
+        requestPartitions === undefined
+      ) {
         // No reply could reach us: say so now rather than at the deadline.
         return Promise.reject(new DhError('DH_ERR_BACKEND_UNAVAILABLE'));
       }
@@ -277,6 +292,7 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
       void produce
         .send(topics.requests, {
           key: request.clientId,
+          partition: requestPartitionFor(request.clientId, requestPartitions),
           value: JSON.stringify(request),
           headers: busHeaders({
             [KAFKA_HEADERS.brokerId]: brokerId,
@@ -286,7 +302,6 @@ export function createKafkaBrokerBus(options: KafkaBrokerBusOptions): KafkaBroke
         .then(
           () => {
             producerHealthy = true;
-            counters.produced.requests += 1;
           },
           (error: unknown) => {
             producerHealthy = false;

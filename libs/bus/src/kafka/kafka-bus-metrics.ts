@@ -14,8 +14,9 @@ function byTopicName(totals: Record<KafkaTopicRole, number>): Record<string, num
 
 /**
  * `dh_kafka_records_produced_total{topic}` and `dh_kafka_records_consumed_total{topic}` of a pod's
- * bus, read from its counters at each scrape (`topic` is the name without the namespace), and
- * `dh_kafka_pacing_seconds_total{stage="fetch|produce"}`, the time its fetches and produce batches
+ * bus, read from its counters at each scrape (`topic` is the name without the namespace),
+ * `dh_kafka_packed_requests_total{direction="produced|consumed"}` (the requests those records
+ * of `dh.requests.v2` carried: requests per record = packing, docs/adr/0024), and `dh_kafka_pacing_seconds_total{stage="fetch|produce"}`, the time its fetches and produce batches
  * were held by the pacing of docs/adr/0022.
  */
 export function registerKafkaBusMetrics(
@@ -39,6 +40,15 @@ export function registerKafkaBusMetrics(
       label: 'topic',
     },
     () => byTopicName(counters().consumed),
+  );
+  registerCounterFrom(
+    registry,
+    {
+      name: 'dh_kafka_packed_requests_total',
+      help: 'Requests in the request-topic records this pod produced (broker) or consumed (gateway), ADR 0024',
+      label: 'direction',
+    },
+    () => counters().packedRequests,
   );
   registerCounterFrom(
     registry,

@@ -112,6 +112,12 @@ export interface KafkaBusCounters {
   /** Records Kafka accepted from this end, per topic of the bus. */
   produced: Record<KafkaTopicRole, number>;
   /**
+   * Requests in the request topic's records (docs/adr/0024): `produced` in the records Kafka
+   * accepted from this broker, `consumed` in those this gateway read. Divided by the records of
+   * `produced.requests` / `consumed.requests`: the packing.
+   */
+  packedRequests: { produced: number; consumed: number };
+  /**
    * Records this end's consumers were handed, per topic (malformed ones and replies for another
    * broker sharing the partition included: what this pod reads, not what it uses).
    */
@@ -149,6 +155,7 @@ export function snapshotCounters(counters: KafkaBusCounters): KafkaBusCounters {
   return {
     ...counters,
     produced: { ...counters.produced },
+    packedRequests: { ...counters.packedRequests },
     consumed: { ...counters.consumed },
     replies: {
       sent: { ...replies.sent },
@@ -169,6 +176,7 @@ export function emptyCounters(): KafkaBusCounters {
     produceErrors: 0,
     connectFailures: 0,
     produced: perTopic(),
+    packedRequests: { produced: 0, consumed: 0 },
     consumed: perTopic(),
     replies: {
       sent: { redis: 0, kafka: 0 },

@@ -50,30 +50,55 @@ describe(createKafkaGatewayBus.name, () => {
       await gateway.start();
       const producer = closeLater(await rawProducer());
       const valid = request();
-      const routing = { ...schema, [KAFKA_HEADERS.replyPartition]: String(broker.replyPartition) };
+      const routing = {
+        ...schema,
+        [KAFKA_HEADERS.brokerId]: 'broker-1',
+        [KAFKA_HEADERS.replyPartition]: String(broker.replyPartition),
+      };
+      const requests = `${options.namespace}dh.requests.v2`;
+      const malformedRequest = { ...valid, id: `${valid.id}-bad`, request: [] };
 
       await producer.send({
-        topic: `${options.namespace}dh.requests.v1`,
+        topic: requests,
         messages: [
           { key: valid.clientId, value: '\u0000garbage', headers: routing },
+          { key: valid.clientId, value: JSON.stringify(valid), headers: routing },
           {
             key: valid.clientId,
-            value: JSON.stringify({ ...valid, request: [] }),
+            value: JSON.stringify([valid]),
+            headers: { ...schema, [KAFKA_HEADERS.brokerId]: 'broker-1' },
+          },
+        ],
+      });
+      // One record: a malformed request among two good ones is skipped alone.
+      const before = request({ clientId: 'client-before' });
+      const after = request({ clientId: 'client-after' });
+      await producer.send({
+        topic: requests,
+        messages: [
+          {
+            key: valid.clientId,
+            value: JSON.stringify([before, malformedRequest, after]),
             headers: routing,
           },
-          { key: valid.clientId, value: JSON.stringify(valid), headers: schema },
         ],
       });
       const reply = await broker.request(valid);
 
       expect(reply.id).toBe(valid.id);
-      expect(handled).toEqual([valid.id]);
-      expect(gateway.counters().malformed).toBe(3);
+      await eventually(() =>
+        expect(handled).toEqual(expect.arrayContaining([before.id, after.id, valid.id])),
+      );
+      expect(handled).toHaveLength(3);
+      expect(gateway.counters().malformed).toBe(4);
       expect(lines.filter((l) => l['msg'] === 'skipped a malformed Kafka record')).toEqual([
         expect.objectContaining({ reason: expect.stringMatching(/^value is not JSON/) }),
-        expect.objectContaining({ reason: 'request.action is not a non-empty string' }),
+        expect.objectContaining({ reason: 'value is not an array' }),
         expect.objectContaining({ reason: 'header dh-reply-partition is not a partition' }),
       ]);
+      expect(
+        lines.filter((l) => l['msg'] === 'skipped a malformed request of a Kafka record'),
+      ).toEqual([expect.objectContaining({ reason: 'request.action is not a non-empty string' })]);
     });
   });
 
@@ -105,11 +130,15 @@ describe(createKafkaGatewayBus.name, () => {
       await gateway.start();
       const producer = closeLater(await rawProducer());
       const expired = request({ deadline: Date.now() - 1 });
-      const routing = { ...schema, [KAFKA_HEADERS.replyPartition]: String(broker.replyPartition) };
+      const routing = {
+        ...schema,
+        [KAFKA_HEADERS.brokerId]: 'broker-1',
+        [KAFKA_HEADERS.replyPartition]: String(broker.replyPartition),
+      };
 
       await producer.send({
-        topic: `${options.namespace}dh.requests.v1`,
-        messages: [{ key: expired.clientId, value: JSON.stringify(expired), headers: routing }],
+        topic: `${options.namespace}dh.requests.v2`,
+        messages: [{ key: expired.clientId, value: JSON.stringify([expired]), headers: routing }],
       });
       const next = request();
       await broker.request(next);

@@ -13,7 +13,13 @@ import {
   type KafkaBusOptions,
 } from './kafka-bus-options';
 import { busTopics, KafkaClients, retryInBackground, retrySettings } from './kafka-clients';
-import { busHeaders, decodeRequest, replyFailure, type DecodedRequest } from './message-codec';
+import {
+  busHeaders,
+  decodeRequests,
+  headerText,
+  replyFailure,
+  type DecodedRequests,
+} from './message-codec';
 import { OffsetTracker } from './offset-tracker';
 import { ProduceBatcher } from './produce-batcher';
 import { startWithRetry } from './start-retry';
@@ -36,9 +42,9 @@ const COMMIT_DELAY_MS = 100;
 
 /**
  * The gateway side of the bus over Kafka (docs/architecture.md, ADR 0005):
- * - all gateway pods read `dh.requests.v1` as one group, so each request is handled by one pod;
- *   a client's requests are handled one after another, different clients concurrently even on
- *   one partition; offsets are committed only past requests that are done (at least once);
+ * - all gateway pods read `dh.requests.v2` as one group, so each request is handled by one pod;
+ *   a record carries one or more requests of one broker pod (docs/adr/0024); a client's requests are handled one after another, different clients concurrently even on
+ *   one partition; offsets are committed only past records whose requests are all done (at least once);
  * - a request whose deadline has passed is dropped (the broker already answered 503);
  * - the reply goes to the partition of `dh.replies.v1` named by the request's header; a handler
  *   that throws becomes a `dh-failure: DH_ERR_INTERNAL` record, so the broker answers at once;
@@ -64,6 +70,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
   let producerHealthy = true;
   let commitTimer: NodeJS.Timeout | undefined;
   const capacityWaiters: Array<() => void> = [];
+  /** Requests taken from Kafka and not done yet (back-pressure: `maxInFlight`). */
+  let requestsInFlight = 0;
 
   const isClosing = (): boolean => state === 'closing' || state === 'closed';
   const produce = new ProduceBatcher(() => clients.producer, {
@@ -110,7 +118,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
 
   async function handle(
     envelope: RequestEnvelope,
-    replyTo: DecodedRequest['replyTo'],
+    replyTo: DecodedRequests['replyTo'],
     sequenced: () => void,
   ): Promise<void> {
     // Queued behind a slow request of the same client past its deadline: the client already
@@ -162,6 +170,22 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     }
   }
 
+  /** Logs and counts a malformed record, or one malformed request of a record (`inRecord`). */
+  function skipMalformed(payload: EachMessagePayload, reason: string, inRecord = false): void {
+    counters.malformed += 1;
+    const { topic, partition, message } = payload;
+    logger.warn(
+      { topic, partition, offset: message.offset, reason },
+      inRecord
+        ? 'skipped a malformed request of a Kafka record'
+        : 'skipped a malformed Kafka record',
+    );
+  }
+
+  /**
+   * One record of the request topic: the requests one broker sent to this partition in one
+   * batch (docs/adr/0024), queued in their order; its offset is done once all of them are.
+   */
   async function onRequest(payload: EachMessagePayload): Promise<void> {
     counters.consumed.requests += 1;
     // Closing: leave the record uncommitted, another gateway handles it. (Records may arrive
@@ -169,32 +193,46 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     if (isClosing()) return;
     const { partition, message } = payload;
     tracker.begin(partition, message.offset);
-    const done = (): void => {
+    const recordDone = (): void => {
       tracker.end(partition, message.offset);
       scheduleCommit();
-      for (const wake of capacityWaiters.splice(0)) wake();
     };
-    const decoded = decodeRequest(message);
+    const decoded = decodeRequests(message);
     if (!decoded.ok) {
-      counters.malformed += 1;
-      logger.warn(
-        { topic: payload.topic, partition, offset: message.offset, reason: decoded.reason },
-        'skipped a malformed Kafka record',
-      );
-      return done();
+      skipMalformed(payload, decoded.reason);
+      return recordDone();
     }
-    const { envelope, replyTo } = decoded.value;
-    if (Date.now() >= envelope.deadline) {
-      counters.expiredRequests += 1;
-      return done();
+    const { requests, replyTo } = decoded.value;
+    counters.packedRequests.consumed += requests.length;
+    let open = requests.length;
+    if (open === 0) return recordDone();
+    const requestDone = (): void => {
+      requestsInFlight -= 1;
+      for (const wake of capacityWaiters.splice(0)) wake();
+      open -= 1;
+      if (open === 0) recordDone();
+    };
+    for (const request of requests) {
+      requestsInFlight += 1;
+      if (!request.ok) {
+        skipMalformed(payload, request.reason, true);
+        requestDone();
+        continue;
+      }
+      const envelope = request.value;
+      if (Date.now() >= envelope.deadline) {
+        counters.expiredRequests += 1;
+        requestDone();
+        continue;
+      }
+      void queue
+        .run(envelope.clientId, (sequenced) => handle(envelope, replyTo, sequenced), {
+          overlaps: isPipelined(envelope.request.action),
+        })
+        .finally(requestDone);
     }
-    void queue
-      .run(envelope.clientId, (sequenced) => handle(envelope, replyTo, sequenced), {
-        overlaps: isPipelined(envelope.request.action),
-      })
-      .finally(done);
-    // Back-pressure: stop taking records while too many are in flight.
-    while (tracker.inFlight >= maxInFlight && !isClosing()) {
+    // Back-pressure: stop taking records while too many requests are in flight.
+    while (requestsInFlight >= maxInFlight && !isClosing()) {
       await new Promise<void>((resolve) => capacityWaiters.push(resolve));
     }
   }
@@ -215,6 +253,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       maxFetchWaitMs: opts.maxFetchWaitMs,
       fetchIntervalMs: opts.fetchIntervalMs,
       onPacingHold: (ms) => (counters.pacingMs.fetch += ms),
+      // A record counts its requests in the pacing (docs/adr/0024).
+      weighRecord: (message) => Number(headerText(message.headers, KAFKA_HEADERS.count)) || 1,
       restartDelay: opts.startRetry,
       eachMessage: onRequest,
       onJoin: (partitions) => tracker.retain(partitions),

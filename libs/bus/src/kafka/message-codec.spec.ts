@@ -1,6 +1,6 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { buildDeviceEvent, buildReplyEnvelope, buildRequestEnvelope } from '../testing';
-import { decodeEvent, decodeReply, decodeRequest, headerText } from './message-codec';
+import { decodeEvent, decodeReply, decodeRequests, headerText } from './message-codec';
 
 const schema = { 'dh-schema': '1' };
 
@@ -18,73 +18,83 @@ function record(value: unknown, headers: IHeaders = schema): KafkaMessage {
   };
 }
 
-const request = buildRequestEnvelope({ brokerId: 'broker-in-envelope' });
-const routed = { ...schema, 'dh-reply-partition': '3' };
+const request = buildRequestEnvelope({ brokerId: 'broker-7' });
+const second = buildRequestEnvelope({ clientId: 'client-2', brokerId: 'broker-7' });
+const routed = { ...schema, 'dh-reply-partition': '3', 'dh-broker-id': 'broker-7' };
 const reply = buildReplyEnvelope(request);
 const event = buildDeviceEvent();
 
-describe(decodeRequest.name, () => {
-  it('returns the envelope and routes the reply by the headers', () => {
-    const decoded = decodeRequest(record(request, { ...routed, 'dh-broker-id': 'broker-7' }));
+describe(decodeRequests.name, () => {
+  it('returns the requests in their order and routes the replies by the headers', () => {
+    const decoded = decodeRequests(record([request, second], routed));
 
     expect(decoded).toEqual({
       ok: true,
-      value: { envelope: request, replyTo: { partition: 3, brokerId: 'broker-7' } },
+      value: {
+        requests: [
+          { ok: true, value: request },
+          { ok: true, value: second },
+        ],
+        replyTo: { partition: 3, brokerId: 'broker-7' },
+      },
     });
-  });
-
-  it('falls back to the envelope’s broker id without a dh-broker-id header', () => {
-    const decoded = decodeRequest(record(request, routed));
-
-    expect(decoded.ok && decoded.value.replyTo.brokerId).toBe('broker-in-envelope');
   });
 
   it.each([
     [
       'no schema header',
-      record(request, { 'dh-reply-partition': '3' }),
+      record([request], { 'dh-reply-partition': '3' }),
       'header dh-schema is missing',
     ],
-    ['another schema', record(request, { ...routed, 'dh-schema': '2' }), 'header dh-schema is 2'],
+    ['another schema', record([request], { ...routed, 'dh-schema': '2' }), 'header dh-schema is 2'],
     ['no value', record(undefined, routed), 'no value'],
-    ['a JSON array', record([request], routed), 'value is not an object'],
-    ['another v', record({ ...request, v: 2 }, routed), 'v is 2'],
-    ['an empty id', record({ ...request, id: '' }, routed), 'id is not a non-empty string'],
+    ['a lone envelope (a dh.requests.v1 value)', record(request, routed), 'value is not an array'],
     [
-      'no client id',
-      record({ ...request, clientId: undefined }, routed),
-      'clientId is not a non-empty string',
-    ],
-    [
-      'no action',
-      record({ ...request, request: {} }, routed),
-      'request.action is not a non-empty string',
-    ],
-    [
-      'a string deadline',
-      record({ ...request, deadline: 'soon' }, routed),
-      'deadline is not a number',
-    ],
-    [
-      'a string principal',
-      record({ ...request, principal: 'admin' }, routed),
-      'principal is neither null nor an object',
-    ],
-    ['no reply partition', record(request), 'header dh-reply-partition is not a partition'],
-    [
-      'a negative reply partition',
-      record(request, { ...schema, 'dh-reply-partition': '-1' }),
+      'no reply partition',
+      record([request], { ...schema, 'dh-broker-id': 'b' }),
       'header dh-reply-partition is not a partition',
     ],
+    [
+      'a negative reply partition',
+      record([request], { ...routed, 'dh-reply-partition': '-1' }),
+      'header dh-reply-partition is not a partition',
+    ],
+    [
+      'no broker id',
+      record([request], { ...schema, 'dh-reply-partition': '3' }),
+      'header dh-broker-id is missing',
+    ],
   ])('calls a record with %s malformed', (_case, message, reason) => {
-    expect(decodeRequest(message)).toEqual({ ok: false, reason });
+    expect(decodeRequests(message)).toEqual({ ok: false, reason });
   });
 
   it('calls a value that is not JSON malformed, naming the parse error', () => {
-    const decoded = decodeRequest(record('{"v":1', routed));
+    const decoded = decodeRequests(record('[{"v":1', routed));
 
     expect(decoded.ok).toBe(false);
     expect(!decoded.ok && decoded.reason).toMatch(/^value is not JSON \(.+\)$/);
+  });
+
+  it.each([
+    ['a string', 'request', 'request is not an object'],
+    ['another v', { ...request, v: 2 }, 'v is 2'],
+    ['an empty id', { ...request, id: '' }, 'id is not a non-empty string'],
+    ['no client id', { ...request, clientId: undefined }, 'clientId is not a non-empty string'],
+    ['no action', { ...request, request: {} }, 'request.action is not a non-empty string'],
+    ['a string deadline', { ...request, deadline: 'soon' }, 'deadline is not a number'],
+    [
+      'a string principal',
+      { ...request, principal: 'admin' },
+      'principal is neither null nor an object',
+    ],
+  ])('calls a request that is %s malformed and keeps the others', (_case, bad, reason) => {
+    const decoded = decodeRequests(record([request, bad, second], routed));
+
+    expect(decoded.ok && decoded.value.requests).toEqual([
+      { ok: true, value: request },
+      { ok: false, reason },
+      { ok: true, value: second },
+    ]);
   });
 });
 

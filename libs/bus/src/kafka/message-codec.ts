@@ -28,19 +28,26 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
-function parse(message: KafkaMessage): Decoded<Record<string, unknown>> {
+/** The record's JSON value, once its schema header is checked. */
+function parseJson(message: KafkaMessage): Decoded<unknown> {
   const schema = headerText(message.headers, KAFKA_HEADERS.schema);
   if (schema !== KAFKA_SCHEMA_HEADER_VALUE) {
     return { ok: false, reason: `header ${KAFKA_HEADERS.schema} is ${schema ?? 'missing'}` };
   }
   if (!message.value) return { ok: false, reason: 'no value' };
-  let value: unknown;
   try {
-    value = JSON.parse(message.value.toString('utf8'));
+    return { ok: true, value: JSON.parse(message.value.toString('utf8')) };
   } catch (error) {
     return { ok: false, reason: `value is not JSON (${(error as Error).message})` };
   }
-  return isObject(value) ? { ok: true, value } : { ok: false, reason: 'value is not an object' };
+}
+
+function parse(message: KafkaMessage): Decoded<Record<string, unknown>> {
+  const parsed = parseJson(message);
+  if (!parsed.ok) return parsed;
+  return isObject(parsed.value)
+    ? { ok: true, value: parsed.value }
+    : { ok: false, reason: 'value is not an object' };
 }
 
 function envelopeProblem(value: Record<string, unknown>): string | undefined {
@@ -51,17 +58,40 @@ function envelopeProblem(value: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** A `dh.requests.v1` record as the gateway needs it, with the reply routing of its headers. */
-export interface DecodedRequest {
-  envelope: RequestEnvelope;
-  /** Where the reply goes: the partition and broker id of the bus that sent the request. */
+/**
+ * A `dh.requests.v2` record as the gateway needs it (docs/adr/0024): its requests in the order
+ * the broker sent them, each decoded on its own (one malformed request does not cost the others),
+ * with the reply routing of its headers.
+ */
+export interface DecodedRequests {
+  requests: Array<Decoded<RequestEnvelope>>;
+  /** Where the replies go: the partition and broker id of the bus that sent the requests. */
   replyTo: { partition: number; brokerId: string };
 }
 
-export function decodeRequest(message: KafkaMessage): Decoded<DecodedRequest> {
-  const parsed = parse(message);
+export function decodeRequests(message: KafkaMessage): Decoded<DecodedRequests> {
+  const parsed = parseJson(message);
   if (!parsed.ok) return parsed;
-  const value = parsed.value;
+  if (!Array.isArray(parsed.value)) return { ok: false, reason: 'value is not an array' };
+  const replyPartition = Number(headerText(message.headers, KAFKA_HEADERS.replyPartition));
+  if (!Number.isInteger(replyPartition) || replyPartition < 0) {
+    return { ok: false, reason: `header ${KAFKA_HEADERS.replyPartition} is not a partition` };
+  }
+  const brokerId = headerText(message.headers, KAFKA_HEADERS.brokerId);
+  if (!isString(brokerId)) {
+    return { ok: false, reason: `header ${KAFKA_HEADERS.brokerId} is missing` };
+  }
+  return {
+    ok: true,
+    value: {
+      requests: parsed.value.map(decodeRequestEnvelope),
+      replyTo: { partition: replyPartition, brokerId },
+    },
+  };
+}
+
+function decodeRequestEnvelope(value: unknown): Decoded<RequestEnvelope> {
+  if (!isObject(value)) return { ok: false, reason: 'request is not an object' };
   const problem =
     envelopeProblem(value) ??
     (!isObject(value['request']) || !isString(value['request']['action'])
@@ -71,14 +101,9 @@ export function decodeRequest(message: KafkaMessage): Decoded<DecodedRequest> {
     (value['principal'] !== null && !isObject(value['principal'])
       ? 'principal is neither null nor an object'
       : undefined);
-  if (problem) return { ok: false, reason: problem };
-  const replyPartition = Number(headerText(message.headers, KAFKA_HEADERS.replyPartition));
-  if (!Number.isInteger(replyPartition) || replyPartition < 0) {
-    return { ok: false, reason: `header ${KAFKA_HEADERS.replyPartition} is not a partition` };
-  }
-  const envelope = value as unknown as RequestEnvelope;
-  const brokerId = headerText(message.headers, KAFKA_HEADERS.brokerId) ?? envelope.brokerId;
-  return { ok: true, value: { envelope, replyTo: { partition: replyPartition, brokerId } } };
+  return problem
+    ? { ok: false, reason: problem }
+    : { ok: true, value: value as unknown as RequestEnvelope };
 }
 
 /** A `dh.replies.v1` record: a reply envelope, or the error code the gateway failed with. */

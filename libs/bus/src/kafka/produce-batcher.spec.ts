@@ -45,6 +45,58 @@ describe(ProduceBatcher.name, () => {
     await expect(Promise.all(sent)).resolves.toHaveLength(4);
   });
 
+  it('packs the records of a packed topic per partition, in call order, counting them once acknowledged', async () => {
+    const { producer, batches } = fakeProducer();
+    const packed: Array<[number, number]> = [];
+    const batcher = new ProduceBatcher(() => producer, {
+      packedTopics: ['requests'],
+      onPacked: (records, values) => packed.push([records, values]),
+    });
+    const on = (partition: number, key: string, value: unknown): ProduceRecord => ({
+      key,
+      partition,
+      value: JSON.stringify(value),
+      headers: { 'dh-broker-id': 'b1' },
+    });
+
+    const sent = [
+      batcher.send('requests', on(3, 'a', { n: 1 })),
+      batcher.send('requests', on(5, 'b', { n: 2 })),
+      batcher.send('events', record('e1')),
+      batcher.send('requests', on(3, 'c', { n: 3 })),
+    ];
+    await turn();
+
+    const [requests, events] = batches[0].args.topicMessages ?? [];
+    expect(requests.topic).toBe('requests');
+    expect(
+      requests.messages.map((m) => ({
+        key: m.key,
+        partition: m.partition,
+        headers: m.headers,
+        values: JSON.parse(String(m.value)),
+      })),
+    ).toEqual([
+      {
+        key: 'a',
+        partition: 3,
+        headers: { 'dh-broker-id': 'b1', 'dh-count': '2' },
+        values: [{ n: 1 }, { n: 3 }],
+      },
+      {
+        key: 'b',
+        partition: 5,
+        headers: { 'dh-broker-id': 'b1', 'dh-count': '1' },
+        values: [{ n: 2 }],
+      },
+    ]);
+    expect(events.messages.map((m) => m.value)).toEqual(['v-e1']);
+    expect(packed).toEqual([]);
+    batches[0].settle();
+    await expect(Promise.all(sent)).resolves.toHaveLength(4);
+    expect(packed).toEqual([[2, 3]]);
+  });
+
   it('resolves no send before Kafka acknowledged its batch', async () => {
     const { producer, batches } = fakeProducer();
     const batcher = new ProduceBatcher(() => producer);

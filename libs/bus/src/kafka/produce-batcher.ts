@@ -1,5 +1,6 @@
 import { DhError } from '@dh-mqtt/protocol';
 import type { Message, Producer } from 'kafkajs';
+import { KAFKA_HEADERS } from '../kafka-topics';
 import { ACKS_ALL } from './kafka-bus-options';
 import { pacingHoldMs, type PacedStart } from './pacing';
 
@@ -28,6 +29,15 @@ export interface ProduceBatcherOptions {
   intervalMs?: number;
   /** Called with each hold the interval causes, in ms (the pacing metric). */
   onHold?(ms: number): void;
+  /**
+   * Topics whose records leave packed (docs/adr/0024): the records of one batch bound for the same
+   * partition go as one Kafka record whose value is the JSON array of their values, in call
+   * order, with the first one's headers and their number in `dh-count`. Their records must name their `partition` and share
+   * their headers; their values must be JSON.
+   */
+  packedTopics?: readonly string[];
+  /** Called when a batch with packed records is acknowledged: its packed records and values. */
+  onPacked?(records: number, values: number): void;
 }
 
 interface Pending {
@@ -69,7 +79,10 @@ export class ProduceBatcher {
   private inFlight = false;
   /** The last batch handed to the producer (`intervalMs`). */
   private lastBatch: PacedStart | undefined;
-  private readonly limits: Required<Omit<ProduceBatcherOptions, 'onHold'>>;
+  private readonly limits: Required<
+    Pick<ProduceBatcherOptions, 'maxRecords' | 'maxBytes' | 'intervalMs'>
+  >;
+  private readonly packed: ReadonlySet<string>;
 
   constructor(
     private readonly producer: () => Pick<Producer, 'sendBatch'> | undefined,
@@ -80,6 +93,7 @@ export class ProduceBatcher {
       maxBytes: options.maxBytes ?? MAX_BYTES,
       intervalMs: options.intervalMs ?? 0,
     };
+    this.packed = new Set(options.packedTopics);
   }
 
   /** Records waiting for the batch in flight or for the end of the turn. */
@@ -144,14 +158,23 @@ export class ProduceBatcher {
       if (records) records.push(record);
       else byTopic.set(topic, [record]);
     }
+    const packed = { records: 0, values: 0 };
+    const topicMessages = [...byTopic].map(([topic, messages]) => {
+      if (!this.packed.has(topic)) return { topic, messages };
+      const packs = pack(messages);
+      packed.records += packs.length;
+      packed.values += messages.length;
+      return { topic, messages: packs };
+    });
     this.inFlight = true;
     producer
       .sendBatch({
         acks: ACKS_ALL,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        topicMessages,
       })
       .then(
         () => {
+          if (packed.records > 0) this.options.onPacked?.(packed.records, packed.values);
           for (const entry of batch) entry.resolve();
         },
         (error: unknown) => {
@@ -178,4 +201,26 @@ export class ProduceBatcher {
     }
     return this.pending.splice(0, count);
   }
+}
+
+/**
+ * One record per partition, its value the JSON array of theirs in call order, with the first
+ * one's key and headers, and their number in `dh-count` (`packedTopics`, docs/adr/0024).
+ */
+function pack(records: ProduceRecord[]): ProduceRecord[] {
+  const byPartition = new Map<number | undefined, ProduceRecord[]>();
+  for (const record of records) {
+    const group = byPartition.get(record.partition);
+    if (group) group.push(record);
+    else byPartition.set(record.partition, [record]);
+  }
+  return [...byPartition].map(([partition, group]) => {
+    const first = group[0] as ProduceRecord;
+    return {
+      key: first.key,
+      partition,
+      headers: { ...first.headers, [KAFKA_HEADERS.count]: String(group.length) },
+      value: `[${group.map((record) => record.value).join(',')}]`,
+    };
+  });
 }

@@ -1,5 +1,5 @@
 import { AssignerProtocol, type Cluster } from 'kafkajs';
-import { pinnedPartitionAssigner, replyPartitionFor } from './reply-partition';
+import { pinnedPartitionAssigner, replyPartitionFor, requestPartitionFor } from './reply-partition';
 
 describe(replyPartitionFor.name, () => {
   it.each([
@@ -31,6 +31,21 @@ describe(replyPartitionFor.name, () => {
     expect(() => replyPartitionFor('broker-0', 32, pinned)).toThrow(
       `reply partition ${pinned} is not one of the 32 partitions of the reply topic`,
     );
+  });
+});
+
+describe(requestPartitionFor.name, () => {
+  it('is FNV-1a of the client id modulo the partition count, the same on every pod', () => {
+    // FNV-1a("a") = 0xe40c292c: a pod of another build that hashes otherwise would split a
+    // client's requests over two partitions.
+    expect(requestPartitionFor('a', 12)).toBe(0xe40c292c % 12);
+    expect(requestPartitionFor('a', 1)).toBe(0);
+  });
+
+  it('spreads many client ids over the partitions', () => {
+    const used = new Set(Array.from({ length: 200 }, (_, i) => requestPartitionFor(`c-${i}`, 12)));
+
+    expect(used.size).toBe(12);
   });
 });
 

@@ -14,12 +14,26 @@ export function replyPartitionFor(brokerId: string, partitions: number, pinned?:
     }
     return pinned;
   }
+  return fnv1a(brokerId) % partitions;
+}
+
+/**
+ * The partition of the request topic a client's requests go to (docs/adr/0024): a hash of the
+ * client id (FNV-1a), the same on every broker pod that knows the same partition count, so a
+ * client's requests stay in one partition whichever pod it is on.
+ */
+export function requestPartitionFor(clientId: string, partitions: number): number {
+  return fnv1a(clientId) % partitions;
+}
+
+/** 32-bit FNV-1a of the UTF-8 bytes of `text`. */
+function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(brokerId, 'utf8')) {
+  for (const byte of Buffer.from(text, 'utf8')) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash % partitions;
+  return hash;
 }
 
 /**

@@ -58,14 +58,14 @@ describe(KafkaMetrics.name, () => {
     metrics.instrumentConsumer(consumer, 'dh.gateway.requests.v1');
     consumer.emit('consumer.group_join', { groupId: 'dh.gateway.requests.v1' });
     consumer.emit('consumer.end_batch_process', {
-      topic: 'dh.requests.v1',
+      topic: 'dh.requests.v2',
       partition: 3,
       offsetLag: '42',
     });
     expect(
       await value(registry, 'dh_kafka_consumer_lag', {
         group: 'dh.gateway.requests.v1',
-        topic: 'dh.requests.v1',
+        topic: 'dh.requests.v2',
         partition: '3',
       }),
     ).toBe(42);

@@ -11,7 +11,7 @@ export interface ObservableBus {
 /** The bus counters that count failures, and their `dh_bus_errors_total{kind}` label. */
 type ErrorCounter = Exclude<
   keyof KafkaBusCounters,
-  'produced' | 'consumed' | 'replies' | 'pacingMs'
+  'produced' | 'consumed' | 'replies' | 'pacingMs' | 'packedRequests'
 >;
 const ERROR_KINDS: Record<ErrorCounter, string> = {
   malformed: 'malformed',

@@ -476,6 +476,15 @@ export const METRICS: readonly MetricSpec[] = [
     when: 'kafka',
     owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
   },
+  // docs/adr/0024: requests packed into the request topic's records
+  {
+    name: 'dh_kafka_packed_requests_total',
+    type: 'counter',
+    labels: ['direction'],
+    roles: ['broker', 'gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/kafka/kafka-bus-metrics.ts',
+  },
   // docs/adr/0022: paced Kafka fetches and produce batches
   {
     name: 'dh_kafka_pacing_seconds_total',

@@ -1,5 +1,4 @@
-import { KAFKA_TOPICS } from '@dh-mqtt/bus';
-import { Partitioners } from 'kafkajs';
+import { KAFKA_TOPICS, requestPartitionFor } from '@dh-mqtt/bus';
 import { SAMPLE_DEVICE } from './cluster';
 import type { PodProcess } from './pod-process';
 import type { DhClient } from './dh-client';
@@ -67,23 +66,9 @@ export function duplicates(pairs: Array<[string, number]>): string[] {
   return twice;
 }
 
-/** The partition of `dh.requests.v1` a client's requests go to (kafkajs' default partitioner). */
+/** The partition of `dh.requests.v2` a client's requests go to (docs/adr/0024). */
 export function requestPartition(clientId: string): number {
-  const partitionMetadata = Array.from(
-    { length: KAFKA_TOPICS.requests.defaultPartitions },
-    (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      partitionErrorCode: 0,
-      replicas: [0],
-      isr: [0],
-    }),
-  );
-  return Partitioners.DefaultPartitioner()({
-    topic: KAFKA_TOPICS.requests.name,
-    partitionMetadata,
-    message: { key: clientId, value: null },
-  });
+  return requestPartitionFor(clientId, KAFKA_TOPICS.requests.defaultPartitions);
 }
 
 /**
