@@ -8,7 +8,10 @@ import { BUS_SCHEMA_VERSION } from './bus.port';
 export interface KafkaTopicSpec {
   /** Topic name without the namespace prefix. */
   readonly name: string;
-  /** What the record key holds (it also picks the partition, hence the ordering scope). */
+  /**
+   * What the record key holds. It picks the partition, hence the ordering scope, except on the
+   * request topic, whose producers pick the partition themselves (docs/adr/0024).
+   */
   readonly key: string;
   /** What the record value holds (UTF-8 JSON). */
   readonly value: string;
@@ -129,7 +132,7 @@ export const BROKER_REPLIES_GROUP = 'dh.broker.replies.v1';
 
 export const KAFKA_GROUPS = {
   /** All gateway pods: each request is handled by one gateway. */
-  gatewayRequests: 'dh.gateway.requests.v1',
+  gatewayRequests: 'dh.gateway.requests.v2',
   /** All broker pods, on `dh.pushes.v1`: each event there is published into the fabric by one. */
   brokerPushes: 'dh.broker.pushes.v1',
   /**

@@ -1,5 +1,5 @@
 import { silentLogger } from '@dh-mqtt/runtime';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage, type Producer } from 'kafkajs';
 import { eventually, testKafkaBrokers } from '../testing/kafka.fixtures';
 import { kafkajsConsumerGroup } from './fetch-pacing';
 import { GroupConsumer } from './group-consumer';
@@ -24,7 +24,10 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A one-partition topic and a consumer of it that notes when each record reached it. */
-async function consumerOf(fetchIntervalMs: number) {
+async function consumerOf(
+  fetchIntervalMs: number,
+  weighRecord?: (message: KafkaMessage) => number,
+) {
   sequence += 1;
   const name = `fetch-pacing-${process.pid}-${Date.now().toString(36)}-${sequence}`;
   const admin = kafka.admin();
@@ -45,6 +48,7 @@ async function consumerOf(fetchIntervalMs: number) {
     maxFetchWaitMs: FETCH_WAIT_MS,
     fetchIntervalMs,
     onPacingHold: (ms) => holds.push(ms),
+    weighRecord,
     restartDelay: { initialMs: 100, maxMs: 1_000 },
     instrument: (c) => c.on(c.events.FETCH, () => (fetches += 1)),
     eachMessage: async ({ message }) => {
@@ -92,6 +96,27 @@ describe('fetch pacing (docs/adr/0022)', () => {
       expect(wait).toBeGreaterThan(INTERVAL_MS - 300);
       expect(holds.length).toBeGreaterThanOrEqual(1);
       expect(Math.max(...holds)).toBeLessThanOrEqual(INTERVAL_MS);
+    } finally {
+      await consumer.stop();
+    }
+  }, 30_000);
+
+  it('holds after a fetch of one record that weighs two, as after two records (docs/adr/0024)', async () => {
+    const weight = (message: KafkaMessage) => (String(message.key) === 'r0' ? 2 : 1);
+    const { consumer, arrivals, holds, sendAll } = await consumerOf(INTERVAL_MS, weight);
+    try {
+      await sendAll(['r0']);
+      await eventually(() => expect(arrivals.has('r0')).toBe(true));
+      for (const key of ['r1', 'r2', 'r3', 'r4']) {
+        await sendAll([key]);
+        await sleep(30);
+      }
+      await eventually(() => expect(arrivals.has('r4')).toBe(true));
+      const later = ['r1', 'r2', 'r3', 'r4'].map((key) => arrivals.get(key) ?? NaN);
+
+      expect(Math.max(...later) - Math.min(...later)).toBeLessThan(20);
+      expect(later[0] - (arrivals.get('r0') ?? NaN)).toBeGreaterThan(INTERVAL_MS - 300);
+      expect(holds.length).toBeGreaterThanOrEqual(1);
     } finally {
       await consumer.stop();
     }

@@ -1,5 +1,5 @@
 import { isDhError } from '@dh-mqtt/protocol';
-import type { Producer } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { RequestEnvelope } from '../bus.port';
 import { KAFKA_HEADERS, KAFKA_SCHEMA_HEADER_VALUE } from '../kafka-topics';
 import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
@@ -99,6 +99,76 @@ describe(createKafkaGatewayBus.name, () => {
       expect(
         lines.filter((l) => l['msg'] === 'skipped a malformed request of a Kafka record'),
       ).toEqual([expect.objectContaining({ reason: 'request.action is not a non-empty string' })]);
+    });
+  });
+
+  describe("when a record carries several clients' requests (docs/adr/0024)", () => {
+    it("keeps each client's order, lets other clients go on, and commits past the record only when all are done", async () => {
+      const { options, gateway, broker, request } = await setUp();
+      const events: string[] = [];
+      let releaseA1: () => void = () => undefined;
+      const a1Held = new Promise<void>((resolve) => (releaseA1 = resolve));
+      const a1 = request({ clientId: 'client-a' });
+      const b1 = request({ clientId: 'client-b' });
+      const a2 = request({ clientId: 'client-a' });
+      const names = new Map([
+        [a1.id, 'A1'],
+        [b1.id, 'B1'],
+        [a2.id, 'A2'],
+      ]);
+      gateway.serve(async (env) => {
+        const name = names.get(env.id) ?? env.id;
+        events.push(`${name} start`);
+        if (name === 'A1') await a1Held;
+        events.push(`${name} end`);
+        return buildReplyEnvelope(env);
+      });
+      await gateway.start();
+      const producer = closeLater(await rawProducer());
+      const topic = `${options.namespace}dh.requests.v2`;
+      const [sent] = await producer.send({
+        topic,
+        messages: [
+          {
+            key: a1.clientId,
+            partition: 0,
+            value: JSON.stringify([a1, b1, a2]),
+            headers: {
+              ...schema,
+              [KAFKA_HEADERS.brokerId]: 'broker-1',
+              [KAFKA_HEADERS.replyPartition]: String(broker.replyPartition),
+              [KAFKA_HEADERS.count]: '3',
+            },
+          },
+        ],
+      });
+      const committed = async () => {
+        const kafka = new Kafka({ brokers: [...options.brokers], logLevel: logLevel.NOTHING });
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const [offsets] = await admin.fetchOffsets({
+            groupId: `${options.namespace}dh.gateway.requests.v2`,
+            topics: [topic],
+          });
+          return offsets.partitions.find((p) => p.partition === 0)?.offset;
+        } finally {
+          await admin.disconnect();
+        }
+      };
+
+      await eventually(() => expect(events).toContain('B1 end'));
+      // Past the 100 ms commit delay: the record is not committed while A1 runs.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(events).toEqual(['A1 start', 'B1 start', 'B1 end']);
+      expect(await committed()).not.toBe(String(Number(sent.baseOffset) + 1));
+
+      releaseA1();
+      await eventually(() => expect(events).toContain('A2 end'));
+      expect(events.slice(3)).toEqual(['A1 end', 'A2 start', 'A2 end']);
+      await eventually(async () =>
+        expect(await committed()).toBe(String(Number(sent.baseOffset) + 1)),
+      );
     });
   });
 

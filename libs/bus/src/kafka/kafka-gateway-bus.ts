@@ -27,7 +27,11 @@ import { RedisReplyPublisher } from '../redis/redis-reply-publisher';
 import { FallbackLog } from '../redis/fallback-log';
 
 export interface KafkaGatewayBusOptions extends KafkaBusOptions {
-  /** Requests this pod handles at once across all clients (default 256); fetching waits beyond. */
+  /**
+   * Requests this pod handles at once across all clients (default 256): it stops taking records
+   * from Kafka at that many. A record's requests are all taken (docs/adr/0024), so a record of a
+   * big batch can take it past the limit by up to the batch's size (500 at most).
+   */
   maxInFlight?: number;
 }
 

@@ -53,7 +53,7 @@ describe(KafkaMetrics.name, () => {
     }
 
     expect(
-      await sample(gatewayMetrics, 'dh_kafka_rebalances_total', '{group="dh.gateway.requests.v1"}'),
+      await sample(gatewayMetrics, 'dh_kafka_rebalances_total', '{group="dh.gateway.requests.v2"}'),
     ).toBeGreaterThanOrEqual(1);
     expect(
       await sample(brokerMetrics, 'dh_kafka_rebalances_total', '{group="dh.broker.replies.v1"}'),
@@ -66,7 +66,7 @@ describe(KafkaMetrics.name, () => {
       await sample(gatewayMetrics, 'dh_kafka_produce_duration_seconds_count', ''),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      await sample(gatewayMetrics, 'dh_kafka_fetches_total', '{group="dh.gateway.requests.v1"}'),
+      await sample(gatewayMetrics, 'dh_kafka_fetches_total', '{group="dh.gateway.requests.v2"}'),
     ).toBeGreaterThanOrEqual(2);
     expect(
       await sample(gatewayMetrics, 'dh_kafka_pacing_seconds_total', '{stage="fetch"}'),
@@ -79,7 +79,7 @@ describe(KafkaMetrics.name, () => {
       const text = await gatewayMetrics.metrics();
       const lag = text
         .split('\n')
-        .filter((l) => l.startsWith('dh_kafka_consumer_lag{group="dh.gateway.requests.v1"'));
+        .filter((l) => l.startsWith('dh_kafka_consumer_lag{group="dh.gateway.requests.v2"'));
       expect(lag.length).toBeGreaterThan(0);
       expect(lag.every((l) => l.endsWith(' 0'))).toBe(true);
     });

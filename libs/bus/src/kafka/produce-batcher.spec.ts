@@ -97,6 +97,60 @@ describe(ProduceBatcher.name, () => {
     expect(packed).toEqual([[2, 3]]);
   });
 
+  it('packs only records of the same partition and headers; a record without a partition goes alone', async () => {
+    const { producer, batches } = fakeProducer();
+    const batcher = new ProduceBatcher(() => producer, { packedTopics: ['requests'] });
+    const on = (partition: number | undefined, broker: string, n: number): ProduceRecord => ({
+      key: `k${n}`,
+      partition,
+      value: String(n),
+      headers: { 'dh-broker-id': broker },
+    });
+
+    for (const record of [
+      on(1, 'b1', 1),
+      on(1, 'b2', 2),
+      on(1, 'b2', 3),
+      on(undefined, 'b1', 4),
+      on(undefined, 'b1', 5),
+      on(1, 'b1', 6),
+    ]) {
+      void batcher.send('requests', record);
+    }
+    await turn();
+
+    expect(
+      batches[0].args.topicMessages?.[0].messages.map((m) => [
+        m.partition,
+        m.headers?.['dh-broker-id'],
+        m.value,
+      ]),
+    ).toEqual([
+      [1, 'b1', '[1]'],
+      [1, 'b2', '[2,3]'],
+      [undefined, 'b1', '[4]'],
+      [undefined, 'b1', '[5]'],
+      [1, 'b1', '[6]'],
+    ]);
+  });
+
+  it('fails every packed send of a refused batch and counts no packed record', async () => {
+    const { producer, batches } = fakeProducer();
+    const packed: number[] = [];
+    const batcher = new ProduceBatcher(() => producer, {
+      packedTopics: ['requests'],
+      onPacked: (records) => packed.push(records),
+    });
+    const sent = ['a', 'b'].map((key) =>
+      batcher.send('requests', { key, partition: 0, value: '{}', headers: {} }),
+    );
+    await turn();
+
+    batches[0].settle(new Error('NOT_ENOUGH_REPLICAS'));
+    for (const outcome of sent) await expect(outcome).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+    expect(packed).toEqual([]);
+  });
+
   it('resolves no send before Kafka acknowledged its batch', async () => {
     const { producer, batches } = fakeProducer();
     const batcher = new ProduceBatcher(() => producer);

@@ -31,9 +31,9 @@ export interface ProduceBatcherOptions {
   onHold?(ms: number): void;
   /**
    * Topics whose records leave packed (docs/adr/0024): the records of one batch bound for the same
-   * partition go as one Kafka record whose value is the JSON array of their values, in call
-   * order, with the first one's headers and their number in `dh-count`. Their records must name their `partition` and share
-   * their headers; their values must be JSON.
+   * partition with the same headers go as one Kafka record whose value is the JSON array of their
+   * values, in call order, with their number in `dh-count`. Their values must be JSON; a record
+   * that names no partition goes alone (an array of one).
    */
   packedTopics?: readonly string[];
   /** Called when a batch with packed records is acknowledged: its packed records and values. */
@@ -174,8 +174,8 @@ export class ProduceBatcher {
       })
       .then(
         () => {
-          if (packed.records > 0) this.options.onPacked?.(packed.records, packed.values);
           for (const entry of batch) entry.resolve();
+          if (packed.records > 0) this.options.onPacked?.(packed.records, packed.values);
         },
         (error: unknown) => {
           for (const entry of batch) entry.reject(error);
@@ -204,23 +204,40 @@ export class ProduceBatcher {
 }
 
 /**
- * One record per partition, its value the JSON array of theirs in call order, with the first
- * one's key and headers, and their number in `dh-count` (`packedTopics`, docs/adr/0024).
+ * One record per partition and run of equal headers: its value the JSON array of theirs in call
+ * order, with the first one's key, their headers and their number in `dh-count` (`packedTopics`,
+ * docs/adr/0024). A record that names no partition goes alone: packed with others, it would take
+ * them where its key hashes to.
  */
 function pack(records: ProduceRecord[]): ProduceRecord[] {
-  const byPartition = new Map<number | undefined, ProduceRecord[]>();
+  const packs: ProduceRecord[][] = [];
+  const open = new Map<number, ProduceRecord[]>();
   for (const record of records) {
-    const group = byPartition.get(record.partition);
-    if (group) group.push(record);
-    else byPartition.set(record.partition, [record]);
+    const { partition } = record;
+    const current = partition === undefined ? undefined : open.get(partition);
+    if (current && sameHeaders(current[0] as ProduceRecord, record)) {
+      current.push(record);
+      continue;
+    }
+    const group = [record];
+    packs.push(group);
+    if (partition !== undefined) open.set(partition, group);
   }
-  return [...byPartition].map(([partition, group]) => {
+  return packs.map((group) => {
     const first = group[0] as ProduceRecord;
     return {
       key: first.key,
-      partition,
+      partition: first.partition,
       headers: { ...first.headers, [KAFKA_HEADERS.count]: String(group.length) },
       value: `[${group.map((record) => record.value).join(',')}]`,
     };
   });
+}
+
+function sameHeaders(a: ProduceRecord, b: ProduceRecord): boolean {
+  const names = Object.keys(a.headers);
+  return (
+    names.length === Object.keys(b.headers).length &&
+    names.every((name) => a.headers[name] === b.headers[name])
+  );
 }

@@ -55,8 +55,8 @@ describe(KafkaMetrics.name, () => {
     const registry = new Registry();
     const metrics = new KafkaMetrics(registry);
     const consumer = fakeClient();
-    metrics.instrumentConsumer(consumer, 'dh.gateway.requests.v1');
-    consumer.emit('consumer.group_join', { groupId: 'dh.gateway.requests.v1' });
+    metrics.instrumentConsumer(consumer, 'dh.gateway.requests.v2');
+    consumer.emit('consumer.group_join', { groupId: 'dh.gateway.requests.v2' });
     consumer.emit('consumer.end_batch_process', {
       topic: 'dh.requests.v2',
       partition: 3,
@@ -64,7 +64,7 @@ describe(KafkaMetrics.name, () => {
     });
     expect(
       await value(registry, 'dh_kafka_consumer_lag', {
-        group: 'dh.gateway.requests.v1',
+        group: 'dh.gateway.requests.v2',
         topic: 'dh.requests.v2',
         partition: '3',
       }),

@@ -63,7 +63,7 @@ export interface InstrumentedClient {
 
 /** What the Kafka bus calls on the clients it creates (implemented by {@link KafkaMetrics}). */
 export interface KafkaInstrumentation {
-  /** `group` is the group's role name (`dh.gateway.requests.v1`, …): a bounded label. */
+  /** `group` is the group's role name (`dh.gateway.requests.v2`, …): a bounded label. */
   instrumentConsumer(consumer: InstrumentedClient, group: string): void;
   instrumentProducer(producer: InstrumentedClient): void;
 }
