@@ -2,35 +2,20 @@
 // one record per request (with and without headers) against one record carrying them all as a
 // JSON array (docs/adr/0024). Run: node tools/bench/kafka-produce-encoding.mjs [requests]
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { builtCore, require, root } from './built-core.mjs';
 
 // kafkajs exports no encoder: its produce request module is loaded by path.
-const produceRequest = createRequire(import.meta.url)(
-  'kafkajs/src/protocol/requests/produce/v3/request',
-);
+const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request');
 
 const count = Number(process.argv[2] ?? 32);
 const rounds = 2000;
-const permissions = [
-  'GetNetwork',
-  'GetDevice',
-  'GetDeviceNotification',
-  'GetDeviceCommand',
-  'RegisterDevice',
-  'CreateDeviceCommand',
-  'UpdateDeviceCommand',
-  'CreateDeviceNotification',
-  'GetCurrentUser',
-  'UpdateCurrentUser',
-  'ManageUser',
-  'ManageConfiguration',
-  'ManageNetwork',
-  'ManageToken',
-  'ManagePlugin',
-  'GetDeviceType',
-  'ManageDeviceType',
-];
+// An administrator's permissions, as the product lists them (built into dist/bench first).
+builtCore();
+const { ALL_PERMISSIONS: permissions } = require(
+  join(root, 'dist/bench/libs/protocol/src/principal/permissions'),
+);
 // An administrator's envelope, as a broker pod sends it for `server/info`.
 const envelope = (i) => ({
   v: 1,
