@@ -1,7 +1,7 @@
 // The DeviceHive core as the product builds it, for the stand-alone scripts beside this file
-// (pglite-statements.mjs, pglite-wal-stalls.mjs, kafka-produce-encoding.mjs): compiles `libs`
-// into dist/bench with the repository's build script (exits with its status when that fails), then loads modules of
-// libs/devicehive/src from there.
+// (pglite-statements.mjs, pglite-wal-stalls.mjs, kafka-produce-encoding.mjs,
+// kafka-partitioner.mjs): compiles `libs` into dist/bench with the repository's build script
+// (exits with its status when that fails), then loads modules of libs/devicehive/src from there.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';

@@ -7,13 +7,13 @@ import {
 import {
   Kafka,
   logLevel,
-  Partitioners,
   type ISocketFactory,
   type logCreator,
   type ProducerConfig,
   type RetryOptions,
   type SASLOptions,
 } from 'kafkajs';
+import { KeyHashPartitioner } from './key-partitioner';
 import { KAFKA_TOPIC_ROLES, type KafkaTopicRole } from '../kafka-topics';
 import { fixKafkajsIdleTimerLoop } from './kafkajs-request-queue';
 import { noDelaySocketFactory } from './kafka-socket';
@@ -257,9 +257,10 @@ export const CLIENT_RETRY: RetryOptions = {
  * silently.
  */
 export const PRODUCER_CONFIG: ProducerConfig = {
-  // kafkajs 2's default, named so that it does not warn about its change from kafkajs 1 at every
-  // start: the Java client's murmur2 mapping, so keys land where Java producers put them.
-  createPartitioner: Partitioners.DefaultPartitioner,
+  // The Java client's murmur2 mapping, so keys land where Java producers put them (kafkajs 2's
+  // default partitioner's, computed without its 64-bit emulation; naming one also keeps kafkajs
+  // from warning about its change from kafkajs 1 at every start).
+  createPartitioner: KeyHashPartitioner,
   idempotent: true,
   maxInFlightRequests: 1,
   allowAutoTopicCreation: false,
