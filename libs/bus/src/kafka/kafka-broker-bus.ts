@@ -57,8 +57,9 @@ const DEFAULT_MAX_REPLY_WAIT_MS = 30_000;
  * - `request()` writes the envelope to `dh.requests.v2`, on the partition of its client id; the
  *   requests of one produce batch for one partition go as one record (docs/adr/0024), with this
  *   pod's id and reply partition in its headers. It waits for the reply on that partition of
- *   `dh.replies.v1`, which only this pod's own group reads; no reply by the deadline → `DH_ERR_BACKEND_TIMEOUT`,
- *   Kafka refusing the request or the reply path down → `DH_ERR_BACKEND_UNAVAILABLE`;
+ *   `dh.replies.v1`, which only this pod's own group reads; no reply by the deadline →
+ *   `DH_ERR_BACKEND_TIMEOUT`, Kafka refusing the request or the reply path down →
+ *   `DH_ERR_BACKEND_UNAVAILABLE`;
  * - events of `dh.pushes.v1` (those whose push no gateway published, docs/adr/0021) are read by
  *   the group of all broker pods, so each reaches the handlers of exactly one pod (which
  *   publishes it into the shared MQTT fabric);

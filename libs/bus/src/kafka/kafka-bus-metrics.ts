@@ -16,8 +16,9 @@ function byTopicName(totals: Record<KafkaTopicRole, number>): Record<string, num
  * `dh_kafka_records_produced_total{topic}` and `dh_kafka_records_consumed_total{topic}` of a pod's
  * bus, read from its counters at each scrape (`topic` is the name without the namespace),
  * `dh_kafka_packed_requests_total{direction="produced|consumed"}` (the requests those records
- * of `dh.requests.v2` carried: requests per record = packing, docs/adr/0024), and `dh_kafka_pacing_seconds_total{stage="fetch|produce"}`, the time its fetches and produce batches
- * were held by the pacing of docs/adr/0022.
+ * of `dh.requests.v2` carried: requests per record = packing, docs/adr/0024), and
+ * `dh_kafka_pacing_seconds_total{stage="fetch|produce"}`, the time its fetches and produce
+ * batches were held by the pacing of docs/adr/0022.
  */
 export function registerKafkaBusMetrics(
   registry: Registry,

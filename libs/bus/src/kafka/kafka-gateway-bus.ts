@@ -47,8 +47,10 @@ const COMMIT_DELAY_MS = 100;
 /**
  * The gateway side of the bus over Kafka (docs/architecture.md, ADR 0005):
  * - all gateway pods read `dh.requests.v2` as one group, so each request is handled by one pod;
- *   a record carries one or more requests of one broker pod (docs/adr/0024); a client's requests are handled one after another, different clients concurrently even on
- *   one partition; offsets are committed only past records whose requests are all done (at least once);
+ *   a record carries one or more requests of one broker pod (docs/adr/0024); a client's
+ *   requests are handled one after another, different clients concurrently even on one
+ *   partition; offsets are committed only past records whose requests are all done (at least
+ *   once);
  * - a request whose deadline has passed is dropped (the broker already answered 503);
  * - the reply goes to the partition of `dh.replies.v1` named by the request's header; a handler
  *   that throws becomes a `dh-failure: DH_ERR_INTERNAL` record, so the broker answers at once;
