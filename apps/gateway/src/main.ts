@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createFabricPublisher, createRedisMqttState } from '@dh-mqtt/broker';
-import { createKafkaGatewayBus, createKafkaLease, KAFKA_LEASES, KafkaMetrics } from '@dh-mqtt/bus';
+import {
+  createKafkaGatewayBus,
+  createKafkaLease,
+  GatewayKafkaMetrics,
+  KAFKA_LEASES,
+} from '@dh-mqtt/bus';
 import {
   ConfigError,
   createLogger,
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
   }
   const metrics = createMetricsRegistry({ app: 'gateway' });
   const bus = createKafkaGatewayBus({
-    kafkaMetrics: new KafkaMetrics(metrics),
+    kafkaMetrics: new GatewayKafkaMetrics(metrics),
     brokers: config.kafkaBrokers,
     namespace: cluster.kafkaNamespace,
     sessionTimeoutMs: cluster.kafkaSessionTimeoutMs,

@@ -56,6 +56,7 @@ export {
   type ReplyFallbackReason,
 } from './kafka/kafka-bus-options';
 export {
+  GatewayKafkaMetrics,
   KafkaMetrics,
   registerBusMetrics,
   type InstrumentedClient,

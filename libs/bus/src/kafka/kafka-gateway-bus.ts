@@ -126,13 +126,16 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     envelope: RequestEnvelope,
     replyTo: DecodedRequests['replyTo'],
     sequenced: () => void,
+    producedAt: number,
   ): Promise<void> {
     // Queued behind a slow request of the same client past its deadline: the client already
     // has its 503, and handling it now would surprise it.
-    if (Date.now() >= envelope.deadline) {
+    const now = Date.now();
+    if (now >= envelope.deadline) {
       counters.expiredRequests += 1;
       return;
     }
+    if (producedAt > 0) opts.kafkaMetrics?.observeRequestWait?.((now - producedAt) / 1000);
     const handler = requestHandler as RequestHandler;
     let value: string;
     let failure: ErrorCode | undefined;
@@ -210,6 +213,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
     }
     const { requests, replyTo } = decoded.value;
     counters.packedRequests.consumed += requests.length;
+    // Kafka's record timestamp, in ms (kafkajs hands it over as a string).
+    const producedAt = Number(message.timestamp);
     let open = requests.length;
     if (open === 0) return recordDone();
     const requestDone = (): void => {
@@ -232,7 +237,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
         continue;
       }
       void queue
-        .run(envelope.clientId, (sequenced) => handle(envelope, replyTo, sequenced), {
+        .run(envelope.clientId, (sequenced) => handle(envelope, replyTo, sequenced, producedAt), {
           overlaps: isPipelined(envelope.request.action),
         })
         .finally(requestDone);

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { KafkaMetrics } from '../metrics/bus-metrics';
+import { GatewayKafkaMetrics, KafkaMetrics } from '../metrics/bus-metrics';
 import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import { registerKafkaBusMetrics } from './kafka-bus-metrics';
@@ -83,5 +83,52 @@ describe(KafkaMetrics.name, () => {
       expect(lag.length).toBeGreaterThan(0);
       expect(lag.every((l) => l.endsWith(' 0'))).toBe(true);
     });
+  });
+
+  it("times a gateway request's wait from its Kafka record to the start of its action", async () => {
+    const options = testKafkaOptions();
+    const gatewayMetrics = new Registry();
+    const brokerMetrics = new Registry();
+    const gateway = closeLater(
+      createKafkaGatewayBus({ ...options, kafkaMetrics: new GatewayKafkaMetrics(gatewayMetrics) }),
+    );
+    // The first request of the client takes 400 ms; the second, in the same record, waits
+    // behind it in the client's queue (requests of one client run in order).
+    let first = true;
+    gateway.serve(async (env) => {
+      if (first) {
+        first = false;
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      return buildReplyEnvelope(env);
+    });
+    await gateway.start();
+    const broker = closeLater(
+      createKafkaBrokerBus({
+        ...options,
+        brokerId: 'broker-wait',
+        kafkaMetrics: new KafkaMetrics(brokerMetrics),
+      }),
+    );
+    await broker.start();
+
+    await Promise.all(
+      [0, 1].map(() =>
+        broker.request(
+          buildRequestEnvelope({ clientId: 'client-wait', deadline: Date.now() + 10_000 }),
+        ),
+      ),
+    );
+
+    expect(await sample(gatewayMetrics, 'dh_gateway_request_wait_seconds_count', '')).toBe(2);
+    // The second waited the first one's 400 ms at least.
+    expect(
+      await sample(gatewayMetrics, 'dh_gateway_request_wait_seconds_sum', ''),
+    ).toBeGreaterThanOrEqual(0.4);
+    expect(
+      await sample(gatewayMetrics, 'dh_gateway_request_wait_seconds_bucket', '{le="0.25"}'),
+    ).toBeLessThanOrEqual(1);
+    // A broker pod has no such wait.
+    expect((await brokerMetrics.metrics()).includes('dh_gateway_request_wait_seconds')).toBe(false);
   });
 });

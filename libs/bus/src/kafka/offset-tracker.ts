@@ -44,13 +44,6 @@ export class OffsetTracker {
     }
   }
 
-  /** Records in flight across all partitions. */
-  get inFlight(): number {
-    let count = 0;
-    for (const state of this.partitions.values()) count += state.inFlight.size;
-    return count;
-  }
-
   /**
    * The offsets to commit now (Kafka's convention: the next record to read), for partitions that
    * moved since the last call; each call hands out a partition's progress once.

@@ -66,6 +66,11 @@ export interface KafkaInstrumentation {
   /** `group` is the group's role name (`dh.gateway.requests.v2`, …): a bounded label. */
   instrumentConsumer(consumer: InstrumentedClient, group: string): void;
   instrumentProducer(producer: InstrumentedClient): void;
+  /**
+   * A gateway starts a request's action `seconds` after the broker pod produced its record
+   * (the record's timestamp); implemented by {@link GatewayKafkaMetrics}.
+   */
+  observeRequestWait?(seconds: number): void;
 }
 
 /** Seconds: a produce acknowledged by every in-sync replica, ~1 ms to a slow disk's seconds. */
@@ -137,5 +142,36 @@ export class KafkaMetrics implements KafkaInstrumentation {
       const ms = Number(payload['duration']);
       if (Number.isFinite(ms)) this.produce.observe(ms / 1000);
     });
+  }
+}
+
+/** Seconds: a request fetched at once (~1 ms) to one held behind its client's slow ones. */
+const WAIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * A gateway pod's Kafka metrics: those of {@link KafkaMetrics}, and
+ * `dh_gateway_request_wait_seconds`, from a request's Kafka record timestamp (the broker pod's
+ * clock, when its produce batch was encoded) to the start of its action on this gateway. It
+ * covers the Kafka append, the fetch and its pacing (docs/adr/0022), and the wait behind the same
+ * client's earlier requests and the gateway's back-pressure. It does not cover the broker pod's
+ * produce hold, the action itself or the reply's way back: `dh_request_duration_seconds` of the
+ * broker pods is the whole. Clocks of different hosts differ by their synchronisation error;
+ * a negative difference counts as 0.
+ */
+export class GatewayKafkaMetrics extends KafkaMetrics {
+  private readonly requestWait: Histogram<string>;
+
+  constructor(registry: Registry) {
+    super(registry);
+    this.requestWait = new Histogram({
+      name: 'dh_gateway_request_wait_seconds',
+      help: 'From a request record produced by a broker pod to the start of its action on this gateway',
+      buckets: WAIT_BUCKETS,
+      registers: [registry],
+    });
+  }
+
+  observeRequestWait(seconds: number): void {
+    this.requestWait.observe(Math.max(0, seconds));
   }
 }

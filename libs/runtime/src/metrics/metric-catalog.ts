@@ -569,6 +569,14 @@ export const METRICS: readonly MetricSpec[] = [
     when: 'kafka',
     owner: 'libs/bus/src/metrics/bus-metrics.ts',
   },
+  {
+    name: 'dh_gateway_request_wait_seconds',
+    type: 'histogram',
+    labels: [],
+    roles: ['gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/metrics/bus-metrics.ts',
+  },
   // cluster: Redis (broker pods)
   {
     name: 'dh_redis_up',
