@@ -160,7 +160,14 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     const statements = sql === null ? '' : `; SQL statements per action ${sql}`;
     const pauses = m.podPauses
       ? `; pauses: ${Object.entries(m.podPauses)
-          .map(([pod, p]) => `${pod} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms`)
+          .map(
+            ([pod, p]) =>
+              `${pod} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms` +
+              (p.requestP99Ms === undefined ? '' : `, its request p99 ${p.requestP99Ms} ms`) +
+              (p.waitP99Ms === undefined
+                ? ''
+                : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`),
+          )
           .join(', ')}`
       : m.threadPauses
         ? `; pauses: ${describePauses(m.threadPauses)}`

@@ -21,6 +21,15 @@ export interface ThreadPauses {
    */
   readPauses?: number;
   readPausedMs?: number;
+  /**
+   * The process's own view of its requests over the window (main thread only), ms, estimated
+   * from histogram buckets as Prometheus' `histogram_quantile` does: `dh_request_duration_seconds`
+   * p99 where requests arrive (the embedded process, broker pods), and
+   * `dh_gateway_request_wait_seconds` p50 and p99 on gateway pods.
+   */
+  requestP99Ms?: number;
+  waitP50Ms?: number;
+  waitP99Ms?: number;
 }
 
 const CHECKPOINTS = 'dh_db_checkpoint_duration_seconds';
@@ -35,7 +44,55 @@ const THREADS = {
 
 export type ThreadName = keyof typeof THREADS;
 
+const REQUEST_DURATION = 'dh_request_duration_seconds';
+const GATEWAY_WAIT = 'dh_gateway_request_wait_seconds';
+
 const ms = (seconds: number) => Math.round(seconds * 10_000) / 10;
+
+/** A histogram's buckets (`le` → cumulative count), summed over its label sets. */
+function bucketsOf(text: string, name: string): Map<number, number> {
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_bucket{`)) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1];
+    if (le === undefined) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+    buckets.set(bound, (buckets.get(bound) ?? 0) + value);
+  }
+  return buckets;
+}
+
+/**
+ * The `q` quantile, in seconds, of the observations a histogram gained between two scrapes,
+ * interpolated within its bucket as Prometheus' `histogram_quantile` does (the highest finite
+ * bound when it falls in `+Inf`); undefined without observations.
+ */
+export function windowQuantile(
+  before: string,
+  after: string,
+  name: string,
+  q: number,
+): number | undefined {
+  const start = bucketsOf(before, name);
+  const gained = [...bucketsOf(after, name)]
+    .map(([bound, count]) => [bound, count - (start.get(bound) ?? 0)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const total = gained.at(-1)?.[1] ?? 0;
+  if (total <= 0) return undefined;
+  const rank = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const [bound, count] of gained) {
+    if (count >= rank) {
+      if (bound === Infinity) return lower;
+      return lower + ((bound - lower) * (rank - below)) / Math.max(count - below, 1e-9);
+    }
+    lower = bound;
+    below = count;
+  }
+  return lower;
+}
 
 /**
  * Reads `metricsUrl` at the start of a window and again at its end: the event-loop lag gauges
@@ -86,11 +143,28 @@ export class PauseWindow {
           ...(thread === 'main' && after.includes(READ_PAUSES)
             ? { readPauses: diff(READ_PAUSES), readPausedMs: ms(diff(READ_PAUSED)) }
             : {}),
+          ...(thread === 'main' ? quantiles(before, after) : {}),
         };
       }
       return pauses;
     });
   }
+}
+
+/** The request and gateway-wait quantiles a process's main thread reports (see ThreadPauses). */
+function quantiles(before: string, after: string): Partial<ThreadPauses> {
+  const of = (name: string, q: number) => {
+    const seconds = windowQuantile(before, after, name, q);
+    return seconds === undefined ? undefined : ms(seconds);
+  };
+  const requestP99Ms = of(REQUEST_DURATION, 0.99);
+  const waitP50Ms = of(GATEWAY_WAIT, 0.5);
+  const waitP99Ms = of(GATEWAY_WAIT, 0.99);
+  return {
+    ...(requestP99Ms === undefined ? {} : { requestP99Ms }),
+    ...(waitP50Ms === undefined ? {} : { waitP50Ms }),
+    ...(waitP99Ms === undefined ? {} : { waitP99Ms }),
+  };
 }
 
 /** `main lag max 12.3 ms, GC 45.6 ms (major 2: 20.1 ms); gateway …` for the log. */
@@ -102,7 +176,11 @@ export function describePauses(pauses: Partial<Record<ThreadName, ThreadPauses>>
         (p.checkpoints === undefined
           ? ''
           : `, checkpoints ${p.checkpoints}: ${p.checkpointMs} ms`) +
-        (p.readPauses === undefined ? '' : `, reads paused ${p.readPauses}: ${p.readPausedMs} ms`),
+        (p.readPauses === undefined ? '' : `, reads paused ${p.readPauses}: ${p.readPausedMs} ms`) +
+        (p.requestP99Ms === undefined ? '' : `, its request p99 ${p.requestP99Ms} ms`) +
+        (p.waitP99Ms === undefined
+          ? ''
+          : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`),
     )
     .join('; ');
 }
