@@ -135,7 +135,21 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       counters.expiredRequests += 1;
       return;
     }
-    if (producedAt > 0) opts.kafkaMetrics?.observeRequestWait?.((now - producedAt) / 1000);
+    const metrics = opts.kafkaMetrics;
+    if (producedAt > 0) metrics?.observeRequestWait?.((now - producedAt) / 1000);
+    try {
+      await run(envelope, replyTo, sequenced);
+    } finally {
+      metrics?.observeRequestRun?.((Date.now() - now) / 1000);
+    }
+  }
+
+  /** Runs the request and sends its reply: through Redis to the owning pod, or Kafka. */
+  async function run(
+    envelope: RequestEnvelope,
+    replyTo: DecodedRequests['replyTo'],
+    sequenced: () => void,
+  ): Promise<void> {
     const handler = requestHandler as RequestHandler;
     let value: string;
     let failure: ErrorCode | undefined;

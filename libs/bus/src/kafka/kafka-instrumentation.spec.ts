@@ -85,7 +85,7 @@ describe(KafkaMetrics.name, () => {
     });
   });
 
-  it("times a gateway request's wait from its Kafka record to the start of its action", async () => {
+  it("times a gateway request's wait from its Kafka record to its action, and its run to its reply", async () => {
     const options = testKafkaOptions();
     const gatewayMetrics = new Registry();
     const brokerMetrics = new Registry();
@@ -128,6 +128,11 @@ describe(KafkaMetrics.name, () => {
     expect(
       await sample(gatewayMetrics, 'dh_gateway_request_wait_seconds_bucket', '{le="0.25"}'),
     ).toBeLessThanOrEqual(1);
+    // The first ran 400 ms at least.
+    expect(await sample(gatewayMetrics, 'dh_gateway_request_run_seconds_count', '')).toBe(2);
+    expect(
+      await sample(gatewayMetrics, 'dh_gateway_request_run_seconds_sum', ''),
+    ).toBeGreaterThanOrEqual(0.4);
     // A broker pod has no such wait.
     expect((await brokerMetrics.metrics()).includes('dh_gateway_request_wait_seconds')).toBe(false);
   });

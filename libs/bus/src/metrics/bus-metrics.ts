@@ -71,6 +71,8 @@ export interface KafkaInstrumentation {
    * (the record's timestamp); implemented by {@link GatewayKafkaMetrics}.
    */
   observeRequestWait?(seconds: number): void;
+  /** The gateway ran a request: from its action's start to its reply handed to Redis or Kafka. */
+  observeRequestRun?(seconds: number): void;
 }
 
 /** Seconds: a produce acknowledged by every in-sync replica, ~1 ms to a slow disk's seconds. */
@@ -156,10 +158,13 @@ const WAIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
  * client's earlier requests and the gateway's back-pressure. It does not cover the broker pod's
  * produce hold, the action itself or the reply's way back: `dh_request_duration_seconds` of the
  * broker pods is the whole. Clocks of different hosts differ by their synchronisation error;
- * a negative difference counts as 0.
+ * a negative difference counts as 0. And `dh_gateway_request_run_seconds`, from that start to
+ * the reply handed to Redis (or Kafka): the action with its SQL, its pushes and its events'
+ * Kafka records, which are acknowledged before the reply leaves (docs/adr/0021).
  */
 export class GatewayKafkaMetrics extends KafkaMetrics {
   private readonly requestWait: Histogram<string>;
+  private readonly requestRun: Histogram<string>;
 
   constructor(registry: Registry) {
     super(registry);
@@ -169,9 +174,19 @@ export class GatewayKafkaMetrics extends KafkaMetrics {
       buckets: WAIT_BUCKETS,
       registers: [registry],
     });
+    this.requestRun = new Histogram({
+      name: 'dh_gateway_request_run_seconds',
+      help: "From a request's action start on this gateway to its reply handed to Redis or Kafka",
+      buckets: WAIT_BUCKETS,
+      registers: [registry],
+    });
   }
 
   observeRequestWait(seconds: number): void {
     this.requestWait.observe(Math.max(0, seconds));
+  }
+
+  observeRequestRun(seconds: number): void {
+    this.requestRun.observe(seconds);
   }
 }

@@ -577,6 +577,14 @@ export const METRICS: readonly MetricSpec[] = [
     when: 'kafka',
     owner: 'libs/bus/src/metrics/bus-metrics.ts',
   },
+  {
+    name: 'dh_gateway_request_run_seconds',
+    type: 'histogram',
+    labels: [],
+    roles: ['gateway'],
+    when: 'kafka',
+    owner: 'libs/bus/src/metrics/bus-metrics.ts',
+  },
   // cluster: Redis (broker pods)
   {
     name: 'dh_redis_up',

@@ -166,7 +166,8 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
               (p.requestP99Ms === undefined ? '' : `, its request p99 ${p.requestP99Ms} ms`) +
               (p.waitP99Ms === undefined
                 ? ''
-                : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`),
+                : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`) +
+              (p.runP99Ms === undefined ? '' : `, run p99 ${p.runP99Ms} ms`),
           )
           .join(', ')}`
       : m.threadPauses

@@ -25,11 +25,13 @@ export interface ThreadPauses {
    * The process's own view of its requests over the window (main thread only), ms, estimated
    * from histogram buckets as Prometheus' `histogram_quantile` does: `dh_request_duration_seconds`
    * p99 where requests arrive (the embedded process, broker pods), and
-   * `dh_gateway_request_wait_seconds` p50 and p99 on gateway pods.
+   * `dh_gateway_request_wait_seconds` p50 and p99 on gateway pods (and their run p99 below).
    */
   requestP99Ms?: number;
   waitP50Ms?: number;
   waitP99Ms?: number;
+  /** `dh_gateway_request_run_seconds` p99 on gateway pods, ms. */
+  runP99Ms?: number;
 }
 
 const CHECKPOINTS = 'dh_db_checkpoint_duration_seconds';
@@ -46,6 +48,7 @@ export type ThreadName = keyof typeof THREADS;
 
 const REQUEST_DURATION = 'dh_request_duration_seconds';
 const GATEWAY_WAIT = 'dh_gateway_request_wait_seconds';
+const GATEWAY_RUN = 'dh_gateway_request_run_seconds';
 
 const ms = (seconds: number) => Math.round(seconds * 10_000) / 10;
 
@@ -160,10 +163,12 @@ function quantiles(before: string, after: string): Partial<ThreadPauses> {
   const requestP99Ms = of(REQUEST_DURATION, 0.99);
   const waitP50Ms = of(GATEWAY_WAIT, 0.5);
   const waitP99Ms = of(GATEWAY_WAIT, 0.99);
+  const runP99Ms = of(GATEWAY_RUN, 0.99);
   return {
     ...(requestP99Ms === undefined ? {} : { requestP99Ms }),
     ...(waitP50Ms === undefined ? {} : { waitP50Ms }),
     ...(waitP99Ms === undefined ? {} : { waitP99Ms }),
+    ...(runP99Ms === undefined ? {} : { runP99Ms }),
   };
 }
 
@@ -180,7 +185,8 @@ export function describePauses(pauses: Partial<Record<ThreadName, ThreadPauses>>
         (p.requestP99Ms === undefined ? '' : `, its request p99 ${p.requestP99Ms} ms`) +
         (p.waitP99Ms === undefined
           ? ''
-          : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`),
+          : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`) +
+        (p.runP99Ms === undefined ? '' : `, run p99 ${p.runP99Ms} ms`),
     )
     .join('; ');
 }
