@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     // Batches at a moderate rate, a few ms at most per hop (docs/adr/0022).
     fetchIntervalMs: cluster.kafkaFetchIntervalMs,
     produceIntervalMs: cluster.kafkaProduceIntervalMs,
+    partitions: cluster.kafkaPartitions,
     ...cluster.kafkaSecurity,
     // The pod's Redis reply channel: gateways with DH_REDIS_URL reply through it (ADR 0013).
     ...(config.redisUrl ? { redisReplies: { url: config.redisUrl } } : {}),

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     // Batches at a moderate rate, a few ms at most per hop (docs/adr/0022).
     fetchIntervalMs: cluster.kafkaFetchIntervalMs,
     produceIntervalMs: cluster.kafkaProduceIntervalMs,
+    partitions: cluster.kafkaPartitions,
     ...cluster.kafkaSecurity,
     // Replies straight to the owning broker pod through Redis, Kafka as the fallback (ADR 0013).
     ...(config.redisUrl ? { redisReplies: { url: config.redisUrl } } : {}),

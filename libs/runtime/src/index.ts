@@ -20,9 +20,11 @@ export {
 export {
   DEFAULT_KAFKA_FETCH_INTERVAL_MS,
   DEFAULT_KAFKA_PRODUCE_INTERVAL_MS,
+  KAFKA_PARTITIONED_TOPICS,
   KAFKA_SASL_MECHANISMS,
   loadClusterConfig,
   type ClusterConfig,
+  type KafkaPartitionedTopic,
   type KafkaSaslMechanism,
   type KafkaSecurity,
 } from './config/cluster-config';

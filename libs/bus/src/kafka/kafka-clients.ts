@@ -44,7 +44,7 @@ export class KafkaClients {
     const admin = this.kafka().admin({ retry: CLIENT_RETRY });
     this.admin = admin;
     await admin.connect();
-    await ensureTopics(admin, this.opts, KAFKA_TOPIC_ROLES);
+    await ensureTopics(admin, this.opts, KAFKA_TOPIC_ROLES, this.logger);
     return admin;
   }
 

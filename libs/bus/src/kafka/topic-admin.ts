@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import type { Logger } from '@dh-mqtt/runtime';
 import { KAFKA_TOPICS, namespaced, type KafkaTopicRole } from '../kafka-topics';
 import type { ResolvedKafkaBusOptions } from './kafka-bus-options';
 
@@ -8,25 +9,29 @@ export function topicOf(options: ResolvedKafkaBusOptions, role: KafkaTopicRole):
 }
 
 /**
- * Creates the bus topics that do not exist yet (no-op when `createTopics` is off). Creating an
- * existing topic is not an error, so several pods may start at once.
+ * Creates the bus topics that do not exist yet (no-op when `createTopics` is off) and logs each
+ * with its partitions. Creating an existing topic is not an error, so several pods may start at
+ * once (only the pod that created it logs).
  */
 export async function ensureTopics(
   admin: Admin,
   options: ResolvedKafkaBusOptions,
   roles: readonly KafkaTopicRole[],
+  logger?: Logger,
 ): Promise<void> {
   if (!options.createTopics) return;
   const existing = new Set(await admin.listTopics());
   const missing = roles.filter((role) => !existing.has(topicOf(options, role)));
   if (missing.length === 0) return;
-  await admin.createTopics({
+  const partitionsOf = (role: KafkaTopicRole) =>
+    options.partitions[role] ?? KAFKA_TOPICS[role].defaultPartitions;
+  const created = await admin.createTopics({
     waitForLeaders: true,
     topics: missing.map((role) => {
       const spec = KAFKA_TOPICS[role];
       return {
         topic: topicOf(options, role),
-        numPartitions: options.partitions[role] ?? spec.defaultPartitions,
+        numPartitions: partitionsOf(role),
         replicationFactor: options.replicationFactor,
         configEntries:
           spec.retentionMs === undefined
@@ -35,6 +40,16 @@ export async function ensureTopics(
       };
     }),
   });
+  if (created) {
+    logger?.info(
+      {
+        topics: Object.fromEntries(
+          missing.map((role) => [topicOf(options, role), partitionsOf(role)]),
+        ),
+      },
+      'created Kafka topics (name: partitions)',
+    );
+  }
 }
 
 /** The number of partitions of `topic` (fails when the topic does not exist). */

@@ -15,6 +15,7 @@ describe(loadClusterConfig.name, () => {
         kafkaSessionTimeoutMs: 30_000,
         kafkaFetchIntervalMs: 5,
         kafkaProduceIntervalMs: 2,
+        kafkaPartitions: {},
         kafkaSecurity: { ssl: undefined, sasl: undefined },
       });
     });
@@ -28,6 +29,7 @@ describe(loadClusterConfig.name, () => {
         DH_KAFKA_SESSION_TIMEOUT_MS: '6000',
         DH_KAFKA_FETCH_INTERVAL_MS: '0',
         DH_KAFKA_PRODUCE_INTERVAL_MS: '10',
+        DH_KAFKA_PARTITIONS: 'requests=4, events = 6,replies=64',
       }),
     ).toEqual({
       brokerId: 'broker-0',
@@ -35,6 +37,7 @@ describe(loadClusterConfig.name, () => {
       kafkaSessionTimeoutMs: 6_000,
       kafkaFetchIntervalMs: 0,
       kafkaProduceIntervalMs: 10,
+      kafkaPartitions: { requests: 4, events: 6, replies: 64 },
       kafkaSecurity: { ssl: undefined, sasl: undefined },
     });
   });
@@ -109,6 +112,13 @@ describe(loadClusterConfig.name, () => {
     ['DH_KAFKA_FETCH_INTERVAL_MS', '101'],
     ['DH_KAFKA_FETCH_INTERVAL_MS', '-1'],
     ['DH_KAFKA_PRODUCE_INTERVAL_MS', '2.5'],
+    ['DH_KAFKA_PARTITIONS', 'requests'],
+    ['DH_KAFKA_PARTITIONS', 'requests=0'],
+    ['DH_KAFKA_PARTITIONS', 'requests=4.5'],
+    ['DH_KAFKA_PARTITIONS', 'requests=10001'],
+    ['DH_KAFKA_PARTITIONS', 'request=4'],
+    ['DH_KAFKA_PARTITIONS', 'requests=4,requests=8'],
+    ['DH_KAFKA_PARTITIONS', 'requests=4;events=4'],
   ])('names %s when it is %j', (variable, value) => {
     let thrown: unknown;
     try {

@@ -28,8 +28,46 @@ export interface ClusterConfig {
    * leaving to the next (docs/adr/0022); 0 sends as soon as the previous one is acknowledged.
    */
   kafkaProduceIntervalMs: number;
+  /**
+   * `DH_KAFKA_PARTITIONS` (`requests=4,events=4`): partitions of the topics the pods create
+   * when they are missing (default: `libs/bus/src/kafka-topics.ts`, 12 for the requests and
+   * events, 32 for the replies). A topic that exists keeps its own.
+   */
+  kafkaPartitions: Partial<Record<KafkaPartitionedTopic, number>>;
   /** How the pods authenticate to Kafka and encrypt the connection; unset = plaintext, none. */
   kafkaSecurity: KafkaSecurity;
+}
+
+/** The bus topics whose partitions `DH_KAFKA_PARTITIONS` sets (the bus's topic roles). */
+export const KAFKA_PARTITIONED_TOPICS = ['requests', 'replies', 'events', 'pushes'] as const;
+export type KafkaPartitionedTopic = (typeof KAFKA_PARTITIONED_TOPICS)[number];
+
+/** Kafka's own bound is higher; more than this on one topic is a typo, not a plan. */
+const MAX_PARTITIONS = 10_000;
+
+function readKafkaPartitions(reader: EnvReader): ClusterConfig['kafkaPartitions'] {
+  const raw = reader.optionalString('DH_KAFKA_PARTITIONS');
+  const partitions: ClusterConfig['kafkaPartitions'] = {};
+  if (raw === undefined) return partitions;
+  for (const item of raw.split(',')) {
+    const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(item);
+    const topic = match?.[1] as KafkaPartitionedTopic | undefined;
+    const count = Number(match?.[2]);
+    if (!match || !KAFKA_PARTITIONED_TOPICS.includes(topic as KafkaPartitionedTopic)) {
+      throw new ConfigError(
+        'DH_KAFKA_PARTITIONS',
+        `must be topic=count pairs, separated by commas, of ${KAFKA_PARTITIONED_TOPICS.join(', ')}`,
+      );
+    }
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_PARTITIONS) {
+      throw new ConfigError('DH_KAFKA_PARTITIONS', `${topic}: must be 1-${MAX_PARTITIONS}`);
+    }
+    if (partitions[topic as KafkaPartitionedTopic] !== undefined) {
+      throw new ConfigError('DH_KAFKA_PARTITIONS', `names ${topic} twice`);
+    }
+    partitions[topic as KafkaPartitionedTopic] = count;
+  }
+  return partitions;
 }
 
 /** Default of `DH_KAFKA_FETCH_INTERVAL_MS` and of the Kafka bus's `fetchIntervalMs`. */
@@ -119,6 +157,7 @@ export function loadClusterConfig(env: Env = process.env): ClusterConfig {
       0,
       100,
     ),
+    kafkaPartitions: readKafkaPartitions(reader),
     kafkaSecurity: readKafkaSecurity(reader),
   };
 }

@@ -201,9 +201,13 @@ export async function startCluster(
           cpu: `summed over the ${pods.length} pods; Kafka, Redis and PostgreSQL metered apart`,
           requestRate: 'DH_REQUEST_RATE=0 (no per-client limit: the load is the bench’s own)',
           kafkaPacing: Object.entries(kafkaPacingEnv())
+            .filter(([name]) => name !== 'DH_KAFKA_PARTITIONS')
             .map(([name, value]) => `${name}=${value}`)
             .concat('unset ones: the defaults (docs/adr/0022)')
             .join(', '),
+          kafkaPartitions:
+            process.env['DH_KAFKA_PARTITIONS'] ??
+            'the defaults (libs/bus/src/kafka-topics.ts: requests 12, replies 32, events 12)',
           login: 'every client logs in as dhadmin',
         },
         stop,
@@ -237,12 +241,17 @@ function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
 }
 
 /**
- * The Kafka pacing of docs/adr/0022, passed on to the pods from the bench's environment when set
- * there (`DH_KAFKA_FETCH_INTERVAL_MS=0 DH_KAFKA_PRODUCE_INTERVAL_MS=0 npm run bench …` measures
- * the cluster without it).
+ * The Kafka pacing of docs/adr/0022 and the partitions of the topics the pods create, passed on
+ * to the pods from the bench's environment when set there (`DH_KAFKA_FETCH_INTERVAL_MS=0
+ * DH_KAFKA_PRODUCE_INTERVAL_MS=0 npm run bench …` measures the cluster without the pacing,
+ * `DH_KAFKA_PARTITIONS=requests=4,events=4 npm run bench …` on fewer partitions).
  */
 function kafkaPacingEnv(): Record<string, string> {
-  const names = ['DH_KAFKA_FETCH_INTERVAL_MS', 'DH_KAFKA_PRODUCE_INTERVAL_MS'];
+  const names = [
+    'DH_KAFKA_FETCH_INTERVAL_MS',
+    'DH_KAFKA_PRODUCE_INTERVAL_MS',
+    'DH_KAFKA_PARTITIONS',
+  ];
   const set: Record<string, string> = {};
   for (const name of names) {
     const value = process.env[name];
