@@ -18,7 +18,7 @@ import type { BenchContext, Measurement, ScenarioResult, TargetCheck } from './s
 import { scrapeCounters } from './pod-metrics';
 import { scaleOut } from './scale-out';
 import { SystemSet } from './systems';
-import { describeMachine, describePauses } from './thread-pauses';
+import { describeMachine, describePauses, describeRequestTimes } from './thread-pauses';
 
 const ACTIONS: RequestKind[] = ['server/info', 'device/get', 'notification/insert'];
 /** What the cluster is made of, for the report. */
@@ -162,12 +162,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
       ? `; pauses: ${Object.entries(m.podPauses)
           .map(
             ([pod, p]) =>
-              `${pod} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms` +
-              (p.requestP99Ms === undefined ? '' : `, its request p99 ${p.requestP99Ms} ms`) +
-              (p.waitP99Ms === undefined
-                ? ''
-                : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`) +
-              (p.runP99Ms === undefined ? '' : `, run p99 ${p.runP99Ms} ms`),
+              `${pod} lag max ${p.lagMaxMs} ms, GC ${p.gcMs} ms${describeRequestTimes(p)}`,
           )
           .join(', ')}`
       : m.threadPauses

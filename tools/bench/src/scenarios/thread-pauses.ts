@@ -182,13 +182,20 @@ export function describePauses(pauses: Partial<Record<ThreadName, ThreadPauses>>
           ? ''
           : `, checkpoints ${p.checkpoints}: ${p.checkpointMs} ms`) +
         (p.readPauses === undefined ? '' : `, reads paused ${p.readPauses}: ${p.readPausedMs} ms`) +
-        (p.requestP99Ms === undefined ? '' : `, its request p99 ${p.requestP99Ms} ms`) +
-        (p.waitP99Ms === undefined
-          ? ''
-          : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`) +
-        (p.runP99Ms === undefined ? '' : `, run p99 ${p.runP99Ms} ms`),
+        describeRequestTimes(p),
     )
     .join('; ');
+}
+
+/** `, its request p99 … ms` / `, request wait p50 … ms, p99 … ms, run p99 … ms`, or nothing. */
+export function describeRequestTimes(p: ThreadPauses): string {
+  return (
+    (p.requestP99Ms === undefined ? '' : `, its request p99 ${p.requestP99Ms} ms`) +
+    (p.waitP99Ms === undefined
+      ? ''
+      : `, request wait p50 ${p.waitP50Ms} ms, p99 ${p.waitP99Ms} ms`) +
+    (p.runP99Ms === undefined ? '' : `, run p99 ${p.runP99Ms} ms`)
+  );
 }
 
 /** `CPU wait 12.3 %, steal 0.4 %` for the log. */

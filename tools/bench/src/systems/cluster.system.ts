@@ -200,14 +200,12 @@ export async function startCluster(
           replies: 'gateway → owning pod through Redis (docs/adr/0013), Kafka fallback',
           cpu: `summed over the ${pods.length} pods; Kafka, Redis and PostgreSQL metered apart`,
           requestRate: 'DH_REQUEST_RATE=0 (no per-client limit: the load is the bench’s own)',
-          kafkaPacing: Object.entries(kafkaPacingEnv())
-            .filter(([name]) => name !== 'DH_KAFKA_PARTITIONS')
+          kafkaPacing: Object.entries(benchEnv(KAFKA_PACING))
             .map(([name, value]) => `${name}=${value}`)
             .concat('unset ones: the defaults (docs/adr/0022)')
             .join(', '),
           kafkaPartitions:
-            process.env['DH_KAFKA_PARTITIONS'] ??
-            'the defaults (libs/bus/src/kafka-topics.ts: requests 12, replies 32, events 12)',
+            process.env['DH_KAFKA_PARTITIONS'] ?? 'the defaults of libs/bus/src/kafka-topics.ts',
           login: 'every client logs in as dhadmin',
         },
         stop,
@@ -236,22 +234,23 @@ function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
     // The closed loops send more than the default 1,000 requests/s per client: the limit is off
     // so the tables count served requests only (docs/performance.md).
     DH_REQUEST_RATE: '0',
-    ...kafkaPacingEnv(),
+    ...benchEnv(PASSED_TO_PODS),
   };
 }
 
+/** The Kafka pacing of docs/adr/0022. */
+const KAFKA_PACING = ['DH_KAFKA_FETCH_INTERVAL_MS', 'DH_KAFKA_PRODUCE_INTERVAL_MS'];
+
 /**
- * The Kafka pacing of docs/adr/0022 and the partitions of the topics the pods create, passed on
- * to the pods from the bench's environment when set there (`DH_KAFKA_FETCH_INTERVAL_MS=0
+ * The pacing and the partitions of the topics the pods create, passed on to the pods from the
+ * bench's environment when set there (`DH_KAFKA_FETCH_INTERVAL_MS=0
  * DH_KAFKA_PRODUCE_INTERVAL_MS=0 npm run bench …` measures the cluster without the pacing,
  * `DH_KAFKA_PARTITIONS=requests=4,events=4 npm run bench …` on fewer partitions).
  */
-function kafkaPacingEnv(): Record<string, string> {
-  const names = [
-    'DH_KAFKA_FETCH_INTERVAL_MS',
-    'DH_KAFKA_PRODUCE_INTERVAL_MS',
-    'DH_KAFKA_PARTITIONS',
-  ];
+const PASSED_TO_PODS = [...KAFKA_PACING, 'DH_KAFKA_PARTITIONS'];
+
+/** Those of `names` set in the bench's environment. */
+function benchEnv(names: readonly string[]): Record<string, string> {
   const set: Record<string, string> = {};
   for (const name of names) {
     const value = process.env[name];
