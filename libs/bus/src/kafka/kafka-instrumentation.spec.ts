@@ -1,5 +1,10 @@
 import { Registry } from 'prom-client';
-import { GatewayKafkaMetrics, KafkaMetrics } from '../metrics/bus-metrics';
+import {
+  GatewayKafkaMetrics,
+  KafkaMetrics,
+  type KafkaInstrumentation,
+} from '../metrics/bus-metrics';
+import type { RequestHandler } from '../bus.port';
 import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import { registerKafkaBusMetrics } from './kafka-bus-metrics';
@@ -23,24 +28,34 @@ async function sample(
 describe(KafkaMetrics.name, () => {
   const closeLater = closeAfterEach();
 
+  /** A started gateway bus serving with `handler`, and a started broker bus, on `options`. */
+  async function startBuses(
+    options: ReturnType<typeof testKafkaOptions>,
+    gatewayMetrics: KafkaInstrumentation,
+    brokerMetrics: KafkaInstrumentation,
+    handler: RequestHandler,
+  ) {
+    const gateway = closeLater(createKafkaGatewayBus({ ...options, kafkaMetrics: gatewayMetrics }));
+    gateway.serve(handler);
+    await gateway.start();
+    const broker = closeLater(
+      createKafkaBrokerBus({ ...options, brokerId: 'broker-metrics', kafkaMetrics: brokerMetrics }),
+    );
+    await broker.start();
+    return { gateway, broker };
+  }
+
   it('counts group joins, fetches, produce latency, pacing and consumer lag of real broker and gateway buses', async () => {
     // Intervals far longer than a round trip here.
     const options = { ...testKafkaOptions(), fetchIntervalMs: 1_000, produceIntervalMs: 1_000 };
     const brokerMetrics = new Registry();
     const gatewayMetrics = new Registry();
-    const gateway = closeLater(
-      createKafkaGatewayBus({ ...options, kafkaMetrics: new KafkaMetrics(gatewayMetrics) }),
+    const { gateway, broker } = await startBuses(
+      options,
+      new KafkaMetrics(gatewayMetrics),
+      new KafkaMetrics(brokerMetrics),
+      async (env) => buildReplyEnvelope(env),
     );
-    gateway.serve(async (env) => buildReplyEnvelope(env));
-    await gateway.start();
-    const broker = closeLater(
-      createKafkaBrokerBus({
-        ...options,
-        brokerId: 'broker-metrics',
-        kafkaMetrics: new KafkaMetrics(brokerMetrics),
-      }),
-    );
-    await broker.start();
     registerKafkaBusMetrics(gatewayMetrics, () => gateway.counters());
     registerKafkaBusMetrics(brokerMetrics, () => broker.counters());
 
@@ -89,28 +104,21 @@ describe(KafkaMetrics.name, () => {
     const options = testKafkaOptions();
     const gatewayMetrics = new Registry();
     const brokerMetrics = new Registry();
-    const gateway = closeLater(
-      createKafkaGatewayBus({ ...options, kafkaMetrics: new GatewayKafkaMetrics(gatewayMetrics) }),
-    );
     // The first request of the client takes 400 ms; the second, in the same record, waits
     // behind it in the client's queue (requests of one client run in order).
     let first = true;
-    gateway.serve(async (env) => {
-      if (first) {
-        first = false;
-        await new Promise((resolve) => setTimeout(resolve, 400));
-      }
-      return buildReplyEnvelope(env);
-    });
-    await gateway.start();
-    const broker = closeLater(
-      createKafkaBrokerBus({
-        ...options,
-        brokerId: 'broker-wait',
-        kafkaMetrics: new KafkaMetrics(brokerMetrics),
-      }),
+    const { broker } = await startBuses(
+      options,
+      new GatewayKafkaMetrics(gatewayMetrics),
+      new KafkaMetrics(brokerMetrics),
+      async (env) => {
+        if (first) {
+          first = false;
+          await new Promise((resolve) => setTimeout(resolve, 400));
+        }
+        return buildReplyEnvelope(env);
+      },
     );
-    await broker.start();
 
     await Promise.all(
       [0, 1].map(() =>
