@@ -204,8 +204,7 @@ export async function startCluster(
             .map(([name, value]) => `${name}=${value}`)
             .concat('unset ones: the defaults (docs/adr/0022)')
             .join(', '),
-          kafkaPartitions:
-            process.env['DH_KAFKA_PARTITIONS'] ?? 'the defaults of libs/bus/src/kafka-topics.ts',
+          kafkaPartitions: describePartitions(process.env['DH_KAFKA_PARTITIONS']),
           login: 'every client logs in as dhadmin',
         },
         stop,
@@ -234,8 +233,27 @@ function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
     // The closed loops send more than the default 1,000 requests/s per client: the limit is off
     // so the tables count served requests only (docs/performance.md).
     DH_REQUEST_RATE: '0',
+    DH_KAFKA_PARTITIONS: BENCH_PARTITIONS,
     ...benchEnv(PASSED_TO_PODS),
   };
+}
+
+/**
+ * The partitions of the topics the pods create, sized as docs/deployment.md tells operators to:
+ * the request and event topics get as many as the most gateways a run starts (2, in the
+ * scale-out runs), with room to spare, not the defaults' 12 for a dozen gateways. Each partition
+ * is a section of every fetch and produce request and an append of its own in Kafka
+ * (docs/performance.md §5, "Fewer partitions on a small cluster"), the way a rate limit sized for
+ * another load would distort the figures (DH_REQUEST_RATE above). `DH_KAFKA_PARTITIONS` in the
+ * bench's environment overrides it; set empty, the pods use the product's defaults.
+ */
+const BENCH_PARTITIONS = 'requests=4,events=4';
+
+/** The settings line's account of the partitions the pods were given. */
+function describePartitions(fromEnv: string | undefined): string {
+  if (fromEnv === undefined) return `${BENCH_PARTITIONS} (sized to the bench's gateways)`;
+  if (fromEnv.trim() === '') return 'the defaults of libs/bus/src/kafka-topics.ts';
+  return `${fromEnv} (from the environment)`;
 }
 
 /** The Kafka pacing of docs/adr/0022. */
@@ -245,7 +263,7 @@ const KAFKA_PACING = ['DH_KAFKA_FETCH_INTERVAL_MS', 'DH_KAFKA_PRODUCE_INTERVAL_M
  * The pacing and the partitions of the topics the pods create, passed on to the pods from the
  * bench's environment when set there (`DH_KAFKA_FETCH_INTERVAL_MS=0
  * DH_KAFKA_PRODUCE_INTERVAL_MS=0 npm run bench …` measures the cluster without the pacing,
- * `DH_KAFKA_PARTITIONS=requests=4,events=4 npm run bench …` on fewer partitions).
+ * `DH_KAFKA_PARTITIONS= npm run bench …` on the product's default partitions).
  */
 const PASSED_TO_PODS = [...KAFKA_PACING, 'DH_KAFKA_PARTITIONS'];
 
