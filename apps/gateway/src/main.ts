@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     fetchIntervalMs: cluster.kafkaFetchIntervalMs,
     produceIntervalMs: cluster.kafkaProduceIntervalMs,
     partitions: cluster.kafkaPartitions,
+    eventFeed: cluster.kafkaEventFeed,
     ...cluster.kafkaSecurity,
     // Replies straight to the owning broker pod through Redis, Kafka as the fallback (ADR 0013).
     ...(config.redisUrl ? { redisReplies: { url: config.redisUrl } } : {}),

@@ -53,7 +53,8 @@ export const KAFKA_TOPICS = {
   },
   /**
    * Gateway → any consumer (a product feature, docs/architecture.md): every device notification,
-   * command and command update. Key: device id, so each device's events keep their order across
+   * command and command update; nothing when the gateways run with `DH_KAFKA_EVENT_FEED=false`
+   * (docs/adr/0025). Key: device id, so each device's events keep their order across
    * the three kinds. Value: `DeviceEvent`; header `dh-event-kind` repeats its `kind` for consumers
    * that filter without parsing, `dh-pushed` says whether the gateway published its push.
    */

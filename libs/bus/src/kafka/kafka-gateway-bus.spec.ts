@@ -1,14 +1,15 @@
-import { isDhError } from '@dh-mqtt/protocol';
+import { isDhError, type DeviceEvent } from '@dh-mqtt/protocol';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { RequestEnvelope } from '../bus.port';
 import { KAFKA_HEADERS, KAFKA_SCHEMA_HEADER_VALUE } from '../kafka-topics';
-import { buildReplyEnvelope, buildRequestEnvelope } from '../testing';
+import { buildDeviceEvent, buildReplyEnvelope, buildRequestEnvelope } from '../testing';
 import { createKafkaBrokerBus } from './kafka-broker-bus';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
 import {
   capturedLogger,
   eventually,
   rawProducer,
+  testKafkaBrokers,
   testKafkaOptions,
 } from '../testing/kafka.fixtures';
 
@@ -250,6 +251,66 @@ describe(createKafkaGatewayBus.name, () => {
       await broker.request(next);
 
       await eventually(() => expect(handledBySecond).toEqual([next.id]));
+    });
+  });
+
+  describe('when device events are published', () => {
+    /** Records in each partition of `topic`, from its offsets: Kafka acknowledged them all. */
+    async function recordsIn(topic: string): Promise<number> {
+      const admin = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      } finally {
+        await admin.disconnect();
+      }
+    }
+
+    /** Publishes one event the gateway pushed and one it did not; counts what each topic got. */
+    async function publishBoth(eventFeed: boolean | undefined) {
+      const options = testKafkaOptions();
+      const { logger, lines } = capturedLogger();
+      const gateway = closeLater(
+        createKafkaGatewayBus({
+          ...options,
+          logger,
+          ...(eventFeed === undefined ? {} : { eventFeed }),
+        }),
+      );
+      const broker = closeLater(createKafkaBrokerBus({ ...options, brokerId: 'broker-1' }));
+      const delivered: DeviceEvent[] = [];
+      broker.onEvent((event) => {
+        delivered.push(event);
+      });
+      await broker.start();
+      await gateway.start();
+      const pushed = buildDeviceEvent({ data: { id: 1, notification: 'pushed' } });
+      const unpushed = buildDeviceEvent({ data: { id: 2, notification: 'left to the brokers' } });
+
+      await gateway.publishEvent(pushed, { pushed: true });
+      await gateway.publishEvent(unpushed, { pushed: false });
+
+      await eventually(() => expect(delivered).toEqual([unpushed]));
+      return {
+        feed: await recordsIn(`${options.namespace}dh.events.v1`),
+        pushes: await recordsIn(`${options.namespace}dh.pushes.v1`),
+        started: lines.find((line) => line['msg'] === 'Kafka gateway bus started'),
+      };
+    }
+
+    it('writes every event to the feed by default, and the unpushed one to the push topic', async () => {
+      const { feed, pushes, started } = await publishBoth(undefined);
+
+      expect({ feed, pushes }).toEqual({ feed: 2, pushes: 1 });
+      expect(started).toMatchObject({ eventFeed: true });
+    });
+
+    it('writes only the unpushed event, to the push topic, with the feed off', async () => {
+      const { feed, pushes, started } = await publishBoth(false);
+
+      expect({ feed, pushes }).toEqual({ feed: 0, pushes: 1 });
+      expect(started).toMatchObject({ eventFeed: false });
     });
   });
 });

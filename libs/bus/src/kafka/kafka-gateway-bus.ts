@@ -33,6 +33,13 @@ export interface KafkaGatewayBusOptions extends KafkaBusOptions {
    * big batch can take it past the limit by up to the batch's size (500 at most).
    */
   maxInFlight?: number;
+  /**
+   * Whether every device event goes to `dh.events.v1`, the feed other services consume
+   * (default true). Off, `publishEvent` writes only the events whose push the gateway left to
+   * the broker pods (`dh.pushes.v1`); the topic stays and gets nothing
+   * (docs/adr/0025-event-feed-optional.md).
+   */
+  eventFeed?: boolean;
 }
 
 /** The gateway's end of the Kafka bus, with what a health endpoint and metrics need. */
@@ -54,13 +61,15 @@ const COMMIT_DELAY_MS = 100;
  * - a request whose deadline has passed is dropped (the broker already answered 503);
  * - the reply goes to the partition of `dh.replies.v1` named by the request's header; a handler
  *   that throws becomes a `dh-failure: DH_ERR_INTERNAL` record, so the broker answers at once;
- * - `publishEvent` writes `dh.events.v1` keyed by device id, and `dh.pushes.v1` too unless the
- *   gateway pushed the event itself (docs/adr/0021); it resolves once Kafka has them (acks=all)
- *   and rejects with `DH_ERR_BACKEND_UNAVAILABLE` when Kafka does not take them.
+ * - `publishEvent` writes `dh.events.v1` keyed by device id (unless `eventFeed` is off), and
+ *   `dh.pushes.v1` too unless the gateway pushed the event itself (docs/adr/0021); it resolves
+ *   once Kafka has them (acks=all) and rejects with `DH_ERR_BACKEND_UNAVAILABLE` when Kafka does
+ *   not take them.
  */
 export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGatewayBus {
   const opts = resolveOptions(options, 'dh-gateway');
   const maxInFlight = options.maxInFlight ?? 256;
+  const eventFeed = options.eventFeed ?? true;
   const logger = (options.logger ?? silentLogger()).child({ component: 'kafka-gateway-bus' });
   const counters = emptyCounters();
   const topics = busTopics(opts);
@@ -333,6 +342,8 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       // start() there is no producer and send() refuses.
       if (state === 'closed') throw new DhError('DH_ERR_BACKEND_UNAVAILABLE');
       const pushed = publish?.pushed === true;
+      // No feed and a push published already: nothing left for Kafka (docs/adr/0025).
+      if (pushed && !eventFeed) return;
       const record = {
         key: event.deviceId,
         value: JSON.stringify(event),
@@ -344,9 +355,9 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
       try {
         // docs/adr/0021: the broker group reads only the events no gateway pushed. Both records
         // leave in the same produce batch.
-        await (pushed
-          ? send('events', record)
-          : Promise.all([send('events', record), send('pushes', record)]));
+        if (pushed) await send('events', record);
+        else if (!eventFeed) await send('pushes', record);
+        else await Promise.all([send('events', record), send('pushes', record)]);
       } catch (error) {
         logger.warn(
           { err: error, deviceId: event.deviceId, kind: event.kind },
@@ -371,6 +382,7 @@ export function createKafkaGatewayBus(options: KafkaGatewayBusOptions): KafkaGat
             group: requestGroup,
             fetchIntervalMs: opts.fetchIntervalMs,
             produceIntervalMs: opts.produceIntervalMs,
+            eventFeed,
           },
           'Kafka gateway bus started',
         );

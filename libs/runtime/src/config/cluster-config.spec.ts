@@ -6,7 +6,7 @@ import { loadClusterConfig } from './cluster-config';
 
 describe(loadClusterConfig.name, () => {
   describe('when nothing is set', () => {
-    it('gives each start a broker id of its own, no namespace, a 30 s session timeout and paced Kafka I/O', () => {
+    it('gives each start a broker id of its own, no namespace, a 30 s session timeout, paced Kafka I/O and the event feed', () => {
       const first = loadClusterConfig({});
       const second = loadClusterConfig({});
       expect(first.brokerId).not.toBe(second.brokerId);
@@ -16,6 +16,7 @@ describe(loadClusterConfig.name, () => {
         kafkaFetchIntervalMs: 5,
         kafkaProduceIntervalMs: 2,
         kafkaPartitions: {},
+        kafkaEventFeed: true,
         kafkaSecurity: { ssl: undefined, sasl: undefined },
       });
     });
@@ -30,6 +31,7 @@ describe(loadClusterConfig.name, () => {
         DH_KAFKA_FETCH_INTERVAL_MS: '0',
         DH_KAFKA_PRODUCE_INTERVAL_MS: '10',
         DH_KAFKA_PARTITIONS: 'requests=4, events = 6,replies=64',
+        DH_KAFKA_EVENT_FEED: 'false',
       }),
     ).toEqual({
       brokerId: 'broker-0',
@@ -38,6 +40,7 @@ describe(loadClusterConfig.name, () => {
       kafkaFetchIntervalMs: 0,
       kafkaProduceIntervalMs: 10,
       kafkaPartitions: { requests: 4, events: 6, replies: 64 },
+      kafkaEventFeed: false,
       kafkaSecurity: { ssl: undefined, sasl: undefined },
     });
   });
@@ -119,6 +122,8 @@ describe(loadClusterConfig.name, () => {
     ['DH_KAFKA_PARTITIONS', 'request=4'],
     ['DH_KAFKA_PARTITIONS', 'requests=4,requests=8'],
     ['DH_KAFKA_PARTITIONS', 'requests=4;events=4'],
+    ['DH_KAFKA_EVENT_FEED', 'off'],
+    ['DH_KAFKA_EVENT_FEED', 'no'],
   ])('names %s when it is %j', (variable, value) => {
     let thrown: unknown;
     try {

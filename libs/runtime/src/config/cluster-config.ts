@@ -34,6 +34,12 @@ export interface ClusterConfig {
    * events, 32 for the replies). A topic that exists keeps its own.
    */
   kafkaPartitions: Partial<Record<KafkaPartitionedTopic, number>>;
+  /**
+   * `DH_KAFKA_EVENT_FEED` (`true`|`false`, default true): gateways write every device event to
+   * `dh.events.v1` for the operator's services. `false` when nothing reads it: an insert then
+   * costs less and waits for one Kafka acknowledgement less (docs/adr/0025).
+   */
+  kafkaEventFeed: boolean;
   /** How the pods authenticate to Kafka and encrypt the connection; unset = plaintext, none. */
   kafkaSecurity: KafkaSecurity;
 }
@@ -158,6 +164,7 @@ export function loadClusterConfig(env: Env = process.env): ClusterConfig {
       100,
     ),
     kafkaPartitions: readKafkaPartitions(reader),
+    kafkaEventFeed: reader.boolean('DH_KAFKA_EVENT_FEED', true),
     kafkaSecurity: readKafkaSecurity(reader),
   };
 }

@@ -205,6 +205,7 @@ export async function startCluster(
             .concat('unset ones: the defaults (docs/adr/0022)')
             .join(', '),
           kafkaPartitions: describePartitions(process.env['DH_KAFKA_PARTITIONS']),
+          eventFeed: `DH_KAFKA_EVENT_FEED=${process.env['DH_KAFKA_EVENT_FEED'] || 'true'}`,
           login: 'every client logs in as dhadmin',
         },
         stop,
@@ -240,12 +241,13 @@ function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
 
 /**
  * The partitions of the topics the pods create, sized as docs/deployment.md tells operators to:
- * the request and event topics get as many as the most gateways a run starts (2, in the
- * scale-out runs), with room to spare, not the defaults' 12 for a dozen gateways. Each partition
- * is a section of every fetch and produce request and an append of its own in Kafka
- * (docs/performance.md §5, "Fewer partitions on a small cluster"), the way a rate limit sized for
- * another load would distort the figures (DH_REQUEST_RATE above). `DH_KAFKA_PARTITIONS` in the
- * bench's environment overrides it; set empty, the pods use the product's defaults.
+ * 4 for the request and event topics, room for the most gateways a run starts (2, in the
+ * scale-out runs), not the defaults' 12 for a dozen gateways. Each partition is a section of
+ * every fetch and produce request and an append of its own in Kafka (docs/performance.md §5,
+ * "Fewer partitions on a small cluster"): partitions sized for another cluster would distort the
+ * figures as a rate limit sized for another load would (DH_REQUEST_RATE above).
+ * `DH_KAFKA_PARTITIONS` in the bench's environment overrides it; set empty, the pods use the
+ * product's defaults.
  */
 const BENCH_PARTITIONS = 'requests=4,events=4';
 
@@ -263,9 +265,10 @@ const KAFKA_PACING = ['DH_KAFKA_FETCH_INTERVAL_MS', 'DH_KAFKA_PRODUCE_INTERVAL_M
  * The pacing and the partitions of the topics the pods create, passed on to the pods from the
  * bench's environment when set there (`DH_KAFKA_FETCH_INTERVAL_MS=0
  * DH_KAFKA_PRODUCE_INTERVAL_MS=0 npm run bench …` measures the cluster without the pacing,
- * `DH_KAFKA_PARTITIONS= npm run bench …` on the product's default partitions).
+ * `DH_KAFKA_PARTITIONS= npm run bench …` on the product's default partitions,
+ * `DH_KAFKA_EVENT_FEED=false npm run bench …` without the event feed of docs/adr/0025).
  */
-const PASSED_TO_PODS = [...KAFKA_PACING, 'DH_KAFKA_PARTITIONS'];
+const PASSED_TO_PODS = [...KAFKA_PACING, 'DH_KAFKA_PARTITIONS', 'DH_KAFKA_EVENT_FEED'];
 
 /** Those of `names` set in the bench's environment. */
 function benchEnv(names: readonly string[]): Record<string, string> {
