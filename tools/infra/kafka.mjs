@@ -229,12 +229,18 @@ const LOG4J = [
   '',
 ].join('\n');
 
-function javaArgs(jarsDir, dataDir, mainClass, args, heap) {
+/**
+ * The JVM's command line. `jit: 'quick'` stops at the first compiler tier (C1): a throw-away
+ * server for tests starts sooner and spends less CPU compiling, and runs its code slower. `'full'`
+ * compiles hot code with C2, as a production JVM does: for servers that live long or are measured
+ * (`infra:up`, the bench).
+ */
+function javaArgs(jarsDir, dataDir, mainClass, args, heap, jit = 'quick') {
   return [
     `-Xmx${heap}`,
     '-Xss1m',
     '-XX:+UseSerialGC',
-    '-XX:TieredStopAtLevel=1',
+    ...(jit === 'full' ? [] : ['-XX:TieredStopAtLevel=1']),
     '-Djava.awt.headless=true',
     `-Dlog4j.configuration=file:${join(dataDir, 'log4j.properties')}`,
     `-Dlog4j2.configurationFile=${join(dataDir, 'log4j2.properties')}`,
@@ -286,12 +292,12 @@ export function kafkaPid(dataDir) {
 }
 
 /** Starts the server of `dataDir` (configured and formatted) detached or not; writes its pid. */
-function spawnServer({ jarsDir, dataDir, heap, detached }) {
+function spawnServer({ jarsDir, dataDir, heap, jit, detached }) {
   const logFile = join(dataDir, 'server.log');
   const out = openSync(logFile, 'a');
   const child = spawn(
     'java',
-    javaArgs(jarsDir, dataDir, 'kafka.Kafka', [join(dataDir, 'server.properties')], heap),
+    javaArgs(jarsDir, dataDir, 'kafka.Kafka', [join(dataDir, 'server.properties')], heap, jit),
     { stdio: ['ignore', out, out], detached },
   );
   closeSync(out);
@@ -315,10 +321,12 @@ function logTail(file, lines = 30) {
  *   stopOnExit?: boolean,
  *   detached?: boolean,
  *   heap?: string,
+ *   jit?: 'quick' | 'full',
  * }} [options]
  *   `stopOnExit` (default true) kills the server and removes its files when this process exits;
  *   `detached` (default false) lets the server outlive this process (`infra:up`);
- *   `heap` is the JVM -Xmx (default 512m).
+ *   `heap` is the JVM -Xmx (default 512m); `jit` `quick` (default, C1 only) or `full` (C2 too,
+ *   as in production; see javaArgs).
  * @returns {Promise<{ brokers: string, saslBrokers: string, tlsBrokers: string,
  *   tlsCaFile: string, port: number, controllerPort: number, pid: number, dataDir: string,
  *   stop(): Promise<void> }>}
@@ -326,6 +334,7 @@ function logTail(file, lines = 30) {
 export async function startKafka(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
   const heap = options.heap ?? '512m';
+  const jit = options.jit ?? 'quick';
   const jarsDir = await ensureKafkaJars(log);
   const dataDir = mkdtempSync(join(tmpdir(), 'dh-kafka-'));
   const logFile = join(dataDir, 'server.log');
@@ -373,7 +382,7 @@ export async function startKafka(options = {}) {
         ),
         { timeoutMs: 120_000 },
       );
-      child = spawnServer({ jarsDir, dataDir, heap, detached: options.detached ?? false });
+      child = spawnServer({ jarsDir, dataDir, heap, jit, detached: options.detached ?? false });
       /** @type {Error | undefined} */
       let exitError;
       child.once('exit', (code, signal) => {
@@ -454,7 +463,7 @@ export async function restartKafka({ dataDir, heap = '512m', log = (line) => con
 /**
  * The Kafka of a test run: `DH_TEST_KAFKA_BROKERS` when set (nothing started, stop is a no-op),
  * else a fresh server from startKafka().
- * @param {{ log?: (line: string) => void }} [options]
+ * @param {{ log?: (line: string) => void, jit?: 'quick' | 'full' }} [options]
  */
 export async function startTestKafka(options = {}) {
   const given = process.env.DH_TEST_KAFKA_BROKERS;

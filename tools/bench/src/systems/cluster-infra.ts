@@ -12,7 +12,10 @@ const BENCH_REDIS_DB = 15;
 interface Launched {
   stop(): Promise<void>;
 }
-type LaunchFn<T> = (options: { log: (line: string) => void }) => Promise<T & Launched>;
+type LaunchFn<T> = (options: {
+  log: (line: string) => void;
+  jit?: 'quick' | 'full';
+}) => Promise<T & Launched>;
 
 /**
  * The launchers of `tools/infra` (plain Node ESM, loaded through require(esm)); each reuses the
@@ -48,7 +51,14 @@ export async function startClusterInfra(log: (line: string) => void): Promise<Cl
   const started: Launched[] = [];
   const stopStarted = () => Promise.allSettled(started.map((s) => s.stop()));
   // Kafka (a JVM) takes longest: it starts while the others do.
-  const kafkaStart = launcher<{ brokers: string }>('kafka.mjs', 'startTestKafka')({ log });
+  // Compiled as in production (C2), not the quick JIT of the test suites' throw-away servers.
+  const kafkaStart = launcher<{ brokers: string }>(
+    'kafka.mjs',
+    'startTestKafka',
+  )({
+    log,
+    jit: 'full',
+  });
   kafkaStart.catch(() => undefined); // awaited below; only keeps it from counting as unhandled
   try {
     const redis = await launcher<{ url: string }>('redis.mjs', 'startTestRedis')({ log });

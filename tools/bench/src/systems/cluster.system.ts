@@ -4,7 +4,7 @@ import { BROKER_MAIN, GATEWAY_MAIN, packageVersion } from '../paths';
 import { startClusterInfra, type ClusterInfra } from './cluster-infra';
 import { freePort } from './free-port';
 import { BOOTSTRAP_ADMIN } from './standalone.system';
-import { pidListeningOn, portOf, withChildren } from './service-pids';
+import { jvmJit, pidListeningOn, portOf, processArgs, withChildren } from './service-pids';
 import type { RunningSystem } from './system';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -195,6 +195,7 @@ export async function startCluster(
         settings: {
           process: `${shape.brokers} broker pods + ${shape.gateways} gateway pods, each its own process`,
           infra: `Redis ${infra.origin.redis}, Kafka ${infra.origin.kafka}, PostgreSQL ${infra.origin.postgres} (fresh database)`,
+          kafkaJvm: describeKafkaJvm(kafkaPid()),
           tcpNoDelay: true,
           // Every pod gets DH_REDIS_URL: gateways reply through Redis, Kafka as the fallback.
           replies: 'gateway → owning pod through Redis (docs/adr/0013), Kafka fallback',
@@ -250,6 +251,19 @@ function clusterEnv(infra: ClusterInfra, suffix: string): NodeJS.ProcessEnv {
  * product's defaults.
  */
 const BENCH_PARTITIONS = 'requests=4,events=4';
+
+/**
+ * The Kafka JVM's compiler tiers, from its command line: a reused server of the test suites may
+ * run C1 only, which costs Kafka more CPU per message than in production.
+ */
+function describeKafkaJvm(pid: number | undefined): string {
+  const args = pid === undefined ? undefined : processArgs(pid);
+  if (!args) return 'not found';
+  const jit = jvmJit(args);
+  return jit === 'C1 only'
+    ? 'C1 only (-XX:TieredStopAtLevel=1, a test setting: Kafka costs more CPU than in production)'
+    : 'C1 and C2, as in production';
+}
 
 /** The settings line's account of the partitions the pods were given. */
 function describePartitions(fromEnv: string | undefined): string {

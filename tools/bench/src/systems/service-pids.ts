@@ -71,3 +71,20 @@ export function portOf(address: string): number {
   const text = address.includes('://') ? address : `tcp://${address.split(',')[0]}`;
   return Number(new URL(text).port);
 }
+
+/**
+ * How a JVM compiles, from its arguments: `-XX:TieredStopAtLevel=1` (tools/infra's quick JIT for
+ * throw-away test servers) stops at C1, which runs Kafka's code slower than a production JVM.
+ */
+export function jvmJit(args: readonly string[]): 'C1 only' | 'C1 and C2' {
+  return args.some((arg) => /^-XX:TieredStopAtLevel=[0-3]$/.test(arg)) ? 'C1 only' : 'C1 and C2';
+}
+
+/** The arguments of process `pid` (`/proc/<pid>/cmdline`), or undefined when unreadable. */
+export function processArgs(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}
