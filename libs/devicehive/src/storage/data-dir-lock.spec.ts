@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformFileSync } from '@swc/core';
@@ -137,6 +137,24 @@ describe(acquireDataDirLock.name, () => {
     it('takes the directory over a plain file left in the lock place', async () => {
       writeFileSync(join(dataDir, DATA_DIR_LOCK_FILE), 'left over');
       await (await acquireDataDirLock(dataDir)).release();
+    });
+  });
+
+  describe('when another process is inside the exclusive step', () => {
+    // Between its bind and its listen a socket refuses connections as a stale one does; a
+    // process that bound outside the step could have its socket taken for stale and removed.
+    it('binds nothing until that process leaves it', async () => {
+      const step = join(dataDir, `${DATA_DIR_LOCK_FILE}.recovery`);
+      mkdirSync(step);
+      const attempt = acquireDataDirLock(dataDir);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(existsSync(join(dataDir, DATA_DIR_LOCK_FILE))).toBe(false);
+
+      rmdirSync(step);
+      const lock = await attempt;
+
+      expect(existsSync(join(dataDir, DATA_DIR_LOCK_FILE))).toBe(true);
+      await lock.release();
     });
   });
 

@@ -8,7 +8,7 @@ export const DATA_DIR_LOCK_FILE = 'dh-mqtt.lock';
 
 /** Linux keeps 108 bytes for a socket path, the last one a NUL. */
 const MAX_SOCKET_PATH = 107;
-/** A recovery left behind by a process killed inside it (a few milliseconds) is this old. */
+/** The exclusive step left behind by a process killed inside it (a few milliseconds) is this old. */
 const STALE_RECOVERY_MS = 10_000;
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -60,8 +60,8 @@ const held = new Map<string, HeldLock>();
  * next start removes: a stale lock never blocks a restart, whatever pid the new process gets.
  * A live holder answers with its pid, host and start time, and this rejects with
  * {@link DataDirInUseError} naming them. Taking it again in the same process shares the lock.
- * Removing a stale socket happens inside an exclusive recovery step (an atomic `mkdir`), so two
- * processes recovering at once cannot both end up holding the directory.
+ * Every attempt (bind, probe, removal of a stale socket) happens inside an exclusive step (an
+ * atomic `mkdir`), so two processes starting at once cannot both end up holding the directory.
  */
 export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> {
   mkdirSync(dataDir, { recursive: true });
@@ -88,27 +88,25 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
 
 async function takeLock(dir: string): Promise<Server> {
   const path = socketPath(dir);
-  const recovery = join(dir, `${DATA_DIR_LOCK_FILE}.recovery`);
-  for (;;) {
+  const guard = join(dir, `${DATA_DIR_LOCK_FILE}.recovery`);
+  // Every attempt, the first bind included, runs inside one exclusive step (an atomic `mkdir`).
+  // A socket that is bound but not yet listening refuses connections as a stale one does: a
+  // process preempted between its bind and its listen must not look stale to another one, which
+  // would remove its socket and bind its own, leaving both holding the directory.
+  while (!enterRecovery(guard)) await new Promise((done) => setTimeout(done, 50));
+  try {
     const server = await listenOn(path);
     if (server) return server;
     // A socket file is there: either a live holder answers, or it is what a dead one left.
     const holder = await probe(path);
     if (holder !== null) throw new DataDirInUseError(dir, holder);
-    if (!enterRecovery(recovery)) {
-      await new Promise((done) => setTimeout(done, 50));
-      continue;
-    }
-    try {
-      // Checked again inside the recovery: a process that took the lock meanwhile answers.
-      const again = await probe(path);
-      if (again !== null) throw new DataDirInUseError(dir, again);
-      removeStale(path);
-      const taken = await listenOn(path);
-      if (taken) return taken;
-    } finally {
-      rmdirSync(recovery);
-    }
+    removeStale(path);
+    const taken = await listenOn(path);
+    // Only a process that does not take the step could have bound it meanwhile.
+    if (!taken) throw new DataDirInUseError(dir, (await probe(path)) ?? undefined);
+    return taken;
+  } finally {
+    leaveRecovery(guard);
   }
 }
 
@@ -176,7 +174,10 @@ function removeStale(path: string): void {
   }
 }
 
-/** One recovery at a time, through an atomic `mkdir`; one left by a killed process expires. */
+/**
+ * One attempt at a time, through an atomic `mkdir`; one left by a process killed inside it (a few
+ * milliseconds) expires after {@link STALE_RECOVERY_MS}, so the next start waits that long.
+ */
 function enterRecovery(path: string): boolean {
   try {
     mkdirSync(path);
@@ -189,6 +190,15 @@ function enterRecovery(path: string): boolean {
       // gone already
     }
     return false;
+  }
+}
+
+function leaveRecovery(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch (err) {
+    // Expired and removed by another process, after a stall of over STALE_RECOVERY_MS.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 
