@@ -1,5 +1,5 @@
 import { isDhError, type DeviceEvent } from '@dh-mqtt/protocol';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { RequestEnvelope } from '../bus.port';
 import { KAFKA_HEADERS, KAFKA_SCHEMA_HEADER_VALUE } from '../kafka-topics';
 import { buildDeviceEvent, buildReplyEnvelope, buildRequestEnvelope } from '../testing';
@@ -9,8 +9,8 @@ import {
   capturedLogger,
   eventually,
   rawProducer,
-  testKafkaBrokers,
   testKafkaOptions,
+  withRawAdmin,
 } from '../testing/kafka.fixtures';
 
 jest.setTimeout(30_000);
@@ -143,20 +143,14 @@ describe(createKafkaGatewayBus.name, () => {
           },
         ],
       });
-      const committed = async () => {
-        const kafka = new Kafka({ brokers: [...options.brokers], logLevel: logLevel.NOTHING });
-        const admin = kafka.admin();
-        await admin.connect();
-        try {
+      const committed = () =>
+        withRawAdmin(async (admin) => {
           const [offsets] = await admin.fetchOffsets({
             groupId: `${options.namespace}dh.gateway.requests.v2`,
             topics: [topic],
           });
           return offsets.partitions.find((p) => p.partition === 0)?.offset;
-        } finally {
-          await admin.disconnect();
-        }
-      };
+        });
 
       await eventually(() => expect(events).toContain('B1 end'));
       // Past the 100 ms commit delay: the record is not committed while A1 runs.
@@ -256,15 +250,11 @@ describe(createKafkaGatewayBus.name, () => {
 
   describe('when device events are published', () => {
     /** Records in each partition of `topic`, from its offsets: Kafka acknowledged them all. */
-    async function recordsIn(topic: string): Promise<number> {
-      const admin = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      try {
+    function recordsIn(topic: string): Promise<number> {
+      return withRawAdmin(async (admin) => {
         const offsets = await admin.fetchTopicOffsets(topic);
         return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-      } finally {
-        await admin.disconnect();
-      }
+      });
     }
 
     /** Publishes one event the gateway pushed and one it did not; counts what each topic got. */

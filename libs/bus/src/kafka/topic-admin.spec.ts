@@ -1,10 +1,9 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { buildReplyEnvelope } from '../testing';
 import {
   capturedLogger,
   closeAfterEach,
-  testKafkaBrokers,
   testKafkaOptions,
+  withRawAdmin,
 } from '../testing/kafka.fixtures';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
 
@@ -21,27 +20,23 @@ describe('the topics a bus creates', () => {
     gateway.serve(async (env) => buildReplyEnvelope(env));
     await gateway.start();
 
-    const admin = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const requests = `${options.namespace}dh.requests.v2`;
-      const events = `${options.namespace}dh.events.v1`;
-      const replies = `${options.namespace}dh.replies.v1`;
-      const { topics } = await admin.fetchTopicMetadata({ topics: [requests, events, replies] });
-      const count = (name: string) => topics.find((t) => t.name === name)?.partitions.length;
-      expect(count(requests)).toBe(5);
-      expect(count(events)).toBe(3);
-      // Not named: the default.
-      expect(count(replies)).toBe(32);
+    const requests = `${options.namespace}dh.requests.v2`;
+    const events = `${options.namespace}dh.events.v1`;
+    const replies = `${options.namespace}dh.replies.v1`;
+    const { topics } = await withRawAdmin((admin) =>
+      admin.fetchTopicMetadata({ topics: [requests, events, replies] }),
+    );
+    const count = (name: string) => topics.find((t) => t.name === name)?.partitions.length;
+    expect(count(requests)).toBe(5);
+    expect(count(events)).toBe(3);
+    // Not named: the default.
+    expect(count(replies)).toBe(32);
 
-      const created = first.lines.filter(
-        (l) => l['msg'] === 'created Kafka topics (name: partitions)',
-      );
-      expect(created).toHaveLength(1);
-      expect(created[0]?.['topics']).toMatchObject({ [requests]: 5, [events]: 3, [replies]: 32 });
-    } finally {
-      await admin.disconnect();
-    }
+    const created = first.lines.filter(
+      (l) => l['msg'] === 'created Kafka topics (name: partitions)',
+    );
+    expect(created).toHaveLength(1);
+    expect(created[0]?.['topics']).toMatchObject({ [requests]: 5, [events]: 3, [replies]: 32 });
 
     // A second pod finds them: it creates nothing and says nothing about it.
     const second = capturedLogger();

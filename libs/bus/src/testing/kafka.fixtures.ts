@@ -1,7 +1,7 @@
 import { Socket, connect } from 'node:net';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '@dh-mqtt/runtime';
-import { Kafka, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ISocketFactory, type Producer } from 'kafkajs';
 import type { KafkaBusOptions } from '../kafka/kafka-bus-options';
 
 let sequence = 0;
@@ -47,6 +47,17 @@ export async function rawProducer(): Promise<Producer> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   return producer;
+}
+
+/** Runs `work` with a plain kafkajs admin on the test Kafka (what Kafka itself says), then disconnects. */
+export async function withRawAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** A switch between a bus and Kafka: `cut()` drops every connection and refuses new ones. */
