@@ -9,7 +9,7 @@ export const DATA_DIR_LOCK_FILE = 'dh-mqtt.lock';
 /** Linux keeps 108 bytes for a socket path, the last one a NUL. */
 const MAX_SOCKET_PATH = 107;
 /** The exclusive step left behind by a process killed inside it (a few milliseconds) is this old. */
-const STALE_RECOVERY_MS = 10_000;
+const STALE_STEP_MS = 10_000;
 const PROBE_TIMEOUT_MS = 2_000;
 
 /** What the holder of a data directory tells a process that wants it too. */
@@ -88,12 +88,14 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
 
 async function takeLock(dir: string): Promise<Server> {
   const path = socketPath(dir);
-  const guard = join(dir, `${DATA_DIR_LOCK_FILE}.recovery`);
+  // Named for its first use, the recovery of a stale socket; the name stays so that a process of
+  // an earlier build and one of this build exclude each other.
+  const step = join(dir, `${DATA_DIR_LOCK_FILE}.recovery`);
   // Every attempt, the first bind included, runs inside one exclusive step (an atomic `mkdir`).
   // A socket that is bound but not yet listening refuses connections as a stale one does: a
   // process preempted between its bind and its listen must not look stale to another one, which
   // would remove its socket and bind its own, leaving both holding the directory.
-  while (!enterRecovery(guard)) await new Promise((done) => setTimeout(done, 50));
+  while (!enterStep(step)) await new Promise((done) => setTimeout(done, 50));
   try {
     const server = await listenOn(path);
     if (server) return server;
@@ -106,7 +108,7 @@ async function takeLock(dir: string): Promise<Server> {
     if (!taken) throw new DataDirInUseError(dir, (await probe(path)) ?? undefined);
     return taken;
   } finally {
-    leaveRecovery(guard);
+    leaveStep(step);
   }
 }
 
@@ -176,16 +178,16 @@ function removeStale(path: string): void {
 
 /**
  * One attempt at a time, through an atomic `mkdir`; one left by a process killed inside it (a few
- * milliseconds) expires after {@link STALE_RECOVERY_MS}, so the next start waits that long.
+ * milliseconds) expires after {@link STALE_STEP_MS}, so the next start waits that long.
  */
-function enterRecovery(path: string): boolean {
+function enterStep(path: string): boolean {
   try {
     mkdirSync(path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     try {
-      if (Date.now() - statSync(path).mtimeMs > STALE_RECOVERY_MS) rmdirSync(path);
+      if (Date.now() - statSync(path).mtimeMs > STALE_STEP_MS) rmdirSync(path);
     } catch {
       // gone already
     }
@@ -193,11 +195,11 @@ function enterRecovery(path: string): boolean {
   }
 }
 
-function leaveRecovery(path: string): void {
+function leaveStep(path: string): void {
   try {
     rmdirSync(path);
   } catch (err) {
-    // Expired and removed by another process, after a stall of over STALE_RECOVERY_MS.
+    // Expired and removed by another process, after a stall of over STALE_STEP_MS.
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
