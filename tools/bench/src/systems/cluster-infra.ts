@@ -51,14 +51,9 @@ export async function startClusterInfra(log: (line: string) => void): Promise<Cl
   const started: Launched[] = [];
   const stopStarted = () => Promise.allSettled(started.map((s) => s.stop()));
   // Kafka (a JVM) takes longest: it starts while the others do.
+  const startTestKafka = launcher<{ brokers: string }>('kafka.mjs', 'startTestKafka');
   // Compiled as in production (C2), not the quick JIT of the test suites' throw-away servers.
-  const kafkaStart = launcher<{ brokers: string }>(
-    'kafka.mjs',
-    'startTestKafka',
-  )({
-    log,
-    jit: 'full',
-  });
+  const kafkaStart = startTestKafka({ log, jit: 'full' });
   kafkaStart.catch(() => undefined); // awaited below; only keeps it from counting as unhandled
   try {
     const redis = await launcher<{ url: string }>('redis.mjs', 'startTestRedis')({ log });
