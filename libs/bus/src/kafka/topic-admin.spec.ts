@@ -1,17 +1,27 @@
+import { KAFKA_PARTITIONED_TOPICS } from '@dh-mqtt/runtime';
+import { KAFKA_TOPIC_ROLES } from '../kafka-topics';
 import { buildReplyEnvelope } from '../testing';
 import {
   capturedLogger,
   closeAfterEach,
+  rawProducer,
   testKafkaOptions,
   withRawAdmin,
 } from '../testing/kafka.fixtures';
+import { resolveOptions } from './kafka-bus-options';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
+import { ensureTopics } from './topic-admin';
 
 jest.setTimeout(60_000);
 
 // docs/operations.md, DH_KAFKA_PARTITIONS: the partitions of the topics a pod creates.
 describe('the topics a bus creates', () => {
   const closeLater = closeAfterEach();
+
+  it('are the ones DH_KAFKA_PARTITIONS can name', () => {
+    // The runtime reads the variable and cannot import the bus (the bus depends on it).
+    expect([...KAFKA_PARTITIONED_TOPICS].sort()).toEqual([...KAFKA_TOPIC_ROLES].sort());
+  });
 
   it('get the partitions asked for, and the pod that created them logs each', async () => {
     const options = { ...testKafkaOptions(), partitions: { requests: 5, events: 3 } };
@@ -46,5 +56,70 @@ describe('the topics a bus creates', () => {
     expect(second.lines.some((l) => l['msg'] === 'created Kafka topics (name: partitions)')).toBe(
       false,
     );
+  });
+
+  it('that exists keeps its partitions, and a pod asked for others warns of it', async () => {
+    const options = { ...testKafkaOptions(), partitions: { requests: 5, events: 3 } };
+    const events = `${options.namespace}dh.events.v1`;
+    const requests = `${options.namespace}dh.requests.v2`;
+    await withRawAdmin((admin) =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: events, numPartitions: 2, replicationFactor: 1 }],
+      }),
+    );
+    const pod = capturedLogger();
+    const gateway = closeLater(createKafkaGatewayBus({ ...options, logger: pod.logger }));
+    gateway.serve(async (env) => buildReplyEnvelope(env));
+    await gateway.start();
+
+    const { topics } = await withRawAdmin((admin) =>
+      admin.fetchTopicMetadata({ topics: [events, requests] }),
+    );
+    expect(topics.find((t) => t.name === events)?.partitions).toHaveLength(2);
+    expect(topics.find((t) => t.name === requests)?.partitions).toHaveLength(5);
+    const warnings = pod.lines.filter(
+      (l) => l['msg'] === 'Kafka topic exists with other partitions than asked; it keeps its own',
+    );
+    expect(warnings).toEqual([
+      expect.objectContaining({ topic: events, partitions: 2, asked: 3, level: 40 }),
+    ]);
+    const created = pod.lines.find((l) => l['msg'] === 'created Kafka topics (name: partitions)');
+    expect(Object.keys(created?.['topics'] as object).sort()).toEqual(
+      [requests, `${options.namespace}dh.replies.v1`, `${options.namespace}dh.pushes.v1`].sort(),
+    );
+  });
+
+  it('another pod created meanwhile are left out of the log, and the others are in it', async () => {
+    // The race of two pods starting at once: this pod listed the topics before the other one
+    // created the event topic, so it asks Kafka for all four and finds that one taken.
+    const options = resolveOptions(testKafkaOptions(), 'test');
+    const events = `${options.namespace}dh.events.v1`;
+    const pod = capturedLogger();
+    await withRawAdmin(async (admin) => {
+      const listedBefore = await admin.listTopics();
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: events, numPartitions: 2, replicationFactor: 1 }],
+      });
+      const stale = Object.assign(Object.create(admin) as typeof admin, {
+        listTopics: async () => listedBefore,
+      });
+      await ensureTopics(stale, options, ['requests', 'replies', 'events', 'pushes'], pod.logger);
+    });
+
+    const created = pod.lines.filter((l) => l['msg'] === 'created Kafka topics (name: partitions)');
+    expect(created).toHaveLength(1);
+    expect(created[0]?.['topics']).toEqual({
+      [`${options.namespace}dh.requests.v2`]: 3,
+      [`${options.namespace}dh.replies.v1`]: 4,
+      [`${options.namespace}dh.pushes.v1`]: 2,
+    });
+    // Created and led: a producer can write to each at once.
+    const producer = closeLater(await rawProducer());
+    await producer.send({
+      topic: `${options.namespace}dh.pushes.v1`,
+      messages: [{ key: 'k', value: 'v' }],
+    });
   });
 });

@@ -11,7 +11,14 @@ export function topicOf(options: ResolvedKafkaBusOptions, role: KafkaTopicRole):
 /**
  * Creates the bus topics that do not exist yet (no-op when `createTopics` is off) and logs each
  * with its partitions. Creating an existing topic is not an error, so several pods may start at
- * once (only the pod that created it logs).
+ * once: only the pod that created a topic logs it. Each topic is created by a request of its own.
+ * kafkajs answers a request for several topics with "none created" as soon as one of them
+ * already exists, and then does not wait for the leaders of those it did create; so a pod that
+ * raced another for some of the topics would log none of the ones it created.
+ *
+ * A topic that exists keeps its partitions (Kafka can add partitions, never remove them). When
+ * `partitions` asks another count for one, the pod says so with a warning: the operator asked for
+ * something the cluster does not have.
  */
 export async function ensureTopics(
   admin: Admin,
@@ -22,32 +29,69 @@ export async function ensureTopics(
   if (!options.createTopics) return;
   const existing = new Set(await admin.listTopics());
   const missing = roles.filter((role) => !existing.has(topicOf(options, role)));
-  if (missing.length === 0) return;
   const partitionsOf = (role: KafkaTopicRole) =>
     options.partitions[role] ?? KAFKA_TOPICS[role].defaultPartitions;
-  const created = await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((role) => {
+  const outcomes = await Promise.all(
+    missing.map(async (role) => {
       const spec = KAFKA_TOPICS[role];
-      return {
-        topic: topicOf(options, role),
-        numPartitions: partitionsOf(role),
-        replicationFactor: options.replicationFactor,
-        configEntries:
-          spec.retentionMs === undefined
-            ? []
-            : [{ name: 'retention.ms', value: String(spec.retentionMs) }],
-      };
+      const created = await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: topicOf(options, role),
+            numPartitions: partitionsOf(role),
+            replicationFactor: options.replicationFactor,
+            configEntries:
+              spec.retentionMs === undefined
+                ? []
+                : [{ name: 'retention.ms', value: String(spec.retentionMs) }],
+          },
+        ],
+      });
+      return { role, created };
     }),
-  });
-  if (created) {
+  );
+  const created = outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.role);
+  if (created.length > 0) {
     logger?.info(
       {
         topics: Object.fromEntries(
-          missing.map((role) => [topicOf(options, role), partitionsOf(role)]),
+          created.map((role) => [topicOf(options, role), partitionsOf(role)]),
         ),
       },
       'created Kafka topics (name: partitions)',
+    );
+  }
+  await warnOfKeptPartitions(
+    admin,
+    options,
+    roles.filter((role) => !created.includes(role)),
+    logger,
+  );
+}
+
+/**
+ * Warns of each of `roles` whose topic has another number of partitions than `partitions` asks
+ * for it (only those it names: the defaults are what the pods create, not a wish).
+ */
+async function warnOfKeptPartitions(
+  admin: Admin,
+  options: ResolvedKafkaBusOptions,
+  roles: readonly KafkaTopicRole[],
+  logger?: Logger,
+): Promise<void> {
+  const asked = roles.filter((role) => options.partitions[role] !== undefined);
+  if (asked.length === 0 || !logger) return;
+  const { topics } = await admin.fetchTopicMetadata({
+    topics: asked.map((role) => topicOf(options, role)),
+  });
+  for (const role of asked) {
+    const topic = topicOf(options, role);
+    const partitions = topics.find((t) => t.name === topic)?.partitions.length;
+    if (partitions === undefined || partitions === options.partitions[role]) continue;
+    logger.warn(
+      { topic, partitions, asked: options.partitions[role] },
+      'Kafka topic exists with other partitions than asked; it keeps its own',
     );
   }
 }

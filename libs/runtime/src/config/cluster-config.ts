@@ -44,7 +44,10 @@ export interface ClusterConfig {
   kafkaSecurity: KafkaSecurity;
 }
 
-/** The bus topics whose partitions `DH_KAFKA_PARTITIONS` sets (the bus's topic roles). */
+/**
+ * The bus topics whose partitions `DH_KAFKA_PARTITIONS` sets: the bus's topic roles, named here
+ * because the bus depends on the runtime (its topic spec checks that the two lists agree).
+ */
 export const KAFKA_PARTITIONED_TOPICS = ['requests', 'replies', 'events', 'pushes'] as const;
 export type KafkaPartitionedTopic = (typeof KAFKA_PARTITIONED_TOPICS)[number];
 
