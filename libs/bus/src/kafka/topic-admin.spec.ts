@@ -90,7 +90,7 @@ describe('the topics a bus creates', () => {
     );
   });
 
-  it('another pod created meanwhile are left out of the log, and the others are in it', async () => {
+  it('that another pod created meanwhile are left out of its log; the others are in it', async () => {
     // The race of two pods starting at once: this pod listed the topics before the other one
     // created the event topic, so it asks Kafka for all four and finds that one taken.
     const options = resolveOptions(testKafkaOptions(), 'test');
