@@ -122,4 +122,29 @@ describe('the topics a bus creates', () => {
       messages: [{ key: 'k', value: 'v' }],
     });
   });
+
+  it('that exist are not compared when Kafka will not describe them, and the start goes on', async () => {
+    const options = resolveOptions(
+      { ...testKafkaOptions(), partitions: { requests: 5, events: 3 } },
+      'test',
+    );
+    const first = capturedLogger();
+    await withRawAdmin((admin) => ensureTopics(admin, options, ['events'], first.logger));
+    const pod = capturedLogger();
+    await withRawAdmin(async (admin) => {
+      const refusing = Object.assign(Object.create(admin) as typeof admin, {
+        fetchTopicMetadata: async () => {
+          throw new Error('not authorized to describe');
+        },
+      });
+      await ensureTopics(refusing, options, ['events'], pod.logger);
+    });
+    expect(pod.lines).toEqual([
+      expect.objectContaining({
+        msg: 'could not compare the partitions of existing Kafka topics with those asked',
+        topics: [`${options.namespace}dh.events.v1`],
+        level: 40,
+      }),
+    ]);
+  });
 });

@@ -72,7 +72,8 @@ export async function ensureTopics(
 
 /**
  * Warns of each of `roles` whose topic has another number of partitions than `partitions` asks
- * for it (only those it names: the defaults are what the pods create, not a wish).
+ * for it (only those it names: the defaults are what the pods create, not a wish). When Kafka
+ * does not say, it warns of that instead: the start goes on.
  */
 async function warnOfKeptPartitions(
   admin: Admin,
@@ -82,9 +83,19 @@ async function warnOfKeptPartitions(
 ): Promise<void> {
   const asked = roles.filter((role) => options.partitions[role] !== undefined);
   if (asked.length === 0 || !logger) return;
-  const { topics } = await admin.fetchTopicMetadata({
-    topics: asked.map((role) => topicOf(options, role)),
-  });
+  let topics: Array<{ name: string; partitions: unknown[] }>;
+  try {
+    ({ topics } = await admin.fetchTopicMetadata({
+      topics: asked.map((role) => topicOf(options, role)),
+    }));
+  } catch (err) {
+    // A check for the operator, never a reason to stop the start: the topics are there.
+    logger.warn(
+      { err, topics: asked.map((role) => topicOf(options, role)) },
+      'could not compare the partitions of existing Kafka topics with those asked',
+    );
+    return;
+  }
   for (const role of asked) {
     const topic = topicOf(options, role);
     const partitions = topics.find((t) => t.name === topic)?.partitions.length;
