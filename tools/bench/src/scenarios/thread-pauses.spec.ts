@@ -1,4 +1,6 @@
-import { windowQuantile } from './thread-pauses';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MachineMeter } from '../systems/proc-stat';
+import { describeMachine, windowQuantile } from './thread-pauses';
 
 /** A Prometheus exposition of one histogram `h` with two label sets, from cumulative counts. */
 function exposition(a: number[], b: number[]): string {
@@ -27,5 +29,28 @@ describe(windowQuantile.name, () => {
     expect(windowQuantile(before, after, 'h', 0.99)).toBe(0.1);
     expect(windowQuantile(before, before, 'h', 0.99)).toBeUndefined();
     expect(windowQuantile(before, after, 'other', 0.5)).toBeUndefined();
+  });
+});
+
+describe(describeMachine.name, () => {
+  it('names the wait for a CPU, the idle share and the steal, and a dash for what is unknown', () => {
+    expect(describeMachine({ cpuWaitPct: 46.9, idlePct: 12.3, stealPct: 0 })).toBe(
+      'CPU wait 46.9 %, idle 12.3 %, steal 0 %',
+    );
+    expect(
+      describeMachine({ cpuWaitPct: undefined, idlePct: undefined, stealPct: undefined }),
+    ).toBe('CPU wait –, idle –, steal –');
+  });
+});
+
+describe(MachineMeter.name, () => {
+  // The bench meters through /proc: it runs on Linux.
+  it('reads the share of the window no task used, from /proc/stat', async () => {
+    const meter = new MachineMeter();
+    meter.begin();
+    await sleep(300);
+    const { idlePct } = meter.end();
+    expect(idlePct).toBeGreaterThanOrEqual(0);
+    expect(idlePct).toBeLessThanOrEqual(100);
   });
 });

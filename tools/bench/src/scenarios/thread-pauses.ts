@@ -198,8 +198,8 @@ export function describeRequestTimes(p: ThreadPauses): string {
   );
 }
 
-/** `CPU wait 12.3 %, steal 0.4 %` for the log. */
+/** `CPU wait 12.3 %, idle 8.1 %, steal 0.4 %` for the log (`–` where the kernel does not say). */
 export function describeMachine(machine: MachineUse): string {
   const pct = (value: number | undefined) => (value === undefined ? '–' : `${value} %`);
-  return `CPU wait ${pct(machine.cpuWaitPct)}, steal ${pct(machine.stealPct)}`;
+  return `CPU wait ${pct(machine.cpuWaitPct)}, idle ${pct(machine.idlePct)}, steal ${pct(machine.stealPct)}`;
 }

@@ -194,21 +194,28 @@ export interface MachineUse {
   cpuWaitPct: number | undefined;
   /** Share of the machine's CPU time the hypervisor gave to others (`steal` in `/proc/stat`), %. */
   stealPct: number | undefined;
+  /**
+   * Share of the machine's CPU time no task used (`idle` and `iowait` in `/proc/stat`), %: cores
+   * left unused while a closed loop runs mean it is held by its latency, not by the CPU.
+   */
+  idlePct: number | undefined;
 }
 
 interface MachineSample {
   at: number;
   /** µs of "some" CPU pressure since boot. */
   pressureUs: number | undefined;
-  /** `/proc/stat` ticks: all, and steal. */
+  /** `/proc/stat` ticks: all, steal, and idle (with iowait). */
   ticks: number | undefined;
   steal: number | undefined;
+  idle: number | undefined;
 }
 
 function machineSample(): MachineSample {
   let pressureUs: number | undefined;
   let ticks: number | undefined;
   let steal: number | undefined;
+  let idle: number | undefined;
   try {
     const some = readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0] ?? '';
     const total = /total=(\d+)/.exec(some);
@@ -223,14 +230,15 @@ function machineSample(): MachineSample {
     if (fields.length === 8 && fields.every(Number.isFinite)) {
       ticks = fields.reduce((sum, value) => sum + value, 0);
       steal = fields[7];
+      idle = (fields[3] ?? 0) + (fields[4] ?? 0);
     }
   } catch {
     // not Linux
   }
-  return { at: performance.now(), pressureUs, ticks, steal };
+  return { at: performance.now(), pressureUs, ticks, steal, idle };
 }
 
-/** CPU pressure and steal of the whole machine between `begin()` and `end()`. */
+/** CPU pressure, steal and idle time of the whole machine between `begin()` and `end()`. */
 export class MachineMeter {
   private start: MachineSample = machineSample();
 
@@ -242,19 +250,22 @@ export class MachineMeter {
     const now = machineSample();
     const wallUs = (now.at - this.start.at) * 1000;
     const pct = (value: number) => Math.round(value * 1000) / 10;
+    /** The share of the window's `/proc/stat` ticks that went to one kind, %. */
+    const tickShare = (after: number | undefined, before: number | undefined) =>
+      after !== undefined &&
+      before !== undefined &&
+      now.ticks !== undefined &&
+      this.start.ticks !== undefined &&
+      now.ticks > this.start.ticks
+        ? pct((after - before) / (now.ticks - this.start.ticks))
+        : undefined;
     return {
       cpuWaitPct:
         now.pressureUs !== undefined && this.start.pressureUs !== undefined && wallUs > 0
           ? pct((now.pressureUs - this.start.pressureUs) / wallUs)
           : undefined,
-      stealPct:
-        now.ticks !== undefined &&
-        this.start.ticks !== undefined &&
-        now.steal !== undefined &&
-        this.start.steal !== undefined &&
-        now.ticks > this.start.ticks
-          ? pct((now.steal - this.start.steal) / (now.ticks - this.start.ticks))
-          : undefined,
+      stealPct: tickShare(now.steal, this.start.steal),
+      idlePct: tickShare(now.idle, this.start.idle),
     };
   }
 }
