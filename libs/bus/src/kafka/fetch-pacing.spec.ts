@@ -1,6 +1,6 @@
 import { silentLogger } from '@dh-mqtt/runtime';
-import { Kafka, logLevel, type KafkaMessage, type Producer } from 'kafkajs';
-import { eventually, testKafkaBrokers } from '../testing/kafka.fixtures';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import { eventually, rawKafka, rawProducer, withRawAdmin } from '../testing/kafka.fixtures';
 import { kafkajsConsumerGroup } from './fetch-pacing';
 import { GroupConsumer } from './group-consumer';
 
@@ -9,12 +9,11 @@ const INTERVAL_MS = 1_000;
 const FETCH_WAIT_MS = 100;
 
 let sequence = 0;
-const kafka = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
+const kafka = rawKafka();
 let producer: Producer;
 
 beforeAll(async () => {
-  producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  producer = await rawProducer();
 });
 
 afterAll(async () => {
@@ -30,10 +29,9 @@ async function consumerOf(
 ) {
   sequence += 1;
   const name = `fetch-pacing-${process.pid}-${Date.now().toString(36)}-${sequence}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
+  await withRawAdmin((admin) =>
+    admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true }),
+  );
   const arrivals = new Map<string, number>();
   const holds: number[] = [];
   let fetches = 0;

@@ -83,15 +83,14 @@ async function warnOfKeptPartitions(
 ): Promise<void> {
   const asked = roles.filter((role) => options.partitions[role] !== undefined);
   if (asked.length === 0 || !logger) return;
+  const names = asked.map((role) => topicOf(options, role));
   let topics: Array<{ name: string; partitions: unknown[] }>;
   try {
-    ({ topics } = await admin.fetchTopicMetadata({
-      topics: asked.map((role) => topicOf(options, role)),
-    }));
+    ({ topics } = await admin.fetchTopicMetadata({ topics: names }));
   } catch (err) {
     // A check for the operator, never a reason to stop the start: the topics are there.
     logger.warn(
-      { err, topics: asked.map((role) => topicOf(options, role)) },
+      { err, topics: names },
       'could not compare the partitions of existing Kafka topics with those asked',
     );
     return;

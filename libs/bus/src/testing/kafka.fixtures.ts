@@ -41,17 +41,21 @@ export function testKafkaOptions(): Required<Pick<KafkaBusOptions, 'brokers' | '
   };
 }
 
+/** A plain kafkajs client of the test Kafka, outside any bus, its own logging off. */
+export function rawKafka(): Kafka {
+  return new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
 /** A plain kafkajs producer on the test Kafka, for records the bus would never write. */
 export async function rawProducer(): Promise<Producer> {
-  const kafka = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = rawKafka().producer({ allowAutoTopicCreation: false });
   await producer.connect();
   return producer;
 }
 
 /** Runs `work` with a plain kafkajs admin on the test Kafka (what Kafka itself says), then disconnects. */
 export async function withRawAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+  const admin = rawKafka().admin();
   await admin.connect();
   try {
     return await work(admin);
