@@ -1,4 +1,5 @@
 import { KAFKA_PARTITIONED_TOPICS } from '@dh-mqtt/runtime';
+import { KafkaJSProtocolError, type Admin } from 'kafkajs';
 import { KAFKA_TOPIC_ROLES } from '../kafka-topics';
 import { buildReplyEnvelope } from '../testing';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../testing/kafka.fixtures';
 import { resolveOptions } from './kafka-bus-options';
 import { createKafkaGatewayBus } from './kafka-gateway-bus';
-import { ensureTopics } from './topic-admin';
+import { ensureTopics, waitForLeaders } from './topic-admin';
 
 jest.setTimeout(60_000);
 
@@ -146,5 +147,98 @@ describe('the topics a bus creates', () => {
         level: 40,
       }),
     ]);
+  });
+
+  it('that one request failed to create are thrown after the others are logged', async () => {
+    const options = resolveOptions(testKafkaOptions(), 'test');
+    const events = `${options.namespace}dh.events.v1`;
+    const pod = capturedLogger();
+    const start = withRawAdmin((admin) => {
+      const failing = Object.assign(Object.create(admin) as Admin, {
+        createTopics: async (request: Parameters<Admin['createTopics']>[0]) => {
+          if (request.topics.some((t) => t.topic === events)) throw new Error('quota exceeded');
+          return admin.createTopics(request);
+        },
+      });
+      return ensureTopics(failing, options, ['requests', 'events', 'pushes'], pod.logger);
+    });
+    await expect(start).rejects.toThrow('quota exceeded');
+    const created = pod.lines.filter((l) => l['msg'] === 'created Kafka topics (name: partitions)');
+    expect(created.map((l) => l['topics'])).toEqual([
+      { [`${options.namespace}dh.requests.v2`]: 3, [`${options.namespace}dh.pushes.v1`]: 2 },
+    ]);
+  });
+});
+
+// What a Kafka started seconds before answers for a topic it has just created.
+const notHosted = () =>
+  new KafkaJSProtocolError({
+    type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    code: 3,
+    retriable: true,
+    message: 'This server does not host this topic-partition',
+  } as unknown as Error);
+
+describe('a pod that created topics', () => {
+  const closeLater = closeAfterEach();
+
+  it('waits out a Kafka that does not host them yet, and logs them as created', async () => {
+    const options = resolveOptions(testKafkaOptions(), 'test');
+    const pushes = `${options.namespace}dh.pushes.v1`;
+    const pod = capturedLogger();
+    let refusals = 3;
+    await withRawAdmin((admin) => {
+      const cold = Object.assign(Object.create(admin) as Admin, {
+        fetchTopicMetadata: async (request: Parameters<Admin['fetchTopicMetadata']>[0]) => {
+          if (refusals > 0) {
+            refusals -= 1;
+            throw notHosted();
+          }
+          return admin.fetchTopicMetadata(request);
+        },
+      });
+      return ensureTopics(cold, options, ['pushes'], pod.logger);
+    });
+    expect(refusals).toBe(0);
+    expect(pod.lines).toEqual([
+      expect.objectContaining({
+        msg: 'created Kafka topics (name: partitions)',
+        topics: { [pushes]: 2 },
+      }),
+    ]);
+    const producer = closeLater(await rawProducer());
+    await producer.send({ topic: pushes, messages: [{ key: 'k', value: 'v' }] });
+  });
+
+  it('fails its start when Kafka gives no leaders in time, or refuses to say', async () => {
+    const leaderless = {
+      fetchTopicMetadata: async () => ({
+        topics: [{ name: 't', partitions: [{ partitionId: 0, leader: -1 }] }],
+      }),
+    } as unknown as Admin;
+    const began = Date.now();
+    await expect(waitForLeaders(leaderless, ['t'], 300)).rejects.toThrow(
+      'Kafka topics t have no leader for every partition after 300 ms',
+    );
+    expect(Date.now() - began).toBeGreaterThanOrEqual(200);
+
+    const cold = {
+      fetchTopicMetadata: async () => Promise.reject(notHosted()),
+    } as unknown as Admin;
+    await expect(waitForLeaders(cold, ['t'], 300)).rejects.toMatchObject({
+      cause: expect.objectContaining({ type: 'UNKNOWN_TOPIC_OR_PARTITION' }),
+    });
+
+    let asked = 0;
+    const refusing = {
+      fetchTopicMetadata: async () => {
+        asked += 1;
+        throw new Error('not authorized to describe');
+      },
+    } as unknown as Admin;
+    await expect(waitForLeaders(refusing, ['t'], 5_000)).rejects.toThrow(
+      'not authorized to describe',
+    );
+    expect(asked).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import type { Logger } from '@dh-mqtt/runtime';
 import { KAFKA_TOPICS, namespaced, type KafkaTopicRole } from '../kafka-topics';
@@ -16,6 +17,13 @@ export function topicOf(options: ResolvedKafkaBusOptions, role: KafkaTopicRole):
  * already exists, and then does not wait for the leaders of those it did create; so a pod that
  * raced another for some of the topics would log none of the ones it created.
  *
+ * The pod then waits until every partition of the topics it created has a leader, so that its
+ * first write does not meet a topic Kafka has not placed yet (`waitForLeaders`). kafkajs' own
+ * wait is not used: it retries only "leader not available", and a Kafka started seconds before
+ * answers "does not host this topic-partition" for a topic it has just created, which made the
+ * whole request fail although the topic was there (the start was retried and the topics were
+ * never logged as created).
+ *
  * A topic that exists keeps its partitions (Kafka can add partitions, never remove them). When
  * `partitions` asks another count for one, the pod says so with a warning: the operator asked for
  * something the cluster does not have.
@@ -31,11 +39,11 @@ export async function ensureTopics(
   const missing = roles.filter((role) => !existing.has(topicOf(options, role)));
   const partitionsOf = (role: KafkaTopicRole) =>
     options.partitions[role] ?? KAFKA_TOPICS[role].defaultPartitions;
-  const outcomes = await Promise.all(
+  const outcomes = await Promise.allSettled(
     missing.map(async (role) => {
       const spec = KAFKA_TOPICS[role];
-      const created = await admin.createTopics({
-        waitForLeaders: true,
+      return admin.createTopics({
+        waitForLeaders: false,
         topics: [
           {
             topic: topicOf(options, role),
@@ -48,10 +56,13 @@ export async function ensureTopics(
           },
         ],
       });
-      return { role, created };
     }),
   );
-  const created = outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.role);
+  // Logged before any failure is thrown: a topic created is created, whatever befell the others.
+  const created = missing.filter((_, i) => {
+    const outcome = outcomes[i];
+    return outcome?.status === 'fulfilled' && outcome.value;
+  });
   if (created.length > 0) {
     logger?.info(
       {
@@ -62,11 +73,64 @@ export async function ensureTopics(
       'created Kafka topics (name: partitions)',
     );
   }
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  await waitForLeaders(
+    admin,
+    created.map((role) => topicOf(options, role)),
+  );
   await warnOfKeptPartitions(
     admin,
     options,
     roles.filter((role) => !created.includes(role)),
     logger,
+  );
+}
+
+/** How long a pod waits for the leaders of the topics it created before its start fails. */
+export const LEADER_WAIT_MS = 30_000;
+const LEADER_POLL_MS = 100;
+
+/**
+ * Resolves once every partition of each of `topics` has a leader. Kafka's retriable answers
+ * (the topic or its partitions not known or not led yet) are waited out; anything else, or no
+ * leaders after `timeoutMs`, rejects, and the bus's start loop tries again.
+ */
+export async function waitForLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = LEADER_WAIT_MS,
+): Promise<void> {
+  if (topics.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const led = topics.every((name) => {
+        const partitions = metadata.topics.find((t) => t.name === name)?.partitions ?? [];
+        return partitions.length > 0 && partitions.every((p) => p.leader >= 0);
+      });
+      if (led) return;
+      last = undefined;
+    } catch (err) {
+      if (!isRetriable(err)) throw err;
+      last = err;
+    }
+    if (Date.now() + LEADER_POLL_MS > deadline) {
+      throw new Error(
+        `Kafka topics ${topics.join(', ')} have no leader for every partition after ${timeoutMs} ms`,
+        { cause: last },
+      );
+    }
+    await sleep(LEADER_POLL_MS);
+  }
+}
+
+/** Whether kafkajs marks `err` as one that may pass when asked again. */
+function isRetriable(err: unknown): boolean {
+  return (
+    typeof err === 'object' && err !== null && (err as { retriable?: unknown }).retriable === true
   );
 }
 
