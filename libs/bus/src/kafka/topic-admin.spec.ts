@@ -1,5 +1,5 @@
 import { KAFKA_PARTITIONED_TOPICS } from '@dh-mqtt/runtime';
-import { KafkaJSProtocolError, type Admin } from 'kafkajs';
+import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type Admin } from 'kafkajs';
 import { KAFKA_TOPIC_ROLES } from '../kafka-topics';
 import { buildReplyEnvelope } from '../testing';
 import {
@@ -210,7 +210,7 @@ describe('a pod that created topics', () => {
     await producer.send({ topic: pushes, messages: [{ key: 'k', value: 'v' }] });
   });
 
-  it('fails its start when Kafka gives no leaders in time, or refuses to say', async () => {
+  it('fails its start when no leaders come in time or Kafka refuses; waits out kafkajs retries', async () => {
     const leaderless = {
       fetchTopicMetadata: async () => ({
         topics: [{ name: 't', partitions: [{ partitionId: 0, leader: -1 }] }],
@@ -228,6 +228,19 @@ describe('a pod that created topics', () => {
     await expect(waitForLeaders(cold, ['t'], 300)).rejects.toMatchObject({
       cause: expect.objectContaining({ type: 'UNKNOWN_TOPIC_OR_PARTITION' }),
     });
+
+    // kafkajs' own retries, given up: still Kafka's retriable answer underneath.
+    let exhausted = 2;
+    const slow = {
+      fetchTopicMetadata: async () => {
+        if (exhausted-- > 0) {
+          throw new KafkaJSNumberOfRetriesExceeded(notHosted(), { retryCount: 5, retryTime: 800 });
+        }
+        return { topics: [{ name: 't', partitions: [{ partitionId: 0, leader: 1 }] }] };
+      },
+    } as unknown as Admin;
+    await expect(waitForLeaders(slow, ['t'], 5_000)).resolves.toBeUndefined();
+    expect(exhausted).toBe(-1);
 
     let asked = 0;
     const refusing = {

@@ -127,11 +127,20 @@ export async function waitForLeaders(
   }
 }
 
-/** Whether kafkajs marks `err` as one that may pass when asked again. */
+/**
+ * Whether kafkajs marks `err` as one that may pass when asked again. Its own retries of "leader
+ * not available" end in a `KafkaJSNumberOfRetriesExceeded`, marked final: that one counts by the
+ * error it gave up on, since the wait above has a deadline of its own.
+ */
 function isRetriable(err: unknown): boolean {
-  return (
-    typeof err === 'object' && err !== null && (err as { retriable?: unknown }).retriable === true
-  );
+  if (typeof err !== 'object' || err === null) return false;
+  const { retriable, name, cause } = err as {
+    retriable?: unknown;
+    name?: unknown;
+    cause?: unknown;
+  };
+  if (retriable === true) return true;
+  return name === 'KafkaJSNumberOfRetriesExceeded' && isRetriable(cause);
 }
 
 /**
