@@ -1,6 +1,12 @@
 import { silentLogger } from '@dh-mqtt/runtime';
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { eventually, rawKafka, rawProducer, withRawAdmin } from '../testing/kafka.fixtures';
+import {
+  createLedTopic,
+  eventually,
+  rawKafka,
+  rawProducer,
+  withRawAdmin,
+} from '../testing/kafka.fixtures';
 import { kafkajsConsumerGroup } from './fetch-pacing';
 import { GroupConsumer } from './group-consumer';
 
@@ -29,9 +35,7 @@ async function consumerOf(
 ) {
   sequence += 1;
   const name = `fetch-pacing-${process.pid}-${Date.now().toString(36)}-${sequence}`;
-  await withRawAdmin((admin) =>
-    admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true }),
-  );
+  await withRawAdmin((admin) => createLedTopic(admin, name, 1));
   const arrivals = new Map<string, number>();
   const holds: number[] = [];
   let fetches = 0;

@@ -5,6 +5,7 @@ import { buildReplyEnvelope } from '../testing';
 import {
   capturedLogger,
   closeAfterEach,
+  createLedTopic,
   rawProducer,
   testKafkaOptions,
   withRawAdmin,
@@ -63,12 +64,7 @@ describe('the topics a bus creates', () => {
     const options = { ...testKafkaOptions(), partitions: { requests: 5, events: 3 } };
     const events = `${options.namespace}dh.events.v1`;
     const requests = `${options.namespace}dh.requests.v2`;
-    await withRawAdmin((admin) =>
-      admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: events, numPartitions: 2, replicationFactor: 1 }],
-      }),
-    );
+    await withRawAdmin((admin) => createLedTopic(admin, events, 2));
     const pod = capturedLogger();
     const gateway = closeLater(createKafkaGatewayBus({ ...options, logger: pod.logger }));
     gateway.serve(async (env) => buildReplyEnvelope(env));
@@ -99,10 +95,7 @@ describe('the topics a bus creates', () => {
     const pod = capturedLogger();
     await withRawAdmin(async (admin) => {
       const listedBefore = await admin.listTopics();
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: events, numPartitions: 2, replicationFactor: 1 }],
-      });
+      await createLedTopic(admin, events, 2);
       const stale = Object.assign(Object.create(admin) as typeof admin, {
         listTopics: async () => listedBefore,
       });

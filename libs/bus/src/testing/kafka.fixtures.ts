@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createLogger, type Logger } from '@dh-mqtt/runtime';
 import { Kafka, logLevel, type Admin, type ISocketFactory, type Producer } from 'kafkajs';
 import type { KafkaBusOptions } from '../kafka/kafka-bus-options';
+import { waitForLeaders } from '../kafka/topic-admin';
 
 let sequence = 0;
 
@@ -44,6 +45,23 @@ export function testKafkaOptions(): Required<Pick<KafkaBusOptions, 'brokers' | '
 /** A plain kafkajs client of the test Kafka, outside any bus, its own logging off. */
 export function rawKafka(): Kafka {
   return new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+/**
+ * Creates `topic` through `admin` and resolves once every partition has a leader. It waits as the
+ * pods do (`waitForLeaders`), not as kafkajs does: on a Kafka started moments before, kafkajs'
+ * own wait fails although the topic was made.
+ */
+export async function createLedTopic(
+  admin: Admin,
+  topic: string,
+  numPartitions: number,
+): Promise<void> {
+  await admin.createTopics({
+    waitForLeaders: false,
+    topics: [{ topic, numPartitions, replicationFactor: 1 }],
+  });
+  await waitForLeaders(admin, [topic]);
 }
 
 /** A plain kafkajs producer on the test Kafka, for records the bus would never write. */
