@@ -1,4 +1,4 @@
-import { defaultPodShape, parseOptions, parsePodShape } from './cli-options';
+import { defaultPodShape, parseLevels, parseOptions, parsePodShape } from './cli-options';
 
 describe('--pods', () => {
   it('reads brokers+gateways', () => {
@@ -14,5 +14,20 @@ describe('--pods', () => {
     expect(defaultPodShape(1)).toEqual({ brokers: 1, gateways: 1 });
     expect(defaultPodShape(2)).toEqual({ brokers: 1, gateways: 1 });
     expect(defaultPodShape(4)).toEqual({ brokers: 2, gateways: 2 });
+  });
+});
+
+describe('--levels', () => {
+  it('reads the paced loads in the order given', () => {
+    expect(parseLevels('5, 10,25')).toEqual([5, 10, 25]);
+    expect(parseOptions(['--levels', '50,12.5']).levels).toEqual([50, 12.5]);
+  });
+
+  it('leaves the default to the scenario when absent', () => {
+    expect(parseOptions([]).levels).toBeUndefined();
+  });
+
+  it.each(['', '0', '101', '5,x', '5,5', '-10', '5,,10'])('refuses %p', (text) => {
+    expect(() => parseLevels(text)).toThrow('--levels');
   });
 });

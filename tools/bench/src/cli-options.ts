@@ -27,6 +27,8 @@ export interface CliOptions {
   only?: string[];
   /** `--generator lean|mqtt.js`: the MQTT client of the request generators (default lean). */
   generator: GeneratorKind;
+  /** `--levels 5,10,25`: the cluster scenario's paced insert loads, % of each system's maximum. */
+  levels?: number[];
 }
 
 export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<name>]] [--rounds <n>] [--out <file.json>] [--cpu-prof <dir>]
@@ -40,7 +42,9 @@ export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<nam
   --generator lean|mqtt.js  the request generators' MQTT client (default lean: this suite's
               minimal client; mqtt.js: MQTT.js, as before)
   --only a,b  cluster scenario: only the variants whose name contains a or b (e.g. "×100,max");
-              the paced inserts need "max"`;
+              the paced inserts need "max"
+  --levels 5,10,25  cluster scenario: the paced insert loads, in % of each system's own maximum
+              (default 25,50,80; the targets read 25 and 50)`;
 
 /** Broker and gateway pods of the cluster scenario. */
 export interface PodShape {
@@ -65,6 +69,18 @@ export function parsePodShape(text: string): PodShape {
 export function defaultPodShape(cores: number): PodShape {
   const each = Math.max(1, Math.floor(cores / 2));
   return { brokers: each, gateways: each };
+}
+
+/** `5,10,25` → [5, 10, 25]: each a percentage above 0 and at most 100, no repeats. */
+export function parseLevels(text: string): number[] {
+  const levels = text.split(',').map((part) => Number(part.trim()));
+  const valid = levels.every((pct) => Number.isFinite(pct) && pct > 0 && pct <= 100);
+  if (!valid || levels.length === 0 || new Set(levels).size !== levels.length) {
+    throw new Error(
+      `--levels: percentages above 0 and at most 100, no repeats (e.g. 5,10,25), got ${text}`,
+    );
+  }
+  return levels;
 }
 
 export function parseOptions(argv: readonly string[]): CliOptions {
@@ -132,6 +148,9 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       }
       case '--cpu-prof':
         options.cpuProfDir = value();
+        break;
+      case '--levels':
+        options.levels = parseLevels(value());
         break;
       default:
         throw new Error(`unknown option ${arg}\n${USAGE}`);

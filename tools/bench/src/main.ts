@@ -38,6 +38,7 @@ async function main(): Promise<number> {
     brokerPods: options.brokerPods,
     pods: options.pods,
     only: options.only,
+    levels: options.levels,
     log,
   };
   if (options.cpuProfDir) mkdirSync(resolve(options.cpuProfDir), { recursive: true });

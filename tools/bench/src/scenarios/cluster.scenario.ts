@@ -74,7 +74,7 @@ export async function clusterScenario(ctx: BenchContext): Promise<ScenarioResult
     return notRun(reason);
   }
   const levels = ctx.smoke ? [2] : [1, 10, 100];
-  const loadLevels = ctx.smoke ? [50] : [25, 50, 80];
+  const loadLevels = ctx.smoke ? [50] : (ctx.levels ?? [25, 50, 80]);
   const rtTiming: RunTiming = ctx.smoke
     ? { warmupMs: 200, durationMs: 1_000, drainMs: 2_000 }
     : { warmupMs: 1_000, durationMs: 5_000, drainMs: 3_000 };

@@ -16,6 +16,8 @@ export interface BenchContext {
   pods?: PodShape;
   /** `--only`: variants to run (substrings of their names); unset = all. */
   only?: string[];
+  /** `--levels`: the cluster scenario's paced insert loads, % of each maximum; unset = 25, 50, 80. */
+  levels?: number[];
   log(line: string): void;
 }
 
