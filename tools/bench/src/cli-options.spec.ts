@@ -23,11 +23,15 @@ describe('--levels', () => {
     expect(parseOptions(['--levels', '50,12.5']).levels).toEqual([50, 12.5]);
   });
 
+  it('keeps a repeated level: one more window at that load', () => {
+    expect(parseLevels('50,50')).toEqual([50, 50]);
+  });
+
   it('leaves the default to the scenario when absent', () => {
     expect(parseOptions([]).levels).toBeUndefined();
   });
 
-  it.each(['', '0', '101', '5,x', '5,5', '-10', '5,,10'])('refuses %p', (text) => {
+  it.each(['', '0', '101', '5,x', '-10', '5,,10'])('refuses %p', (text) => {
     expect(() => parseLevels(text)).toThrow('--levels');
   });
 });

@@ -44,7 +44,7 @@ export const USAGE = `usage: npm run bench -- [--smoke] [--scenario <name>[,<nam
   --only a,b  cluster scenario: only the variants whose name contains a or b (e.g. "×100,max");
               the paced inserts need "max"
   --levels 5,10,25  cluster scenario: the paced insert loads, in % of each system's own maximum
-              (default 25,50,80; the targets read 25 and 50)`;
+              (default 25,50,80; the targets read 25 and 50; 50,50 runs two windows at 50 %)`;
 
 /** Broker and gateway pods of the cluster scenario. */
 export interface PodShape {
@@ -71,14 +71,15 @@ export function defaultPodShape(cores: number): PodShape {
   return { brokers: each, gateways: each };
 }
 
-/** `5,10,25` → [5, 10, 25]: each a percentage above 0 and at most 100, no repeats. */
+/**
+ * `5,10,25` → [5, 10, 25]: each a percentage above 0 and at most 100. A repeated level is run
+ * again in the same round (`50,50`: two windows at half the maximum).
+ */
 export function parseLevels(text: string): number[] {
   const levels = text.split(',').map((part) => Number(part.trim()));
   const valid = levels.every((pct) => Number.isFinite(pct) && pct > 0 && pct <= 100);
-  if (!valid || levels.length === 0 || new Set(levels).size !== levels.length) {
-    throw new Error(
-      `--levels: percentages above 0 and at most 100, no repeats (e.g. 5,10,25), got ${text}`,
-    );
+  if (!valid || levels.length === 0) {
+    throw new Error(`--levels: percentages above 0 and at most 100 (e.g. 5,10,25), got ${text}`);
   }
   return levels;
 }
