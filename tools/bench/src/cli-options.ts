@@ -78,7 +78,7 @@ export function defaultPodShape(cores: number): PodShape {
 export function parseLevels(text: string): number[] {
   const levels = text.split(',').map((part) => Number(part.trim()));
   const valid = levels.every((pct) => Number.isFinite(pct) && pct > 0 && pct <= 100);
-  if (!valid || levels.length === 0) {
+  if (!valid) {
     throw new Error(`--levels: percentages above 0 and at most 100 (e.g. 5,10,25), got ${text}`);
   }
   return levels;

@@ -8,7 +8,7 @@ import {
   resolveOptions,
   type KafkaBusOptions,
 } from './kafka-bus-options';
-import { waitForLeaders } from './topic-admin';
+import { createTopicWithLeaders } from './topic-admin';
 
 export interface KafkaLeaseOptions extends KafkaBusOptions {
   logger: Logger;
@@ -67,12 +67,12 @@ export function createKafkaLease(options: KafkaLeaseOptions): KafkaLease {
   async function ensureTopic(admin: Admin): Promise<void> {
     if (!opts.createTopics) return;
     if ((await admin.listTopics()).includes(topic)) return;
-    // Led before the group joins; kafkajs' own wait fails on a Kafka started moments before.
-    const created = await admin.createTopics({
-      waitForLeaders: false,
-      topics: [{ topic, numPartitions: 1, replicationFactor: opts.replicationFactor }],
+    // Led before the group joins.
+    await createTopicWithLeaders(admin, {
+      topic,
+      numPartitions: 1,
+      replicationFactor: opts.replicationFactor,
     });
-    if (created) await waitForLeaders(admin, [topic]);
   }
 
   return {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
 import type { Logger } from '@dh-mqtt/runtime';
 import { KAFKA_TOPICS, namespaced, type KafkaTopicRole } from '../kafka-topics';
 import type { ResolvedKafkaBusOptions } from './kafka-bus-options';
@@ -85,6 +85,17 @@ export async function ensureTopics(
     roles.filter((role) => !created.includes(role)),
     logger,
   );
+}
+
+/**
+ * Creates `topic` unless it exists, and waits as `ensureTopics` does for the leaders of a topic
+ * it created (`waitForLeaders`; kafkajs' own wait fails on a Kafka started moments before).
+ * Resolves whether it created the topic.
+ */
+export async function createTopicWithLeaders(admin: Admin, topic: ITopicConfig): Promise<boolean> {
+  const created = await admin.createTopics({ waitForLeaders: false, topics: [topic] });
+  if (created) await waitForLeaders(admin, [topic.topic]);
+  return created;
 }
 
 /** How long a pod waits for the leaders of the topics it created before its start fails. */

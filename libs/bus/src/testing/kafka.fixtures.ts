@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createLogger, type Logger } from '@dh-mqtt/runtime';
 import { Kafka, logLevel, type Admin, type ISocketFactory, type Producer } from 'kafkajs';
 import type { KafkaBusOptions } from '../kafka/kafka-bus-options';
-import { waitForLeaders } from '../kafka/topic-admin';
+import { createTopicWithLeaders } from '../kafka/topic-admin';
 
 let sequence = 0;
 
@@ -48,20 +48,16 @@ export function rawKafka(): Kafka {
 }
 
 /**
- * Creates `topic` through `admin` and resolves once every partition has a leader. It waits as the
- * pods do (`waitForLeaders`), not as kafkajs does: on a Kafka started moments before, kafkajs'
- * own wait fails although the topic was made.
+ * Creates the new `topic` through `admin` and resolves once every partition has a leader. It
+ * waits as the pods do (`createTopicWithLeaders`), not as kafkajs does: on a Kafka started
+ * moments before, kafkajs' own wait fails although the topic was made.
  */
 export async function createLedTopic(
   admin: Admin,
   topic: string,
   numPartitions: number,
 ): Promise<void> {
-  await admin.createTopics({
-    waitForLeaders: false,
-    topics: [{ topic, numPartitions, replicationFactor: 1 }],
-  });
-  await waitForLeaders(admin, [topic]);
+  await createTopicWithLeaders(admin, { topic, numPartitions, replicationFactor: 1 });
 }
 
 /** A plain kafkajs producer on the test Kafka, for records the bus would never write. */
